@@ -1,0 +1,31 @@
+# One entry point for newcomers and CI. Every target bootstraps the project venv.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: test lit pytest demo venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+## Run every test: lit (FileCheck) then pytest.
+test: lit pytest
+
+lit: $(STAMP)
+	$(VENV)/bin/lit -sv test
+
+pytest: $(STAMP)
+	$(PY) -m pytest -q -x -p no:cacheprovider
+
+## The main job: the bundled model through the toolchain, compared with onnxruntime.
+demo: $(STAMP)
+	$(PY) -m npu.demo
+
+clean:
+	rm -rf $(VENV) build

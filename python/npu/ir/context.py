@@ -1,0 +1,62 @@
+"""Creating MLIR contexts with the npu dialects loaded from their IRDL files.
+
+The IRDL definitions live in `dialects/*.irdl.mlir` (shipped as the package
+`npu.dialects`). `make_context()` parses each one and registers it with
+`irdl.load_dialects`; nothing else in npu touches IRDL.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from mlir import ir
+from mlir.dialects import irdl
+
+from npu.errors import NpuError
+
+DIALECTS = ("npu_tensor", "npu_mem", "npu_noc", "npu_pe")
+
+# IRDL modules must outlive the contexts whose dialects they define.
+_KEEP_ALIVE: dict[int, list[ir.Module]] = {}
+
+
+@functools.cache
+def dialect_source(name: str) -> str:
+    """The IRDL text of dialect `name` (e.g. "npu_tensor")."""
+    path = resources.files("npu.dialects").joinpath(f"{name}.irdl.mlir")
+    return path.read_text()
+
+
+def available_dialects() -> tuple[str, ...]:
+    """Dialects whose IRDL file ships with the package."""
+    base = resources.files("npu.dialects")
+    return tuple(d for d in DIALECTS if base.joinpath(f"{d}.irdl.mlir").is_file())
+
+
+def make_context(*, allow_unregistered: bool = False) -> ir.Context:
+    """A fresh context with upstream dialects and every npu dialect loaded."""
+    ctx = ir.Context()
+    ctx.allow_unregistered_dialects = allow_unregistered
+    ctx.load_all_available_dialects()
+    modules = []
+    with ctx, ir.Location.unknown():
+        for name in available_dialects():
+            module = ir.Module.parse(dialect_source(name))
+            irdl.load_dialects(module)
+            modules.append(module)
+    _KEEP_ALIVE[id(ctx)] = modules
+    return ctx
+
+
+def parse_module(text: str, ctx: ir.Context, source_name: str = "<input>") -> ir.Module:
+    """Parse `text` in `ctx`; a failure raises NpuError with the first located diagnostic."""
+    from npu.ir.diagnostics import format_diagnostic
+
+    try:
+        return ir.Module.parse(text, ctx)
+    except ir.MLIRError as err:
+        diags = err.error_diagnostics
+        if diags:
+            raise NpuError(format_diagnostic(diags[0], source_name)) from None
+        raise NpuError(f"{source_name}: error: {err}") from None

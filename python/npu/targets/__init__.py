@@ -1,0 +1,1 @@
+"""Target presets (TOML files) shipped with npu; loaded by npu.target."""

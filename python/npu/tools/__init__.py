@@ -1,0 +1,1 @@
+"""Command-line tools (npu-opt, npu-translate, npu-run, npu-compile): thin mains over the package."""
