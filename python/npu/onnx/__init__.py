@@ -1,0 +1,1 @@
+"""The ONNX front-end: import ONNX models into npu_tensor (level 1)."""
