@@ -1,0 +1,261 @@
+// npu_pe: level 4 (spatial) of the npu toolchain -- PE programs and compute.
+//
+// **Programs.** A level-4 module holds one program per PE it uses: a
+// `func.func` with no arguments and no results whose attribute
+// `npu_pe.pe = array<i64: row, col>` names the PE it runs on (row 0 north,
+// col 0 west; inside the mesh of the target when one is given; at most one
+// program per PE). Its body runs in program order on that PE; all PEs start
+// together and the module is done when every program has returned. Programs
+// share nothing but external memory (`npu_mem.global`) and the network
+// (npu_noc). An optional module attribute `npu_pe.target = "<chip name>"`
+// records the target the module was compiled for; `npu-opt --target=` then
+// must name the same chip.
+//
+//     module attributes {npu_pe.target = "edge-lpddr"} {
+//       "npu_mem.global"() {sym_name = "x", kind = "input", type = memref<8x8xi8, "ext">} : () -> ()
+//       func.func @pe_0_0() attributes {npu_pe.pe = array<i64: 0, 0>} {
+//         ...
+//         return
+//       }
+//     }
+//
+// Why `func.func` and not an `npu_pe.program` op with a region: IRDL (MLIR 22)
+// cannot give an op the terminator trait, so the block of an IRDL op's region
+// would have to end in an unrelated dialect's terminator. A func is a symbol,
+// isolated from above, ends in `return`, and prints in readable form.
+//
+// **Compute.** The ops below run on the matrix unit (`npu_pe.matmul`) or the
+// vector unit (all others). They read and write SRAM buffers of their PE
+// (`"sram"` memrefs, see npu_mem) in destination-passing style: outputs are
+// operands, ops have no results. An output may be the same SSA value as an
+// input only where the op says so.
+//
+// **Numerics.** Integers are signless two's complement read as signed.
+// "Saturate" clamps to the range of the output element type. Float ops other
+// than `matmul` and `reduce` compute each element in f32 and round to the
+// output type to nearest-even; on overflow f8E4M3FN saturates to +-448, the
+// other types become +-inf. Integer and fixed-point semantics follow the TOSA
+// specification where an op says so (RESCALE, TABLE, CLAMP).
+//
+// Every rule stated as "must" is checked by the Python verifiers in
+// `npu_pe.py`; with a target they also check that the matrix unit supports the
+// input type and that the accumulator is the target's. Produced by: the
+// level-3 to level-4 lowering. Consumed by: the level-4 interpreter and
+// performance model, the binary encoder.
+
+irdl.dialect @npu_pe {
+  // Matrix-unit product: C[M,N] = (accumulate ? C : 0) + (A - a_zp)[M,K] x (B - b_zp)[K,N].
+  // `lhs` A is M x K, `rhs` B is K x N, `acc` C is M x N, all rank 2. A and B
+  // have the same element type: i4, i8, f8E4M3FN, f8E5M2, bf16, f16 or f32.
+  // Integer inputs accumulate in i32 (the sum wraps modulo 2^32); float inputs
+  // accumulate in f32, adding the products in ascending k order, each product
+  // and partial sum rounded to f32, and C is rounded to its type at the end.
+  // C is i32 for integer inputs and f32, f16 or bf16 for float inputs (exactly
+  // the target's accumulator when a target is given). `acc` must not be the
+  // same value as `lhs` or `rhs`.
+  //
+  // Optional attributes: `a_zp`, `b_zp` (i64, default 0): zero points
+  // subtracted from A and B, integer inputs only, in the input type's range.
+  // Example:
+  //   "npu_pe.matmul"(%a, %b, %c) {accumulate = true} : (memref<16x64xi8, "sram">, memref<64x8xi8, "sram">, memref<16x8xi32, "sram">) -> ()
+  irdl.operation @matmul {
+    %lhs = irdl.base "!builtin.memref"
+    %rhs = irdl.base "!builtin.memref"
+    %acc = irdl.base "!builtin.memref"
+    %t = irdl.is true
+    %f = irdl.is false
+    %flag = irdl.any_of(%t, %f)
+    irdl.operands(lhs: %lhs, rhs: %rhs, acc: %acc)
+    irdl.attributes { "accumulate" = %flag }
+  }
+
+  // Set every element of a buffer to `value`.
+  // `value` is an integer attribute for integer buffers (in the type's range)
+  // and a float attribute for float buffers (rounded to the type).
+  // Example:
+  //   "npu_pe.fill"(%c) {value = 0 : i32} : (memref<16x8xi32, "sram">) -> ()
+  irdl.operation @fill {
+    %out = irdl.base "!builtin.memref"
+    %value = irdl.any
+    irdl.operands(out: %out)
+    irdl.attributes { "value" = %value }
+  }
+
+  // Elementwise binary op with numpy broadcasting: out = lhs <kind> rhs.
+  // `kind` is `add`, `sub`, `mul`, `max`, `min` or `div` (float types only).
+  // `lhs`, `rhs` and `out` have one element type; `out`'s shape is the
+  // broadcast of the operand shapes. Integer results are computed exactly
+  // and saturated. `out` may be the same value as `lhs` or `rhs` when their
+  // shapes are equal.
+  // Example:
+  //   "npu_pe.binary"(%c, %bias, %c) {kind = "add"} : (memref<16x8xi32, "sram">, memref<1x8xi32, "sram">, memref<16x8xi32, "sram">) -> ()
+  irdl.operation @binary {
+    %lhs = irdl.base "!builtin.memref"
+    %rhs = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %add = irdl.is "add"
+    %sub = irdl.is "sub"
+    %mul = irdl.is "mul"
+    %max = irdl.is "max"
+    %min = irdl.is "min"
+    %div = irdl.is "div"
+    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div)
+    irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
+    irdl.attributes { "kind" = %kind }
+  }
+
+  // Elementwise unary op: out = <kind>(input).
+  // `kind` is `copy`, `neg`, `abs` or `relu` for any type (integer `neg` and
+  // `abs` saturate), or, for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
+  // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2))).
+  // Input and output have the same shape and element type; `out` may be the
+  // same value as `input`.
+  // Example:
+  //   "npu_pe.unary"(%x, %y) {kind = "exp"} : (memref<16x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
+  irdl.operation @unary {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %copy = irdl.is "copy"
+    %neg = irdl.is "neg"
+    %abs = irdl.is "abs"
+    %relu = irdl.is "relu"
+    %exp = irdl.is "exp"
+    %log = irdl.is "log"
+    %sqrt = irdl.is "sqrt"
+    %rsqrt = irdl.is "rsqrt"
+    %recip = irdl.is "reciprocal"
+    %tanh = irdl.is "tanh"
+    %sigmoid = irdl.is "sigmoid"
+    %erf = irdl.is "erf"
+    %gelu = irdl.is "gelu"
+    %kind = irdl.any_of(%copy, %neg, %abs, %relu, %exp, %log, %sqrt, %rsqrt, %recip, %tanh, %sigmoid, %erf, %gelu)
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "kind" = %kind }
+  }
+
+  // Convert elements to another type: out = convert(input).
+  // Same shape, any two element types. Integer to integer saturates; integer
+  // to float rounds to nearest-even; float to float rounds to nearest-even
+  // (overflow as in Numerics); float to integer rounds half to even and
+  // saturates, NaN becomes 0.
+  // Example:
+  //   "npu_pe.cast"(%x, %y) : (memref<16x8xi32, "sram">, memref<16x8xf32, "sram">) -> ()
+  irdl.operation @cast {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    irdl.operands(input: %in, out: %out)
+  }
+
+  // Reduce along one axis, keeping it with size 1: out = <kind>(input, axis).
+  // `kind` is `sum`, `max` or `min`; `axis` is in [0, rank). `out` has the
+  // input's shape with `axis` set to 1. `max` and `min` keep the element type.
+  // `sum` of integers (i8, i16, i32) gives i32, exact then saturated; `sum` of
+  // floats accumulates in f32 in ascending index order and rounds to `out`'s
+  // float type.
+  // Example:
+  //   "npu_pe.reduce"(%x, %s) {kind = "sum", axis = 1} : (memref<16x8xf32, "sram">, memref<16x1xf32, "sram">) -> ()
+  irdl.operation @reduce {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %sum = irdl.is "sum"
+    %max = irdl.is "max"
+    %min = irdl.is "min"
+    %kind = irdl.any_of(%sum, %max, %min)
+    %axis = irdl.base "#builtin.integer"
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "kind" = %kind, "axis" = %axis }
+  }
+
+  // Table lookup (TOSA TABLE): out = table[input].
+  // Either i8 input, a 256-entry i8 `table` and i8 output, with
+  // out = table[in + 128]; or i16 input, a 513-entry i16 `table` and i32
+  // output, with i = in + 32768, b = table[i >> 7], n = table[(i >> 7) + 1],
+  // out = (b << 7) + (n - b) * (i & 127). Input and output shapes are equal;
+  // the table is a rank-1 SRAM buffer.
+  // Example:
+  //   "npu_pe.table"(%x, %lut, %y) : (memref<16x8xi8, "sram">, memref<256xi8, "sram">, memref<16x8xi8, "sram">) -> ()
+  irdl.operation @table {
+    %in = irdl.base "!builtin.memref"
+    %tab = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    irdl.operands(input: %in, table: %tab, out: %out)
+  }
+
+  // Requantize (TOSA RESCALE, scale32): out = saturate(apply_scale_32(in - input_zp, m, s) + output_zp).
+  // `apply_scale_32(v, m, s)` is TOSA's: round(v * m / 2^s) with the
+  // `rounding` mode, `"single_round"` (add 2^(s-1)) or `"double_round"` (as
+  // single, plus 2^30 away from zero when s > 31). `multiplier` (int32 values)
+  // and `shift` (values in [2, 62]) are dense integer arrays of one length:
+  // 1 (per tensor) or the size of the last dimension (per channel c:
+  // `multiplier[c]`, `shift[c]`). Input i8, i16 or i32; output i8, i16 or i32;
+  // same shape. `input_zp` is 0 unless the input is i8, `output_zp` is 0
+  // unless the output is i8; each lies in its type's range.
+  // Example:
+  //   "npu_pe.rescale"(%c, %q) {multiplier = array<i32: 1073741824>, shift = array<i8: 38>, input_zp = 0, output_zp = -3, rounding = "double_round"} : (memref<16x8xi32, "sram">, memref<16x8xi8, "sram">) -> ()
+  irdl.operation @rescale {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %mult = irdl.base "#builtin.dense_array"
+    %shift = irdl.base "#builtin.dense_array"
+    %izp = irdl.base "#builtin.integer"
+    %ozp = irdl.base "#builtin.integer"
+    %single = irdl.is "single_round"
+    %double = irdl.is "double_round"
+    %rounding = irdl.any_of(%single, %double)
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "multiplier" = %mult, "shift" = %shift, "input_zp" = %izp, "output_zp" = %ozp, "rounding" = %rounding }
+  }
+
+  // Clamp elementwise (TOSA CLAMP): out = min(max(input, min), max).
+  // `min` <= `max`, integer attributes in the type's range for integer
+  // buffers, float attributes for float buffers. Same shape and element
+  // type; `out` may be the same value as `input`.
+  // Example:
+  //   "npu_pe.clamp"(%q, %q) {min = -128 : i8, max = 127 : i8} : (memref<16x8xi8, "sram">, memref<16x8xi8, "sram">) -> ()
+  irdl.operation @clamp {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %min = irdl.any
+    %max = irdl.any
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "min" = %min, "max" = %max }
+  }
+
+  // Unfold convolution windows into matrix rows (im2col) for `npu_pe.matmul`.
+  // `input` is H x W x C (one image, channels last); `out` is (OH*OW) x
+  // (KH*KW*C) with OH = (H + top + bottom - DH*(KH-1) - 1) / SH + 1 (floor,
+  // >= 1) and OW likewise, and
+  // out[oh*OW + ow, (kh*KW + kw)*C + c] = input[oh*SH - top + kh*DH, ow*SW - left + kw*DW, c],
+  // or `pad_value` where that index is outside the input. `kernel` = [KH, KW],
+  // `strides` = [SH, SW], `dilations` = [DH, DW] (all >= 1), `pads` = [top,
+  // left, bottom, right] (>= 0), dense i64 arrays; `pad_value` is an integer
+  // or float attribute matching the element type (the input zero point for
+  // quantized data). Input and output have the same element type.
+  // Example:
+  //   "npu_pe.im2col"(%x, %cols) {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, pad_value = 0 : i8} : (memref<8x8x4xi8, "sram">, memref<64x36xi8, "sram">) -> ()
+  irdl.operation @im2col {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %kernel = irdl.base "#builtin.dense_array"
+    %strides = irdl.base "#builtin.dense_array"
+    %pads = irdl.base "#builtin.dense_array"
+    %dilations = irdl.base "#builtin.dense_array"
+    %pad = irdl.any
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "kernel" = %kernel, "strides" = %strides, "pads" = %pads, "dilations" = %dilations, "pad_value" = %pad }
+  }
+
+  // Permute dimensions, as numpy `transpose(input, perm)`.
+  // `perm` is a permutation of [0, rank); out.shape[d] = input.shape[perm[d]]
+  // and out[j] = input[i] where i[perm[d]] = j[d]. Same element type; `out`
+  // must not be the same value as `input`.
+  // Example:
+  //   "npu_pe.transpose"(%k, %kt) {perm = array<i64: 1, 0>} : (memref<16x64xbf16, "sram">, memref<64x16xbf16, "sram">) -> ()
+  irdl.operation @transpose {
+    %in = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %perm = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %in, out: %out)
+    irdl.attributes { "perm" = %perm }
+  }
+}
