@@ -5,3 +5,16 @@ The package root re-exports the user-facing Python API lazily so that
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Lazy public API: `npu.import_onnx(model)` and `npu.run(module, inputs)`."""
+    if name == "import_onnx":
+        from npu.onnx.importer import import_model
+
+        return import_model
+    if name == "run":
+        from npu.interp.executor import run_module
+
+        return run_module
+    raise AttributeError(f"module 'npu' has no attribute {name!r}")

@@ -1,0 +1,298 @@
+"""Interpreter kernels of the elementwise / activation family of npu_tensor.
+
+Broadcasting follows numpy (= ONNX multidirectional broadcasting). Every kernel
+returns arrays of exactly the declared result dtype. Float math runs in the
+operand's dtype (float16 ops are computed in float32 and rounded once, like
+onnxruntime); integer Div truncates toward zero (C semantics, as ONNX says).
+"""
+
+from __future__ import annotations
+
+import ml_dtypes
+import numpy as np
+
+from npu.errors import NpuError
+from npu.interp.registry import kernel
+
+def _is_float(dtype: np.dtype) -> bool:
+    return np.issubdtype(dtype, np.floating) or dtype.name in ("bfloat16",) or "float8" in dtype.name
+
+
+def _compute_dtype(dtype: np.dtype) -> np.dtype:
+    """Dtype math is carried out in: float32 for the narrow float formats."""
+    if _is_float(dtype) and dtype.itemsize < 4:
+        return np.dtype(np.float32)
+    return dtype
+
+
+def _fin(x: np.ndarray, spec) -> np.ndarray:
+    return np.asarray(x).astype(spec.dtype, copy=False).reshape(spec.shape) if spec.shape is not None else np.asarray(x).astype(spec.dtype, copy=False)
+
+
+def _up(x: np.ndarray) -> np.ndarray:
+    return x.astype(_compute_dtype(x.dtype), copy=False)
+
+
+# ---------------------------------------------------------------- binary
+
+
+def _int_div(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if np.any(b == 0):
+        raise NpuError("integer division by zero")
+    q = np.floor_divide(a, b)
+    fix = (np.remainder(a, b) != 0) & ((a < 0) ^ (b < 0))
+    return q + fix.astype(q.dtype)
+
+
+def _div(a, b):
+    if np.issubdtype(a.dtype, np.integer):
+        return _int_div(a, b)
+    return np.divide(a, b)
+
+
+def _pow(a, b):
+    if np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer):
+        return np.power(a, b.astype(a.dtype))
+    return np.power(a.astype(np.float64) if not _is_float(a.dtype) else a, b.astype(np.float64) if not _is_float(b.dtype) else b.astype(a.dtype))
+
+
+def _mod(a, b, fmod):
+    if fmod:
+        return np.fmod(a, b)
+    if np.issubdtype(a.dtype, np.integer) and np.any(b == 0):
+        raise NpuError("integer modulo by zero")
+    return np.mod(a, b)
+
+
+_BINARY = {
+    "npu_tensor.add": np.add,
+    "npu_tensor.sub": np.subtract,
+    "npu_tensor.mul": np.multiply,
+    "npu_tensor.div": _div,
+    "npu_tensor.pow": _pow,
+    "npu_tensor.equal": np.equal,
+    "npu_tensor.less": np.less,
+    "npu_tensor.less_or_equal": np.less_equal,
+    "npu_tensor.greater": np.greater,
+    "npu_tensor.greater_or_equal": np.greater_equal,
+    "npu_tensor.and": np.logical_and,
+    "npu_tensor.or": np.logical_or,
+    "npu_tensor.xor": np.logical_xor,
+    "npu_tensor.bitwise_and": np.bitwise_and,
+    "npu_tensor.bitwise_or": np.bitwise_or,
+    "npu_tensor.bitwise_xor": np.bitwise_xor,
+}
+
+
+def _make_binary(fn):
+    def run(inputs, attrs, results):
+        a, b = inputs
+        with np.errstate(all="ignore"):
+            return [_fin(fn(_up(a), _up(b)), results[0])]
+
+    return run
+
+
+for _name, _fn in _BINARY.items():
+    kernel(_name)(_make_binary(_fn))
+
+
+@kernel("npu_tensor.mod")
+def _mod_kernel(inputs, attrs, results):
+    a, b = inputs
+    with np.errstate(all="ignore"):
+        return [_fin(_mod(_up(a), _up(b), attrs.get("fmod", 0)), results[0])]
+
+
+@kernel("npu_tensor.bit_shift")
+def _bit_shift(inputs, attrs, results):
+    a, b = inputs
+    out = np.left_shift(a, b) if attrs["direction"] == "LEFT" else np.right_shift(a, b)
+    return [_fin(out, results[0])]
+
+
+def _make_variadic(fn, mean: bool):
+    def run(inputs, attrs, results):
+        acc = _up(inputs[0])
+        with np.errstate(all="ignore"):
+            for x in inputs[1:]:
+                acc = fn(acc, _up(x))
+            if mean:
+                acc = acc / len(inputs)
+            return [_fin(np.broadcast_to(acc, results[0].shape) if results[0].shape is not None else acc, results[0])]
+
+    return run
+
+
+kernel("npu_tensor.max")(_make_variadic(np.maximum, False))
+kernel("npu_tensor.min")(_make_variadic(np.minimum, False))
+kernel("npu_tensor.sum")(_make_variadic(np.add, False))
+kernel("npu_tensor.mean")(_make_variadic(np.add, True))
+
+
+# ---------------------------------------------------------------- unary
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """erf in float64, vectorized: 2/sqrt(pi) * exp(-x^2) * sum_n 2^n x^(2n+1) / (2n+1)!!.
+
+    The series has only positive terms (no cancellation); |x| is clipped at 6,
+    beyond which erf is +-1 in float64. 160 terms reach double precision there.
+    """
+    x64 = np.clip(np.asarray(x, dtype=np.float64), -6.0, 6.0)
+    x2 = x64 * x64
+    term = x64.copy()
+    total = x64.copy()
+    for n in range(1, 160):
+        term = term * (2.0 * x2) / (2 * n + 1)
+        total += term
+    return 2.0 / np.sqrt(np.pi) * np.exp(-x2) * total
+
+
+def _sigmoid(x):
+    return np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))
+
+
+_UNARY = {
+    "npu_tensor.neg": np.negative,
+    "npu_tensor.abs": np.abs,
+    "npu_tensor.sqrt": np.sqrt,
+    "npu_tensor.exp": np.exp,
+    "npu_tensor.log": np.log,
+    "npu_tensor.tanh": np.tanh,
+    "npu_tensor.sigmoid": _sigmoid,
+    "npu_tensor.erf": lambda x: erf(x),
+    "npu_tensor.reciprocal": np.reciprocal,
+    "npu_tensor.floor": np.floor,
+    "npu_tensor.ceil": np.ceil,
+    "npu_tensor.round": np.round,  # half to even, as ONNX says
+    "npu_tensor.sign": np.sign,
+    "npu_tensor.sin": np.sin,
+    "npu_tensor.cos": np.cos,
+    "npu_tensor.tan": np.tan,
+    "npu_tensor.asin": np.arcsin,
+    "npu_tensor.acos": np.arccos,
+    "npu_tensor.atan": np.arctan,
+    "npu_tensor.sinh": np.sinh,
+    "npu_tensor.cosh": np.cosh,
+    "npu_tensor.asinh": np.arcsinh,
+    "npu_tensor.acosh": np.arccosh,
+    "npu_tensor.atanh": np.arctanh,
+    "npu_tensor.not": np.logical_not,
+    "npu_tensor.bitwise_not": np.bitwise_not,
+    "npu_tensor.softplus": lambda x: np.logaddexp(0, x),
+    "npu_tensor.softsign": lambda x: x / (1 + np.abs(x)),
+    "npu_tensor.mish": lambda x: x * np.tanh(np.logaddexp(0, x)),
+    "npu_tensor.is_nan": np.isnan,
+}
+
+
+def _make_unary(fn):
+    def run(inputs, attrs, results):
+        with np.errstate(all="ignore"):
+            return [_fin(fn(_up(inputs[0])), results[0])]
+
+    return run
+
+
+for _name, _fn in _UNARY.items():
+    kernel(_name)(_make_unary(_fn))
+
+
+@kernel("npu_tensor.is_inf")
+def _is_inf(inputs, attrs, results):
+    x = inputs[0]
+    out = (np.isposinf(x) & bool(attrs["detect_positive"])) | (np.isneginf(x) & bool(attrs["detect_negative"]))
+    return [_fin(out, results[0])]
+
+
+@kernel("npu_tensor.relu")
+def _relu(inputs, attrs, results):
+    x = inputs[0]
+    return [_fin(np.maximum(x, np.zeros((), x.dtype)), results[0])]
+
+
+def _act(fn):
+    def run(inputs, attrs, results):
+        with np.errstate(all="ignore"):
+            return [_fin(fn(_up(inputs[0]), attrs), results[0])]
+
+    return run
+
+
+def _f(attrs, name, dtype):
+    return np.asarray(attrs[name], dtype=np.float32).astype(dtype)
+
+
+_ACTIVATIONS = {
+    "npu_tensor.leaky_relu": lambda x, a: np.where(x >= 0, x, x * _f(a, "alpha", x.dtype)),
+    "npu_tensor.elu": lambda x, a: np.where(x >= 0, x, _f(a, "alpha", x.dtype) * np.expm1(x)),
+    "npu_tensor.celu": lambda x, a: np.maximum(x, 0) + np.minimum(0, _f(a, "alpha", x.dtype) * np.expm1(x / _f(a, "alpha", x.dtype))),
+    "npu_tensor.selu": lambda x, a: _f(a, "gamma", x.dtype) * np.where(x > 0, x, _f(a, "alpha", x.dtype) * np.expm1(x)),
+    "npu_tensor.thresholded_relu": lambda x, a: np.where(x > _f(a, "alpha", x.dtype), x, 0),
+    "npu_tensor.hard_sigmoid": lambda x, a: np.clip(_f(a, "alpha", x.dtype) * x + _f(a, "beta", x.dtype), 0, 1),
+    "npu_tensor.hard_swish": lambda x, a: x * np.clip(x * x.dtype.type(1 / 6) + x.dtype.type(0.5), 0, 1),
+    "npu_tensor.shrink": lambda x, a: np.where(
+        x < -_f(a, "lambd", x.dtype), x + _f(a, "bias", x.dtype), np.where(x > _f(a, "lambd", x.dtype), x - _f(a, "bias", x.dtype), 0)
+    ),
+}
+
+for _name, _fn in _ACTIVATIONS.items():
+    kernel(_name)(_act(_fn))
+
+
+@kernel("npu_tensor.gelu")
+def _gelu(inputs, attrs, results):
+    x = _up(inputs[0])
+    if attrs["approximate"] == "tanh":
+        c = np.sqrt(2 / np.pi)
+        out = 0.5 * x * (1 + np.tanh(c * (x + 0.044715 * x.astype(np.float64) ** 3)))
+    else:
+        out = 0.5 * x * (1 + erf(x / np.sqrt(2)))
+    return [_fin(out, results[0])]
+
+
+@kernel("npu_tensor.prelu")
+def _prelu(inputs, attrs, results):
+    x, slope = (_up(v) for v in inputs)
+    return [_fin(np.where(x < 0, x * slope, x), results[0])]
+
+
+@kernel("npu_tensor.clip")
+def _clip(inputs, attrs, results):
+    x = inputs[0]
+    lo = np.asarray(attrs["min"]).astype(x.dtype)
+    hi = np.asarray(attrs["max"]).astype(x.dtype)
+    return [_fin(np.minimum(np.maximum(x, lo), hi), results[0])]
+
+
+@kernel("npu_tensor.where")
+def _where(inputs, attrs, results):
+    cond, a, b = inputs
+    return [_fin(np.where(cond, a, b), results[0])]
+
+
+# ---------------------------------------------------------------- cast
+
+
+def _float_limits(dtype: np.dtype) -> float:
+    return float(ml_dtypes.finfo(dtype).max)
+
+
+@kernel("npu_tensor.cast")
+def _cast(inputs, attrs, results):
+    x = inputs[0]
+    to = results[0].dtype
+    if _is_float(to) and to.itemsize == 1 and _is_float(x.dtype) or (_is_float(to) and to.itemsize == 1):
+        src = x.astype(np.float32) if x.dtype != np.float32 else x
+        if attrs.get("saturate", 1):
+            lim = _float_limits(to)
+            src = np.where(np.isinf(src), np.sign(src) * lim, src) if "fnuz" not in to.name and "e4m3" in to.name else src
+            src = np.where(np.isnan(src), src, np.clip(src, -lim, lim)) if not np.any(np.isinf(src)) or "e4m3" in to.name else np.where(np.isinf(src), src, np.clip(src, -lim, lim))
+        return [_fin(src.astype(to), results[0])]
+    if x.dtype == np.bool_ or to == np.bool_:
+        return [_fin(x.astype(to), results[0])]
+    if _is_float(x.dtype) and np.issubdtype(to, np.integer):
+        with np.errstate(invalid="ignore"):
+            return [_fin(_up(x).astype(to), results[0])]
+    return [_fin(x.astype(to), results[0])]

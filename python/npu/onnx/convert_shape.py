@@ -1,0 +1,241 @@
+"""ONNX converters of the shape / data-movement family -> npu_tensor ops.
+
+Static parameters that ONNX passes as inputs (Reshape shape, Slice bounds, Pad
+pads, Split sizes, Expand shape, Tile repeats, Squeeze/Unsqueeze axes) become
+attributes, normalized (axes non-negative where the rank is known, defaults
+filled); a run-time value there is a clean error. Shape, Size, ConstantOfShape
+and Range always produce constants (shapes are static at level 1).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from npu.onnx.registry import converter
+
+
+def _norm_axes(axes, rank: int, node) -> list[int]:
+    out = []
+    for a in axes:
+        if not -rank <= a < rank:
+            raise node.error(f"axis {a} is out of range for rank {rank}")
+        out.append(int(a) % rank)
+    return out
+
+
+def _axes_input(node, index: int, attr: str = "axes") -> list[int] | None:
+    """Axes given as input `index` (opset >= 13/18) or as the attribute (older)."""
+    if node.has_input(index):
+        return node.static_ints(index, attr)
+    value = node.attrs.get(attr)
+    return None if value is None else [int(v) for v in value]
+
+
+def _reshape(node, b, value, shape):
+    return b.emit(node, "npu_tensor.reshape", [value], results=[(list(shape), node.input_dtypes[0])])
+
+
+@converter("Reshape")
+def convert_reshape(node, b):
+    target = node.static_ints(1, "shape")
+    in_shape = node.input_shapes[0]
+    out = []
+    for i, d in enumerate(target):
+        if d == 0 and not node.attrs.get("allowzero", 0):
+            if i >= len(in_shape):
+                raise node.error(f"shape entry {i} is 0 (copy) but the input has rank {len(in_shape)}")
+            d = in_shape[i]
+        out.append(d)
+    if out.count(-1) > 1:
+        raise node.error(f"shape {target} has more than one -1")
+    if -1 in out:
+        known = int(np.prod([d for d in out if d != -1], dtype=np.int64))
+        total = int(np.prod(in_shape, dtype=np.int64))
+        if known == 0 or total % known:
+            raise node.error(f"cannot reshape {in_shape} to {target}")
+        out[out.index(-1)] = total // known
+    if int(np.prod(out, dtype=np.int64)) != int(np.prod(in_shape, dtype=np.int64)):
+        raise node.error(f"cannot reshape {in_shape} to {target}")
+    return _reshape(node, b, node.inputs[0], out)
+
+
+@converter("Flatten")
+def convert_flatten(node, b):
+    shape = node.input_shapes[0]
+    axis = node.attrs["axis"]
+    axis = axis + len(shape) if axis < 0 else axis
+    outer = int(np.prod(shape[:axis], dtype=np.int64))
+    return _reshape(node, b, node.inputs[0], [outer, int(np.prod(shape[axis:], dtype=np.int64))])
+
+
+@converter("Squeeze")
+def convert_squeeze(node, b):
+    shape = node.input_shapes[0]
+    axes = _axes_input(node, 1)
+    axes = [i for i, d in enumerate(shape) if d == 1] if axes is None else _norm_axes(axes, len(shape), node)
+    for a in axes:
+        if shape[a] != 1:
+            raise node.error(f"cannot squeeze axis {a} of size {shape[a]}")
+    return b.emit(node, "npu_tensor.squeeze", node.inputs[:1], {"axes": sorted(axes)})
+
+
+@converter("Unsqueeze")
+def convert_unsqueeze(node, b):
+    axes = _axes_input(node, 1)
+    if axes is None:
+        raise node.error("expects axes")
+    rank = len(node.input_shapes[0]) + len(axes)
+    return b.emit(node, "npu_tensor.unsqueeze", node.inputs[:1], {"axes": sorted(_norm_axes(axes, rank, node))})
+
+
+@converter("Transpose")
+def convert_transpose(node, b):
+    rank = len(node.input_shapes[0])
+    perm = node.attrs.get("perm") or list(range(rank))[::-1]
+    return b.emit(node, "npu_tensor.transpose", node.inputs[:1], {"perm": [int(p) for p in perm]})
+
+
+@converter("Concat")
+def convert_concat(node, b):
+    rank = len(node.input_shapes[0])
+    axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
+    return b.emit(node, "npu_tensor.concat", node.inputs, {"axis": axis})
+
+
+@converter("Split")
+def convert_split(node, b):
+    shape = node.input_shapes[0]
+    axis = _norm_axes([node.attrs["axis"]], len(shape), node)[0]
+    sizes = _axes_input(node, 1, "split")
+    outputs = len(node.output_names)
+    if sizes is None:
+        dim = shape[axis]
+        if "num_outputs" in node.attrs:
+            outputs = node.attrs["num_outputs"]
+            chunk = -(-dim // outputs)
+            sizes = [min(chunk, dim - i * chunk) for i in range(outputs)]
+        else:
+            if dim % outputs:
+                raise node.error(f"cannot split dimension {dim} into {outputs} equal parts")
+            sizes = [dim // outputs] * outputs
+    if sum(sizes) != shape[axis]:
+        raise node.error(f"split sizes {sizes} do not add up to dimension {shape[axis]}")
+    results = [(shape[:axis] + [s] + shape[axis + 1 :], node.input_dtypes[0]) for s in sizes]
+    return b.emit(node, "npu_tensor.split", node.inputs[:1], {"axis": axis, "split": sizes}, results=results)
+
+
+@converter("Slice")
+def convert_slice(node, b):
+    rank = len(node.input_shapes[0])
+    starts = node.static_ints(1, "starts")
+    ends = node.static_ints(2, "ends")
+    axes = node.static_ints(3, "axes") if node.has_input(3) else list(range(len(starts)))
+    steps = node.static_ints(4, "steps") if node.has_input(4) else [1] * len(starts)
+    if not len(starts) == len(ends) == len(axes) == len(steps):
+        raise node.error("expects starts, ends, axes and steps of equal length")
+    big = np.iinfo(np.int64)
+    clamp = [int(np.clip(v, big.min, big.max)) for v in ends]
+    attrs = {"starts": starts, "ends": clamp, "axes": _norm_axes(axes, rank, node), "steps": steps}
+    return b.emit(node, "npu_tensor.slice", node.inputs[:1], attrs)
+
+
+@converter("Gather")
+def convert_gather(node, b):
+    rank = len(node.input_shapes[0])
+    axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
+    return b.emit(node, "npu_tensor.gather", node.inputs[:2], {"axis": axis})
+
+
+@converter("GatherElements")
+def convert_gather_elements(node, b):
+    rank = len(node.input_shapes[0])
+    axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
+    return b.emit(node, "npu_tensor.gather_elements", node.inputs[:2], {"axis": axis})
+
+
+@converter("GatherND")
+def convert_gather_nd(node, b):
+    return b.emit(node, "npu_tensor.gather_nd", node.inputs[:2], {"batch_dims": node.attrs["batch_dims"]})
+
+
+@converter("Expand")
+def convert_expand(node, b):
+    shape = node.static_ints(1, "shape")
+    return b.emit(node, "npu_tensor.expand", node.inputs[:1], {"shape": shape})
+
+
+@converter("Tile")
+def convert_tile(node, b):
+    repeats = node.static_ints(1, "repeats")
+    return b.emit(node, "npu_tensor.tile", node.inputs[:1], {"repeats": repeats})
+
+
+@converter("Pad")
+def convert_pad(node, b):
+    rank = len(node.input_shapes[0])
+    pads = node.static_ints(1, "pads")
+    axes = node.static_ints(3, "axes") if node.has_input(3) else list(range(rank))
+    axes = _norm_axes(axes, rank, node)
+    if len(pads) != 2 * len(axes):
+        raise node.error(f"expects {2 * len(axes)} pads, got {len(pads)}")
+    full = [0] * (2 * rank)
+    for k, a in enumerate(axes):
+        full[a], full[rank + a] = pads[k], pads[len(axes) + k]
+    value = 0
+    if node.has_input(2):
+        value = node.static(2, "constant_value").reshape(-1)[0].item()
+    if np.issubdtype(node.input_dtypes[0], np.floating):
+        value = float(value)
+    return b.emit(node, "npu_tensor.pad", node.inputs[:1], {"pads": full, "mode": node.attrs["mode"], "value": value})
+
+
+@converter("DepthToSpace")
+def convert_depth_to_space(node, b):
+    attrs = {"blocksize": node.attrs["blocksize"], "mode": node.attrs["mode"]}
+    return b.emit(node, "npu_tensor.depth_to_space", node.inputs[:1], attrs)
+
+
+@converter("SpaceToDepth")
+def convert_space_to_depth(node, b):
+    return b.emit(node, "npu_tensor.space_to_depth", node.inputs[:1], {"blocksize": node.attrs["blocksize"]})
+
+
+@converter("Trilu")
+def convert_trilu(node, b):
+    k = node.static_ints(1, "k")[0] if node.has_input(1) else 0
+    return b.emit(node, "npu_tensor.trilu", node.inputs[:1], {"upper": node.attrs["upper"], "k": k})
+
+
+# ---------------------------------------------------------------- always constant
+
+
+@converter("Shape")
+def convert_shape(node, b):
+    shape = node.input_shapes[0]
+    rank = len(shape)
+    start = node.attrs.get("start", 0)
+    end = node.attrs.get("end", rank)
+    start = min(max(start + rank if start < 0 else start, 0), rank)
+    end = min(max(end + rank if end < 0 else end, 0), rank)
+    return [b.constant(np.array(shape[start:end], dtype=np.int64), node.output_names[0])]
+
+
+@converter("Size")
+def convert_size(node, b):
+    return [b.constant(np.array(int(np.prod(node.input_shapes[0], dtype=np.int64)), dtype=np.int64), node.output_names[0])]
+
+
+@converter("ConstantOfShape")
+def convert_constant_of_shape(node, b):
+    node.static(0, "shape")
+    value = node.attrs.get("value")
+    if value is None:
+        value = np.zeros(1, dtype=np.float32)
+    return b.emit(node, "npu_tensor.constant_of_shape", node.inputs[:1], {"value": np.asarray(value).reshape(1)})
+
+
+@converter("Range")
+def convert_range(node, b):
+    for i, what in enumerate(("start", "limit", "delta")):
+        node.static(i, what)
+    return b.emit(node, "npu_tensor.range", node.inputs[:3])

@@ -1,0 +1,528 @@
+"""Import an ONNX model into npu_tensor (level 1).
+
+`import_model(model_or_path)` returns an `ir.Module` holding `func.func @main`:
+the graph inputs (not initializers) are its arguments, the graph outputs its
+results, each carrying the ONNX name as the `npu.name` argument/result
+attribute. Algorithm:
+
+1. load the protobuf (malformed file or missing external data: one-line error),
+   check it, inline model-local functions, convert opsets below 13 up with the
+   onnx version converter, pin symbolic input dims given by `input_shapes`;
+2. run strict ONNX shape inference; every graph input must be static;
+3. walk the nodes in order: build an `OnnxNode` (attributes with schema
+   defaults, input/output shapes, static input values) and call the converter
+   registered for its op type (npu.onnx.registry) with a `GraphBuilder`;
+4. the builder folds every op whose operands are all constants by running the
+   interpreter kernel on them at import time (one source of semantics), so shape
+   subgraphs (Shape, ConstantOfShape, Range, Gather, Concat, ...) disappear and
+   level 1 keeps only run-time computation; unused constants are erased;
+5. verify the module (MLIR + npu's Python verifiers).
+
+Every op is created at `Location.name(node_name, childLoc=Location.name(op_type))`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+from google.protobuf.message import DecodeError
+from mlir import ir
+from mlir.dialects import arith, func
+from onnx import helper, numpy_helper
+
+from npu.errors import NpuError
+from npu.interp.registry import ResultSpec, get_kernel
+from npu.ir import dtypes, resources
+from npu.ir.attrs import from_attr, to_attr
+from npu.ir.context import make_context
+from npu.onnx.registry import get_converter
+
+MIN_OPSET = 13
+INLINE_LIMIT = 64  # constants with more elements become dense resources
+# Ops kept in the graph even when their inputs are constant (the quantizer reads them).
+NO_FOLD = {"QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul"}
+DEFAULT_DOMAINS = ("", "ai.onnx")
+
+_LOADED = False
+
+
+def load_registries() -> None:
+    """Import every `convert_*` and `kernels_*` module so their decorators register."""
+    global _LOADED
+    if _LOADED:
+        return
+    import npu.interp
+    import npu.onnx
+
+    for pkg, prefix in ((npu.onnx, "convert_"), (npu.interp, "kernels_")):
+        for info in pkgutil.iter_modules(pkg.__path__):
+            if info.name.startswith(prefix):
+                importlib.import_module(f"{pkg.__name__}.{info.name}")
+    _LOADED = True
+
+
+# ----------------------------------------------------------------------------- nodes
+
+
+class OnnxNode:
+    """One ONNX node as a converter sees it (see the module docstring)."""
+
+    def __init__(self, proto: onnx.NodeProto, name: str, opset: int, inputs, consts, input_types, output_types, attrs):
+        self.proto = proto
+        self.name = name
+        self.op_type = proto.op_type
+        self.domain = proto.domain
+        self.opset = opset
+        self.inputs: list[ir.Value | None] = inputs
+        self.input_names: list[str] = list(proto.input)
+        self.output_names: list[str] = list(proto.output)
+        self.attrs: dict[str, Any] = attrs
+        self.input_shapes = [t[0] if t else None for t in input_types]
+        self.input_dtypes = [t[1] if t else None for t in input_types]
+        self.output_shapes = [t[0] if t else None for t in output_types]
+        self.output_dtypes = [t[1] if t else None for t in output_types]
+        self._consts = consts
+        self.fold = proto.op_type not in NO_FOLD
+
+    @property
+    def location(self) -> ir.Location:
+        return ir.Location.name(self.name, childLoc=ir.Location.name(self.op_type))
+
+    def const(self, i: int) -> np.ndarray | None:
+        """Static value of input `i` (initializer, Constant or folded), else None."""
+        return self._consts[i] if i < len(self._consts) else None
+
+    def has_input(self, i: int) -> bool:
+        return i < len(self.inputs) and self.inputs[i] is not None
+
+    def static(self, i: int, what: str) -> np.ndarray:
+        """Static value of input `i`; a clean error naming `what` if it is not static."""
+        value = self.const(i)
+        if value is None:
+            raise self.error(f"expects {what} (input {i}) to be a constant, got a run-time value")
+        return value
+
+    def static_ints(self, i: int, what: str) -> list[int]:
+        return [int(v) for v in self.static(i, what).reshape(-1)]
+
+    def error(self, msg: str) -> NpuError:
+        return NpuError(f"node '{self.name}' (op type '{self.op_type}', opset {self.opset}): {msg}")
+
+
+# ----------------------------------------------------------------------------- builder
+
+
+class GraphBuilder:
+    """Creates npu_tensor ops and constants in the body of @main, folding constants."""
+
+    def __init__(self, block: ir.Block):
+        self.block = block
+        self.values: dict[ir.Value, np.ndarray] = {}  # static value of constant ir.Values
+        self._names: set[str] = set()
+
+    def value_of(self, value: ir.Value | None) -> np.ndarray | None:
+        """The static value of an ir.Value, if it is a constant."""
+        return None if value is None else self.values.get(value)
+
+    def constant(self, array: np.ndarray, name_hint: str = "cst") -> ir.Value:
+        """An arith.constant holding `array` (large or exotic-dtype arrays as dense resources)."""
+        array = np.asarray(array)
+        kind = array.dtype.name
+        sub_byte = kind in ("bool", "int4", "uint4", "int2", "uint2", "float4_e2m1fn")
+        if sub_byte or (array.size <= INLINE_LIMIT and dtypes.buffer_compatible(array.dtype)):
+            attr = to_attr(array)
+        else:
+            attr = resources.resource_attr(array, self._resource_name(name_hint))
+        value = arith.ConstantOp(attr.type, attr).result
+        self.values[value] = array
+        return value
+
+    def _resource_name(self, hint: str) -> str:
+        base = re.sub(r"[^A-Za-z0-9_]", "_", hint) or "cst"
+        if base[0].isdigit():
+            base = "w_" + base
+        name, n = base, 1
+        while name in self._names:
+            name, n = f"{base}_{n}", n + 1
+        self._names.add(name)
+        return name
+
+    def emit(self, node: OnnxNode, op_name: str, operands, attrs=None, results=None) -> list[ir.Value]:
+        """Create `op_name` at the node's location; folded to constants when all operands are."""
+        attrs = {k: to_attr(v) for k, v in (attrs or {}).items()}
+        if results is None:
+            results = list(zip(node.output_shapes, node.output_dtypes))
+        folded = self._fold(node, op_name, operands, attrs, results)
+        if folded is not None:
+            return folded
+        types = []
+        for i, (shape, dtype) in enumerate(results):
+            if shape is None or dtype is None:
+                raise node.error(f"cannot infer a static shape for result {i} of '{op_name}'")
+            types.append(dtypes.tensor_type(shape, dtype))
+        if any(v is None for v in operands):
+            sizes = [0 if v is None else 1 for v in operands]
+            attrs["operandSegmentSizes"] = ir.DenseI32ArrayAttr.get(sizes)
+        op = ir.Operation.create(
+            op_name,
+            results=types,
+            operands=[v for v in operands if v is not None],
+            attributes=attrs,
+            loc=node.location,
+        )
+        return list(op.results)
+
+    def _fold(self, node: OnnxNode, op_name: str, operands, attrs, results) -> list[ir.Value] | None:
+        if not node.fold or any(v is not None and v not in self.values for v in operands):
+            return None
+        kernel = get_kernel(op_name)
+        if kernel is None:
+            return None
+        inputs = [None if v is None else self.values[v] for v in operands]
+        py_attrs = {k: from_attr(a) for k, a in attrs.items()}
+        specs = [ResultSpec(None if s is None else tuple(s), None if d is None else np.dtype(d)) for s, d in results]
+        try:
+            outs = kernel(inputs, py_attrs, specs)
+        except NpuError as err:
+            raise node.error(str(err)) from None
+        values = []
+        for i, (out, spec) in enumerate(zip(outs, specs)):
+            out = np.asarray(out)
+            if spec.dtype is not None and out.dtype != spec.dtype:
+                raise node.error(f"folding '{op_name}' gave result {i} of dtype {out.dtype}, expected {spec.dtype}")
+            if spec.shape is not None and out.shape != spec.shape:
+                raise node.error(f"folding '{op_name}' gave result {i} of shape {list(out.shape)}, expected {list(spec.shape)}")
+            with node.location:
+                values.append(self.constant(out, f"{node.name}_{i}"))
+        return values
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def load_model(model_or_path) -> tuple[onnx.ModelProto, str]:
+    """The ModelProto and a display name; malformed input raises NpuError."""
+    if isinstance(model_or_path, onnx.ModelProto):
+        return model_or_path, model_or_path.graph.name or "<model>"
+    if isinstance(model_or_path, bytes):
+        return _parse_bytes(model_or_path, "<bytes>"), "<bytes>"
+    path = Path(model_or_path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise NpuError(f"cannot read '{path}': {err.strerror}") from None
+    model = _parse_bytes(data, str(path))
+    _load_external_data(model, path)
+    return model, str(path)
+
+
+def _parse_bytes(data: bytes, where: str) -> onnx.ModelProto:
+    model = onnx.ModelProto()
+    try:
+        model.ParseFromString(data)
+    except (DecodeError, ValueError, RuntimeError):
+        raise NpuError(f"cannot parse '{where}' as an ONNX model: malformed protobuf") from None
+    if not model.graph.node and not model.graph.output:
+        raise NpuError(f"cannot parse '{where}' as an ONNX model: no graph")
+    return model
+
+
+def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
+    from onnx import external_data_helper as edh
+
+    for tensor in edh._get_all_tensors(model):
+        if not edh.uses_external_data(tensor):
+            continue
+        info = edh.ExternalDataInfo(tensor)
+        file = path.parent / info.location
+        if not file.is_file():
+            raise NpuError(
+                f"'{path}': external data file '{info.location}' of initializer '{tensor.name}' not found"
+            )
+    try:
+        edh.load_external_data_for_model(model, str(path.parent))
+    except (OSError, ValueError) as err:
+        raise NpuError(f"'{path}': cannot load external data: {err}") from None
+
+
+def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> onnx.ModelProto:
+    try:
+        onnx.checker.check_model(model)
+    except onnx.checker.ValidationError as err:
+        raise NpuError(f"'{where}' is not a valid ONNX model: {_first_line(err)}") from None
+    if model.functions:
+        model = onnx.inliner.inline_local_functions(model)
+    current = _default_opset(model)
+    target = opset if opset is not None else max(current, MIN_OPSET)
+    if target != current:
+        try:
+            model = onnx.version_converter.convert_version(model, target)
+        except Exception as err:  # the converter raises bare RuntimeErrors
+            raise NpuError(f"'{where}': cannot convert opset {current} to {target}: {_first_line(err)}") from None
+    if input_shapes:
+        _pin_input_shapes(model, input_shapes, where)
+    try:
+        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+    except Exception as err:  # InferenceError and friends
+        raise NpuError(f"'{where}': ONNX shape inference failed: {_first_line(err)}") from None
+
+
+def _first_line(err: Exception) -> str:
+    text = " ".join(str(err).split("\n")[0].split())
+    return text or type(err).__name__
+
+
+def _default_opset(model: onnx.ModelProto) -> int:
+    for imp in model.opset_import:
+        if imp.domain in DEFAULT_DOMAINS:
+            return imp.version
+    return MIN_OPSET
+
+
+def _pin_input_shapes(model: onnx.ModelProto, shapes: dict[str, list[int]], where: str) -> None:
+    by_name = {i.name: i for i in model.graph.input}
+    for name, shape in shapes.items():
+        if name not in by_name:
+            raise NpuError(f"'{where}': no graph input named '{name}' to pin (inputs: {', '.join(by_name)})")
+        tensor_type = by_name[name].type.tensor_type
+        del tensor_type.shape.dim[:]
+        for d in shape:
+            tensor_type.shape.dim.add().dim_value = int(d)
+
+
+# ----------------------------------------------------------------------------- types
+
+
+def _np_dtype(elem_type: int):
+    if elem_type in (onnx.TensorProto.STRING, onnx.TensorProto.UNDEFINED):
+        return None
+    try:
+        return np.dtype(helper.tensor_dtype_to_np_dtype(elem_type))
+    except (KeyError, TypeError):
+        return None
+
+
+def _type_info(tp: onnx.TypeProto):
+    """(static shape or None, numpy dtype or None) of a TypeProto."""
+    if not tp.HasField("tensor_type"):
+        return None
+    tt = tp.tensor_type
+    dtype = _np_dtype(tt.elem_type)
+    if not tt.HasField("shape") or any(not d.HasField("dim_value") for d in tt.shape.dim):
+        return (None, dtype)
+    return ([int(d.dim_value) for d in tt.shape.dim], dtype)
+
+
+def _type_proto(shape, dtype) -> onnx.TypeProto:
+    return helper.make_tensor_type_proto(helper.np_dtype_to_tensor_dtype(np.dtype(dtype)), list(shape))
+
+
+def _attr_values(proto: onnx.NodeProto, schema) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    if schema is not None:
+        for name, spec in schema.attributes.items():
+            if spec.default_value.type != onnx.AttributeProto.UNDEFINED:
+                attrs[name] = _attr_value(spec.default_value)
+    for a in proto.attribute:
+        attrs[a.name] = _attr_value(a)
+    return attrs
+
+
+def _attr_value(a: onnx.AttributeProto) -> Any:
+    if a.type == onnx.AttributeProto.TENSOR:
+        return numpy_helper.to_array(a.t)
+    if a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS):
+        return None  # subgraphs are not supported; converters that need them reject the node
+    value = helper.get_attribute_value(a)
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, list):
+        return [v.decode() if isinstance(v, bytes) else v for v in value]
+    return value
+
+
+# ----------------------------------------------------------------------------- import
+
+
+class _Importer:
+    def __init__(self, model: onnx.ModelProto, where: str):
+        self.model = model
+        self.where = where
+        self.graph = model.graph
+        self.opsets = {imp.domain or "": imp.version for imp in model.opset_import}
+        self.opsets.setdefault("", self.opsets.get("ai.onnx", MIN_OPSET))
+        self.types: dict[str, tuple] = {}
+        for vi in list(self.graph.value_info) + list(self.graph.output) + list(self.graph.input):
+            info = _type_info(vi.type)
+            if info is not None:
+                self.types[vi.name] = info
+        self.env: dict[str, ir.Value] = {}
+        self.consts: dict[str, np.ndarray] = {}
+
+    def run(self, module: ir.Module) -> None:
+        init_names = {t.name for t in self.graph.initializer}
+        inputs = [i for i in self.graph.input if i.name not in init_names]
+        arg_types = [self._graph_input_type(i) for i in inputs]
+        out_types = []
+        for o in self.graph.output:
+            info = self.types.get(o.name)
+            if info is None or info[0] is None or info[1] is None:
+                raise NpuError(f"'{self.where}': graph output '{o.name}' has no static shape after shape inference")
+            out_types.append(dtypes.tensor_type(*info))
+        with ir.InsertionPoint(module.body):
+            fn = func.FuncOp("main", (arg_types, out_types))
+        fn.arg_attrs = ir.ArrayAttr.get([_name_attr(i.name) for i in inputs])
+        fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name) for o in self.graph.output])
+        block = fn.add_entry_block()
+        builder = GraphBuilder(block)
+        with ir.InsertionPoint(block):
+            for i, arg in zip(inputs, block.arguments):
+                self.env[i.name] = arg
+            for t in self.graph.initializer:
+                array = numpy_helper.to_array(t)
+                with ir.Location.name(t.name):
+                    self.env[t.name] = builder.constant(array, t.name)
+                self.consts[t.name] = array
+            for index, proto in enumerate(self.graph.node):
+                self._convert(proto, index, builder)
+            results = []
+            for o in self.graph.output:
+                if o.name not in self.env:
+                    raise NpuError(f"'{self.where}': graph output '{o.name}' is not produced by any node")
+                results.append(self.env[o.name])
+            func.ReturnOp(results)
+        _erase_unused_constants(block)
+
+    def _graph_input_type(self, vi: onnx.ValueInfoProto) -> ir.Type:
+        tt = vi.type.tensor_type
+        dtype = _np_dtype(tt.elem_type) if vi.type.HasField("tensor_type") else None
+        if dtype is None:
+            raise NpuError(f"'{self.where}': graph input '{vi.name}' is not a tensor of a supported element type")
+        for k, d in enumerate(tt.shape.dim):
+            if not d.HasField("dim_value"):
+                sym = f" '{d.dim_param}'" if d.dim_param else ""
+                raise NpuError(
+                    f"'{self.where}': graph input '{vi.name}' has dynamic dimension{sym} (dim {k}); "
+                    f"pin it with input_shapes / --input-shape {vi.name}=..."
+                )
+        shape = [int(d.dim_value) for d in tt.shape.dim]
+        self.types[vi.name] = (shape, dtype)
+        return dtypes.tensor_type(shape, dtype)
+
+    def _convert(self, proto: onnx.NodeProto, index: int, builder: GraphBuilder) -> None:
+        name = proto.name or (proto.output[0] if proto.output else f"{proto.op_type}_{index}")
+        domain = proto.domain if proto.domain not in DEFAULT_DOMAINS else ""
+        opset = self.opsets.get(domain, 1)
+        where = f"node '{name}' (op type '{proto.op_type}', opset {opset})"
+        try:
+            schema = onnx.defs.get_schema(proto.op_type, opset, domain)
+        except onnx.defs.SchemaError:
+            schema = None
+        conv = get_converter(proto.op_type) if domain == "" else None
+        if conv is None:
+            raise NpuError(f"{where}: unsupported ONNX op" + (f" in domain '{domain}'" if domain else ""))
+        inputs, consts, in_types = [], [], []
+        for n in proto.input:
+            if not n:
+                inputs.append(None), consts.append(None), in_types.append(None)
+                continue
+            if n not in self.env:
+                raise NpuError(f"{where}: input '{n}' is not produced by any earlier node")
+            inputs.append(self.env[n])
+            consts.append(builder.value_of(self.env[n]))
+            in_types.append(self.types.get(n))
+        out_types = self._output_types(proto, schema, in_types, consts)
+        node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema))
+        with node.location:
+            values = conv(node, builder)
+        outs = [o for o in proto.output]
+        if len(values) < len([o for o in outs if o]):
+            raise node.error(f"converter returned {len(values)} values for {len(outs)} outputs")
+        for k, (out_name, value) in enumerate(zip(outs, values)):
+            if not out_name or value is None:
+                continue
+            self._check_result(node, k, value)
+            self.env[out_name] = value
+            t = value.type
+            self.types[out_name] = (list(t.shape), dtypes.numpy_dtype(t.element_type))
+
+    def _output_types(self, proto, schema, in_types, consts) -> list:
+        found = [self.types.get(o) if o else None for o in proto.output]
+        if all(t is not None and t[0] is not None for o, t in zip(proto.output, found) if o) or schema is None:
+            return found
+        # Shape inference left a dim open: infer this node again with the static inputs we know.
+        types, data = {}, {}
+        for n, t, c in zip(proto.input, in_types, consts):
+            if n and t is not None and t[0] is not None and t[1] is not None:
+                types[n] = _type_proto(*t)
+                if c is not None and c.size <= 1 << 20:
+                    data[n] = numpy_helper.from_array(c, n)
+        try:
+            inferred = onnx.shape_inference.infer_node_outputs(
+                schema, proto, types, data, opset_imports=list(self.model.opset_import)
+            )
+        except Exception:
+            return found
+        return [_type_info(inferred[o]) if o in inferred else t for o, t in zip(proto.output, found)]
+
+    def _check_result(self, node: OnnxNode, k: int, value: ir.Value) -> None:
+        expected = node.output_shapes[k] if k < len(node.output_shapes) else None
+        t = value.type
+        got = list(t.shape)
+        if expected is not None and got != list(expected):
+            raise node.error(f"output {k} has shape {got} but ONNX shape inference says {list(expected)}")
+        edt = node.output_dtypes[k] if k < len(node.output_dtypes) else None
+        gdt = dtypes.numpy_dtype(t.element_type)
+        if edt is not None and gdt != edt:
+            raise node.error(f"output {k} has element type {gdt} but ONNX says {edt}")
+
+
+def _name_attr(name: str) -> ir.DictAttr:
+    return ir.DictAttr.get({"npu.name": ir.StringAttr.get(name)})
+
+
+def _erase_unused_constants(block: ir.Block) -> None:
+    ops = [op.operation for op in block.operations if op.operation.name == "arith.constant"]
+    for op in reversed(ops):
+        if not any(True for _ in op.result.uses):
+            op.erase()
+
+
+def import_model(model_or_path, *, opset: int | None = None, input_shapes=None, context: ir.Context | None = None) -> ir.Module:
+    """Import an ONNX model (ModelProto, bytes or path) into a verified level-1 module.
+
+    `opset` converts the model to that default-domain opset first (default: the
+    model's own, or 13 if older). `input_shapes` maps graph input names to
+    static shapes, pinning symbolic dims. A failure raises a one-line NpuError.
+    """
+    from npu.ir.diagnostics import DiagnosticCollector
+    from npu.ir.verify import verify_ops
+
+    load_registries()
+    model, where = load_model(model_or_path)
+    model = _prepare(model, where, opset, input_shapes)
+    ctx = context or make_context()
+    with ctx, ir.Location.unknown(), DiagnosticCollector(ctx, where) as diags:
+        module = ir.Module.create()
+        _Importer(model, where).run(module)
+        try:
+            module.operation.verify()
+        except ir.MLIRError as err:
+            first = err.error_diagnostics[0] if err.error_diagnostics else None
+            from npu.ir.diagnostics import format_diagnostic
+
+            raise NpuError(format_diagnostic(first, where) if first else str(err)) from None
+        if not verify_ops(module.operation):
+            raise NpuError(str(diags.errors[0]) if diags.errors else f"'{where}': imported module fails verification")
+    return module
+
+
+def model_name(path: str | os.PathLike) -> str:
+    return Path(path).stem

@@ -1,0 +1,137 @@
+"""npu-run: execute npu IR on the golden interpreter.
+
+  npu-run model.mlir --input x.npz [--output y.npz] [--compare model.onnx] [--tolerance 1e-4]
+
+Inputs come from an .npz keyed by graph input name (a single-input model also
+accepts a lone array under any key, or a .npy file). `--compare` runs
+onnxruntime on the same inputs and prints, per output, the max abs error, the
+SQNR in dB and the top-1 agreement (over the last axis); the exit code is 1
+when an output's max abs error exceeds `--tolerance` times its reference range.
+An .onnx file is accepted as the model too (imported first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from npu.errors import NpuError
+from npu.tools.common import read_input, run_main, write_atomically
+
+
+def load_module(path: str):
+    """An ir.Module from .mlir text or an .onnx model."""
+    from npu.ir.context import make_context, parse_module
+    from npu.ir.diagnostics import DiagnosticCollector
+    from npu.ir.verify import verify_ops
+
+    if path.endswith(".onnx"):
+        from npu.onnx.importer import import_model
+
+        return import_model(path)
+    text = read_input(path)
+    ctx = make_context()
+    with ctx, DiagnosticCollector(ctx, path) as diags:
+        module = parse_module(text, ctx, path)
+        if not verify_ops(module.operation):
+            raise NpuError(str(diags.errors[0]) if diags.errors else f"'{path}' fails verification")
+    return module
+
+
+def load_inputs(path: str, expected: list) -> dict[str, np.ndarray]:
+    """Arrays keyed by input name from .npz (or .npy for a single input)."""
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise NpuError(f"cannot read inputs from '{path}': {err}") from None
+    if isinstance(loaded, np.ndarray):
+        arrays = {expected[0].name: loaded} if len(expected) == 1 else {}
+        if len(expected) != 1:
+            raise NpuError(f"'{path}' holds one array but the model takes {len(expected)} inputs; use an .npz")
+        return arrays
+    arrays = {k: loaded[k] for k in loaded.files}
+    names = {s.name for s in expected}
+    if len(expected) == 1 and len(arrays) == 1 and not names & set(arrays):
+        arrays = {expected[0].name: next(iter(arrays.values()))}
+    return arrays
+
+
+def compare_with_onnxruntime(onnx_path: str, inputs: dict, outputs: dict, tolerance: float) -> bool:
+    from npu.compare import compare
+
+    reference = onnxruntime_run(onnx_path, inputs)
+    ok = True
+    for name, actual in outputs.items():
+        if name not in reference:
+            raise NpuError(f"onnxruntime gives no output named '{name}'")
+        ref = reference[name]
+        fig = compare(name, ref, actual)
+        line = f"{name}: max abs error {fig.max_abs:.3g}, SQNR {fig.sqnr_db:.1f} dB"
+        if ref.ndim >= 1 and ref.shape[-1] > 1 and np.issubdtype(ref.dtype, np.floating):
+            agree = float(np.mean(np.argmax(ref, -1) == np.argmax(actual, -1)))
+            line += f", top-1 agreement {100 * agree:.1f}%"
+        span = float(np.max(ref) - np.min(ref)) if ref.size else 0.0
+        bad = fig.max_abs > tolerance * max(span, 1.0)
+        ok &= not bad
+        print(line + (" (exceeds tolerance)" if bad else ""))
+    return ok
+
+
+def onnxruntime_run(onnx_path: str, inputs: dict) -> dict:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = 1
+    opts.log_severity_level = 3
+    try:
+        sess = ort.InferenceSession(onnx_path, opts, providers=["CPUExecutionProvider"])
+    except Exception as err:
+        raise NpuError(f"onnxruntime cannot load '{onnx_path}': {str(err).splitlines()[0]}") from None
+    names = [o.name for o in sess.get_outputs()]
+    return dict(zip(names, sess.run(names, inputs)))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="npu-run", description="Run npu IR on the golden interpreter.")
+    p.add_argument("model", help="model .mlir (level 1) or .onnx")
+    p.add_argument("--input", required=True, help="inputs .npz keyed by input name (or .npy for one input)")
+    p.add_argument("--output", help="write the outputs to this .npz")
+    p.add_argument("--compare", metavar="MODEL.onnx", help="compare the outputs with onnxruntime on this model")
+    p.add_argument("--tolerance", type=float, default=1e-4,
+                   help="max abs error allowed by --compare, relative to the output's range (default 1e-4)")
+    return p
+
+
+def run(argv: list[str] | None = None) -> int:
+    from npu.interp.executor import Program
+
+    args = build_parser().parse_args(argv)
+    if not Path(args.input).is_file():
+        raise NpuError(f"cannot read '{args.input}': No such file or directory")
+    module = load_module(args.model)
+    with module.context:
+        program = Program(module)
+        inputs = load_inputs(args.input, program.inputs)
+        outputs = program.run(inputs)
+    if args.output:
+        buf = io.BytesIO()
+        np.savez(buf, **outputs)
+        write_atomically(args.output, buf.getvalue())
+    else:
+        for name, value in outputs.items():
+            print(f"{name}: shape {list(value.shape)} {value.dtype}")
+    if args.compare:
+        return 0 if compare_with_onnxruntime(args.compare, inputs, outputs, args.tolerance) else 1
+    return 0
+
+
+def main() -> None:
+    sys.exit(run_main("npu-run", run))
+
+
+if __name__ == "__main__":
+    main()
