@@ -3,6 +3,9 @@ PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# The TOSA reference model (bit-exact oracle for npu.numerics) pins its own numpy: own venv.
+TOSA_VENV  := .venv-tosa
+TOSA_STAMP := $(TOSA_VENV)/.installed
 
 .PHONY: test lit pytest demo venv clean
 
@@ -20,7 +23,7 @@ test: lit pytest
 lit: $(STAMP)
 	$(VENV)/bin/lit -sv test
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(TOSA_STAMP)
 	$(PY) -m pytest -q -x -p no:cacheprovider
 
 ## The main job: the bundled model through the toolchain, compared with onnxruntime.
@@ -29,3 +32,9 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build
+
+## TOSA reference model (tosa-tools pins numpy<2.2, ml-dtypes==0.5.3): its own venv, called as subprocesses.
+$(TOSA_STAMP):
+	$(PYTHON) -m venv $(TOSA_VENV)
+	$(TOSA_VENV)/bin/pip install -q tosa-tools==2026.8.0
+	touch $(TOSA_STAMP)
