@@ -1,0 +1,365 @@
+"""What the level-4 verifiers (npu_mem.py, npu_noc.py, npu_pe.py) share.
+
+* Buffers: `buffer(op, env, value, role, space=...)` checks that a value is a
+  level-4 buffer (a static, identity-layout memref in "sram" or "ext" with a
+  supported element type) and returns a `Buffer`; `Buffer.nbytes` is its size.
+* Programs: `pe_of(op, env)` is the PE whose program (a `func.func` carrying
+  `npu_pe.pe`) contains `op`, or an error when there is none.
+* PEs and routes: `coord_attr` / `coords_attr` / `route_attr` read
+  `array<i64: r, c, ...>` attributes and check them against the mesh of the
+  target (when one is given).
+* `module_index(op, env)`: one walk of the module collecting programs,
+  globals, transfers, semaphores and barriers, so the rules that relate two
+  programs (send/recv matching, barrier groups) cost one lookup per op. It is
+  cached on the VerifyEnv, which lives for one verification run.
+
+Every check emits its error through `env.error` (located at the op, worded
+`'dialect.op' op expects ...`) and returns None, so callers stop early.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from math import prod
+
+from mlir import ir
+
+from npu.ir.verify import VerifyEnv
+
+PE_ATTR = "npu_pe.pe"
+TARGET_ATTR = "npu_pe.target"
+SPACES = ("sram", "ext")
+INT_TYPES = ("i4", "i8", "i16", "i32")
+FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+ELEMENT_TYPES = INT_TYPES + FLOAT_TYPES
+# MLIR element type -> dtype name used by the target description (npu.target.DTYPES).
+TARGET_DTYPE = {"i4": "int4", "i8": "int8", "f8E4M3FN": "fp8", "f8E5M2": "fp8",
+                "bf16": "bf16", "f16": "fp16", "f32": "fp32"}
+# Accumulator names of the target -> MLIR element type.
+ACCUMULATOR_TYPE = {"int16": "i16", "int32": "i32", "fp16": "f16", "bf16": "bf16", "fp32": "f32"}
+
+Coord = tuple[int, int]
+
+
+# ---------------------------------------------------------------- element types
+
+def type_name(t: ir.Type) -> str:
+    return str(t)
+
+
+def is_int(name: str) -> bool:
+    return name in INT_TYPES
+
+
+def bits(name: str) -> int:
+    return {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8,
+            "bf16": 16, "f16": 16, "f32": 32}[name]
+
+
+def int_range(name: str) -> tuple[int, int]:
+    b = bits(name)
+    return -(1 << (b - 1)), (1 << (b - 1)) - 1
+
+
+# ---------------------------------------------------------------- buffers
+
+@dataclass(frozen=True)
+class Buffer:
+    """A checked level-4 buffer: static shape, element type name, memory space."""
+
+    shape: tuple[int, ...]
+    dtype: str
+    space: str
+
+    @property
+    def numel(self) -> int:
+        return prod(self.shape)
+
+    @property
+    def nbytes(self) -> int:
+        return (self.numel * bits(self.dtype) + 7) // 8
+
+    @property
+    def is_int(self) -> bool:
+        return is_int(self.dtype)
+
+
+def buffer_type(t: ir.Type) -> tuple[Buffer | None, str]:
+    """(Buffer, "") for a valid level-4 buffer type, else (None, what is wrong)."""
+    if not isinstance(t, ir.MemRefType):
+        return None, f"a memref, got {t}"
+    if not t.has_static_shape:
+        return None, f"a static shape, got {t}"
+    layout = t.layout
+    if not (isinstance(layout, ir.AffineMapAttr) and layout.value == ir.AffineMap.get_identity(t.rank)):
+        return None, f"the identity (row-major) layout, got {t}"
+    space = t.memory_space
+    if not (isinstance(space, ir.StringAttr) and space.value in SPACES):
+        return None, f'memory space "sram" or "ext", got {t}'
+    dtype = type_name(t.element_type)
+    if dtype not in ELEMENT_TYPES:
+        return None, f"an element type in {', '.join(ELEMENT_TYPES)}, got {t}"
+    return Buffer(tuple(t.shape), dtype, space.value), ""
+
+
+def buffer(op: ir.Operation, env: VerifyEnv, value: ir.Value, role: str, space: str | None = None) -> Buffer | None:
+    """Check `value` (named `role` in messages) is a buffer, in `space` if given."""
+    buf, problem = buffer_type(value.type)
+    if buf is None:
+        env.error(op, f"expects {role} to have {problem}")
+        return None
+    if space is not None and buf.space != space:
+        env.error(op, f'expects {role} in "{space}" memory, got "{buf.space}"')
+        return None
+    return buf
+
+
+def same_value(a: ir.Value, b: ir.Value) -> bool:
+    return a == b
+
+
+# ---------------------------------------------------------------- attributes
+
+def int_attr(op: ir.Operation, env: VerifyEnv, name: str, minimum: int | None = None) -> int | None:
+    """An integer attribute (IRDL checked its kind), optionally >= minimum."""
+    attr = op.attributes[name]
+    if not isinstance(attr, ir.IntegerAttr):
+        env.error(op, f"expects attribute '{name}' to be an integer, got {attr}")
+        return None
+    value = int(attr.value)
+    if minimum is not None and value < minimum:
+        env.error(op, f"expects {name} >= {minimum}, got {value}")
+        return None
+    return value
+
+
+def optional_int_attr(op: ir.Operation, env: VerifyEnv, name: str, minimum: int | None = None,
+                      default: int | None = None) -> tuple[bool, int | None]:
+    """(ok, value) for an attribute IRDL cannot declare optional; default when absent."""
+    if name not in op.attributes:
+        return True, default
+    value = int_attr(op, env, name, minimum)
+    return value is not None, value
+
+
+INT_ARRAYS = (ir.DenseI8ArrayAttr, ir.DenseI16ArrayAttr, ir.DenseI32ArrayAttr, ir.DenseI64ArrayAttr)
+
+
+def int_list(op: ir.Operation, env: VerifyEnv, name: str, length: int | None = None,
+             minimum: int | None = None) -> list[int] | None:
+    """A dense integer array attribute as a list (of `length` items, each >= minimum)."""
+    attr = op.attributes[name]
+    if not isinstance(attr, INT_ARRAYS):
+        env.error(op, f"expects attribute '{name}' to be a dense integer array, got {attr}")
+        return None
+    values = [int(v) for v in attr]
+    if length is not None and len(values) != length:
+        env.error(op, f"expects {name} to have {length} values, got {len(values)}")
+        return None
+    if minimum is not None and any(v < minimum for v in values):
+        env.error(op, f"expects every value of {name} >= {minimum}, got {values}")
+        return None
+    return values
+
+
+def scalar_attr(op: ir.Operation, env: VerifyEnv, name: str, dtype: str) -> int | float | None:
+    """An integer attribute in dtype's range for integer dtypes, a float attribute for float ones."""
+    attr = op.attributes[name]
+    if is_int(dtype):
+        if not isinstance(attr, ir.IntegerAttr):
+            env.error(op, f"expects {name} to be an integer attribute for {dtype} data, got {attr}")
+            return None
+        lo, hi = int_range(dtype)
+        if not lo <= attr.value <= hi:
+            env.error(op, f"expects {name} in the {dtype} range [{lo}, {hi}], got {attr.value}")
+            return None
+        return int(attr.value)
+    if not isinstance(attr, ir.FloatAttr):
+        env.error(op, f"expects {name} to be a float attribute for {dtype} data, got {attr}")
+        return None
+    return float(attr.value)
+
+
+# ---------------------------------------------------------------- PEs, programs, routes
+
+def fmt(pe: Coord) -> str:
+    return f"({pe[0]}, {pe[1]})"
+
+
+def coords_of(values: list[int]) -> list[Coord] | None:
+    if len(values) % 2:
+        return None
+    return [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+
+
+def in_mesh(op: ir.Operation, env: VerifyEnv, pe: Coord, what: str) -> bool:
+    if pe[0] < 0 or pe[1] < 0:
+        env.error(op, f"expects {what} coordinates >= 0, got {fmt(pe)}")
+        return False
+    target = env.target
+    if target is not None and not (pe[0] < target.mesh.rows and pe[1] < target.mesh.cols):
+        env.error(op, f"expects {what} {fmt(pe)} inside the {target.mesh.rows}x{target.mesh.cols} mesh "
+                      f"of target '{target.chip.name}'")
+        return False
+    return True
+
+
+def coord_attr(op: ir.Operation, env: VerifyEnv, name: str, attr: ir.Attribute | None = None) -> Coord | None:
+    """A PE `array<i64: row, col>` inside the mesh."""
+    attr = op.attributes[name] if attr is None else attr
+    if not isinstance(attr, ir.DenseI64ArrayAttr) or len(attr) != 2:
+        env.error(op, f"expects {name} to be array<i64: row, col>, got {attr}")
+        return None
+    pe = (int(attr[0]), int(attr[1]))
+    return pe if in_mesh(op, env, pe, name) else None
+
+
+def coords_attr(op: ir.Operation, env: VerifyEnv, name: str) -> list[Coord] | None:
+    """A non-empty list of distinct PEs `array<i64: r0, c0, r1, c1, ...>` inside the mesh."""
+    attr = op.attributes[name]
+    pes = coords_of([int(v) for v in attr]) if isinstance(attr, ir.DenseI64ArrayAttr) else None
+    if not pes:
+        env.error(op, f"expects {name} to be a non-empty array<i64: r0, c0, r1, c1, ...>, got {attr}")
+        return None
+    if len(set(pes)) != len(pes):
+        env.error(op, f"expects distinct PEs in {name}, got {', '.join(map(fmt, pes))}")
+        return None
+    return pes if all(in_mesh(op, env, pe, f"PE in {name}") for pe in pes) else None
+
+
+def adjacent(env: VerifyEnv, a: Coord, b: Coord) -> bool:
+    if env.target is not None:
+        return env.target.is_adjacent(a, b)
+    return abs(a[0] - b[0]) + abs(a[1] - b[1]) == 1
+
+
+def route_attr(op: ir.Operation, env: VerifyEnv, name: str, src: Coord, dst: Coord,
+               attr: ir.Attribute | None = None) -> list[Coord] | None:
+    """A route: PEs from src to dst inclusive, consecutive ones adjacent, none repeated."""
+    attr = op.attributes[name] if attr is None else attr
+    hops = coords_of([int(v) for v in attr]) if isinstance(attr, ir.DenseI64ArrayAttr) else None
+    if not hops:
+        env.error(op, f"expects {name} to be a non-empty array<i64: r0, c0, ..., rn, cn>, got {attr}")
+        return None
+    if hops[0] != src or hops[-1] != dst:
+        env.error(op, f"expects {name} to start at {fmt(src)} and end at {fmt(dst)}, "
+                      f"got {fmt(hops[0])} to {fmt(hops[-1])}")
+        return None
+    if not all(in_mesh(op, env, pe, f"PE of {name}") for pe in hops):
+        return None
+    for a, b in zip(hops, hops[1:]):
+        if not adjacent(env, a, b):
+            env.error(op, f"expects each hop of {name} between adjacent PEs, got {fmt(a)} -> {fmt(b)}")
+            return None
+    if len(set(hops)) != len(hops):
+        env.error(op, f"expects {name} to visit each PE once, got {', '.join(map(fmt, hops))}")
+        return None
+    return hops
+
+
+def program_of(op: ir.Operation) -> ir.Operation | None:
+    """The enclosing func.func that carries npu_pe.pe, if any."""
+    parent = op.parent
+    while parent is not None:
+        if parent.name == "func.func":
+            return parent if PE_ATTR in parent.attributes else None
+        parent = parent.parent
+    return None
+
+
+def program_pe(func: ir.Operation) -> Coord | None:
+    attr = func.attributes[PE_ATTR]
+    if isinstance(attr, ir.DenseI64ArrayAttr) and len(attr) == 2:
+        return int(attr[0]), int(attr[1])
+    return None
+
+
+def pe_of(op: ir.Operation, env: VerifyEnv) -> Coord | None:
+    """The PE running `op`; an error when `op` is not inside a PE program."""
+    func = program_of(op)
+    if func is None:
+        env.error(op, f"expects to be inside an npu_pe program (a func.func with {PE_ATTR})")
+        return None
+    return program_pe(func)  # None if malformed: the func's own verifier reports it
+
+
+def module_of(op: ir.Operation) -> ir.Operation | None:
+    parent = op.parent
+    while parent is not None and parent.name != "builtin.module":
+        parent = parent.parent
+    return parent
+
+
+# ---------------------------------------------------------------- module index
+
+@dataclass
+class ModuleIndex:
+    """Level-4 facts of one module, each list in program (walk) order."""
+
+    programs: dict[Coord, list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    globals: dict[str, list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    # (src, dst, tag) -> sending ops (send / multicast) on src, receiving ops on dst
+    sends: dict[tuple[Coord, Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    recvs: dict[tuple[Coord, Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    semaphores: dict[tuple[Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    barriers: dict[tuple[Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
+    position: dict[tuple[str, ir.Operation], int] = field(default_factory=dict)
+
+    def add(self, table: dict, key, op: ir.Operation, label: str) -> None:
+        self.position[(label, op)] = len(table[key])
+        table[key].append(op)
+
+
+def _ints(op: ir.Operation, name: str) -> list[int] | None:
+    attr = op.attributes[name] if name in op.attributes else None
+    return [int(v) for v in attr] if isinstance(attr, INT_ARRAYS) else None
+
+
+def _int(op: ir.Operation, name: str) -> int | None:
+    attr = op.attributes[name] if name in op.attributes else None
+    return int(attr.value) if isinstance(attr, ir.IntegerAttr) else None
+
+
+def _index_program(index: ModuleIndex, pe: Coord, func: ir.Operation) -> None:
+    def visit(op: ir.Operation) -> ir.WalkResult:
+        name = op.name
+        if name in ("npu_noc.send", "npu_noc.multicast"):
+            tag = _int(op, "tag")
+            dsts = coords_of(_ints(op, "dst" if name == "npu_noc.send" else "dsts") or [1]) or []
+            for dst in dsts:
+                index.add(index.sends, (pe, dst, tag), op, f"send{dst}")
+        elif name == "npu_noc.recv":
+            src = coords_of(_ints(op, "src") or [1])
+            if src and len(src) == 1:
+                index.add(index.recvs, (src[0], pe, _int(op, "tag")), op, "recv")
+        elif name == "npu_noc.semaphore":
+            index.add(index.semaphores, (pe, _int(op, "id")), op, "semaphore")
+        elif name == "npu_noc.barrier":
+            index.add(index.barriers, (pe, _int(op, "id")), op, "barrier")
+        return ir.WalkResult.ADVANCE
+
+    func.walk(visit, ir.WalkOrder.PRE_ORDER)
+
+
+def build_index(module: ir.Operation) -> ModuleIndex:
+    index = ModuleIndex()
+    for op in module.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name == "npu_mem.global" and isinstance(op.attributes["sym_name"], ir.StringAttr):
+            index.globals[op.attributes["sym_name"].value].append(op)
+        elif op.name == "func.func" and PE_ATTR in op.attributes:
+            pe = program_pe(op)
+            if pe is not None:
+                index.programs[pe].append(op)
+                _index_program(index, pe, op)
+    return index
+
+
+def module_index(op: ir.Operation, env: VerifyEnv) -> ModuleIndex:
+    """The index of the module containing `op`, built once per verification run."""
+    module = module_of(op) if op.name != "builtin.module" else op
+    cache = env.__dict__.setdefault("_npu_level4_index", {})
+    if module not in cache:
+        cache[module] = build_index(module) if module is not None else ModuleIndex()
+    return cache[module]
