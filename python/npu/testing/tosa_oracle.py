@@ -218,3 +218,40 @@ def clamp_case(shape, elt: str, min_val, max_val) -> str:
     f.lines.append(f"  %r = tosa.clamp %arg0 {{max_val = {int(max_val)} : {e}, min_val = {int(min_val)} : {e}}} "
                    f": ({t}) -> {t}")
     return f.text("%r", t)
+
+
+def depthwise_conv2d_case(x_shape, w_shape, bias, x_zp: int, w_zp: int, stride, pad, dilation) -> str:
+    """tosa.depthwise_conv2d int8 NHWC x [KH, KW, C, M] (+ int32 bias const) -> int32 [N, OH, OW, C*M]."""
+    n, ih, iw, c = x_shape
+    kh, kw, _, mult = w_shape
+    oh = (ih - 1 + pad[0] + pad[1] - (kh - 1) * dilation[0]) // stride[0] + 1
+    ow = (iw - 1 + pad[2] + pad[3] - (kw - 1) * dilation[1]) // stride[1] + 1
+    f = _Func([tensor_type(x_shape, "i8"), tensor_type(w_shape, "i8")])
+    b = np.asarray(bias).reshape(-1)
+    cb = f.const(b, [b.size], "i32")
+    zx = f.const([x_zp], [1], "i8")
+    zw = f.const([w_zp], [1], "i8")
+    rt = tensor_type([n, oh, ow, c * mult], "i32")
+    arr = lambda v: "array<i64: " + ", ".join(str(int(i)) for i in v) + ">"  # noqa: E731
+    f.lines.append(
+        f"  %r = tosa.depthwise_conv2d %arg0, %arg1, {cb}, {zx}, {zw} {{acc_type = i32, "
+        f"dilation = {arr(dilation)}, pad = {arr(pad)}, stride = {arr(stride)}}} : ({f.args[0]}, {f.args[1]}, "
+        f"tensor<{b.size}xi32>, tensor<1xi8>, tensor<1xi8>) -> {rt}")
+    return f.text("%r", rt)
+
+
+def binary_case(op: str, shape, elt: str, *, shift: int | None = None, round: bool | None = None) -> str:
+    """Elementwise binary integer op on two graph inputs of `shape`: tosa.mul (with `shift`),
+    tosa.arithmetic_right_shift (with `round`), tosa.intdiv, ... (result type = input type,
+    int32 for mul)."""
+    e = _ELT[elt]
+    t = tensor_type(shape, e)
+    f = _Func([t, t])
+    rt = tensor_type(shape, "i32") if op == "mul" else t
+    if op == "mul":
+        cs = f.const([shift or 0], [1], "i8")
+        f.lines.append(f"  %r = tosa.mul %arg0, %arg1, {cs} : ({t}, {t}, tensor<1xi8>) -> {rt}")
+    else:
+        attrs = f" {{round = {str(bool(round)).lower()}}}" if round is not None else ""
+        f.lines.append(f"  %r = tosa.{op} %arg0, %arg1{attrs} : ({t}, {t}) -> {rt}")
+    return f.text("%r", rt)
