@@ -61,6 +61,8 @@ def _verify_send(op: ir.Operation, env: VerifyEnv) -> None:
     here = pe_of(op, env)
     if here is None or buffer(op, env, op.operands[0], "the buffer", space="sram") is None:
         return
+    if not _waited_once(op, env):
+        return
     dst = coord_attr(op, env, "dst")
     tag = int_attr(op, env, "tag", minimum=0)
     if dst is None or tag is None:
@@ -78,6 +80,8 @@ def _verify_recv(op: ir.Operation, env: VerifyEnv) -> None:
     here = pe_of(op, env)
     if here is None or buffer(op, env, op.operands[0], "the buffer", space="sram") is None:
         return
+    if not _waited_once(op, env):
+        return
     src = coord_attr(op, env, "src")
     tag = int_attr(op, env, "tag", minimum=0)
     if src is None or tag is None:
@@ -93,6 +97,8 @@ def _verify_recv(op: ir.Operation, env: VerifyEnv) -> None:
 def _verify_multicast(op: ir.Operation, env: VerifyEnv) -> None:
     here = pe_of(op, env)
     if here is None or buffer(op, env, op.operands[0], "the buffer", space="sram") is None:
+        return
+    if not _waited_once(op, env):
         return
     if env.target is not None and not env.target.noc.multicast:
         env.error(op, f"expects a target with NoC multicast, '{env.target.chip.name}' has noc.multicast = false")
@@ -126,13 +132,15 @@ def _verify_multicast(op: ir.Operation, env: VerifyEnv) -> None:
 
 @verifier("npu_noc.wait")
 def _verify_wait(op: ir.Operation, env: VerifyEnv) -> None:
-    if pe_of(op, env) is None:
-        return
-    for value in op.operands:
-        waits = [u for u in value.uses if u.owner.name == "npu_noc.wait"]
-        if len(waits) > 1:
-            env.error(op, f"expects each token to be waited for once, got {len(waits)} waits")
-            return
+    pe_of(op, env)
+
+
+def _waited_once(op: ir.Operation, env: VerifyEnv) -> bool:
+    waits = [u for u in op.results[0].uses if u.owner.name == "npu_noc.wait"]
+    if len(waits) > 1:
+        env.error(op, f"expects its token to be waited for once, got {len(waits)} waits")
+        return False
+    return True
 
 
 @verifier("npu_noc.semaphore")
