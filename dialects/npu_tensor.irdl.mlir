@@ -32,17 +32,6 @@ irdl.dialect @npu_tensor {
     irdl.results(out: %out)
   }
 
-  // Matrix product with numpy batching: [..., M, K] x [..., K, N] -> [..., M, N].
-  // Example:
-  //   %0 = "npu_tensor.matmul"(%a, %b) : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
-  irdl.operation @matmul {
-    %lhs = irdl.base "!builtin.tensor"
-    %rhs = irdl.base "!builtin.tensor"
-    %out = irdl.base "!builtin.tensor"
-    irdl.operands(lhs: %lhs, rhs: %rhs)
-    irdl.results(out: %out)
-  }
-
   // Same elements, new static shape (the result type gives the shape).
   // Example:
   //   %0 = "npu_tensor.reshape"(%x) : (tensor<2x8xf32>) -> tensor<16xf32>
@@ -728,43 +717,25 @@ irdl.dialect @npu_tensor {
     irdl.results(out: %out_t)
   }
 
-  // Elementwise maximum of one or more operands with broadcasting.
+  // Elementwise maximum with broadcasting (ONNX Max of N inputs is a chain of these).
   // Example:
-  //   %0 = "npu_tensor.max"(%a, %b, %c) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  //   %0 = "npu_tensor.max"(%a, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   irdl.operation @max {
-    %inputs = irdl.base "!builtin.tensor"
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
     %out_t = irdl.base "!builtin.tensor"
-    irdl.operands(inputs: variadic %inputs)
+    irdl.operands(lhs: %lhs, rhs: %rhs)
     irdl.results(out: %out_t)
   }
 
-  // Elementwise minimum of one or more operands with broadcasting.
+  // Elementwise minimum with broadcasting (ONNX Min of N inputs is a chain of these).
   // Example:
-  //   %0 = "npu_tensor.min"(%a, %b, %c) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  //   %0 = "npu_tensor.min"(%a, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   irdl.operation @min {
-    %inputs = irdl.base "!builtin.tensor"
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
     %out_t = irdl.base "!builtin.tensor"
-    irdl.operands(inputs: variadic %inputs)
-    irdl.results(out: %out_t)
-  }
-
-  // Elementwise sum of one or more operands with broadcasting.
-  // Example:
-  //   %0 = "npu_tensor.sum"(%a, %b, %c) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  irdl.operation @sum {
-    %inputs = irdl.base "!builtin.tensor"
-    %out_t = irdl.base "!builtin.tensor"
-    irdl.operands(inputs: variadic %inputs)
-    irdl.results(out: %out_t)
-  }
-
-  // Elementwise mean of one or more operands with broadcasting.
-  // Example:
-  //   %0 = "npu_tensor.mean"(%a, %b, %c) : (tensor<2x3xf32>, tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
-  irdl.operation @mean {
-    %inputs = irdl.base "!builtin.tensor"
-    %out_t = irdl.base "!builtin.tensor"
-    irdl.operands(inputs: variadic %inputs)
+    irdl.operands(lhs: %lhs, rhs: %rhs)
     irdl.results(out: %out_t)
   }
 
@@ -792,29 +763,17 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "axes" = %axes_a }
   }
 
-  // Join one or more tensors along axis (non-negative); other dimensions must match.
+  // Join two tensors along axis (non-negative); other dimensions must match. ONNX Concat of N inputs is a chain of these (IRDL variadics force equal types).
   // Example:
   //   %0 = "npu_tensor.concat"(%a, %b) {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
   irdl.operation @concat {
-    %inputs = irdl.base "!builtin.tensor"
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
     %out_t = irdl.base "!builtin.tensor"
     %axis_a = irdl.base "#builtin.integer"
-    irdl.operands(inputs: variadic %inputs)
+    irdl.operands(lhs: %lhs, rhs: %rhs)
     irdl.results(out: %out_t)
     irdl.attributes { "axis" = %axis_a }
-  }
-
-  // Cut a tensor along axis into pieces of the sizes in split, one result each.
-  // Example:
-  //   %0:2 = "npu_tensor.split"(%x) {axis = 1 : i64, split = array<i64: 3, 5>} : (tensor<2x8xf32>) -> (tensor<2x3xf32>, tensor<2x5xf32>)
-  irdl.operation @split {
-    %input = irdl.base "!builtin.tensor"
-    %outs_t = irdl.base "!builtin.tensor"
-    %axis_a = irdl.base "#builtin.integer"
-    %split_a = irdl.base "#builtin.dense_array"
-    irdl.operands(input: %input)
-    irdl.results(outs: variadic %outs_t)
-    irdl.attributes { "axis" = %axis_a, "split" = %split_a }
   }
 
   // Strided slice with ONNX semantics: for each listed axis, start:end:step, bounds clamped to the dimension.
@@ -965,5 +924,625 @@ irdl.dialect @npu_tensor {
     irdl.operands(input: %input)
     irdl.results(out: %out_t)
     irdl.attributes { "mode" = %mode_a, "coordinate_transformation_mode" = %coordinate_transformation_mode_a, "nearest_mode" = %nearest_mode_a, "cubic_coeff_a" = %cubic_coeff_a_a, "exclude_outside" = %exclude_outside_a, "extrapolation_value" = %extrapolation_value_a, "antialias" = %antialias_a, "scales" = %scales_a, "roi" = %roi_a }
+  }
+
+  // ---- nn family (owned by NN) ----
+  // Convolution, matmul/gemm, pooling, normalization, softmax, reductions,
+  // recurrent and ONNX-quantization ops. Attribute names are the ONNX ones with
+  // defaults filled; auto_pad / output_shape are resolved into explicit `pads`
+  // ([begin..., end...]), axes are non-negative. Verifiers: dialects/npu_tensor_nn.py.
+  // Kernels: npu/interp/kernels_{nn,rnn,quant}.py.
+
+  // N-d grouped convolution: input [N, C, *S], weight [M, C/group, *K], optional bias [M].
+  // out[n, m, o] = bias[m] + sum over c in m's group and k of x[n, c, o*stride - pad_begin + k*dilation] * w[m, c, k].
+  // Example:
+  //   %0 = "npu_tensor.conv"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+  irdl.operation @conv {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, weight: %weight, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // N-d grouped transposed convolution: input [N, C, *S], weight [C, M/group, *K], optional bias [M].
+  // out size = stride*(in-1) + output_padding + (K-1)*dilation + 1 - pad_begin - pad_end.
+  // Example:
+  //   %0 = "npu_tensor.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x2x11x11xf32>
+  irdl.operation @conv_transpose {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %output_padding_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, weight: %weight, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "output_padding" = %output_padding_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // Integer convolution (ONNX ConvInteger): (x - x_zero_point) conv (w - w_zero_point), exact, i32 result.
+  // Zero points: scalars, w_zero_point may be per output channel [M].
+  // Example:
+  //   %0 = "npu_tensor.conv_integer"(%x, %w, %xz, %wz) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xui8>, tensor<1x1x2x2xui8>, tensor<ui8>, tensor<ui8>) -> tensor<1x1x2x2xi32>
+  irdl.operation @conv_integer {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %x_zero_point = irdl.base "!builtin.tensor"
+    %w_zero_point = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, weight: %weight, x_zero_point: %x_zero_point, w_zero_point: %w_zero_point)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // General matrix multiply: alpha * A' @ B' + beta * C with A' = transA ? A^T : A (rank 2), C broadcast to [M, N].
+  // Example:
+  //   %0 = "npu_tensor.gemm"(%a, %b, %c) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64} : (tensor<1x64xf32>, tensor<10x64xf32>, tensor<10xf32>) -> tensor<1x10xf32>
+  irdl.operation @gemm {
+    %a = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %c = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %alpha_a = irdl.base "#builtin.float"
+    %beta_a = irdl.base "#builtin.float"
+    %trans_a_a = irdl.base "#builtin.integer"
+    %trans_b_a = irdl.base "#builtin.integer"
+    irdl.operands(a: %a, b: %b, c: optional %c)
+    irdl.results(out: %out_t)
+    irdl.attributes { "alpha" = %alpha_a, "beta" = %beta_a, "transA" = %trans_a_a, "transB" = %trans_b_a }
+  }
+
+  // Matrix product with numpy batching: [..., M, K] x [..., K, N] -> [..., M, N] (ranks >= 2;
+  // the importer reshapes ONNX's 1-D operands).
+  // Example:
+  //   %0 = "npu_tensor.matmul"(%a, %b) : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+  irdl.operation @matmul {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %out = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %lhs, rhs: %rhs)
+    irdl.results(out: %out)
+  }
+
+  // Integer matrix product (ONNX MatMulInteger): (a - a_zero_point) @ (b - b_zero_point), exact, i32 result.
+  // Example:
+  //   %0 = "npu_tensor.matmul_integer"(%a, %b, %az, %bz) : (tensor<4x3xui8>, tensor<3x2xui8>, tensor<ui8>, tensor<ui8>) -> tensor<4x2xi32>
+  irdl.operation @matmul_integer {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %lhs_zero_point = irdl.base "!builtin.tensor"
+    %rhs_zero_point = irdl.base "!builtin.tensor"
+    %out = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %lhs, rhs: %rhs, lhs_zero_point: %lhs_zero_point, rhs_zero_point: %rhs_zero_point)
+    irdl.results(out: %out)
+  }
+
+  // Max over each window of [N, C, *S]; padding never wins. The optional second result holds the
+  // flat index of each maximum in the input (row-major, or column-major over spatial dims if storage_order = 1).
+  // Example:
+  //   %0 = "npu_tensor.max_pool"(%x) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, storage_order = 0 : i64, strides = array<i64: 2, 2>} : (tensor<1x8x8x8xf32>) -> tensor<1x8x4x4xf32>
+  irdl.operation @max_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %indices_t = irdl.base "!builtin.tensor"
+    %ceil_mode_a = irdl.base "#builtin.integer"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %storage_order_a = irdl.base "#builtin.integer"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t, indices: optional %indices_t)
+    irdl.attributes { "ceil_mode" = %ceil_mode_a, "dilations" = %dilations_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "storage_order" = %storage_order_a, "strides" = %strides_a }
+  }
+
+  // Mean over each window of [N, C, *S]; the divisor counts explicit padding iff count_include_pad = 1
+  // (never the extra tail that ceil_mode adds).
+  // Example:
+  //   %0 = "npu_tensor.average_pool"(%x) {ceil_mode = 0 : i64, count_include_pad = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32>
+  irdl.operation @average_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %ceil_mode_a = irdl.base "#builtin.integer"
+    %count_include_pad_a = irdl.base "#builtin.integer"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "ceil_mode" = %ceil_mode_a, "count_include_pad" = %count_include_pad_a, "dilations" = %dilations_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // Lp norm over each window of [N, C, *S]: (sum |x|^p)^(1/p); padding contributes 0.
+  // Example:
+  //   %0 = "npu_tensor.lp_pool"(%x) {ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, p = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x3x8x8xf32>) -> tensor<1x3x4x4xf32>
+  irdl.operation @lp_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %ceil_mode_a = irdl.base "#builtin.integer"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %p_a = irdl.base "#builtin.integer"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "ceil_mode" = %ceil_mode_a, "dilations" = %dilations_a, "kernel_shape" = %kernel_shape_a, "p" = %p_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // Mean over all spatial dims: [N, C, *S] -> [N, C, 1, ...].
+  // Example:
+  //   %0 = "npu_tensor.global_average_pool"(%x) : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  irdl.operation @global_average_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+  }
+
+  // Max over all spatial dims: [N, C, *S] -> [N, C, 1, ...].
+  // Example:
+  //   %0 = "npu_tensor.global_max_pool"(%x) : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  irdl.operation @global_max_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+  }
+
+  // Lp norm over all spatial dims: [N, C, *S] -> [N, C, 1, ...].
+  // Example:
+  //   %0 = "npu_tensor.global_lp_pool"(%x) {p = 2 : i64} : (tensor<1x8x7x7xf32>) -> tensor<1x8x1x1xf32>
+  irdl.operation @global_lp_pool {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %p_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "p" = %p_a }
+  }
+
+  // Inference batch normalization over channel axis 1: (x - mean) / sqrt(var + epsilon) * scale + bias.
+  // Kept as one op at level 1; folding into a preceding conv is a later pass.
+  // Example:
+  //   %0 = "npu_tensor.batch_normalization"(%x, %s, %b, %m, %v) {epsilon = 9.99999974E-6 : f32} : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+  irdl.operation @batch_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %mean = irdl.base "!builtin.tensor"
+    %var = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %epsilon_a = irdl.base "#builtin.float"
+    irdl.operands(input: %input, scale: %scale, bias: %bias, mean: %mean, var: %var)
+    irdl.results(out: %out_t)
+    irdl.attributes { "epsilon" = %epsilon_a }
+  }
+
+  // Instance normalization: per (n, c), normalize over the spatial dims, then scale[c], bias[c].
+  // Example:
+  //   %0 = "npu_tensor.instance_normalization"(%x, %s, %b) {epsilon = 9.99999974E-6 : f32} : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+  irdl.operation @instance_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %epsilon_a = irdl.base "#builtin.float"
+    irdl.operands(input: %input, scale: %scale, bias: %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "epsilon" = %epsilon_a }
+  }
+
+  // Group normalization: per (n, group of C/num_groups channels), normalize, then per-channel scale and bias.
+  // Example:
+  //   %0 = "npu_tensor.group_normalization"(%x, %s, %b) {epsilon = 9.99999974E-6 : f32, num_groups = 2 : i64} : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+  irdl.operation @group_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %epsilon_a = irdl.base "#builtin.float"
+    %num_groups_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, scale: %scale, bias: %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "epsilon" = %epsilon_a, "num_groups" = %num_groups_a }
+  }
+
+  // Layer normalization over dims [axis, rank): y = (x - mean) * inv_std_dev * scale + bias.
+  // Results: y, mean and inv_std_dev (the statistics keep the normalized dims as 1).
+  // Example:
+  //   %0:3 = "npu_tensor.layer_normalization"(%x, %s, %b) {axis = 2 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<1x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<1x16x64xf32>, tensor<1x16x1xf32>, tensor<1x16x1xf32>)
+  irdl.operation @layer_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %mean_t = irdl.base "!builtin.tensor"
+    %inv_std_dev_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %epsilon_a = irdl.base "#builtin.float"
+    %stash_type_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, scale: %scale, bias: optional %bias)
+    irdl.results(out: %out_t, mean: %mean_t, inv_std_dev: %inv_std_dev_t)
+    irdl.attributes { "axis" = %axis_a, "epsilon" = %epsilon_a, "stash_type" = %stash_type_a }
+  }
+
+  // Mean-variance normalization over `axes`: (x - mean) / (sqrt(var) + 1e-9).
+  // Example:
+  //   %0 = "npu_tensor.mean_variance_normalization"(%x) {axes = array<i64: 0, 2, 3>} : (tensor<3x3x3x1xf32>) -> tensor<3x3x3x1xf32>
+  irdl.operation @mean_variance_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a }
+  }
+
+  // Lp normalization along `axis` (p = 1 or 2): x / ||x||_p; a zero norm gives zeros.
+  // Example:
+  //   %0 = "npu_tensor.lp_normalization"(%x) {axis = 1 : i64, p = 2 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  irdl.operation @lp_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %p_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "p" = %p_a }
+  }
+
+  // Local response normalization across channels: x / (bias + alpha/size * sum of x^2 over `size` channels) ^ beta.
+  // Example:
+  //   %0 = "npu_tensor.lrn"(%x) {alpha = 9.99999974E-5 : f32, beta = 7.500000e-01 : f32, bias = 1.000000e+00 : f32, size = 5 : i64} : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  irdl.operation @lrn {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %alpha_a = irdl.base "#builtin.float"
+    %beta_a = irdl.base "#builtin.float"
+    %bias_a = irdl.base "#builtin.float"
+    %size_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "alpha" = %alpha_a, "beta" = %beta_a, "bias" = %bias_a, "size" = %size_a }
+  }
+
+  // Softmax along `axis`: exp(x - max) / sum(exp(x - max)).
+  // Example:
+  //   %0 = "npu_tensor.softmax"(%x) {axis = 1 : i64} : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  irdl.operation @softmax {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a }
+  }
+
+  // Log of softmax along `axis`: (x - max) - log(sum(exp(x - max))).
+  // Example:
+  //   %0 = "npu_tensor.log_softmax"(%x) {axis = 1 : i64} : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  irdl.operation @log_softmax {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a }
+  }
+
+  // One-hot of the first maximum along `axis`.
+  // Example:
+  //   %0 = "npu_tensor.hardmax"(%x) {axis = 1 : i64} : (tensor<1x10xf32>) -> tensor<1x10xf32>
+  irdl.operation @hardmax {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a }
+  }
+
+  // Sum over `axes` (sorted, non-negative, never empty); keepdims = 1 keeps them as size 1.
+  // Example:
+  //   %0 = "npu_tensor.reduce_sum"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_sum {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Mean over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_mean"(%x) {axes = array<i64: 2>, keepdims = 1 : i64} : (tensor<1x16x64xf32>) -> tensor<1x16x1xf32>
+  irdl.operation @reduce_mean {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Maximum over `axes` (as reduce_sum); an empty reduction gives the lowest value of the type.
+  // Example:
+  //   %0 = "npu_tensor.reduce_max"(%x) {axes = array<i64: 1>, keepdims = 0 : i64} : (tensor<2x8xf32>) -> tensor<2xf32>
+  irdl.operation @reduce_max {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Minimum over `axes` (as reduce_sum); an empty reduction gives the highest value of the type.
+  // Example:
+  //   %0 = "npu_tensor.reduce_min"(%x) {axes = array<i64: 1>, keepdims = 0 : i64} : (tensor<2x8xf32>) -> tensor<2xf32>
+  irdl.operation @reduce_min {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Product over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_prod"(%x) {axes = array<i64: 0, 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<1x1xf32>
+  irdl.operation @reduce_prod {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Sum of |x| over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_l1"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_l1 {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // sqrt(sum of x^2) over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_l2"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_l2 {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // Sum of x^2 over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_sum_square"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_sum_square {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // log(sum of x) over `axes` (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_log_sum"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_log_sum {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // log(sum of exp(x)) over `axes`, computed stably (as reduce_sum).
+  // Example:
+  //   %0 = "npu_tensor.reduce_log_sum_exp"(%x) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xf32>
+  irdl.operation @reduce_log_sum_exp {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
+  }
+
+  // ONNX LSTM: operands X, W [dirs, 4H, I], R [dirs, 4H, H] and optional B [dirs, 8H], sequence_lens [batch],
+  // initial_h, initial_c [dirs, batch, H], P [dirs, 3H]; results Y, Y_h, Y_c (layout = 1: batch first).
+  // Gates in ONNX order i, o, f, c; clip = inf means no clipping. Always carries operandSegmentSizes.
+  // Example:
+  //   %0:3 = "npu_tensor.lstm"(%x, %w, %r) {activation_alpha = array<i64>, activation_beta = array<i64>, activations = ["Sigmoid", "Tanh", "Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 0>} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>)
+  irdl.operation @lstm {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %seq = irdl.base "!builtin.tensor"
+    %h0 = irdl.base "!builtin.tensor"
+    %c0 = irdl.base "!builtin.tensor"
+    %p = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %yh_t = irdl.base "!builtin.tensor"
+    %yc_t = irdl.base "!builtin.tensor"
+    %alpha_a = irdl.base "#builtin.dense_array"
+    %beta_a = irdl.base "#builtin.dense_array"
+    %acts_a = irdl.base "#builtin.array"
+    %clip_a = irdl.base "#builtin.float"
+    %direction_a = irdl.base "#builtin.string"
+    %hidden_size_a = irdl.base "#builtin.integer"
+    %input_forget_a = irdl.base "#builtin.integer"
+    %layout_a = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, w: %w, r: %r, b: optional %b, sequence_lens: optional %seq, initial_h: optional %h0, initial_c: optional %c0, p: optional %p)
+    irdl.results(y: %y_t, y_h: %yh_t, y_c: %yc_t)
+    irdl.attributes { "activation_alpha" = %alpha_a, "activation_beta" = %beta_a, "activations" = %acts_a, "clip" = %clip_a, "direction" = %direction_a, "hidden_size" = %hidden_size_a, "input_forget" = %input_forget_a, "layout" = %layout_a }
+  }
+
+  // ONNX GRU: operands X, W [dirs, 3H, I], R [dirs, 3H, H] and optional B [dirs, 6H], sequence_lens, initial_h;
+  // results Y, Y_h. Gates z, r, h; linear_before_reset applies r after the recurrent matmul.
+  // Example:
+  //   %0:2 = "npu_tensor.gru"(%x, %w, %r) {activation_alpha = array<i64>, activation_beta = array<i64>, activations = ["Sigmoid", "Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, linear_before_reset = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x1x3xf32>, tensor<1x12x3xf32>, tensor<1x12x4xf32>) -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>)
+  irdl.operation @gru {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %seq = irdl.base "!builtin.tensor"
+    %h0 = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %yh_t = irdl.base "!builtin.tensor"
+    %alpha_a = irdl.base "#builtin.dense_array"
+    %beta_a = irdl.base "#builtin.dense_array"
+    %acts_a = irdl.base "#builtin.array"
+    %clip_a = irdl.base "#builtin.float"
+    %direction_a = irdl.base "#builtin.string"
+    %hidden_size_a = irdl.base "#builtin.integer"
+    %layout_a = irdl.base "#builtin.integer"
+    %lbr_a = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, w: %w, r: %r, b: optional %b, sequence_lens: optional %seq, initial_h: optional %h0)
+    irdl.results(y: %y_t, y_h: %yh_t)
+    irdl.attributes { "activation_alpha" = %alpha_a, "activation_beta" = %beta_a, "activations" = %acts_a, "clip" = %clip_a, "direction" = %direction_a, "hidden_size" = %hidden_size_a, "layout" = %layout_a, "linear_before_reset" = %lbr_a }
+  }
+
+  // ONNX RNN (Elman): H_t = f(X_t W^T + H_{t-1} R^T + Wb + Rb); operands and results as gru with one gate.
+  // Example:
+  //   %0:2 = "npu_tensor.rnn"(%x, %w, %r) {activation_alpha = array<i64>, activation_beta = array<i64>, activations = ["Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0>} : (tensor<5x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>) -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>)
+  irdl.operation @rnn {
+    %x = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %r = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %seq = irdl.base "!builtin.tensor"
+    %h0 = irdl.base "!builtin.tensor"
+    %y_t = irdl.base "!builtin.tensor"
+    %yh_t = irdl.base "!builtin.tensor"
+    %alpha_a = irdl.base "#builtin.dense_array"
+    %beta_a = irdl.base "#builtin.dense_array"
+    %acts_a = irdl.base "#builtin.array"
+    %clip_a = irdl.base "#builtin.float"
+    %direction_a = irdl.base "#builtin.string"
+    %hidden_size_a = irdl.base "#builtin.integer"
+    %layout_a = irdl.base "#builtin.integer"
+    irdl.operands(x: %x, w: %w, r: %r, b: optional %b, sequence_lens: optional %seq, initial_h: optional %h0)
+    irdl.results(y: %y_t, y_h: %yh_t)
+    irdl.attributes { "activation_alpha" = %alpha_a, "activation_beta" = %beta_a, "activations" = %acts_a, "clip" = %clip_a, "direction" = %direction_a, "hidden_size" = %hidden_size_a, "layout" = %layout_a }
+  }
+
+  // ONNX QuantizeLinear: saturate(round_half_even(x / scale) + zero_point) in the result's integer
+  // (or float8/float4) type. Scale/zero point per tensor, per `axis`, or blocked (block_size > 0).
+  // Example:
+  //   %0 = "npu_tensor.quantize_linear"(%x, %s, %z) {axis = 1 : i64, block_size = 0 : i64, saturate = 1 : i64} : (tensor<1x8xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x8xui8>
+  irdl.operation @quantize_linear {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %zero_point = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %block_size_a = irdl.base "#builtin.integer"
+    %saturate_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, scale: %scale, zero_point: optional %zero_point)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "block_size" = %block_size_a, "saturate" = %saturate_a }
+  }
+
+  // ONNX DequantizeLinear: (x - zero_point) * scale in the result's float type (parameters as quantize_linear).
+  // Example:
+  //   %0 = "npu_tensor.dequantize_linear"(%q, %s, %z) {axis = 1 : i64, block_size = 0 : i64} : (tensor<1x8xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x8xf32>
+  irdl.operation @dequantize_linear {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %zero_point = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %block_size_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, scale: %scale, zero_point: optional %zero_point)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "block_size" = %block_size_a }
+  }
+
+  // ONNX QLinearConv: exact integer conv of (x - x_zp) and (w - w_zp) plus i32 bias, requantized by
+  // x_scale * w_scale / y_scale (w_scale, w_zp may be per output channel) with round-half-even and saturation.
+  // Example:
+  //   %0 = "npu_tensor.qlinear_conv"(%x, %xs, %xz, %w, %ws, %wz, %ys, %yz) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x7x7xui8>, tensor<f32>, tensor<ui8>, tensor<1x1x1x1xui8>, tensor<1xf32>, tensor<1xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x7x7xui8>
+  irdl.operation @qlinear_conv {
+    %x = irdl.base "!builtin.tensor"
+    %x_scale = irdl.base "!builtin.tensor"
+    %x_zero_point = irdl.base "!builtin.tensor"
+    %w = irdl.base "!builtin.tensor"
+    %w_scale = irdl.base "!builtin.tensor"
+    %w_zero_point = irdl.base "!builtin.tensor"
+    %y_scale = irdl.base "!builtin.tensor"
+    %y_zero_point = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(x: %x, x_scale: %x_scale, x_zero_point: %x_zero_point, w: %w, w_scale: %w_scale, w_zero_point: %w_zero_point, y_scale: %y_scale, y_zero_point: %y_zero_point, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // ONNX QLinearMatMul: exact (a - a_zp) @ (b - b_zp), requantized by a_scale * b_scale / y_scale
+  // with round-half-even and saturation to the result type.
+  // Example:
+  //   %0 = "npu_tensor.qlinear_matmul"(%a, %as, %az, %b, %bs, %bz, %ys, %yz) : (tensor<2x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<2x3xui8>
+  irdl.operation @qlinear_matmul {
+    %a = irdl.base "!builtin.tensor"
+    %a_scale = irdl.base "!builtin.tensor"
+    %a_zero_point = irdl.base "!builtin.tensor"
+    %b = irdl.base "!builtin.tensor"
+    %b_scale = irdl.base "!builtin.tensor"
+    %b_zero_point = irdl.base "!builtin.tensor"
+    %y_scale = irdl.base "!builtin.tensor"
+    %y_zero_point = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(a: %a, a_scale: %a_scale, a_zero_point: %a_zero_point, b: %b, b_scale: %b_scale, b_zero_point: %b_zero_point, y_scale: %y_scale, y_zero_point: %y_zero_point)
+    irdl.results(out: %out_t)
   }
 }

@@ -111,23 +111,8 @@ def _bit_shift(inputs, attrs, results):
     return [_fin(out, results[0])]
 
 
-def _make_variadic(fn, mean: bool):
-    def run(inputs, attrs, results):
-        acc = _up(inputs[0])
-        with np.errstate(all="ignore"):
-            for x in inputs[1:]:
-                acc = fn(acc, _up(x))
-            if mean:
-                acc = acc / len(inputs)
-            return [_fin(np.broadcast_to(acc, results[0].shape) if results[0].shape is not None else acc, results[0])]
-
-    return run
-
-
-kernel("npu_tensor.max")(_make_variadic(np.maximum, False))
-kernel("npu_tensor.min")(_make_variadic(np.minimum, False))
-kernel("npu_tensor.sum")(_make_variadic(np.add, False))
-kernel("npu_tensor.mean")(_make_variadic(np.add, True))
+kernel("npu_tensor.max")(_make_binary(np.maximum))
+kernel("npu_tensor.min")(_make_binary(np.minimum))
 
 
 # ---------------------------------------------------------------- unary

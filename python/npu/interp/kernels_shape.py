@@ -49,14 +49,6 @@ def _concat(inputs, attrs, results):
     return [np.concatenate(inputs, axis=_axis(attrs["axis"], rank))]
 
 
-@kernel("npu_tensor.split")
-def _split(inputs, attrs, results):
-    x = inputs[0]
-    axis = _axis(attrs["axis"], x.ndim)
-    bounds = np.cumsum(attrs["split"])[:-1]
-    return [np.ascontiguousarray(p) for p in np.split(x, bounds, axis=axis)]
-
-
 def slice_index(shape, starts, ends, axes, steps) -> tuple:
     """The numpy index tuple of an ONNX Slice (bounds clamped as ONNX says)."""
     index = [slice(None)] * len(shape)

@@ -42,7 +42,7 @@ WITH_ATTRS = {
     "Mod": ("mod", ("fmod",)),
     "BitShift": ("bit_shift", ("direction",)),
 }
-VARIADIC = {"Max": "max", "Min": "min", "Sum": "sum", "Mean": "mean"}
+VARIADIC = {"Max": "max", "Min": "min", "Sum": "add", "Mean": "add"}
 
 
 @converter(*BINARY)
@@ -62,9 +62,28 @@ def convert_with_attrs(node, b):
     return b.emit(node, f"npu_tensor.{name}", node.inputs, attrs)
 
 
+def broadcast_shape(node, shapes) -> list[int]:
+    try:
+        return list(np.broadcast_shapes(*[tuple(s) for s in shapes]))
+    except ValueError:
+        raise node.error(f"expects broadcast-compatible inputs, got shapes {shapes}") from None
+
+
 @converter(*VARIADIC)
 def convert_variadic(node, b):
-    return b.emit(node, f"npu_tensor.{VARIADIC[node.op_type]}", node.inputs)
+    """Max/Min/Sum(x0..xn) = op(...op(op(x0, x1), x2)..., xn); Mean = Sum / n."""
+    op_name = f"npu_tensor.{VARIADIC[node.op_type]}"
+    dtype = node.output_dtypes[0]
+    acc, shape = node.inputs[0], node.input_shapes[0]
+    for value, vshape in zip(node.inputs[1:], node.input_shapes[1:]):
+        shape = broadcast_shape(node, [shape, vshape])
+        (acc,) = b.emit(node, op_name, [acc, value], results=[(shape, dtype)])
+    if shape != node.output_shapes[0]:  # a single input, or inputs all smaller than the output
+        (acc,) = b.emit(node, "npu_tensor.expand", [acc], {"shape": node.output_shapes[0]})
+    if node.op_type == "Mean" and len(node.inputs) > 1:
+        count = b.constant(np.array(len(node.inputs), dtype=dtype), f"{node.name}_count")
+        (acc,) = b.emit(node, "npu_tensor.div", [acc, count])
+    return [acc]
 
 
 @converter("Clip")

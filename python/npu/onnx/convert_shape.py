@@ -97,9 +97,15 @@ def convert_transpose(node, b):
 
 @converter("Concat")
 def convert_concat(node, b):
+    """Concat(x0..xn) = concat(...concat(x0, x1)..., xn), skipping empty inputs."""
     rank = len(node.input_shapes[0])
     axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
-    return b.emit(node, "npu_tensor.concat", node.inputs, {"axis": axis})
+    parts = [(v, s) for v, s in zip(node.inputs, node.input_shapes) if s[axis] != 0] or [(node.inputs[0], node.input_shapes[0])]
+    acc, shape = parts[0]
+    for value, vshape in parts[1:]:
+        shape = shape[:axis] + [shape[axis] + vshape[axis]] + shape[axis + 1 :]
+        (acc,) = b.emit(node, "npu_tensor.concat", [acc, value], {"axis": axis}, results=[(shape, node.output_dtypes[0])])
+    return [acc]
 
 
 @converter("Split")
@@ -120,8 +126,13 @@ def convert_split(node, b):
             sizes = [dim // outputs] * outputs
     if sum(sizes) != shape[axis]:
         raise node.error(f"split sizes {sizes} do not add up to dimension {shape[axis]}")
-    results = [(shape[:axis] + [s] + shape[axis + 1 :], node.input_dtypes[0]) for s in sizes]
-    return b.emit(node, "npu_tensor.split", node.inputs[:1], {"axis": axis, "split": sizes}, results=results)
+    outs, start = [], 0
+    for size in sizes:  # one slice per piece (IRDL variadic results would force equal types)
+        attrs = {"starts": [start], "ends": [start + size], "axes": [axis], "steps": [1]}
+        result = [(shape[:axis] + [size] + shape[axis + 1 :], node.input_dtypes[0])]
+        outs += b.emit(node, "npu_tensor.slice", node.inputs[:1], attrs, results=result)
+        start += size
+    return outs
 
 
 @converter("Slice")

@@ -71,6 +71,18 @@ def load_registries() -> None:
 # ----------------------------------------------------------------------------- nodes
 
 
+class NotStaticError(NpuError):
+    """A converter needs a static value (shape, axes, pads...) that is computed at run time.
+
+    `input_name` is the ONNX value; callers that know it (the conformance runner,
+    or a user via `import_model(bind_inputs=...)`) can bind it and import again.
+    """
+
+    def __init__(self, message: str, input_name: str):
+        super().__init__(message)
+        self.input_name = input_name
+
+
 class OnnxNode:
     """One ONNX node as a converter sees it (see the module docstring)."""
 
@@ -106,7 +118,11 @@ class OnnxNode:
         """Static value of input `i`; a clean error naming `what` if it is not static."""
         value = self.const(i)
         if value is None:
-            raise self.error(f"expects {what} (input {i}) to be a constant, got a run-time value")
+            raise NotStaticError(
+                f"node '{self.name}' (op type '{self.op_type}', opset {self.opset}): expects {what} "
+                f"(input {i}, '{self.input_names[i]}') to be a constant, got a run-time value",
+                self.input_names[i],
+            )
         return value
 
     def static_ints(self, i: int, what: str) -> list[int]:
@@ -252,6 +268,21 @@ def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
         raise NpuError(f"'{path}': cannot load external data: {err}") from None
 
 
+def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: str) -> onnx.ModelProto:
+    """A copy of `model` where the named graph inputs are initializers holding `values`."""
+    bound = onnx.ModelProto()
+    bound.CopyFrom(model)
+    names = [i.name for i in bound.graph.input]
+    for name, value in values.items():
+        if name not in names:
+            raise NpuError(f"'{where}': no graph input named '{name}' to bind (inputs: {', '.join(names)})")
+        bound.graph.initializer.append(numpy_helper.from_array(np.asarray(value), name))
+    keep = [i for i in bound.graph.input if i.name not in values]
+    del bound.graph.input[:]
+    bound.graph.input.extend(keep)
+    return bound
+
+
 def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> onnx.ModelProto:
     try:
         onnx.checker.check_model(model)
@@ -374,6 +405,8 @@ class _Importer:
         for o in self.graph.output:
             info = self.types.get(o.name)
             if info is None or info[0] is None or info[1] is None:
+                if info is None or info[1] is None:
+                    raise NpuError(f"'{self.where}': graph output '{o.name}': unsupported type (npu returns tensors of numeric element types)")
                 raise NpuError(f"'{self.where}': graph output '{o.name}' has no static shape after shape inference")
             out_types.append(dtypes.tensor_type(*info))
         with ir.InsertionPoint(module.body):
@@ -404,7 +437,7 @@ class _Importer:
         tt = vi.type.tensor_type
         dtype = _np_dtype(tt.elem_type) if vi.type.HasField("tensor_type") else None
         if dtype is None:
-            raise NpuError(f"'{self.where}': graph input '{vi.name}' is not a tensor of a supported element type")
+            raise NpuError(f"'{self.where}': graph input '{vi.name}': unsupported type (npu takes tensors of numeric element types)")
         for k, d in enumerate(tt.shape.dim):
             if not d.HasField("dim_value"):
                 sym = f" '{d.dim_param}'" if d.dim_param else ""
@@ -495,18 +528,29 @@ def _erase_unused_constants(block: ir.Block) -> None:
             op.erase()
 
 
-def import_model(model_or_path, *, opset: int | None = None, input_shapes=None, context: ir.Context | None = None) -> ir.Module:
+def import_model(
+    model_or_path,
+    *,
+    opset: int | None = None,
+    input_shapes: dict[str, list[int]] | None = None,
+    bind_inputs: dict[str, np.ndarray] | None = None,
+    context: ir.Context | None = None,
+) -> ir.Module:
     """Import an ONNX model (ModelProto, bytes or path) into a verified level-1 module.
 
     `opset` converts the model to that default-domain opset first (default: the
     model's own, or 13 if older). `input_shapes` maps graph input names to
-    static shapes, pinning symbolic dims. A failure raises a one-line NpuError.
+    static shapes, pinning symbolic dims. `bind_inputs` turns graph inputs into
+    constants (for models that take a shape or axes as an input). A failure
+    raises a one-line NpuError (NotStaticError when a static value is missing).
     """
     from npu.ir.diagnostics import DiagnosticCollector
     from npu.ir.verify import verify_ops
 
     load_registries()
     model, where = load_model(model_or_path)
+    if bind_inputs:
+        model = _bind_inputs(model, bind_inputs, where)
     model = _prepare(model, where, opset, input_shapes)
     ctx = context or make_context()
     with ctx, ir.Location.unknown(), DiagnosticCollector(ctx, where) as diags:
