@@ -91,7 +91,8 @@ def qparams_from_range(lo, hi, dtype="int8", *, symmetric: bool = False) -> tupl
     Symmetric (signed types): scale = max(|lo|, |hi|) / qmax and zero_point = 0, so the
     grid is [-qmax, qmax] (int8: [-127, 127]; -128 is never produced by a real in range).
     Symmetric unsigned: zero_point = (qmax + 1) // 2 (uint8: 128), scale = max|.| / (qmax - zp).
-    A zero-width range gets scale 1.0. Vectorized over per-channel lo/hi arrays.
+    A zero-width range gets scale 1.0; scales never go below float32's smallest
+    normal number. Vectorized over per-channel lo/hi arrays.
     """
     t = int_type(dtype)
     qmin, qmax = int_range(t)
@@ -100,13 +101,14 @@ def qparams_from_range(lo, hi, dtype="int8", *, symmetric: bool = False) -> tupl
     if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))):
         raise NumericsError("qparams_from_range: range bounds must be finite")
     if symmetric:
-        amax = np.maximum(-lo, hi)
         zp = 0 if qmin < 0 else (qmax + 1) // 2
-        scale = amax / float(qmax - zp)
-        zero = np.full(np.shape(scale), zp, dtype=np.int64)
+        scale = np.maximum(-lo, hi) / float(qmax - zp)
     else:
         scale = (hi - lo) / float(qmax - qmin)
-        safe = np.where(scale > 0, scale, 1.0)
-        zero = np.clip(np.rint(qmin - lo / safe), qmin, qmax).astype(np.int64)
-    scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+    # zero-width range -> 1.0; keep the float32 scale a normal number (never 0)
+    scale = np.maximum(np.where(scale > 0, scale, 1.0), np.finfo(np.float32).tiny).astype(np.float32)
+    if symmetric:
+        zero = np.full(np.shape(scale), zp, dtype=np.int64)
+    else:
+        zero = np.clip(np.rint(qmin - lo / scale.astype(np.float64)), qmin, qmax).astype(np.int64)
     return scale, zero

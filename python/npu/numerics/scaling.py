@@ -117,11 +117,11 @@ def quantize_multiplier(scale, scale32: bool = True):
       2. multiplier = round(f * 2**bits), ties away from zero (exact in float64);
          shift = bits - e. If multiplier == 2**bits: multiplier //= 2, shift -= 1.
          Now 2**(bits-1) <= multiplier < 2**bits: relative error <= 2**-bits.
-      3. shift > 62 (scale < 2**-31 for scale32): multiplier = round(multiplier * 2**(62-shift)),
-         shift = 62 (precision is lost; a scale below 2**-63 becomes multiplier 0).
+      3. shift > 62 (scale < 2**-32 for scale32): shift = 62, multiplier = round(scale * 2**62)
+         (one rounding of the exact value; precision is lost, a scale below 2**-63 gives 0).
       4. shift < 2 (scale >= ~2**(bits-2)): not representable, NumericsError.
     This is the rule of MLIR's computeMultiplierAndShiftTosaScale32/16, except that
-    step 3 rounds (MLIR truncates). Returns numpy int32 (scale16: int16)
+    step 3 rounds (MLIR truncates the step-2 multiplier). Returns numpy int32 (scale16: int16)
     multiplier(s) and int8 shift(s), scalars for a scalar input.
     """
     bits = 31 if scale32 else 15
@@ -130,18 +130,16 @@ def quantize_multiplier(scale, scale32: bool = True):
         bad = x[~np.isfinite(x) | (x <= 0)].flat[0]
         raise NumericsError(f"quantize_multiplier: expects finite scales > 0, got {float(bad)!r}")
     f, e = np.frexp(x)
-    mant = np.floor(f * float(1 << bits) + 0.5).astype(np.int64)
-    shift = bits - e.astype(np.int64)
+    e = e.astype(np.int64)
+    shift = np.minimum(bits - e, 62)  # a scale below 2**(bits-63) keeps shift 62 and loses precision
+    mant = np.floor(np.ldexp(f, shift + e) + 0.5).astype(np.int64)  # round(scale * 2**shift), exact
     top = mant == (1 << bits)
     mant = np.where(top, mant >> 1, mant)
     shift = np.where(top, shift - 1, shift)
-    # shift > 62: keep shift at 62 and round the multiplier down to scale * 2**62.
-    mant = np.floor(np.ldexp(mant.astype(np.float64), np.minimum(0, 62 - shift)) + 0.5).astype(np.int64)
     if np.any(shift < 2):
         bad = x[shift < 2].flat[0]
         raise NumericsError(f"quantize_multiplier: scale {float(bad)!r} is too large: it needs shift < 2 "
                             f"(largest is {((1 << bits) - 1) / 4!r})")
-    shift = np.minimum(shift, 62)
     mult = mant.astype(np.int32 if scale32 else np.int16)
     sh = shift.astype(np.int8)
     if x.ndim == 0:
