@@ -1471,6 +1471,54 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "activation_alpha" = %alpha_a, "activation_beta" = %beta_a, "activations" = %acts_a, "clip" = %clip_a, "direction" = %direction_a, "hidden_size" = %hidden_size_a, "layout" = %layout_a }
   }
 
+  // Training-mode batch normalization: normalize with the batch mean and population variance over
+  // every axis but 1; results y, running_mean and running_var = input stat * momentum + batch stat * (1 - momentum).
+  // Example:
+  //   %0:3 = "npu_tensor.batch_normalization_training"(%x, %s, %b, %m, %v) {epsilon = 9.99999974E-6 : f32, momentum = 0.899999976 : f32} : (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x5xf32>, tensor<3xf32>, tensor<3xf32>)
+  irdl.operation @batch_normalization_training {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %mean = irdl.base "!builtin.tensor"
+    %var = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %running_mean_t = irdl.base "!builtin.tensor"
+    %running_var_t = irdl.base "!builtin.tensor"
+    %epsilon_a = irdl.base "#builtin.float"
+    %momentum_a = irdl.base "#builtin.float"
+    irdl.operands(input: %input, scale: %scale, bias: %bias, mean: %mean, var: %var)
+    irdl.results(out: %out_t, running_mean: %running_mean_t, running_var: %running_var_t)
+    irdl.attributes { "epsilon" = %epsilon_a, "momentum" = %momentum_a }
+  }
+
+  // RMS normalization over dims [axis, rank): x / sqrt(mean(x^2) + epsilon) * scale.
+  // Example:
+  //   %0 = "npu_tensor.rms_normalization"(%x, %s) {axis = 2 : i64, epsilon = 9.99999974E-6 : f32, stash_type = 1 : i64} : (tensor<1x16x64xf32>, tensor<64xf32>) -> tensor<1x16x64xf32>
+  irdl.operation @rms_normalization {
+    %input = irdl.base "!builtin.tensor"
+    %scale = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %epsilon_a = irdl.base "#builtin.float"
+    %stash_type_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, scale: %scale)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "epsilon" = %epsilon_a, "stash_type" = %stash_type_a }
+  }
+
+  // ONNX DynamicQuantizeLinear: uint8 quantization with scale and zero point computed from the
+  // input's range (extended to include 0); results y, y_scale (f32 scalar), y_zero_point (ui8 scalar).
+  // Example:
+  //   %0:3 = "npu_tensor.dynamic_quantize_linear"(%x) : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<f32>, tensor<ui8>)
+  irdl.operation @dynamic_quantize_linear {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %scale_t = irdl.base "!builtin.tensor"
+    %zero_point_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t, scale: %scale_t, zero_point: %zero_point_t)
+  }
+
   // ONNX QuantizeLinear: saturate(round_half_even(x / scale) + zero_point) in the result's integer
   // (or float8/float4) type. Scale/zero point per tensor, per `axis`, or blocked (block_size > 0).
   // Example:

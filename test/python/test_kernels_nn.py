@@ -42,21 +42,14 @@ NODE_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "node"
 NN_OPS = {
     "Conv", "ConvTranspose", "ConvInteger", "Gemm", "MatMul", "MatMulInteger",
     "MaxPool", "AveragePool", "LpPool", "GlobalAveragePool", "GlobalMaxPool",
-    "BatchNormalization", "InstanceNormalization", "GroupNormalization", "LayerNormalization",
+    "BatchNormalization", "InstanceNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization",
     "MeanVarianceNormalization", "LpNormalization", "LRN",
     "Softmax", "LogSoftmax", "Hardmax",
     "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
     "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
     "LSTM", "GRU", "RNN",
-    "QuantizeLinear", "DequantizeLinear", "QLinearConv", "QLinearMatMul",
+    "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul",
 }  # fmt: skip
-
-# Cases the converters reject on purpose (not inference semantics); they must fail cleanly.
-REJECTED = {
-    "batchnorm_epsilon_training_mode": "inference mode only",
-    "batchnorm_example_training_mode": "inference mode only",
-}
-
 
 def _cases() -> list[str]:
     if not NODE_DIR.is_dir():
@@ -218,10 +211,6 @@ def assert_matches(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
 @pytest.mark.skipif(not CASES, reason="onnx wheel without backend node test data")
 @pytest.mark.parametrize("case", CASES)
 def test_node_case(case):
-    if case in REJECTED:
-        with pytest.raises(NpuError, match=REJECTED[case]):
-            run_case(case)
-        return
     outs, expected, _ = run_case(case)
     for k, (a, e) in enumerate(zip(outs, expected)):
         assert_matches(np.asarray(a), e, f"{case} output {k}")

@@ -2,9 +2,9 @@
 
 Owns: conv, conv_transpose, conv_integer, gemm, matmul, matmul_integer,
 max_pool, average_pool, lp_pool, global_{average,max,lp}_pool,
-batch_normalization, instance_normalization, group_normalization,
-layer_normalization, mean_variance_normalization, lp_normalization, lrn,
-softmax, log_softmax, hardmax and the reduce_* ops.
+batch_normalization(_training), instance_normalization, group_normalization,
+layer_normalization, rms_normalization, mean_variance_normalization,
+lp_normalization, lrn, softmax, log_softmax, hardmax and the reduce_* ops.
 
 Accumulation rules (the golden numerics of this family):
   * float inputs (f16, bf16, f32, f64) are widened to float64, every sum,
@@ -497,6 +497,35 @@ def _batch_normalization_kernel(inputs, attrs, results):
     inv = 1.0 / np.sqrt(_channel(var, r) + eps)
     y = (widen(x) - _channel(mean, r)) * (inv * _channel(scale, r)) + _channel(bias, r)
     return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.batch_normalization_training")
+def _batch_normalization_training_kernel(inputs, attrs, results):
+    """Training-mode BatchNormalization: normalize with the batch statistics
+    (mean and population variance over every axis but 1) and update the running ones:
+    running = input_stat * momentum + batch_stat * (1 - momentum)."""
+    x, scale, bias, mean, var = inputs[:5]
+    r = x.ndim
+    eps = float(attrs.get("epsilon", 1e-5))
+    momentum = float(attrs.get("momentum", 0.9))
+    xw = widen(x)
+    axes = (0,) + tuple(range(2, r))
+    bmean = xw.mean(axis=axes, keepdims=True)
+    bvar = ((xw - bmean) ** 2).mean(axis=axes, keepdims=True)
+    y = (xw - bmean) / np.sqrt(bvar + eps) * _channel(scale, r) + _channel(bias, r)
+    run_mean = widen(mean) * momentum + bmean.reshape(-1) * (1 - momentum)
+    run_var = widen(var) * momentum + bvar.reshape(-1) * (1 - momentum)
+    return [_cast(v, spec) for v, spec in zip((y, run_mean, run_var), results)]
+
+
+@kernel("npu_tensor.rms_normalization")
+def _rms_normalization_kernel(inputs, attrs, results):
+    """x / sqrt(mean(x^2 over dims [axis, rank)) + epsilon) * scale."""
+    x, scale = inputs[:2]
+    axis = int(attrs.get("axis", -1)) % x.ndim
+    xw = widen(x)
+    ms = (xw * xw).mean(axis=tuple(range(axis, x.ndim)), keepdims=True)
+    return [_cast(xw / np.sqrt(ms + float(attrs.get("epsilon", 1e-5))) * widen(scale), results[0])]
 
 
 @kernel("npu_tensor.instance_normalization")

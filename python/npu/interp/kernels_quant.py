@@ -1,5 +1,6 @@
 """Golden-interpreter kernels of the ONNX quantization ops in npu_tensor (level 1):
-quantize_linear, dequantize_linear, qlinear_conv, qlinear_matmul.
+quantize_linear, dequantize_linear, dynamic_quantize_linear, qlinear_conv,
+qlinear_matmul.
 
 Rounding and saturation come from npu.numerics (ONNX QuantizeLinear rules):
   quantize    q = saturate(round_half_even(float32(x) / float32(scale)) + zp)
@@ -173,3 +174,18 @@ def _qlinear_matmul_kernel(inputs, attrs, results):
     r = acc.ndim
     mult = _scale_along(a_s, r, r - 2) * _scale_along(b_s, r, r - 1) / np.asarray(ys)
     return [_cast(requantize(acc, mult, yzp, results[0].dtype), results[0])]
+
+
+@kernel("npu_tensor.dynamic_quantize_linear")
+def _dynamic_quantize_linear_kernel(inputs, attrs, results):
+    """DynamicQuantizeLinear (uint8): scale = (max(x, 0) - min(x, 0)) / 255 in float32
+    (1/255 when that range is empty), zero point = round_half_even(saturate(-min / scale)),
+    y = QuantizeLinear(x, scale, zero point)."""
+    x = np.asarray(inputs[0], dtype=np.float32)
+    hi = np.float32(max(0.0, float(x.max(initial=0.0))))
+    lo = np.float32(min(0.0, float(x.min(initial=0.0))))
+    scale = np.float32(1.0 if hi == lo else hi - lo) / np.float32(255)
+    zp = np.rint(np.clip(np.float32(0) - lo / scale, 0, 255))
+    y = quantize_affine(x, scale, int(zp), "uint8")
+    outs = (y, np.asarray(scale), np.asarray(zp))
+    return [_cast(v, spec) for v, spec in zip(outs, results)]

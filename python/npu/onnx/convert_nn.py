@@ -19,7 +19,7 @@ static shapes; test/python/test_kernels_nn.py drives them directly.
 
 from __future__ import annotations
 
-from math import ceil, prod
+from math import ceil
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
@@ -148,26 +148,6 @@ def pool_attrs(op_type: str, attrs: dict[str, Any], x_shape: Sequence[int]) -> d
     return out
 
 
-def pool_output_shape(in_shape, kernel, strides, dilations, pads, ceil_mode: int) -> list[int]:
-    """ONNX pooling output size; with ceil_mode the last window must start inside input or begin pad."""
-    nd = len(in_shape)
-    out = []
-    for i in range(nd):
-        span = in_shape[i] + pads[i] + pads[nd + i] - ((kernel[i] - 1) * dilations[i] + 1)
-        if ceil_mode:
-            o = -(-span // strides[i]) + 1
-            if (o - 1) * strides[i] >= in_shape[i] + pads[i]:
-                o -= 1
-        else:
-            o = span // strides[i] + 1
-        out.append(o)
-    return out
-
-
-def conv_output_shape(in_shape, kernel, strides, dilations, pads) -> list[int]:
-    return pool_output_shape(in_shape, kernel, strides, dilations, pads, 0)
-
-
 def normalize_axes(axes: Sequence[int], rank: int) -> list[int]:
     return sorted({int(a) % rank for a in axes}) if rank else []
 
@@ -184,12 +164,6 @@ def reduce_attrs(attrs: dict[str, Any], axes: Sequence[int] | None, rank: int) -
             return None
         axes = list(range(rank))
     return {"axes": normalize_axes(axes, rank), "keepdims": int(attrs.get("keepdims", 1))}
-
-
-def reduced_shape(shape: Sequence[int], axes: Sequence[int], keepdims: int) -> list[int]:
-    if keepdims:
-        return [1 if i in axes else d for i, d in enumerate(shape)]
-    return [d for i, d in enumerate(shape) if i not in axes]
 
 
 # ---------------------------------------------------------- converter glue
@@ -304,11 +278,19 @@ def convert_global_pool(node: "OnnxNode", b: "GraphBuilder"):
 @converter("BatchNormalization")
 def convert_batch_normalization(node: "OnnxNode", b: "GraphBuilder"):
     """Inference BatchNormalization, imported as one op (folding into a preceding
-    Conv is a later pass)."""
-    if int(node.attrs.get("training_mode", 0)) or sum(1 for o in node.output_names if o) > 1:
-        raise node.error("supports inference mode only (training_mode = 0, one output)")
+    Conv is a later pass); training_mode = 1 (opset 14+) becomes
+    batch_normalization_training with the running mean/var results."""
     attrs = {"epsilon": float(node.attrs.get("epsilon", 1e-5))}
-    return b.emit(node, "npu_tensor.batch_normalization", node.inputs[:5], attrs)
+    if not int(node.attrs.get("training_mode", 0)):
+        if sum(1 for o in node.output_names if o) > 1:
+            raise node.error("unsupported: pre-opset-14 training outputs (mean, var, saved stats)")
+        return b.emit(node, "npu_tensor.batch_normalization", node.inputs[:5], attrs)
+    attrs["momentum"] = float(node.attrs.get("momentum", 0.9))
+    x_shape = shape_of(node, 0, "X")
+    dtype = node.output_dtypes[0]
+    channel = ([x_shape[1]], node.input_dtypes[3])
+    results = [(x_shape, dtype), channel, (channel[0], node.input_dtypes[4])]
+    return b.emit(node, "npu_tensor.batch_normalization_training", node.inputs[:5], attrs, results=results)
 
 
 @converter("InstanceNormalization")
@@ -349,6 +331,20 @@ def convert_layer_normalization(node: "OnnxNode", b: "GraphBuilder"):
         results.append((stat_shape, dt))
     attrs = {"axis": axis, "epsilon": float(node.attrs.get("epsilon", 1e-5)), "stash_type": stash}
     return b.emit(node, "npu_tensor.layer_normalization", operands(node, 3), attrs, results=results)
+
+
+@converter("RMSNormalization")
+def convert_rms_normalization(node: "OnnxNode", b: "GraphBuilder"):
+    rank = len(shape_of(node, 0, "X"))
+    axis = int(node.attrs.get("axis", -1))
+    if not -rank <= axis < rank:
+        raise node.error(f"expects axis in [{-rank}, {rank}), got {axis}")
+    attrs = {
+        "axis": axis % rank,
+        "epsilon": float(node.attrs.get("epsilon", 1e-5)),
+        "stash_type": int(node.attrs.get("stash_type", 1)),
+    }
+    return b.emit(node, "npu_tensor.rms_normalization", node.inputs[:2], attrs)
 
 
 @converter("MeanVarianceNormalization")

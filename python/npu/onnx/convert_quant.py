@@ -1,6 +1,6 @@
 """ONNX converters of the quantization ops: QuantizeLinear, DequantizeLinear,
-QLinearConv, QLinearMatMul -> npu_tensor.quantize_linear / dequantize_linear /
-qlinear_conv / qlinear_matmul.
+DynamicQuantizeLinear, QLinearConv, QLinearMatMul -> npu_tensor.quantize_linear /
+dequantize_linear / dynamic_quantize_linear / qlinear_conv / qlinear_matmul.
 
 Level 1 keeps them as in ONNX: plain integer (or float8/float4) tensors with
 scale and zero-point operands; turning them into `!quant.uniform` types is the
@@ -13,6 +13,8 @@ explicit.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from npu.onnx.convert_nn import _guard, conv_attrs, operands, shape_of
 from npu.onnx.registry import converter
@@ -61,3 +63,11 @@ def convert_qlinear_matmul(node: "OnnxNode", b: "GraphBuilder"):
     if len(shape_of(node, 0, "a")) < 2 or len(shape_of(node, 3, "b")) < 2:
         raise node.error("expects operands of rank >= 2")
     return b.emit(node, "npu_tensor.qlinear_matmul", node.inputs[:8])
+
+
+@converter("DynamicQuantizeLinear")
+def convert_dynamic_quantize_linear(node: "OnnxNode", b: "GraphBuilder"):
+    """DynamicQuantizeLinear: results y (ui8), y_scale (f32 scalar), y_zero_point (ui8 scalar)."""
+    x_shape = shape_of(node, 0, "x")
+    results = [(x_shape, np.dtype(np.uint8)), ([], np.dtype(np.float32)), ([], np.dtype(np.uint8))]
+    return b.emit(node, "npu_tensor.dynamic_quantize_linear", [node.inputs[0]], {}, results=results)
