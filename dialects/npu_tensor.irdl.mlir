@@ -693,16 +693,17 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "min" = %min_a, "max" = %max_a }
   }
 
-  // Element type conversion to the result's element type; saturate = 1 clamps out-of-range values for float8 results.
+  // Element type conversion to the result's element type (float to integer truncates); saturate = 1 clamps out-of-range values for float8 results; round_mode (up, down, nearest) rounds to f8E8M0FNU.
   // Example:
-  //   %0 = "npu_tensor.cast"(%x) {saturate = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf16>
+  //   %0 = "npu_tensor.cast"(%x) {round_mode = "up", saturate = 1 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf16>
   irdl.operation @cast {
     %input = irdl.base "!builtin.tensor"
     %out_t = irdl.base "!builtin.tensor"
     %saturate_a = irdl.base "#builtin.integer"
+    %round_mode_a = irdl.base "#builtin.string"
     irdl.operands(input: %input)
     irdl.results(out: %out_t)
-    irdl.attributes { "saturate" = %saturate_a }
+    irdl.attributes { "saturate" = %saturate_a, "round_mode" = %round_mode_a }
   }
 
   // Elementwise select: cond ? lhs : rhs, all three broadcast together.

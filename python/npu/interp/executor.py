@@ -116,7 +116,7 @@ class Program:
                 break
             if name == "arith.constant":
                 attr = op.attributes["value"]
-                if isinstance(attr, ir.DenseResourceElementsAttr):
+                if isinstance(attr, ir.DenseResourceElementsAttr) or str(attr).startswith("dense_resource<"):
                     if blobs is None:
                         blobs = resources.resource_blobs(module)
                     value = resources.resource_value(attr, blobs)

@@ -259,25 +259,46 @@ def _where(inputs, attrs, results):
 
 # ---------------------------------------------------------------- cast
 
+_FLOAT8 = {"float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz"}
 
-def _float_limits(dtype: np.dtype) -> float:
-    return float(ml_dtypes.finfo(dtype).max)
+
+def to_e8m0(x: np.ndarray, saturate: bool, round_mode: str) -> np.ndarray:
+    """float -> float8_e8m0fnu (a power of two: the float32 exponent field), rounding
+    the mantissa away `up`, `down` (truncate) or to `nearest`; NaN/inf map to NaN."""
+    bits = np.asarray(x, dtype=np.float32).view(np.uint32)
+    exponent = ((bits >> 23) & 0xFF).astype(np.uint16)
+    special = exponent == 0xFF
+    if round_mode == "up":
+        bump = (bits & 0x7FFFFF) > 0
+    elif round_mode == "nearest":
+        guard = (bits & 0x400000) > 0
+        rest = (bits & 0x3FFFFF) > 0
+        bump = guard & (rest | (exponent > 0))
+    elif round_mode == "down":
+        bump = np.zeros(bits.shape, bool)
+    else:
+        raise NpuError(f"unknown round_mode '{round_mode}'")
+    bump &= ~special
+    if saturate:
+        bump &= exponent != 0xFE
+    out = np.where(special, 0xFF, exponent + bump).astype(np.uint8)
+    return out.view(ml_dtypes.float8_e8m0fnu)
 
 
 @kernel("npu_tensor.cast")
 def _cast(inputs, attrs, results):
     x = inputs[0]
     to = results[0].dtype
-    if _is_float(to) and to.itemsize == 1 and _is_float(x.dtype) or (_is_float(to) and to.itemsize == 1):
-        src = x.astype(np.float32) if x.dtype != np.float32 else x
-        if attrs.get("saturate", 1):
-            lim = _float_limits(to)
-            src = np.where(np.isinf(src), np.sign(src) * lim, src) if "fnuz" not in to.name and "e4m3" in to.name else src
-            src = np.where(np.isnan(src), src, np.clip(src, -lim, lim)) if not np.any(np.isinf(src)) or "e4m3" in to.name else np.where(np.isinf(src), src, np.clip(src, -lim, lim))
-        return [_fin(src.astype(to), results[0])]
-    if x.dtype == np.bool_ or to == np.bool_:
-        return [_fin(x.astype(to), results[0])]
-    if _is_float(x.dtype) and np.issubdtype(to, np.integer):
-        with np.errstate(invalid="ignore"):
-            return [_fin(_up(x).astype(to), results[0])]
-    return [_fin(x.astype(to), results[0])]
+    saturate = bool(attrs.get("saturate", 1))
+    if to.name == "float8_e8m0fnu":
+        return [to_e8m0(x, saturate, attrs.get("round_mode", "up")).reshape(x.shape)]
+    if to.name in _FLOAT8:
+        wide = x.astype(np.float32)
+        if saturate:
+            info = ml_dtypes.finfo(to)
+            wide = np.clip(wide, float(info.min), float(info.max))
+        return [wide.astype(to)]
+    if _is_float(x.dtype) and not _is_float(to) and x.dtype.itemsize < 4:
+        x = x.astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        return [x.astype(to)]

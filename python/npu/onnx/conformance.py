@@ -83,6 +83,10 @@ def case_op_type(name: str, model_path: Path) -> str:
     for snake, op_type in _op_names():
         if stem == snake or stem.startswith(snake + "_"):
             return op_type
+    squashed = stem.replace("_", "")
+    for snake, op_type in _op_names():
+        if squashed.startswith(snake.replace("_", "")):
+            return op_type
     return sorted(types)[0] if types else "?"
 
 
@@ -167,6 +171,9 @@ def run_case(case: Case) -> Result:
 
     start = time.perf_counter()
     model = onnx.load(str(case.path / "model.onnx"))
+    for vi in list(model.graph.input) + list(model.graph.output):
+        if not vi.type.HasField("tensor_type"):
+            return Result(case, UNSUPPORTED, f"'{vi.name}' is a sequence/optional/map value (unsupported)")
     init = {t.name for t in model.graph.initializer}
     names = [i.name for i in model.graph.input if i.name not in init]
     try:

@@ -110,7 +110,8 @@ def convert_where(node, b):
 def convert_cast(node, b):
     if node.input_dtypes[0] == node.output_dtypes[0]:
         return [node.inputs[0]]
-    return b.emit(node, "npu_tensor.cast", node.inputs[:1], {"saturate": int(node.attrs.get("saturate", 1))})
+    attrs = {"saturate": int(node.attrs.get("saturate", 1)), "round_mode": node.attrs.get("round_mode", "up")}
+    return b.emit(node, "npu_tensor.cast", node.inputs[:1], attrs)
 
 
 @converter("Identity")

@@ -250,3 +250,63 @@ def convert_range(node, b):
     for i, what in enumerate(("start", "limit", "delta")):
         node.static(i, what)
     return b.emit(node, "npu_tensor.range", node.inputs[:3])
+
+
+@converter("Resize")
+def convert_resize(node, b):
+    """Resize with static roi/scales/sizes -> npu_tensor.resize with full-rank f64 scales.
+
+    Follows ONNX: with `sizes`, scale = size / in_size (or one common scale per
+    keep_aspect_ratio_policy, sizes then rounded half up); with `scales`, the
+    output size is floor(scale * in_size). `axes` lists the resized axes.
+    """
+    from mlir import ir
+
+    shape = node.input_shapes[0]
+    rank = len(shape)
+    axes = _norm_axes(node.attrs.get("axes") or list(range(rank)), rank, node)
+    scales_in = node.static(2, "scales").astype(np.float64).reshape(-1) if node.has_input(2) else np.zeros(0)
+    sizes_in = node.static_ints(3, "sizes") if node.has_input(3) else []
+    roi_in = node.static(1, "roi").astype(np.float64).reshape(-1) if node.has_input(1) else np.zeros(0)
+    scales, sizes = [1.0] * rank, list(shape)
+    if len(sizes_in):
+        if len(sizes_in) != len(axes):
+            raise node.error(f"expects {len(axes)} sizes, got {len(sizes_in)}")
+        for a, s in zip(axes, sizes_in):
+            sizes[a], scales[a] = s, s / shape[a]
+        policy = node.attrs.get("keep_aspect_ratio_policy", "stretch")
+        if policy != "stretch":
+            pick = min if policy == "not_larger" else max
+            common = pick(scales[a] for a in axes)
+            for a in axes:
+                scales[a], sizes[a] = common, int(common * shape[a] + 0.5)
+    elif scales_in.size:
+        if scales_in.size != len(axes):
+            raise node.error(f"expects {len(axes)} scales, got {scales_in.size}")
+        for a, s in zip(axes, scales_in):
+            scales[a], sizes[a] = float(s), int(np.floor(s * shape[a]))
+    else:
+        raise node.error("expects scales or sizes")
+    roi = []
+    if node.attrs["coordinate_transformation_mode"] == "tf_crop_and_resize":
+        if roi_in.size != 2 * len(axes):
+            raise node.error(f"expects a roi of {2 * len(axes)} values for tf_crop_and_resize")
+        full = [0.0] * rank + [1.0] * rank
+        for k, a in enumerate(axes):
+            full[a], full[rank + a] = float(roi_in[k]), float(roi_in[len(axes) + k])
+        roi = full
+    mode = node.attrs["mode"]
+    if mode not in ("nearest", "linear", "cubic"):
+        raise node.error(f"unsupported mode '{mode}'")
+    attrs = {
+        "mode": mode,
+        "coordinate_transformation_mode": node.attrs["coordinate_transformation_mode"],
+        "nearest_mode": node.attrs["nearest_mode"],
+        "cubic_coeff_a": float(node.attrs["cubic_coeff_a"]),
+        "exclude_outside": int(node.attrs["exclude_outside"]),
+        "extrapolation_value": float(node.attrs["extrapolation_value"]),
+        "antialias": int(node.attrs.get("antialias", 0)),
+        "scales": ir.DenseF64ArrayAttr.get(scales),
+        "roi": ir.DenseF64ArrayAttr.get(roi),
+    }
+    return b.emit(node, "npu_tensor.resize", node.inputs[:1], attrs, results=[(sizes, node.input_dtypes[0])])

@@ -277,7 +277,11 @@ def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: s
         if name not in names:
             raise NpuError(f"'{where}': no graph input named '{name}' to bind (inputs: {', '.join(names)})")
         bound.graph.initializer.append(numpy_helper.from_array(np.asarray(value), name))
-    keep = [i for i in bound.graph.input if i.name not in values]
+    keep = []
+    for i in bound.graph.input:
+        if i.name not in values:
+            keep.append(onnx.ValueInfoProto())
+            keep[-1].CopyFrom(i)  # copies: clearing the repeated field invalidates its elements
     del bound.graph.input[:]
     bound.graph.input.extend(keep)
     return bound
@@ -302,7 +306,13 @@ def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes
     try:
         return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as err:  # InferenceError and friends
-        raise NpuError(f"'{where}': ONNX shape inference failed: {_first_line(err)}") from None
+        strict_error = err
+    # Strict inference fails on some valid models (errors inside function bodies);
+    # lenient inference plus per-node inference during import still pins every shape.
+    try:
+        return onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
+    except Exception:
+        raise NpuError(f"'{where}': ONNX shape inference failed: {_first_line(strict_error)}") from None
 
 
 def _first_line(err: Exception) -> str:
