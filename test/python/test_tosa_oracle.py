@@ -92,7 +92,11 @@ RESCALE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", RESCALE_CASES, ids=lambda c: f"{c[0]}-{c[1]}-{'s32' if c[2] else 's16'}-{c[3]}-{'pc' if c[4] else 'pt'}")
+def _case_id(c) -> str:
+    return f"{c[0]}-{c[1]}-{'s32' if c[2] else 's16'}-{c[3]}-{'pc' if c[4] else 'pt'}"
+
+
+@pytest.mark.parametrize("case", RESCALE_CASES, ids=_case_id)
 def test_rescale_matches_reference_model(oracle, case):
     in_t, out_t, scale32, mode, per_channel, zp_in, zp_out = case
     rng = np.random.default_rng(zlib.crc32(repr(case).encode()))
@@ -177,7 +181,9 @@ def _conv_geometry(rng, ih: int, kh: int, stride: int, dil: int) -> tuple[int, i
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_conv2d_int8_matches_reference_model(oracle, seed):
     rng = np.random.default_rng(200 + seed)
-    n, ih, iw, c, oc = 2, int(rng.integers(5, 14)), int(rng.integers(5, 14)), int(rng.integers(1, 9)), int(rng.integers(1, 9))
+    n = 2
+    ih, iw = (int(v) for v in rng.integers(5, 14, 2))
+    c, oc = (int(v) for v in rng.integers(1, 9, 2))
     kh, kw = (int(v) for v in rng.integers(1, 4, 2))
     sy, sx = (int(v) for v in rng.integers(1, 3, 2))
     dy, dx = (int(v) for v in rng.integers(1, 3, 2))

@@ -38,8 +38,9 @@ def _first_bad(mask: np.ndarray) -> tuple[int, ...]:
 
 
 def _check_scale_args(fn: str, m: np.ndarray, s: np.ndarray, mult_bits: int) -> None:
-    if np.any((m < 0) | (m >= (1 << mult_bits))):
-        raise NumericsError(f"{fn}: expects 0 <= multiplier < 2**{mult_bits} (TOSA REQUIRE), got {int(m[(m < 0) | (m >= (1 << mult_bits))].flat[0])}")
+    bad = (m < 0) | (m >= (1 << mult_bits))
+    if np.any(bad):
+        raise NumericsError(f"{fn}: expects 0 <= multiplier < 2**{mult_bits} (TOSA REQUIRE), got {int(m[bad].flat[0])}")
     if np.any((s < 2) | (s > 62)):
         raise NumericsError(f"{fn}: expects 2 <= shift <= 62 (TOSA REQUIRE), got {int(s[(s < 2) | (s > 62)].flat[0])}")
 
@@ -68,8 +69,9 @@ def apply_scale_32(value, multiplier, shift, double_round: bool = False, *, roun
 
     REQUIREs checked when `check` (NumericsError otherwise): 0 <= multiplier < 2**31,
     2 <= shift <= 62, -2**(shift-1) <= value < 2**(shift-1) (this keeps the result
-    inside int32). With check=False out-of-contract results are saturated to int32
-    (npu's choice; the spec calls them unpredictable).
+    inside int32). check=False skips the validation: out-of-contract results are
+    unspecified, as in the spec (npu saturates to int32 while the int64 product does
+    not overflow).
     `rounding_mode` (a RoundingMode) overrides `double_round` when given.
     """
     mode = RoundingMode(rounding_mode) if rounding_mode is not None else (

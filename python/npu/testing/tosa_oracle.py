@@ -69,7 +69,8 @@ class TosaOracle:
                                             f"or set {ENV_VAR})")
         return oracle
 
-    def run(self, mlir: str, inputs: Sequence[np.ndarray], n_outputs: int = 1, timeout: float = 120) -> list[np.ndarray]:
+    def run(self, mlir: str, inputs: Sequence[np.ndarray], n_outputs: int = 1,
+            timeout: float = 120) -> list[np.ndarray]:
         """Serialize `mlir`, run it on `inputs`, return the outputs (numpy arrays as the model wrote them)."""
         with tempfile.TemporaryDirectory(prefix="npu-tosa-") as tmp:
             d = Path(tmp)
