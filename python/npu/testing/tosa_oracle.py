@@ -14,7 +14,8 @@ the graph inputs (serialized as TosaInput_N), its results the outputs
 (TosaOutput_N); parameters (multipliers, tables, zero points) are `tosa.const`.
 The `*_case` functions below write such functions for single operators.
 
-Locating the venv: $NPU_TOSA_VENV, else `.venv-tosa` in the repository root.
+Locating the venv: $NPU_TOSA_VENV, else `.venv-tosa` in the current directory or the
+repository root.
 """
 
 from __future__ import annotations
@@ -59,8 +60,14 @@ class TosaOracle:
 
     @classmethod
     def locate(cls, venv: str | os.PathLike | None = None) -> "TosaOracle":
-        """Find the venv ($NPU_TOSA_VENV or <repo>/.venv-tosa); raise TosaOracleUnavailable with why not."""
-        where = Path(venv or os.environ.get(ENV_VAR) or _REPO / ".venv-tosa")
+        """Find the venv: `venv`, else $NPU_TOSA_VENV, else the first of ./.venv-tosa and
+        <repo>/.venv-tosa that exists. Raise TosaOracleUnavailable saying why not."""
+        explicit = venv or os.environ.get(ENV_VAR)
+        if explicit:
+            where = Path(explicit)
+        else:
+            found = [p for p in (Path.cwd() / ".venv-tosa", _REPO / ".venv-tosa") if p.is_dir()]
+            where = found[0] if found else _REPO / ".venv-tosa"
         oracle = cls(where)
         for path, what in ((oracle.tosa_opt, "tosa-opt"), (oracle.reference_model, "tosa_reference_model"),
                            (oracle.schema, "tosa.fbs schema")):
