@@ -205,19 +205,17 @@ def _field_table(defn: Definition) -> list[str]:
     return rows + [""]
 
 
-def _render_definition(defn: Definition, verifiers: dict[str, str]) -> list[str]:
+def _render_definition(defn: Definition) -> list[str]:
     out = [f"### `{defn.full_name}`", "", defn.summary or "*(no summary)*", ""]
     if defn.description:
         out += [defn.description, ""]
     out += _field_table(defn)
-    if defn.kind == "operation" and defn.full_name in verifiers:
-        out += [f"Further rules are checked by the Python verifier in `{verifiers[defn.full_name]}`.", ""]
     if defn.example:
         out += ["```mlir", defn.example, "```", ""]
     return out
 
 
-def render_dialect(doc: DialectDoc, verifiers: dict[str, str]) -> str:
+def render_dialect(doc: DialectDoc) -> str:
     """The Markdown page of one dialect."""
     out = [f"{GENERATED_MARK} from `dialects/{doc.name}.irdl.mlir`; do not edit. -->", "",
            f"# `{doc.name}` dialect", ""]
@@ -233,14 +231,16 @@ def render_dialect(doc: DialectDoc, verifiers: dict[str, str]) -> str:
         if defs:
             out += [f"## {title}", ""]
             for defn in defs:
-                out += _render_definition(defn, verifiers)
+                out += _render_definition(defn)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
 def render_index(docs: list[DialectDoc]) -> str:
     out = [f"{GENERATED_MARK}; do not edit. -->", "", "# npu dialects", "",
            "Generated from the IRDL definitions in `dialects/` (see `dialects/README.md` for the comment",
-           "convention). IRDL ops print in generic form: `\"npu_mem.alloc\"() : () -> memref<...>`.", "",
+           "convention). IRDL ops print in generic form: `\"npu_mem.alloc\"() : () -> memref<...>`.",
+           "Rules IRDL cannot state (shapes, memory spaces, routes) are checked by the Python",
+           "verifiers next to each IRDL file (`dialects/<name>*.py`).", "",
            "| dialect | ops | types | about |", "|---|---|---|---|"]
     for doc in docs:
         first = doc.intro.splitlines()[0] if doc.intro else ""
@@ -254,19 +254,10 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _verifier_files() -> dict[str, str]:
-    """{op name: file defining its Python verifier}, e.g. `dialects/npu_mem.py`."""
-    from npu.ir.verify import registered_verifiers
-
-    return {op: fn.__module__.replace("npu.dialects.", "dialects/") + ".py"
-            for op, fn in registered_verifiers().items() if fn.__module__.startswith("npu.dialects.")}
-
-
 def render_all() -> dict[str, str]:
     """{file name: page text} for every dialect and the index (README.md)."""
     docs = [dialect_docs(name) for name in available_dialects()]
-    verifiers = _verifier_files()
-    pages = {f"{doc.name}.md": render_dialect(doc, verifiers) for doc in docs}
+    pages = {f"{doc.name}.md": render_dialect(doc) for doc in docs}
     pages["README.md"] = render_index(docs)
     return pages
 
