@@ -144,7 +144,7 @@ def _graph_inputs_feeding(model: onnx.ModelProto, name: str) -> set[str]:
         seen.add(v)
         if v in inputs:
             found.add(v)
-        elif v in producers:
+        elif v in producers and producers[v].op_type not in ("Shape", "Size"):  # those read static shapes only
             todo.extend(x for x in producers[v].input if x)
     return found
 

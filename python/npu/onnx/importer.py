@@ -42,6 +42,7 @@ from npu.interp.registry import ResultSpec, get_kernel
 from npu.ir import dtypes, resources
 from npu.ir.attrs import from_attr, to_attr
 from npu.ir.context import make_context
+from npu.onnx import functions
 from npu.onnx.registry import get_converter
 
 MIN_OPSET = 13
@@ -433,6 +434,7 @@ class _Importer:
                 with ir.Location.name(t.name):
                     self.env[t.name] = builder.constant(array, t.name)
                 self.consts[t.name] = array
+                self.types[t.name] = (list(array.shape), array.dtype)
             for index, proto in enumerate(self.graph.node):
                 self._convert(proto, index, builder)
             results = []
@@ -459,10 +461,11 @@ class _Importer:
         self.types[vi.name] = (shape, dtype)
         return dtypes.tensor_type(shape, dtype)
 
-    def _convert(self, proto: onnx.NodeProto, index: int, builder: GraphBuilder) -> None:
+    def _convert(self, proto: onnx.NodeProto, index: int, builder: GraphBuilder, opsets=None) -> None:
+        opsets = opsets or self.opsets
         name = proto.name or (proto.output[0] if proto.output else f"{proto.op_type}_{index}")
         domain = proto.domain if proto.domain not in DEFAULT_DOMAINS else ""
-        opset = self.opsets.get(domain, 1)
+        opset = opsets.get(domain, 1)
         where = f"node '{name}' (op type '{proto.op_type}', opset {opset})"
         try:
             schema = onnx.defs.get_schema(proto.op_type, opset, domain)
@@ -470,7 +473,21 @@ class _Importer:
             schema = None
         conv = get_converter(proto.op_type) if domain == "" else None
         if conv is None:
-            raise NpuError(f"{where}: unsupported ONNX op" + (f" in domain '{domain}'" if domain else ""))
+            # An op with a function body in its schema is imported as that body.
+            in_types = functions.type_protos([self.types.get(n) if n else None for n in proto.input])
+            body = functions.function_body(schema, proto, opset, in_types)
+            nodes = functions.expand(proto, body, schema) if body is not None else None
+            if nodes is None:
+                raise NpuError(f"{where}: unsupported ONNX op" + (f" in domain '{domain}'" if domain else ""))
+            sub_opsets = {**opsets, **functions.body_opsets(body)}
+            try:
+                for sub in nodes:
+                    self._convert(sub, index, builder, sub_opsets)
+            except NotStaticError as err:  # name the outer value the body's static input came from
+                outer = [v for v in functions.outer_sources(nodes, err.input_name)
+                         if v in self.env and builder.value_of(self.env[v]) is None]
+                raise NotStaticError(str(err), outer[0] if outer else err.input_name) from None
+            return
         inputs, consts, in_types = [], [], []
         for n in proto.input:
             if not n:
@@ -481,7 +498,7 @@ class _Importer:
             inputs.append(self.env[n])
             consts.append(builder.value_of(self.env[n]))
             in_types.append(self.types.get(n))
-        out_types = self._output_types(proto, schema, in_types, consts)
+        out_types = self._output_types(proto, schema, in_types, consts, opsets)
         node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema))
         with node.location:
             values = conv(node, builder)
@@ -496,7 +513,7 @@ class _Importer:
             t = value.type
             self.types[out_name] = (list(t.shape), dtypes.numpy_dtype(t.element_type))
 
-    def _output_types(self, proto, schema, in_types, consts) -> list:
+    def _output_types(self, proto, schema, in_types, consts, opsets) -> list:
         found = [self.types.get(o) if o else None for o in proto.output]
         if all(t is not None and t[0] is not None for o, t in zip(proto.output, found) if o) or schema is None:
             return found
@@ -509,7 +526,7 @@ class _Importer:
                     data[n] = numpy_helper.from_array(c, n)
         try:
             inferred = onnx.shape_inference.infer_node_outputs(
-                schema, proto, types, data, opset_imports=list(self.model.opset_import)
+                schema, proto, types, data, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()]
             )
         except Exception:
             return found
