@@ -11,7 +11,7 @@
 * `module_index(op, env)`: one walk of the module collecting programs,
   globals, transfers, semaphores and barriers, so the rules that relate two
   programs (send/recv matching, barrier groups) cost one lookup per op. It is
-  cached on the VerifyEnv, which lives for one verification run.
+  cached on the VerifyEnv (`run_cache`), which lives for one verification run.
 
 Every check emits its error through `env.error` (located at the op, worded
 `'dialect.op' op expects ...`) and returns None, so callers stop early.
@@ -24,8 +24,17 @@ from dataclasses import dataclass, field
 from math import prod
 
 from mlir import ir
+from mlir._mlir_libs import _mlir
 
 from npu.ir.verify import VerifyEnv
+
+# The bindings look up a Python module for an op's dialect each time they
+# wrap an op (Value.owner, OpResult creation) and do not remember failures:
+# for IRDL dialects that is a failed import per call (~20 us). Listing
+# npu.dialects as a search prefix lets the lookup find `npu.dialects.<name>`
+# once and cache it (4x faster verifiers). TODO: move into npu.ir.context.
+if "npu.dialects" not in _mlir.globals.dialect_search_modules:
+    _mlir.globals.append_dialect_search_prefix("npu.dialects")
 
 PE_ATTR = "npu_pe.pe"
 TARGET_ATTR = "npu_pe.target"
@@ -105,7 +114,11 @@ def buffer_type(t: ir.Type) -> tuple[Buffer | None, str]:
 
 def buffer(op: ir.Operation, env: VerifyEnv, value: ir.Value, role: str, space: str | None = None) -> Buffer | None:
     """Check `value` (named `role` in messages) is a buffer, in `space` if given."""
-    buf, problem = buffer_type(value.type)
+    t = value.type
+    types = run_cache(env, "buffer_types")
+    if t not in types:
+        types[t] = buffer_type(t)
+    buf, problem = types[t]
     if buf is None:
         env.error(op, f"expects {role} to have {problem}")
         return None
@@ -113,10 +126,6 @@ def buffer(op: ir.Operation, env: VerifyEnv, value: ir.Value, role: str, space: 
         env.error(op, f'expects {role} in "{space}" memory, got "{buf.space}"')
         return None
     return buf
-
-
-def same_value(a: ir.Value, b: ir.Value) -> bool:
-    return a == b
 
 
 # ---------------------------------------------------------------- attributes
@@ -305,6 +314,11 @@ class ModuleIndex:
     semaphores: dict[tuple[Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
     barriers: dict[tuple[Coord, int], list[ir.Operation]] = field(default_factory=lambda: defaultdict(list))
     position: dict[tuple[str, ir.Operation], int] = field(default_factory=dict)
+    # value -> how many npu_mem.dma_wait / npu_noc.wait / npu_mem.dealloc operands it is
+    # (counted here because Value.owner is slow on IRDL ops in the bindings)
+    waits: dict[ir.Value, int] = field(default_factory=lambda: defaultdict(int))
+    deallocs: dict[ir.Value, int] = field(default_factory=lambda: defaultdict(int))
+    allocated: set[ir.Value] = field(default_factory=set)
 
     def add(self, table: dict, key, op: ir.Operation, label: str) -> None:
         self.position[(label, op)] = len(table[key])
@@ -337,6 +351,13 @@ def _index_program(index: ModuleIndex, pe: Coord, func: ir.Operation) -> None:
             index.add(index.semaphores, (pe, _int(op, "id")), op, "semaphore")
         elif name == "npu_noc.barrier":
             index.add(index.barriers, (pe, _int(op, "id")), op, "barrier")
+        elif name in ("npu_mem.dma_wait", "npu_noc.wait"):
+            for value in op.operands:
+                index.waits[value] += 1
+        elif name == "npu_mem.dealloc":
+            index.deallocs[op.operands[0]] += 1
+        elif name == "npu_mem.alloc":
+            index.allocated.add(op.results[0])
         return ir.WalkResult.ADVANCE
 
     func.walk(visit, ir.WalkOrder.PRE_ORDER)
@@ -356,10 +377,15 @@ def build_index(module: ir.Operation) -> ModuleIndex:
     return index
 
 
+def run_cache(env: VerifyEnv, name: str) -> dict:
+    """A dict that lives as long as `env`, i.e. for one verification run."""
+    return env.__dict__.setdefault(f"_npu_level4_{name}", {})
+
+
 def module_index(op: ir.Operation, env: VerifyEnv) -> ModuleIndex:
     """The index of the module containing `op`, built once per verification run."""
     module = module_of(op) if op.name != "builtin.module" else op
-    cache = env.__dict__.setdefault("_npu_level4_index", {})
+    cache = run_cache(env, "index")
     if module not in cache:
         cache[module] = build_index(module) if module is not None else ModuleIndex()
     return cache[module]

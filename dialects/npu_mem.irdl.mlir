@@ -58,14 +58,16 @@ irdl.dialect @npu_mem {
   // A module-level op (a direct child of the module). `type` is an `"ext"`
   // memref; `kind` is one of `"input"`, `"output"` (the I/O symbols of the
   // binary), `"weight"` (constant data) or `"scratch"` (spill space shared by
-  // the PEs). `sym_name` must be unique among the module's globals.
+  // the PEs). `sym_name` makes the global a symbol of the module, so MLIR
+  // checks that it is unique.
   //
   // Optional attributes:
   // - `address` (i64): byte address in external memory, assigned by the
   //   allocator; must be a multiple of the element size in bytes and the range
   //   must fit in `memory.bytes` of the target.
-  // - `value` (dense elements): the contents; required for `"weight"` and
-  //   forbidden otherwise; its shape and element type equal the memref's.
+  // - `value` (`dense<...>` or `dense_resource<...>` elements): the contents;
+  //   required for `"weight"` and forbidden otherwise; its shape and element
+  //   type equal the memref's.
   // Example:
   //   "npu_mem.global"() {sym_name = "w0", kind = "weight", type = memref<64x64xi8, "ext">, value = dense<1> : tensor<64x64xi8>} : () -> ()
   irdl.operation @global {

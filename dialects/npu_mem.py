@@ -124,12 +124,11 @@ def _verify_dealloc(op: ir.Operation, env: VerifyEnv) -> None:
     if pe_of(op, env) is None:
         return
     value = op.operands[0]
-    if not (isinstance(value, ir.OpResult) and value.owner.name == "npu_mem.alloc"):
+    index = module_index(op, env)
+    if value not in index.allocated:
         env.error(op, "expects a buffer produced by 'npu_mem.alloc'")
-        return
-    deallocs = [u for u in value.uses if u.owner.name == "npu_mem.dealloc"]
-    if len(deallocs) > 1:
-        env.error(op, f"expects a buffer to be deallocated once, got {len(deallocs)} deallocs")
+    elif index.deallocs[value] > 1:
+        env.error(op, f"expects a buffer to be deallocated once, got {index.deallocs[value]} deallocs")
 
 
 @verifier("npu_mem.view")
@@ -182,9 +181,9 @@ def _verify_dma_start(op: ir.Operation, env: VerifyEnv) -> None:
         env.error(op, f"expects the target pattern to write each element once, got dst_sizes "
                       f"{dst_pattern[1]} and dst_strides {dst_pattern[2]}")
         return
-    waits = [u for u in op.results[0].uses if u.owner.name == "npu_mem.dma_wait"]
-    if len(waits) > 1:
-        env.error(op, f"expects its token to be waited for once, got {len(waits)} waits")
+    waits = module_index(op, env).waits.get(op.results[0], 0)
+    if waits > 1:
+        env.error(op, f"expects its token to be waited for once, got {waits} waits")
 
 
 def _pattern(op: ir.Operation, env: VerifyEnv, side: str, buf: Buffer):

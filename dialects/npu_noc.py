@@ -136,9 +136,9 @@ def _verify_wait(op: ir.Operation, env: VerifyEnv) -> None:
 
 
 def _waited_once(op: ir.Operation, env: VerifyEnv) -> bool:
-    waits = [u for u in op.results[0].uses if u.owner.name == "npu_noc.wait"]
-    if len(waits) > 1:
-        env.error(op, f"expects its token to be waited for once, got {len(waits)} waits")
+    waits = module_index(op, env).waits.get(op.results[0], 0)
+    if waits > 1:
+        env.error(op, f"expects its token to be waited for once, got {waits} waits")
         return False
     return True
 

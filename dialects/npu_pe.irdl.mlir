@@ -47,12 +47,13 @@ irdl.dialect @npu_pe {
   // Matrix-unit product: C[M,N] = (accumulate ? C : 0) + (A - a_zp)[M,K] x (B - b_zp)[K,N].
   // `lhs` A is M x K, `rhs` B is K x N, `acc` C is M x N, all rank 2. A and B
   // have the same element type: i4, i8, f8E4M3FN, f8E5M2, bf16, f16 or f32.
-  // Integer inputs accumulate in i32 (the sum wraps modulo 2^32); float inputs
-  // accumulate in f32, adding the products in ascending k order, each product
-  // and partial sum rounded to f32, and C is rounded to its type at the end.
-  // C is i32 for integer inputs and f32, f16 or bf16 for float inputs (exactly
-  // the target's accumulator when a target is given). `acc` must not be the
-  // same value as `lhs` or `rhs`.
+  // C is the accumulator: i32 or i16 for integer inputs, f32, f16 or bf16 for
+  // float inputs, and exactly the target's `pe.matrix.accumulator` type when
+  // a target is given. Integer products and sums are exact and wrap modulo
+  // 2^(bits of C); float inputs accumulate in f32, adding the products in
+  // ascending k order with each product and partial sum rounded to f32, and
+  // the result is rounded to C's type. `acc` must not be the same value as
+  // `lhs` or `rhs`.
   //
   // Optional attributes: `a_zp`, `b_zp` (i64, default 0): zero points
   // subtracted from A and B, integer inputs only, in the input type's range.

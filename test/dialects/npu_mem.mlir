@@ -59,3 +59,20 @@ func.func @pe_1_2() attributes {npu_pe.pe = array<i64: 1, 2>} {
   "npu_mem.dma_wait"(%t0, %t1) : (!npu_mem.token, !npu_mem.token) -> ()
   return
 }
+
+// -----
+
+// Weights may live in a dense resource blob (how the importer stores large
+// constants); the blob holds a 4-byte alignment header then the data.
+// CHECK-LABEL: module
+// CHECK: "npu_mem.global"() {kind = "weight", sym_name = "w", type = memref<4xi8, "ext">, value = dense_resource<w_blob> : tensor<4xi8>}
+// CHECK: w_blob: "0x0100000001020304"
+"npu_mem.global"() {sym_name = "w", kind = "weight", type = memref<4xi8, "ext">, value = dense_resource<w_blob> : tensor<4xi8>} : () -> ()
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w_blob: "0x0100000001020304"
+    }
+  }
+#-}

@@ -306,3 +306,21 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   "npu_mem.dma_wait"(%a) : (memref<64xi8, "sram">) -> ()
   return
 }
+
+// -----
+
+// expected-error @below {{'npu_mem.global' op expects value of shape [8] and element type i8, got tensor<4xi8>}}
+"npu_mem.global"() {sym_name = "w", kind = "weight", type = memref<8xi8, "ext">, value = dense_resource<w_blob> : tensor<4xi8>} : () -> ()
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w_blob: "0x0100000001020304"
+    }
+  }
+#-}
+
+// -----
+
+// expected-error @below {{'npu_mem.global' op expects value to be dense or dense_resource elements, got [1, 2]}}
+"npu_mem.global"() {sym_name = "w", kind = "weight", type = memref<2xi8, "ext">, value = [1, 2]} : () -> ()
