@@ -53,8 +53,7 @@ Coord = tuple[int, int]
 
 # ---------------------------------------------------------------- element types
 
-def type_name(t: ir.Type) -> str:
-    return str(t)
+_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
 
 
 def is_int(name: str) -> bool:
@@ -62,8 +61,7 @@ def is_int(name: str) -> bool:
 
 
 def bits(name: str) -> int:
-    return {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8,
-            "bf16": 16, "f16": 16, "f32": 32}[name]
+    return _BITS[name]
 
 
 def int_range(name: str) -> tuple[int, int]:
@@ -106,7 +104,7 @@ def buffer_type(t: ir.Type) -> tuple[Buffer | None, str]:
     space = t.memory_space
     if not (isinstance(space, ir.StringAttr) and space.value in SPACES):
         return None, f'memory space "sram" or "ext", got {t}'
-    dtype = type_name(t.element_type)
+    dtype = str(t.element_type)
     if dtype not in ELEMENT_TYPES:
         return None, f"an element type in {', '.join(ELEMENT_TYPES)}, got {t}"
     return Buffer(tuple(t.shape), dtype, space.value), ""
