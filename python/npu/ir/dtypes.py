@@ -13,6 +13,7 @@ from __future__ import annotations
 import ml_dtypes
 import numpy as np
 from mlir import ir
+from mlir.dialects import quant
 
 from npu.errors import NpuError
 
@@ -49,7 +50,14 @@ def mlir_type(dtype) -> ir.Type:
 
 
 def numpy_dtype(t: ir.Type) -> np.dtype:
-    """MLIR element type -> numpy dtype (inverse of `mlir_type`)."""
+    """MLIR element type -> numpy dtype (inverse of `mlir_type`).
+
+    A `!quant.uniform` type (level 2, npu.quant) maps to its storage type:
+    `!quant.uniform<i8:f32, 0.1:3>` -> int8, `<u8:...>` -> uint8, `<i4:...>` -> int4.
+    """
+    if isinstance(t, quant.QuantizedType):
+        table = _SIGNED if t.is_signed else _UNSIGNED
+        return np.dtype(_by_width(table, t.storage_type_integral_width))
     if isinstance(t, ir.IntegerType):
         if t.width == 1:
             return np.dtype(np.bool_)
