@@ -24,17 +24,7 @@ from dataclasses import dataclass, field
 from math import prod
 
 from mlir import ir
-from mlir._mlir_libs import _mlir
-
 from npu.ir.verify import VerifyEnv
-
-# The bindings look up a Python module for an op's dialect each time they
-# wrap an op (Value.owner, OpResult creation) and do not remember failures:
-# for IRDL dialects that is a failed import per call (~20 us). Listing
-# npu.dialects as a search prefix lets the lookup find `npu.dialects.<name>`
-# once and cache it (4x faster verifiers). TODO: move into npu.ir.context.
-if "npu.dialects" not in _mlir.globals.dialect_search_modules:
-    _mlir.globals.append_dialect_search_prefix("npu.dialects")
 
 PE_ATTR = "npu_pe.pe"
 TARGET_ATTR = "npu_pe.target"

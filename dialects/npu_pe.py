@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from mlir import ir
 
-import npu.ir.verify as verify_registry
 from npu.dialects.level4 import (
     ACCUMULATOR_TYPE, PE_ATTR, TARGET_ATTR, TARGET_DTYPE, Buffer, buffer, coord_attr, fmt, int_attr,
     int_list, int_range, module_index, module_of, pe_of, scalar_attr,
@@ -75,21 +74,11 @@ def _verify_program(op: ir.Operation, env: VerifyEnv) -> None:
                           f"'{env.target.chip.name}'")
 
 
-def _chain(previous):
-    """A func.func verifier that checks PE programs and defers to any earlier one."""
-
-    def verify_func(op: ir.Operation, env: VerifyEnv) -> None:
-        if previous is not None:
-            previous(op, env)
-        if PE_ATTR in op.attributes:
-            _verify_program(op, env)
-
-    return verify_func
-
-
-# The registry keeps one verifier per op name: keep any func.func verifier
-# registered before this module was imported.
-verifier("func.func")(_chain(verify_registry._VERIFIERS.get("func.func")))
+@verifier("func.func")
+def _verify_func(op: ir.Operation, env: VerifyEnv) -> None:
+    """A func.func carrying npu_pe.pe is a PE program."""
+    if PE_ATTR in op.attributes:
+        _verify_program(op, env)
 
 
 # ---------------------------------------------------------------- matrix unit

@@ -16,15 +16,17 @@ from typing import Callable
 from mlir import ir
 
 VerifierFn = Callable[[ir.Operation, "VerifyEnv"], None]
-_VERIFIERS: dict[str, VerifierFn] = {}
+_VERIFIERS: dict[str, list[VerifierFn]] = {}
 _LOADED = False
 
 
 def verifier(op_name: str) -> Callable[[VerifierFn], VerifierFn]:
-    """Register `fn(op, env)` as the Python verifier of `op_name`."""
+    """Register `fn(op, env)` as a Python verifier of `op_name` (an op may have several)."""
 
     def register(fn: VerifierFn) -> VerifierFn:
-        _VERIFIERS[op_name] = fn
+        fns = _VERIFIERS.setdefault(op_name, [])
+        if fn not in fns:
+            fns.append(fn)
         return fn
 
     return register
@@ -45,9 +47,9 @@ def _load_verifiers() -> None:
     _LOADED = True
 
 
-def registered_verifiers() -> dict[str, VerifierFn]:
+def registered_verifiers() -> dict[str, list[VerifierFn]]:
     _load_verifiers()
-    return dict(_VERIFIERS)
+    return {name: list(fns) for name, fns in _VERIFIERS.items()}
 
 
 @dataclass
@@ -71,8 +73,7 @@ def verify_ops(root: ir.Operation, target: object | None = None) -> bool:
     to_check: list[tuple[VerifierFn, ir.Operation]] = []
 
     def visit(op: ir.Operation) -> ir.WalkResult:
-        fn = verifiers.get(op.name)
-        if fn is not None:
+        for fn in verifiers.get(op.name, ()):
             to_check.append((fn, op))
         return ir.WalkResult.ADVANCE
 
