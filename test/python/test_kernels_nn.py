@@ -30,6 +30,7 @@ from npu.ir.attrs import from_attr, to_attr
 from npu.ir.context import make_context
 from npu.onnx.registry import get_converter
 
+import npu.dialects.npu_tensor_nn  # noqa: F401  (NN verifiers run on every imported module)
 import npu.interp.kernels_nn  # noqa: F401  (registers kernels)
 import npu.interp.kernels_quant  # noqa: F401
 import npu.interp.kernels_rnn  # noqa: F401
@@ -214,3 +215,63 @@ def test_node_case(case):
     outs, expected, _ = run_case(case)
     for k, (a, e) in enumerate(zip(outs, expected)):
         assert_matches(np.asarray(a), e, f"{case} output {k}")
+
+
+# ------------------------------------------------------------ whole models
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "digits"
+
+
+@pytest.mark.parametrize(
+    "model, data", [("digits_cnn", "digits_test.npz"), ("digits_transformer", "digits_test_seq.npz")]
+)
+def test_digits_models_match_onnxruntime(model, data):
+    """The bundled digits models (Conv/BN/MaxPool/Gemm; MatMul/LayerNorm/Softmax/ReduceMean)
+    import and match onnxruntime on held-out samples: max abs error <= 1e-4 of the
+    output range and the same top-1 class."""
+    ort = pytest.importorskip("onnxruntime")
+    from npu.interp.executor import Program
+    from npu.onnx.importer import import_model
+
+    path = EXAMPLES / f"{model}.onnx"
+    module = import_model(str(path))
+    sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    xs = np.load(EXAMPLES / data)["x"][:40]
+    with module.context:
+        prog = Program(module)
+        for i in range(len(xs)):
+            x = xs[i : i + 1]
+            got = prog.run({"input": x})["logits"]
+            ref = sess.run(None, {"input": x})[0]
+            assert np.abs(got - ref).max() <= 1e-4 * np.ptp(ref), f"{model} sample {i}"
+            assert got.argmax() == ref.argmax(), f"{model} sample {i}"
+
+
+LIGHT_DIR = NODE_DIR.parent / "light"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.stem[len("light_") :] for p in LIGHT_DIR.glob("light_*.onnx")) if LIGHT_DIR.is_dir() else [],
+)
+def test_light_architecture_graphs(name):
+    """The architecture graphs shipped with onnx (weights as ConstantOfShape fills) match
+    their reference outputs for the backend runner's input arange(n) / n."""
+    from npu.interp.executor import Program
+    from npu.onnx.importer import import_model
+
+    path = LIGHT_DIR / f"light_{name}.onnx"
+    model = onnx.load(str(path))
+    inits = {t.name for t in model.graph.initializer}
+    x = next(i for i in model.graph.input if i.name not in inits)
+    shape = tuple(d.dim_value or 1 for d in x.type.tensor_type.shape.dim)
+    n = int(np.prod(shape))
+    feed = (np.arange(n).reshape(shape) / n).astype(np.float32)
+    ref = onnx.TensorProto()
+    ref.ParseFromString((LIGHT_DIR / f"light_{name}_output_0.pb").read_bytes())
+    ref = numpy_helper.to_array(ref)
+    module = import_model(str(path))
+    with module.context:
+        got = Program(module).run({x.name: feed})[model.graph.output[0].name]
+    np.testing.assert_allclose(got, ref, rtol=1e-3, atol=1e-7)

@@ -33,6 +33,11 @@ from npu.interp.registry import ResultSpec, kernel
 
 # ---------------------------------------------------------------- helpers
 
+# im2col buffers are built in chunks of output rows of at most this many elements.
+IM2COL_CHUNK = 1 << 23
+# Large float32 matmul operands are widened to float64 in cache-sized column blocks.
+WIDEN_CHUNK = 1 << 18
+
 
 def acc_dtype(dtype: np.dtype) -> np.dtype:
     """The accumulation dtype of an element type: float64 or int64 (bool stays bool)."""
@@ -126,10 +131,23 @@ def int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Matrix product in the accumulation dtype (exact for integers)."""
-    if np.issubdtype(a.dtype, np.integer):
+    """Matrix product in the accumulation dtype (exact for integers).
+
+    Operands may come in their storage dtype: a large `b` is widened one block
+    of columns at a time (a float32 weight matrix is never copied whole to float64).
+    """
+    if np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_:
         return int_matmul(a, b)
-    return np.matmul(a, b)
+    a = widen(a)
+    if b.dtype == acc_dtype(b.dtype) or b.size <= 4 * WIDEN_CHUNK:
+        return np.matmul(a, widen(b))
+    n = b.shape[-1]
+    step = max(1, WIDEN_CHUNK // max(1, b.size // n))
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    y = np.empty(batch + (a.shape[-2], n), dtype=a.dtype)
+    for j in range(0, n, step):
+        y[..., j : j + step] = np.matmul(a, widen(b[..., j : j + step]))
+    return y
 
 
 def _cast(y: np.ndarray, spec: ResultSpec) -> np.ndarray:
@@ -148,6 +166,8 @@ def _inputs(inputs: list, n: int) -> list:
 # ------------------------------------------------------------ convolution
 
 
+
+
 def conv(
     x: np.ndarray,
     w: np.ndarray,
@@ -162,33 +182,41 @@ def conv(
     """N-d grouped convolution in the accumulation dtype; returns (N, M, *out_shape).
 
     y[n, m, o] = b[m] + sum_{c in group(m), k} x[n, c, o*s - pad + k*d] * w[m, c, k]
-    One matmul per kernel offset: (G, M/G, C/G) @ (G, C/G, N*P).
+    im2col: cols (G, C/G * K, N * P) gathered with one strided slice per kernel
+    offset, then one (batched over groups) matmul (G, M/G, C/G * K) @ cols.
+    Output rows are processed in chunks so cols stays below IM2COL_CHUNK elements.
     """
     x = widen(x)
     w = widen(w)
     nd = x.ndim - 2
     n, c = x.shape[:2]
     m = w.shape[0]
-    ks = w.shape[2:]
+    ks = tuple(w.shape[2:])
     g = group
     cg, mg = c // g, m // g
-    p = prod(out_shape)
+    kk = prod(ks)
     begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dilations, pads)
     xp = pad_spatial(x, begin, end, 0)
-    wg = w.reshape(g, mg, cg, *ks)
-    y = np.zeros((g, mg, n * p), dtype=x.dtype)
-    for off in kernel_offsets(ks):
-        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape)]
-        # (N, C, *out) -> (G, C/G, N*P)
-        xs = xs.reshape(n, g, cg, p).transpose(1, 2, 0, 3).reshape(g, cg, n * p)
-        wk = wg[(slice(None), slice(None), slice(None)) + off]  # (G, M/G, C/G)
-        if cg == 1:
-            y += wk * xs  # depthwise: broadcast multiply instead of tiny matmuls
-        else:
-            y += _mm(wk, xs)
-    y = y.reshape(g, mg, n, p).transpose(2, 0, 1, 3).reshape(n, m, *out_shape)
+    wm = w.reshape(g, mg, cg * kk)
+    y = np.empty((n, g, mg) + tuple(out_shape), dtype=x.dtype)
+    row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
+    step = max(1, IM2COL_CHUNK // max(1, row * g))
+    offsets = list(kernel_offsets(ks))
+    for r0 in range(0, out_shape[0], step):
+        r1 = min(out_shape[0], r0 + step)
+        sub = (r1 - r0,) + tuple(out_shape[1:])
+        pc = prod(sub)
+        cols = np.empty((g, cg, kk, n, pc), dtype=x.dtype)
+        for ki, off in enumerate(offsets):
+            sl = window_slice(off, strides, dilations, out_shape)
+            sl = (slice(sl[0].start + r0 * strides[0], sl[0].start + (r1 - 1) * strides[0] + 1, strides[0]),) + sl[1:]
+            xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub)
+            cols[:, :, ki] = xs.reshape(n, g, cg, pc).transpose(1, 2, 0, 3)
+        yc = _mm(wm, cols.reshape(g, cg * kk, n * pc))  # (G, M/G, N*Pc)
+        y[:, :, :, r0:r1] = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
+    y = y.reshape(n, m, *out_shape)
     if b is not None:
-        y = y + widen(b).reshape((m,) + (1,) * nd)
+        y += widen(b).reshape((m,) + (1,) * nd)
     return y
 
 
@@ -288,8 +316,6 @@ def _conv_integer_kernel(inputs, attrs, results):
 
 def gemm(a, b, c, *, alpha: float, beta: float, trans_a: int, trans_b: int) -> np.ndarray:
     """alpha * A' @ B' + beta * C in the accumulation dtype."""
-    a = widen(a)
-    b = widen(b)
     a = a.T if trans_a else a
     b = b.T if trans_b else b
     y = _mm(a, b)
@@ -318,7 +344,7 @@ def _gemm_kernel(inputs, attrs, results):
 @kernel("npu_tensor.matmul")
 def _matmul_kernel(inputs, attrs, results):
     a, b = inputs[:2]
-    return [_cast(_mm(widen(a), widen(b)), results[0])]
+    return [_cast(_mm(a, b), results[0])]
 
 
 @kernel("npu_tensor.matmul_integer")
@@ -490,12 +516,15 @@ def _channel(v: np.ndarray, rank: int) -> np.ndarray:
 
 @kernel("npu_tensor.batch_normalization")
 def _batch_normalization_kernel(inputs, attrs, results):
-    """Inference BatchNormalization: (x - mean) / sqrt(var + eps) * scale + bias."""
+    """Inference BatchNormalization: (x - mean) / sqrt(var + eps) * scale + bias,
+    evaluated as x * a + (bias - mean * a) with a = scale / sqrt(var + eps) in float64."""
     x, scale, bias, mean, var = inputs[:5]
     r = x.ndim
     eps = float(attrs.get("epsilon", 1e-5))
-    inv = 1.0 / np.sqrt(_channel(var, r) + eps)
-    y = (widen(x) - _channel(mean, r)) * (inv * _channel(scale, r)) + _channel(bias, r)
+    a = _channel(scale, r) / np.sqrt(_channel(var, r) + eps)  # per channel, float64
+    shift = _channel(bias, r) - _channel(mean, r) * a
+    y = widen(x) * a
+    y += shift
     return [_cast(y, results[0])]
 
 

@@ -418,3 +418,16 @@ def convert_reduce(node: "OnnxNode", b: "GraphBuilder"):
     if attrs is None:
         return [node.inputs[0]]
     return b.emit(node, f"npu_tensor.{_REDUCE[node.op_type]}", [node.inputs[0]], attrs)
+
+
+@converter("Dropout")
+def convert_dropout(node: "OnnxNode", b: "GraphBuilder"):
+    """Inference Dropout is the identity (mask: all true); training mode is unsupported."""
+    if len(node.inputs) > 2 and node.inputs[2] is not None:
+        mode = node.const(2)
+        if mode is None or bool(np.asarray(mode).reshape(-1)[0]):
+            raise node.error("unsupported: training_mode must be a constant false")
+    values = [node.inputs[0]]
+    if len(node.output_names) > 1 and node.output_names[1]:
+        values.append(b.constant(np.ones(shape_of(node, 0, "data"), dtype=np.bool_), f"{node.name}_mask"))
+    return values
