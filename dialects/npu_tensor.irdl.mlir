@@ -1594,4 +1594,214 @@ irdl.dialect @npu_tensor {
     irdl.operands(a: %a, a_scale: %a_scale, a_zero_point: %a_zero_point, b: %b, b_scale: %b_scale, b_zero_point: %b_zero_point, y_scale: %y_scale, y_zero_point: %y_zero_point)
     irdl.results(out: %out_t)
   }
+
+  // ---- level 2: quantized (owned by QUANT) ----
+  // Explicit integer and low-precision-float semantics produced by npu-quantize
+  // (npu.quant) and run bit-exactly by the golden interpreter
+  // (npu/interp/kernels_quantized.py, which calls npu.numerics). Quantized
+  // tensors carry `!quant.uniform` element types (storage type, scale, zero
+  // point; per-axis for per-channel weights, sub-channel for int4 groups); the
+  // integer parameters every op needs (zero points, multipliers, shifts, clamp
+  // bounds, tables) are explicit attributes or operands, and the verifiers in
+  // dialects/npu_tensor_quant.py check them against the types. Semantics:
+  // docs/quantization.md.
+
+  // Float to integer (ONNX QuantizeLinear): saturate(round_half_even(float32(x) / scale) + zero_point).
+  // scale/zero_point: one value, one per index of `axis`, or one per block of `block_size` along `axis`
+  // (flattened, row-major); they equal the result type's quant parameters.
+  // Example:
+  //   %0 = "npu_tensor.quantize"(%x) {axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 2.000000e-02>, zero_point = array<i64: -3>} : (tensor<1x8xf32>) -> tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>
+  irdl.operation @quantize {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %block_size_a = irdl.base "#builtin.integer"
+    %scale_a = irdl.base "#builtin.dense_array"
+    %zero_point_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "block_size" = %block_size_a, "scale" = %scale_a, "zero_point" = %zero_point_a }
+  }
+
+  // Integer to float (ONNX DequantizeLinear): float32(q - zero_point) * scale, parameters as in quantize
+  // (they equal the operand type's quant parameters).
+  // Example:
+  //   %0 = "npu_tensor.dequantize"(%q) {axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 2.000000e-02>, zero_point = array<i64: -3>} : (tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>) -> tensor<1x8xf32>
+  irdl.operation @dequantize {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %block_size_a = irdl.base "#builtin.integer"
+    %scale_a = irdl.base "#builtin.dense_array"
+    %zero_point_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "block_size" = %block_size_a, "scale" = %scale_a, "zero_point" = %zero_point_a }
+  }
+
+  // Integer 2-D convolution (TOSA CONV2D, NCHW/OIHW): acc = bias + sum (x - input_zp) * (w - weight_zp), int8 x int8 -> int32.
+  // The sum is exact and wraps modulo 2^32 (npu.numerics.conv2d_int); padding contributes 0.
+  // Example:
+  //   %0 = "npu_tensor.conv_int"(%x, %w, %b) {dilations = array<i64: 1, 1>, group = 1 : i64, input_zp = -3 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, weight_zp = 0 : i64} : (tensor<1x1x8x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>, tensor<4x1x3x3x!quant.uniform<i8<-127:127>:f32, 1.000000e-02>>, tensor<4xi32>) -> tensor<1x4x8x8x!quant.uniform<i32:f32, 2.000000e-04>>
+  irdl.operation @conv_int {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %input_zp_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    %weight_zp_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, weight: %weight, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "input_zp" = %input_zp_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a, "weight_zp" = %weight_zp_a }
+  }
+
+  // Integer matmul (TOSA MATMUL, numpy batching): acc[..., m, n] = bias[n] + sum_k (a - lhs_zp) * (b - rhs_zp), int32, wrapping.
+  // Example:
+  //   %0 = "npu_tensor.matmul_int"(%a, %b, %bias) {lhs_zp = 5 : i64, rhs_zp = 0 : i64} : (tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:5>>, tensor<8x4x!quant.uniform<i8<-127:127>:f32, 1.000000e-02>>, tensor<4xi32>) -> tensor<1x4x!quant.uniform<i32:f32, 2.000000e-04>>
+  irdl.operation @matmul_int {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %lhs_zp_a = irdl.base "#builtin.integer"
+    %rhs_zp_a = irdl.base "#builtin.integer"
+    irdl.operands(lhs: %lhs, rhs: %rhs, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "lhs_zp" = %lhs_zp_a, "rhs_zp" = %rhs_zp_a }
+  }
+
+  // TOSA RESCALE: out = saturate(apply_scale_32(x - input_zp, multiplier[c], shift[c], rounding_mode) + output_zp).
+  // One multiplier/shift pair, or one per index of dimension `axis` (per-channel); rounding_mode SINGLE_ROUND or DOUBLE_ROUND.
+  // Example:
+  //   %0 = "npu_tensor.rescale"(%acc) {axis = 1 : i64, input_zp = 0 : i64, multiplier = array<i64: 1374389535>, output_zp = -128 : i64, rounding_mode = "SINGLE_ROUND", shift = array<i64: 38>} : (tensor<1x4x8x8x!quant.uniform<i32:f32, 2.000000e-04>>) -> tensor<1x4x8x8x!quant.uniform<i8:f32, 4.000000e-02:-128>>
+  irdl.operation @rescale {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %input_zp_a = irdl.base "#builtin.integer"
+    %multiplier_a = irdl.base "#builtin.dense_array"
+    %output_zp_a = irdl.base "#builtin.integer"
+    %rounding_mode_a = irdl.base "#builtin.string"
+    %shift_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "input_zp" = %input_zp_a, "multiplier" = %multiplier_a, "output_zp" = %output_zp_a, "rounding_mode" = %rounding_mode_a, "shift" = %shift_a }
+  }
+
+  // TOSA CLAMP on integers: min(max(x, min), max), same type (a fused ReLU/ReLU6/Clip in the quantized domain).
+  // Example:
+  //   %0 = "npu_tensor.clamp"(%q) {max = 127 : i64, min = -3 : i64} : (tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>) -> tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>
+  irdl.operation @clamp {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %max_a = irdl.base "#builtin.integer"
+    %min_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "max" = %max_a, "min" = %min_a }
+  }
+
+  // TOSA TABLE, int8: out = table[x + 128] with a 256-entry int8 table (any elementwise function of one int8 tensor).
+  // Example:
+  //   %0 = "npu_tensor.table"(%q, %t) : (tensor<1x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>, tensor<256xi8>) -> tensor<1x8x!quant.uniform<i8:f32, 7.812500e-03:-128>>
+  irdl.operation @table {
+    %input = irdl.base "!builtin.tensor"
+    %table = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input, table: %table)
+    irdl.results(out: %out_t)
+  }
+
+  // Exact int32 sum with broadcasting (TOSA ADD); a sum outside int32 is an error (TOSA REQUIRE).
+  // Example:
+  //   %0 = "npu_tensor.add_int"(%a, %b) : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi32>
+  irdl.operation @add_int {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(lhs: %lhs, rhs: %rhs)
+    irdl.results(out: %out_t)
+  }
+
+  // Exact int32 sum of (x - input_zp) over `axes` (TOSA REDUCE_SUM after a zero-point shift); keepdims as ONNX.
+  // Example:
+  //   %0 = "npu_tensor.reduce_sum_int"(%q) {axes = array<i64: 1>, input_zp = -3 : i64, keepdims = 0 : i64} : (tensor<1x8x32x!quant.uniform<i8:f32, 2.000000e-02:-3>>) -> tensor<1x32x!quant.uniform<i32:f32, 2.000000e-02>>
+  irdl.operation @reduce_sum_int {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axes_a = irdl.base "#builtin.dense_array"
+    %input_zp_a = irdl.base "#builtin.integer"
+    %keepdims_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axes" = %axes_a, "input_zp" = %input_zp_a, "keepdims" = %keepdims_a }
+  }
+
+  // Float to a low-precision float (fp8 e4m3/e5m2, bf16, fp16): round_to_format(float32(x) / float32(scale)), ties to even.
+  // saturate = 1 clips to the format's largest finite value first (ONNX saturate=1).
+  // Example:
+  //   %0 = "npu_tensor.quantize_float"(%x) {saturate = 1 : i64, scale = 1.250000e-02 : f32} : (tensor<1x8xf32>) -> tensor<1x8xf8E4M3FN>
+  irdl.operation @quantize_float {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %saturate_a = irdl.base "#builtin.integer"
+    %scale_a = irdl.base "#builtin.float"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "saturate" = %saturate_a, "scale" = %scale_a }
+  }
+
+  // Low-precision float to f32: float32(q) * float32(scale).
+  // Example:
+  //   %0 = "npu_tensor.dequantize_float"(%q) {scale = 1.250000e-02 : f32} : (tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32>
+  irdl.operation @dequantize_float {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %scale_a = irdl.base "#builtin.float"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "scale" = %scale_a }
+  }
+
+  // Low-precision float convolution (NCHW/OIHW): products and sums rounded to `acc` in the order (c, ky, kx),
+  // then out = float32(acc) * scale[m] + bias[m] in float32 (npu.numerics.float_matmul, sequential).
+  // Example:
+  //   %0 = "npu_tensor.conv_float"(%x, %w, %b) {acc = "fp32", dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, scale = array<f32: 1.000000e+00>, strides = array<i64: 1, 1>} : (tensor<1x1x8x8xbf16>, tensor<4x1x3x3xbf16>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  irdl.operation @conv_float {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %acc_a = irdl.base "#builtin.string"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %scale_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, weight: %weight, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "acc" = %acc_a, "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "scale" = %scale_a, "strides" = %strides_a }
+  }
+
+  // Low-precision float matmul (numpy batching): sum over k in order, each product and sum rounded to `acc`,
+  // then out = float32(acc) * scale[n] + bias[n] in float32.
+  // Example:
+  //   %0 = "npu_tensor.matmul_float"(%a, %b) {acc = "fp32", scale = array<f32: 1.000000e+00>} : (tensor<1x8xf8E4M3FN>, tensor<8x4xf8E4M3FN>) -> tensor<1x4xf32>
+  irdl.operation @matmul_float {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %acc_a = irdl.base "#builtin.string"
+    %scale_a = irdl.base "#builtin.dense_array"
+    irdl.operands(lhs: %lhs, rhs: %rhs, bias: optional %bias)
+    irdl.results(out: %out_t)
+    irdl.attributes { "acc" = %acc_a, "scale" = %scale_a }
+  }
 }

@@ -372,3 +372,10 @@ try:
 except ModuleNotFoundError as _err:
     if _err.name != "npu.dialects.npu_tensor_nn":
         raise
+
+# The level-2 (quantized) ops' verifiers live in their own module (owned by QUANT).
+try:
+    from npu.dialects import npu_tensor_quant  # noqa: F401,E402
+except ModuleNotFoundError as _err:
+    if _err.name != "npu.dialects.npu_tensor_quant":
+        raise

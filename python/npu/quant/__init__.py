@@ -1,0 +1,1 @@
+"""npu.quant: level 2 of the toolchain, quantization (placeholder, filled in below)."""
