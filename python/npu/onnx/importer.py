@@ -42,7 +42,7 @@ from npu.interp.registry import ResultSpec, get_kernel
 from npu.ir import dtypes, resources
 from npu.ir.attrs import from_attr, to_attr
 from npu.ir.context import make_context
-from npu.onnx import functions
+from npu.onnx import control_flow, functions
 from npu.onnx.registry import get_converter
 
 MIN_OPSET = 13
@@ -445,6 +445,29 @@ class _Importer:
             func.ReturnOp(results)
         _erase_unused_constants(block)
 
+    # The hooks control_flow uses to import subgraphs inline.
+    convert_node = None  # set below to _convert
+
+    def bind(self, name: str, value: ir.Value) -> None:
+        self.env[name] = value
+        t = value.type
+        self.types[name] = (list(t.shape), dtypes.numpy_dtype(t.element_type))
+
+    def value(self, name: str) -> ir.Value:
+        if name not in self.env:
+            raise NpuError(f"'{self.where}': subgraph output '{name}' is not produced by any node")
+        return self.env[name]
+
+    def unsupported(self, proto: onnx.NodeProto, what: str) -> NpuError:
+        domain = proto.domain if proto.domain not in DEFAULT_DOMAINS else ""
+        return NpuError(
+            f"node '{proto.name or (proto.output[0] if proto.output else '')}' (op type '{proto.op_type}', "
+            f"opset {self.opsets.get(domain, 1)}): unsupported: {what}"
+        )
+
+    def not_static(self, proto: onnx.NodeProto, what: str, input_name: str) -> NotStaticError:
+        return NotStaticError(str(self.unsupported(proto, what)), input_name)
+
     def _graph_input_type(self, vi: onnx.ValueInfoProto) -> ir.Type:
         tt = vi.type.tensor_type
         dtype = _np_dtype(tt.elem_type) if vi.type.HasField("tensor_type") else None
@@ -472,7 +495,8 @@ class _Importer:
         except onnx.defs.SchemaError:
             schema = None
         conv = get_converter(proto.op_type) if domain == "" else None
-        if conv is None:
+        control = control_flow.CONTROL.get(proto.op_type) if domain == "" else None
+        if conv is None and control is None:
             # An op with a function body in its schema is imported as that body.
             in_types = functions.type_protos([self.types.get(n) if n else None for n in proto.input])
             body = functions.function_body(schema, proto, opset, in_types)
@@ -501,7 +525,7 @@ class _Importer:
         out_types = self._output_types(proto, schema, in_types, consts, opsets)
         node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema))
         with node.location:
-            values = conv(node, builder)
+            values = control(self, node, proto, builder, opsets) if control else conv(node, builder)
         outs = [o for o in proto.output]
         if len(values) < len([o for o in outs if o]):
             raise node.error(f"converter returned {len(values)} values for {len(outs)} outputs")
@@ -542,6 +566,9 @@ class _Importer:
         gdt = dtypes.numpy_dtype(t.element_type)
         if edt is not None and gdt != edt:
             raise node.error(f"output {k} has element type {gdt} but ONNX says {edt}")
+
+
+_Importer.convert_node = _Importer._convert
 
 
 def _name_attr(name: str) -> ir.DictAttr:

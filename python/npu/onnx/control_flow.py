@@ -1,0 +1,136 @@
+"""ONNX If and Loop with static control, imported by inlining their subgraphs.
+
+Level 1 has no control flow: shapes are static, so an `If` whose condition is a
+constant imports the taken branch inline, and a `Loop` whose trip count and
+conditions fold to constants is unrolled. Anything else is an unsupported node.
+
+  If(c = true)  { then: y = f(x) }            -> y = f(x)
+  Loop(M = 3, v0) { body(i, cond, v) -> v' }  -> v1 = body(0, v0); v2 = body(1, v1); v3 = body(2, v2)
+
+Subgraph-local value names get the prefix `<node>/<branch or iteration>/`;
+names from the enclosing graph are left as they are (ONNX lexical scoping).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+MAX_UNROLL = 1024
+
+
+def _graph_attr(proto: onnx.NodeProto, name: str) -> onnx.GraphProto | None:
+    for a in proto.attribute:
+        if a.name == name and a.type == onnx.AttributeProto.GRAPH:
+            return a.g
+    return None
+
+
+def _local_names(graph: onnx.GraphProto) -> set[str]:
+    names = {i.name for i in graph.input} | {t.name for t in graph.initializer}
+    for n in graph.node:
+        names.update(o for o in n.output if o)
+    return names
+
+
+def _renamed(node: onnx.NodeProto, rename) -> onnx.NodeProto:
+    new = onnx.NodeProto()
+    new.CopyFrom(node)
+    del new.input[:]
+    del new.output[:]
+    new.input.extend(rename(x) for x in node.input)
+    new.output.extend(rename(x) for x in node.output)
+    return new
+
+
+def import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, builder, opsets) -> list:
+    """Import `graph`'s nodes inline; `bindings` maps its input names to ir.Values.
+
+    Returns the ir.Values of the graph's outputs.
+    """
+    local = _local_names(graph)
+
+    def rename(name: str) -> str:
+        return prefix + name if name and name in local else name
+
+    for name, value in bindings.items():
+        imp.bind(rename(name), value)
+    for t in graph.initializer:
+        imp.bind(rename(t.name), builder.constant(numpy_helper.to_array(t), rename(t.name)))
+    for k, node in enumerate(graph.node):
+        sub = _renamed(node, rename)
+        if not sub.name:
+            sub.name = prefix + (node.output[0] if node.output else f"{node.op_type}_{k}")
+        else:
+            sub.name = prefix + node.name
+        imp.convert_node(sub, k, builder, opsets)
+    return [imp.value(rename(o.name)) for o in graph.output]
+
+
+def convert_if(imp, node, proto: onnx.NodeProto, builder, opsets) -> list:
+    cond = node.const(0)
+    if cond is None:
+        raise imp.not_static(proto, "If with a run-time condition", proto.input[0])
+    branch = "then_branch" if bool(np.asarray(cond).reshape(-1)[0]) else "else_branch"
+    graph = _graph_attr(proto, branch)
+    return import_subgraph(imp, graph, f"{node.name}/{branch.split('_')[0]}/", {}, builder, opsets)
+
+
+def convert_loop(imp, node, proto: onnx.NodeProto, builder, opsets) -> list:
+    body = _graph_attr(proto, "body")
+    trip = node.const(0) if node.has_input(0) else None
+    cond = node.const(1) if node.has_input(1) else np.array(True)
+    if node.has_input(0) and trip is None:
+        raise imp.not_static(proto, "Loop with a run-time trip count", proto.input[0])
+    if cond is None:
+        raise imp.not_static(proto, "Loop with a run-time condition", proto.input[1])
+    limit = int(np.asarray(trip).reshape(-1)[0]) if trip is not None else None
+    carried = list(node.inputs[2:])
+    n_carried = len(carried)
+    scans: list[list] = [[] for _ in range(len(body.output) - 1 - n_carried)]
+    i = 0
+    while bool(np.asarray(cond).reshape(-1)[0]) and (limit is None or i < limit):
+        if i >= MAX_UNROLL:
+            raise imp.unsupported(proto, f"Loop of more than {MAX_UNROLL} iterations")
+        bindings = {body.input[0].name: builder.constant(np.array(i, dtype=np.int64), f"{node.name}_i{i}")}
+        if len(body.input) > 1:
+            bindings[body.input[1].name] = builder.constant(np.array(bool(np.asarray(cond).reshape(-1)[0])), f"{node.name}_c{i}")
+        bindings.update({vi.name: v for vi, v in zip(body.input[2:], carried)})
+        outs = import_subgraph(imp, body, f"{node.name}/it{i}/", bindings, builder, opsets)
+        cond = builder.value_of(outs[0])
+        if cond is None:
+            raise imp.unsupported(proto, "Loop whose condition is computed at run time")
+        carried = outs[1 : 1 + n_carried]
+        for k, v in enumerate(outs[1 + n_carried :]):
+            scans[k].append(v)
+        i += 1
+    results = list(carried)
+    for k, values in enumerate(scans):
+        results.append(_stack(imp, node, builder, values, k + n_carried))
+    return results
+
+
+def _stack(imp, node, builder, values: list, out_index: int):
+    """Scan output: the per-iteration values stacked along a new axis 0."""
+    from npu.ir import dtypes
+
+    if not values:
+        shape, dtype = node.output_shapes[out_index], node.output_dtypes[out_index]
+        if shape is None:
+            raise imp.unsupported(node.proto, "Loop with zero iterations and a scan output of unknown shape")
+        return builder.constant(np.zeros(shape, dtype=dtype), f"{node.name}_scan{out_index}")
+    parts = []
+    for v in values:
+        t = v.type
+        shape, dtype = [1] + list(t.shape), dtypes.numpy_dtype(t.element_type)
+        (u,) = builder.emit(node, "npu_tensor.unsqueeze", [v], {"axes": [0]}, results=[(shape, dtype)])
+        parts.append((u, shape, dtype))
+    acc, shape, dtype = parts[0]
+    for u, ushape, _ in parts[1:]:
+        shape = [shape[0] + 1] + shape[1:]
+        (acc,) = builder.emit(node, "npu_tensor.concat", [acc, u], {"axis": 0}, results=[(shape, dtype)])
+    return acc
+
+
+CONTROL = {"If": convert_if, "Loop": convert_loop}
