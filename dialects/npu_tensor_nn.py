@@ -252,7 +252,8 @@ def _verify_global_pool(op: ir.Operation) -> None:
 # -------------------------------------------------------------- matmul/gemm
 
 
-@_nn_verifier("matmul", "matmul_integer", "qlinear_matmul")
+# npu_tensor.matmul itself is checked by the same rules in npu_tensor.py (registered there first).
+@_nn_verifier("matmul_integer", "qlinear_matmul")
 def _verify_matmul(op: ir.Operation) -> None:
     if op.name.endswith("qlinear_matmul"):
         o = _operands(op, ["a", "a_scale", "a_zero_point", "b", "b_scale", "b_zero_point", "y_scale", "y_zero_point"])
