@@ -907,9 +907,9 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "upper" = %upper_a, "k" = %k_a }
   }
 
-  // Resample the spatial dimensions (ONNX Resize): mode nearest / linear / cubic, each axis by scales[i] to the result shape.
+  // Resample the spatial dimensions (ONNX Resize): mode nearest / linear / cubic, axis i by scales[i] (f64) to the result shape; roi (empty, or begin..end per axis) for tf_crop_and_resize.
   // Example:
-  //   %0 = "npu_tensor.resize"(%x) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", roi = array<f32: 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
+  //   %0 = "npu_tensor.resize"(%x) {antialias = 0 : i64, coordinate_transformation_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = 0 : i64, extrapolation_value = 0.000000e+00 : f32, mode = "nearest", nearest_mode = "round_prefer_floor", roi = array<f64>, scales = array<f64: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>} : (tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32>
   irdl.operation @resize {
     %input = irdl.base "!builtin.tensor"
     %out_t = irdl.base "!builtin.tensor"
