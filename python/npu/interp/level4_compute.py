@@ -1,0 +1,285 @@
+"""Semantics of the npu_pe compute ops for the level-4 interpreter, one numpy function per op.
+
+Each kernel is `fn(args, types, attrs, out_shape) -> np.ndarray`: `args` holds one numpy
+array per operand of the op (the values of the buffers it reads, None for a
+buffer it only writes), `types` the operands' element types (`"i8"`,
+`"bf16"`, ...), `attrs` the op's attributes as Python values; it returns the
+new contents of the output buffer (the last operand) in that buffer's value
+dtype (npu.interp.level4_memory.value_dtype). `COMPUTE[name]` gives the
+kernel and which operands the op reads.
+
+The formulas are those of dialects/npu_pe.irdl.mlir, with the integer rules
+from npu.numerics (matmul_int with int32/int16 wrapping, TOSA RESCALE, TABLE,
+CLAMP, saturate) so results are bit-identical to the golden level-2 kernels.
+Choices where the dialect leaves room are listed in docs/level4-execution.md:
+float elementwise functions are evaluated in float64 and rounded to f32 then
+to the output type; float `reduce` sums start from the first element; float
+matmul is the exact sequential f32 chain the dialect specifies (a loop over K
+with M x N vector steps).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from npu.errors import NpuError
+from npu.interp.kernels_elementwise import erf as _erf64
+from npu.interp.level4_memory import value_dtype
+from npu.numerics import (
+    NumericsError, clamp, int_range, matmul_int, rescale, round_to_format, saturate, table_int8, table_int16, wrap,
+)
+
+INT_NAME = {"i4": "int4", "i8": "int8", "i16": "int16", "i32": "int32"}
+FLOAT_NAME = {"f8E4M3FN": "fp8e4m3", "f8E5M2": "fp8e5m2", "bf16": "bf16", "f16": "fp16", "f32": "fp32"}
+
+
+def is_int(dtype: str) -> bool:
+    return dtype in INT_NAME
+
+
+def to_float(x, dtype: str) -> np.ndarray:
+    """Round float values (any float dtype, float64 included) to float type `dtype`, nearest-even.
+
+    The value is rounded to f32 first (exact for every narrower result:
+    f32 keeps more than 2p+2 bits of each of them, so the two roundings equal
+    one). Overflow: f8E4M3FN saturates to +-448, the other types give +-inf.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        x32 = np.asarray(x).astype(np.float32)
+        if dtype == "f32":
+            return x32
+        return round_to_format(x32, FLOAT_NAME[dtype], saturate=dtype == "f8E4M3FN")
+
+
+def _f64(x: np.ndarray) -> np.ndarray:
+    return np.asarray(x).astype(np.float32).astype(np.float64)
+
+
+def _i64(x: np.ndarray) -> np.ndarray:
+    return np.asarray(x).astype(np.int64)
+
+
+# ---------------------------------------------------------------- matrix unit
+
+def matmul(args, types, attrs, out_shape) -> np.ndarray:
+    """C = (accumulate ? C : 0) + (A - a_zp) x (B - b_zp)."""
+    a, b, c = args
+    acc_type = types[2]
+    if is_int(types[0]):
+        prod_ = matmul_int(a, b, attrs.get("a_zp", 0), attrs.get("b_zp", 0), acc_type=INT_NAME[acc_type],
+                           overflow="wrap")
+        if attrs["accumulate"]:
+            return wrap(_i64(c) + _i64(prod_), INT_NAME[acc_type])
+        return prod_
+    return to_float(float_matmul_f32(a, b, c if attrs["accumulate"] else None), acc_type)
+
+
+def float_matmul_f32(a: np.ndarray, b: np.ndarray, init: np.ndarray | None) -> np.ndarray:
+    """acc = init (or +0.0); for k ascending: acc = f32(acc + f32(a[:, k] * b[k, :])).
+
+    Each product and each partial sum is an IEEE f32 operation (round to
+    nearest-even), exactly the order npu_pe.matmul specifies; vectorized over
+    M x N, one pass per k.
+    """
+    at = np.ascontiguousarray(np.asarray(a).astype(np.float32).T)  # [K, M]: row k is column k of A
+    b32 = np.ascontiguousarray(np.asarray(b).astype(np.float32))
+    m, n = at.shape[1], b32.shape[1]
+    acc = np.zeros((m, n), np.float32) if init is None else np.array(init, dtype=np.float32)
+    prod_ = np.empty((m, n), np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(at.shape[0]):
+            np.multiply(at[k][:, None], b32[k][None, :], out=prod_)
+            np.add(acc, prod_, out=acc)
+    return acc
+
+
+# ---------------------------------------------------------------- vector unit
+
+def fill(args, types, attrs, out_shape) -> np.ndarray:
+    return fill_value(attrs["value"], out_shape, types[0])
+
+
+def fill_value(value, shape: tuple[int, ...], dtype: str) -> np.ndarray:
+    if is_int(dtype):
+        return np.full(shape, int(value), value_dtype(dtype))
+    return np.full(shape, to_float(np.float64(value), dtype)[()], value_dtype(dtype))
+
+
+_FLOAT_BINARY = {
+    "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+    "max": np.maximum, "min": np.minimum,
+}
+
+
+def binary(args, types, attrs, out_shape) -> np.ndarray:
+    """Integer: exact in int64, then saturated; float: in float64, rounded to f32 then to the type."""
+    a, b = args[0], args[1]
+    kind = attrs["kind"]
+    out_type = types[2]
+    if is_int(out_type):
+        if kind == "div":
+            raise NpuError(f"binary 'div' is defined for float data only, got {out_type}")
+        return saturate(_FLOAT_BINARY[kind](_i64(a), _i64(b)), INT_NAME[out_type])
+    with np.errstate(all="ignore"):
+        return to_float(_FLOAT_BINARY[kind](_f64(a), _f64(b)), out_type)
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+_FLOAT_UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "neg": np.negative,
+    "abs": np.abs,
+    "relu": lambda x: np.maximum(x, 0.0),
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "rsqrt": lambda x: 1.0 / np.sqrt(x),
+    "reciprocal": lambda x: 1.0 / x,
+    "tanh": np.tanh,
+    "sigmoid": _sigmoid,
+    "erf": lambda x: np.where(np.isnan(x), x, _erf64(x)),
+    "gelu": lambda x: 0.5 * x * (1.0 + _erf64(x / np.sqrt(2.0))),
+}
+_INT_UNARY = {"neg": np.negative, "abs": np.abs, "relu": lambda x: np.maximum(x, 0)}
+
+
+def unary(args, types, attrs, out_shape) -> np.ndarray:
+    x = args[0]
+    kind = attrs["kind"]
+    dtype = types[1]
+    if kind == "copy":
+        return np.array(x, dtype=value_dtype(dtype))
+    if is_int(dtype):
+        if kind not in _INT_UNARY:
+            raise NpuError(f"unary '{kind}' is defined for float data only, got {dtype}")
+        return saturate(_INT_UNARY[kind](_i64(x)), INT_NAME[dtype])
+    with np.errstate(all="ignore"):
+        return to_float(_FLOAT_UNARY[kind](_f64(x)), dtype)
+
+
+def cast(args, types, attrs, out_shape) -> np.ndarray:
+    """int->int saturates; int->float and float->float round to nearest-even; float->int
+    rounds half to even and saturates, NaN -> 0."""
+    x = args[0]
+    src, dst = types
+    if is_int(src) and is_int(dst):
+        return saturate(_i64(x), INT_NAME[dst])
+    if is_int(dst):
+        lo, hi = int_range(INT_NAME[dst])
+        with np.errstate(invalid="ignore"):
+            r = np.rint(_f64(x))
+            r = np.where(np.isnan(r), 0.0, np.clip(r, lo, hi))
+        return r.astype(np.int64).astype(value_dtype(dst))
+    if is_int(src):
+        return to_float(_i64(x).astype(np.float32), dst)  # int32 -> f32 rounds once; narrower: see to_float
+    return to_float(x, dst)
+
+
+def reduce(args, types, attrs, out_shape) -> np.ndarray:
+    """sum/max/min along `axis`, kept with size 1. Integer sum: exact, saturated to i32.
+    Float sum: f32 chain in ascending index order starting from the first element."""
+    x = args[0]
+    axis = attrs["axis"]
+    kind = attrs["kind"]
+    src, dst = types
+    if kind in ("max", "min"):
+        fn = np.max if kind == "max" else np.min
+        return fn(x, axis=axis, keepdims=True).astype(value_dtype(dst))
+    if is_int(src):
+        return saturate(_i64(x).sum(axis=axis, keepdims=True), INT_NAME[dst])
+    xs = np.moveaxis(np.asarray(x).astype(np.float32), axis, 0)
+    acc = np.array(xs[0], dtype=np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(1, xs.shape[0]):
+            np.add(acc, xs[i], out=acc)
+    return to_float(np.expand_dims(acc, axis), dst)
+
+
+def table(args, types, attrs, out_shape) -> np.ndarray:
+    x, tab = args[0], args[1]
+    if types[0] == "i8":
+        return table_int8(x, tab)
+    return table_int16(x, tab).astype(np.int32)
+
+
+def rescale_op(args, types, attrs, out_shape) -> np.ndarray:
+    x = args[0]
+    mult = list(attrs["multiplier"])
+    return rescale(x, mult, list(attrs["shift"]), int(attrs["input_zp"]), int(attrs["output_zp"]),
+                   out_dtype=INT_NAME[types[1]], in_dtype=INT_NAME[types[0]], scale32=True,
+                   rounding_mode=attrs["rounding"].upper(), per_channel=len(mult) > 1, axis=-1)
+
+
+def clamp_op(args, types, attrs, out_shape) -> np.ndarray:
+    x = args[0]
+    if is_int(types[0]):
+        return clamp(x, int(attrs["min"]), int(attrs["max"]))
+    lo = to_float(np.float64(attrs["min"]), types[0]).astype(np.float64)
+    hi = to_float(np.float64(attrs["max"]), types[0]).astype(np.float64)
+    return to_float(clamp(_f64(x), float(lo), float(hi)), types[0])
+
+
+def im2col(args, types, attrs, out_shape) -> np.ndarray:
+    """out[oh*OW + ow, (kh*KW + kw)*C + c] = input[oh*SH - top + kh*DH, ow*SW - left + kw*DW, c] or pad_value."""
+    x = np.asarray(args[0])
+    kh, kw = attrs["kernel"]
+    sh, sw = attrs["strides"]
+    dh, dw = attrs["dilations"]
+    top, left, bottom, right = attrs["pads"]
+    dtype = types[0]
+    pad = fill_value(attrs["pad_value"], (), dtype)[()]
+    h, w, c = x.shape
+    xp = np.full((h + top + bottom, w + left + right, c), pad, dtype=x.dtype)
+    xp[top:top + h, left:left + w] = x
+    ekh, ekw = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    oh = (h + top + bottom - ekh) // sh + 1
+    ow = (w + left + right - ekw) // sw + 1
+    win = np.lib.stride_tricks.sliding_window_view(xp, (ekh, ekw), axis=(0, 1))  # [H', W', C, ekh, ekw]
+    win = win[: (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]  # [OH, OW, C, KH, KW]
+    return np.ascontiguousarray(win.transpose(0, 1, 3, 4, 2)).reshape(oh * ow, kh * kw * c)
+
+
+def transpose(args, types, attrs, out_shape) -> np.ndarray:
+    return np.ascontiguousarray(np.transpose(args[0], attrs["perm"]))
+
+
+@dataclass(frozen=True)
+class ComputeSpec:
+    """How the machine runs one npu_pe op: the kernel and the operands it reads."""
+
+    kernel: Callable
+    reads: Callable[[dict], tuple[int, ...]]
+
+
+def _fixed(*indices: int) -> Callable[[dict], tuple[int, ...]]:
+    return lambda attrs: indices
+
+
+COMPUTE: dict[str, ComputeSpec] = {
+    "npu_pe.matmul": ComputeSpec(matmul, lambda attrs: (0, 1, 2) if attrs["accumulate"] else (0, 1)),
+    "npu_pe.fill": ComputeSpec(fill, _fixed()),
+    "npu_pe.binary": ComputeSpec(binary, _fixed(0, 1)),
+    "npu_pe.unary": ComputeSpec(unary, _fixed(0)),
+    "npu_pe.cast": ComputeSpec(cast, _fixed(0)),
+    "npu_pe.reduce": ComputeSpec(reduce, _fixed(0)),
+    "npu_pe.table": ComputeSpec(table, _fixed(0, 1)),
+    "npu_pe.rescale": ComputeSpec(rescale_op, _fixed(0)),
+    "npu_pe.clamp": ComputeSpec(clamp_op, _fixed(0)),
+    "npu_pe.im2col": ComputeSpec(im2col, _fixed(0)),
+    "npu_pe.transpose": ComputeSpec(transpose, _fixed(0)),
+}
+
+
+def run_compute(name: str, args, types, attrs, out_shape: tuple[int, ...]) -> np.ndarray:
+    """The new contents of the output buffer; NumericsError (a TOSA REQUIRE) becomes NpuError."""
+    try:
+        out = COMPUTE[name].kernel(args, types, attrs, out_shape)
+    except NumericsError as err:
+        raise NpuError(str(err)) from None
+    return np.asarray(out).astype(value_dtype(types[-1]), copy=False).reshape(out_shape)
