@@ -40,3 +40,17 @@ def test_digits_model_matches_onnxruntime(model, data):
     print(f"\n{model}: max abs error {err:.3g} over {SAMPLES} samples")
     assert err < 1e-4
     assert np.array_equal(ours.argmax(1), ref.argmax(1))
+
+
+from npu.onnx import conformance  # noqa: E402
+
+SLOW_ARCHITECTURES = {"bvlc_alexnet", "vgg19", "zfnet512", "resnet50"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_ARCHITECTURES else n for n in conformance.ARCHITECTURES],
+)
+def test_architecture_graph_matches_its_reference(name):
+    result = conformance.run_architecture(name)
+    assert result.status == conformance.PASS, result.message

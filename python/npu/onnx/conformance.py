@@ -260,21 +260,70 @@ def render_report(results: list[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
+ARCHITECTURES = ("bvlc_alexnet", "densenet121", "inception_v1", "inception_v2", "resnet50",
+                 "shufflenet", "squeezenet", "vgg19", "zfnet512")
+
+
+def run_architecture(name: str) -> Result:
+    """One architecture graph of onnx/backend/test/data/light, fed like ONNX's runner
+    feeds it (arange(n) / n) and compared with its shipped reference output."""
+    from npu.interp.executor import Program
+    from npu.onnx.importer import import_model
+
+    path = node_test_root().parent / "light" / f"light_{name}.onnx"
+    case = Case(name, path, "model")
+    start = time.perf_counter()
+    model = onnx.load(str(path))
+    init = {t.name for t in model.graph.initializer}
+    feeds = {}
+    for vi in model.graph.input:
+        if vi.name not in init:
+            shape = tuple(d.dim_value if d.HasField("dim_value") else 1 for d in vi.type.tensor_type.shape.dim)
+            n = int(np.prod(shape))
+            feeds[vi.name] = (np.arange(n).reshape(shape) / n).astype(np.float32)
+    try:
+        module = import_model(path)
+        with module.context:
+            got = Program(module).run(feeds)
+    except NpuError as err:
+        return Result(case, FAIL, str(err), time.perf_counter() - start)
+    for k, out in enumerate(model.graph.output):
+        ref = numpy_helper.to_array(onnx.load_tensor(str(path.with_name(f"light_{name}_output_{k}.pb"))))
+        reason = outputs_match(ref, got[out.name])
+        if reason:
+            return Result(case, FAIL, reason, time.perf_counter() - start)
+    return Result(case, PASS, "", time.perf_counter() - start)
+
+
+def render_architectures(results: list[Result]) -> str:
+    lines = ["", "## Architecture graphs (onnx/backend/test/data/light)", "",
+             "| model | result | seconds (import + run) |", "|---|---|---|"]
+    lines += [f"| {r.case.name} | {r.status}{': ' + r.message if r.message else ''} | {r.seconds:.1f} |" for r in results]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m npu.onnx.conformance", description=__doc__.splitlines()[0])
     p.add_argument("--report", help="write the markdown report here")
     p.add_argument("--filter", help="regex on case names")
     p.add_argument("-v", "--verbose", action="store_true")
+    p.add_argument("--architectures", action="store_true", help="also run the architecture graphs (about a minute)")
     args = p.parse_args(argv)
     start = time.perf_counter()
     results = run_all(list_cases(args.filter), verbose=args.verbose)
     total = Counter(r.status for r in results)
     print(f"{total[PASS]} pass, {total[FAIL]} fail, {total[UNSUPPORTED]} unsupported of {len(results)} "
           f"({time.perf_counter() - start:.1f} s)")
+    report = render_report(results)
+    if args.architectures:
+        archs = [run_architecture(name) for name in ARCHITECTURES]
+        for r in archs:
+            print(f"{r.case.name}: {r.status} {r.message} ({r.seconds:.1f} s)")
+        report += render_architectures(archs)
     if args.report:
         from npu.tools.common import write_atomically
 
-        write_atomically(args.report, render_report(results))
+        write_atomically(args.report, report)
     return 0
 
 
