@@ -679,8 +679,8 @@ class Level4Machine:
         for i in reads:
             buf = operands[i]
             if self.check:
-                self._check_read(st, step, buf, roles[i])
                 self._check_inflight(st, step, buf.pattern, roles[i], write=False, mem=buf.mem)
+                self._check_read(st, step, buf, roles[i])
             args[i] = buf.read()
         out = operands[-1]
         try:

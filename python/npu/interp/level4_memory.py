@@ -128,7 +128,13 @@ class BytePattern:
 
     @property
     def is_contiguous(self) -> bool:
-        return self.hi - self.lo == self.count
+        """Visits [lo, hi) in increasing order (row-major strides), so a slice can replace the view."""
+        expected = 1
+        for n, s in zip(reversed(self.shape), reversed(self.strides)):
+            if n > 1 and s != expected:
+                return False
+            expected *= n
+        return True
 
     def view(self, array: np.ndarray) -> np.ndarray:
         """A strided view of a 1-byte-per-element array (memory data or init mask)."""
