@@ -178,15 +178,18 @@ def conv(
     dilations: Sequence[int],
     group: int,
     out_shape: Sequence[int],
+    out_dtype=None,
 ) -> np.ndarray:
-    """N-d grouped convolution in the accumulation dtype; returns (N, M, *out_shape).
+    """N-d grouped convolution; returns (N, M, *out_shape).
 
     y[n, m, o] = b[m] + sum_{c in group(m), k} x[n, c, o*s - pad + k*d] * w[m, c, k]
-    im2col: cols (G, C/G * K, N * P) gathered with one strided slice per kernel
-    offset, then one (batched over groups) matmul (G, M/G, C/G * K) @ cols.
-    Output rows are processed in chunks so cols stays below IM2COL_CHUNK elements.
+    im2col: cols (G, C/G * K, N * P) gathered (and widened to the accumulation
+    dtype) with one strided slice per kernel offset, then one matmul batched over
+    groups: (G, M/G, C/G * K) @ cols. Output rows are processed in chunks so cols
+    stays below IM2COL_CHUNK elements. The sum and the bias are accumulated in the
+    accumulation dtype and rounded once, to `out_dtype` if given.
     """
-    x = widen(x)
+    acc = acc_dtype(x.dtype)
     w = widen(w)
     nd = x.ndim - 2
     n, c = x.shape[:2]
@@ -198,7 +201,8 @@ def conv(
     begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dilations, pads)
     xp = pad_spatial(x, begin, end, 0)
     wm = w.reshape(g, mg, cg * kk)
-    y = np.empty((n, g, mg) + tuple(out_shape), dtype=x.dtype)
+    bias = None if b is None else widen(b).reshape(1, g, mg, *([1] * nd))
+    y = np.empty((n, g, mg) + tuple(out_shape), dtype=out_dtype or acc)
     row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
     step = max(1, IM2COL_CHUNK // max(1, row * g))
     offsets = list(kernel_offsets(ks))
@@ -206,18 +210,19 @@ def conv(
         r1 = min(out_shape[0], r0 + step)
         sub = (r1 - r0,) + tuple(out_shape[1:])
         pc = prod(sub)
-        cols = np.empty((g, cg, kk, n, pc), dtype=x.dtype)
+        cols = np.empty((g, cg, kk, n, pc), dtype=acc)
         for ki, off in enumerate(offsets):
             sl = window_slice(off, strides, dilations, out_shape)
             sl = (slice(sl[0].start + r0 * strides[0], sl[0].start + (r1 - 1) * strides[0] + 1, strides[0]),) + sl[1:]
             xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub)
             cols[:, :, ki] = xs.reshape(n, g, cg, pc).transpose(1, 2, 0, 3)
         yc = _mm(wm, cols.reshape(g, cg * kk, n * pc))  # (G, M/G, N*Pc)
-        y[:, :, :, r0:r1] = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
-    y = y.reshape(n, m, *out_shape)
-    if b is not None:
-        y += widen(b).reshape((m,) + (1,) * nd)
-    return y
+        yc = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
+        if bias is None:
+            y[:, :, :, r0:r1] = yc
+        else:
+            np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
+    return y.reshape(n, m, *out_shape)
 
 
 def conv_transpose(
@@ -280,7 +285,8 @@ def _conv_args(attrs: dict, x: np.ndarray, w: np.ndarray, out: ResultSpec) -> di
 @kernel("npu_tensor.conv")
 def _conv_kernel(inputs, attrs, results):
     x, w, b = _inputs(inputs, 3)
-    return [_cast(conv(x, w, b, **_conv_args(attrs, x, w, results[0])), results[0])]
+    out = results[0]
+    return [_cast(conv(x, w, b, **_conv_args(attrs, x, w, out), out_dtype=out.dtype), out)]
 
 
 @kernel("npu_tensor.conv_transpose")
@@ -523,7 +529,7 @@ def _batch_normalization_kernel(inputs, attrs, results):
     eps = float(attrs.get("epsilon", 1e-5))
     a = _channel(scale, r) / np.sqrt(_channel(var, r) + eps)  # per channel, float64
     shift = _channel(bias, r) - _channel(mean, r) * a
-    y = widen(x) * a
+    y = np.multiply(x, a, dtype=acc_dtype(x.dtype))  # widened on the fly
     y += shift
     return [_cast(y, results[0])]
 
