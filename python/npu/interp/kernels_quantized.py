@@ -36,6 +36,7 @@ from npu.numerics.inttypes import int_type
 from npu.quant.qtypes import qparams_from_attrs
 
 _INT32 = (-(1 << 31), (1 << 31) - 1)
+_UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def _storage(dtype: np.dtype) -> str:
@@ -162,14 +163,19 @@ def k_dequantize_float(inputs, attrs, results):
 
 
 def _epilogue(acc: np.ndarray, scale, bias, channel_axis: int) -> np.ndarray:
-    """float32(acc) * scale[c] + bias[c] in float32 (two roundings, no fused multiply-add)."""
+    """float32(acc) * scale[c] + bias in float32 (two roundings, no fused multiply-add).
+
+    A conv's bias has one value per output channel (axis 1); a matmul's bias
+    broadcasts against the result like numpy.
+    """
     y = np.asarray(acc).astype(np.float32)
     shape = [1] * y.ndim
     shape[channel_axis] = -1
     s = np.asarray(scale, dtype=np.float32)
     y = y * (s.reshape(shape) if s.size > 1 else s.reshape(()))
     if bias is not None:
-        y = y + np.asarray(bias, dtype=np.float32).reshape(shape)
+        b = np.asarray(bias, dtype=np.float32)
+        y = y + (b.reshape(shape) if channel_axis == 1 else b)
     return y
 
 
@@ -182,11 +188,12 @@ def im2col(x: np.ndarray, kernel_shape, stride, pad, dilation, groups: int) -> t
     ekh, ekw = (kh - 1) * dy + 1, (kw - 1) * dx + 1
     oh = (h + top + bottom - ekh) // sy + 1
     ow = (w + left + right - ekw) // sx + 1
-    xp = np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    bits = np.asarray(x).view(_UINT[np.dtype(x.dtype).itemsize])  # ml_dtypes floats: window over raw bits
+    xp = np.pad(bits, ((0, 0), (0, 0), (top, bottom), (left, right)))  # bit pattern 0 is +0.0
     win = np.lib.stride_tricks.sliding_window_view(xp, (ekh, ekw), axis=(2, 3))
     win = win[:, :, : (oh - 1) * sy + 1 : sy, : (ow - 1) * sx + 1 : sx, ::dy, ::dx]  # [N, C, OH, OW, KH, KW]
     cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, groups, (c // groups) * kh * kw)
-    return cols.transpose(1, 0, 2), (oh, ow)
+    return cols.transpose(1, 0, 2).view(x.dtype), (oh, ow)
 
 
 @kernel("npu_tensor.conv_float")

@@ -27,6 +27,7 @@ from mlir import ir
 from mlir.dialects import quant
 
 from npu.errors import NpuError
+from npu.ir.attrs import dense_attr, dense_value
 from npu.numerics import dequantize_affine, int_range, quantize_affine, storage_dtype
 
 _SUB_BYTE = {"int4": np.dtype(ml_dtypes.int4), "uint4": np.dtype(ml_dtypes.uint4)}
@@ -104,9 +105,8 @@ def quant_type(qp: QParams) -> ir.Type:
                                               qp.qmin, qp.qmax)
     if qp.block_size:
         shape = list(qp.scale.shape)
-        scales = ir.DenseElementsAttr.get(qp.scale.astype(np.float32), type=f32, shape=shape)
-        zps = ir.DenseElementsAttr.get(qp.zero_point.astype(np.int64), type=ir.IntegerType.get_signless(64),
-                                       shape=shape)
+        scales = ir.DenseElementsAttr.get(np.ascontiguousarray(qp.scale, dtype=np.float32), type=f32, shape=shape)
+        zps = dense_attr(qp.zero_point.astype(qp.np_dtype))  # typed like the storage (MLIR requires it)
         return quant.UniformQuantizedSubChannelType.get(flags, storage, f32, scales, zps, [qp.axis],
                                                         [qp.block_size], qp.qmin, qp.qmax)
     return quant.UniformQuantizedPerAxisType.get(flags, storage, f32, [float(s) for s in qp.scale],
@@ -138,8 +138,8 @@ def qparams_of(value_or_type) -> QParams | None:
         dims, blocks = list(t.quantized_dimensions), list(t.block_sizes)
         if len(dims) != 1:
             raise NpuError(f"quantized type {t}: npu supports blocks along one dimension, got {len(dims)}")
-        scale = np.array(t.scales, dtype=np.float64)
-        zp = np.array(t.zero_points).astype(np.int64)
+        scale = dense_value(t.scales).astype(np.float64)
+        zp = dense_value(t.zero_points).astype(np.int64)
         return QParams(scale=scale, zero_point=zp, axis=dims[0], block_size=blocks[0], **common)
     raise NpuError(f"unsupported quantized type {t}")
 
