@@ -1,6 +1,10 @@
 """npu-run: execute npu IR on the golden interpreter.
 
   npu-run model.mlir --input x.npz [--output y.npz] [--compare model.onnx] [--tolerance 1e-4]
+          [--target T]
+
+A level-4 module (PE programs, npu_mem globals) runs on the level-4 interpreter
+(npu.interp.level4), with `--target` or the module's `npu_pe.target`.
 
 Inputs come from an .npz keyed by graph input name (a single-input model also
 accepts a lone array under any key, or a .npy file). `--compare` runs
@@ -101,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True, help="inputs .npz keyed by input name (or .npy for one input)")
     p.add_argument("--output", help="write the outputs to this .npz")
     p.add_argument("--compare", metavar="MODEL.onnx", help="compare the outputs with onnxruntime on this model")
+    p.add_argument("--target", help="level-4 modules: target preset or TOML file (default: the module's npu_pe.target)")
     p.add_argument("--tolerance", type=float, default=1e-4,
                    help="max abs error allowed by --compare, relative to the output's range (default 1e-4)")
     return p
@@ -108,13 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: list[str] | None = None) -> int:
     from npu.interp.executor import Program
+    from npu.interp.level4 import Level4Machine, is_level4
 
     args = build_parser().parse_args(argv)
     if not Path(args.input).is_file():
         raise NpuError(f"cannot read '{args.input}': No such file or directory")
     module = load_module(args.model)
     with module.context:
-        program = Program(module)
+        program = Level4Machine(module, args.target) if is_level4(module) else Program(module)
         inputs = load_inputs(args.input, program.inputs)
         outputs = program.run(inputs)
     if args.output:
