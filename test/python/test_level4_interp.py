@@ -913,3 +913,18 @@ def test_unsupported_op_is_named():
     text = one_pe('    %c = arith.constant 0 : index')
     with pytest.raises(NpuError, match=r"'arith.constant' at .*: the level-4 interpreter does not run 'arith.constant'"):
         run(text, {}, verify=False)
+
+
+# ---------------------------------------------------------------- npu-run
+
+def test_npu_run_runs_a_level4_module(tmp_path, capsys):
+    from npu.tools.run import run as npu_run
+
+    x = ints((32, 64), np.int8)
+    np.savez(tmp_path / "x.npz", x=x)
+    model = ROOT / "test/dialects/npu_pe_program.mlir"
+    assert npu_run([str(model), "--input", str(tmp_path / "x.npz"), "--output", str(tmp_path / "y.npz")]) == 0
+    y = np.load(tmp_path / "y.npz")["y"]
+    assert np.array_equal(y, run(model.read_text(), {"x": x})["y"])
+    with pytest.raises(NpuError, match="the module was compiled for target 'edge-lpddr', not 'datacenter-hbm'"):
+        npu_run([str(model), "--input", str(tmp_path / "x.npz"), "--target", "datacenter-hbm"])

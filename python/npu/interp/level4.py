@@ -195,13 +195,17 @@ class Level4Machine:
     def _resolve_target(self, target):
         from npu.target import Target, list_presets, load_target
 
-        if isinstance(target, Target) or target is None and TARGET_ATTR not in self.module.operation.attributes:
-            return target
+        attrs = self.module.operation.attributes
+        named = None
+        if TARGET_ATTR in attrs:
+            named = attrs[TARGET_ATTR].value if isinstance(attrs[TARGET_ATTR], ir.StringAttr) else str(attrs[TARGET_ATTR])
         if target is None:
-            attr = self.module.operation.attributes[TARGET_ATTR]
-            name = attr.value if isinstance(attr, ir.StringAttr) else str(attr)
-            return load_target(name) if name in list_presets() else None
-        return load_target(target)
+            return load_target(named) if named in list_presets() else None
+        if not isinstance(target, Target):
+            target = load_target(target)
+        if named is not None and named != target.chip.name:
+            raise NpuError(f"the module was compiled for target '{named}', not '{target.chip.name}'")
+        return target
 
     def _buffer_type(self, t: ir.Type):
         if t not in self._type_cache:
@@ -269,6 +273,19 @@ class Level4Machine:
             if name == "func.return":
                 break
         return steps, len(slots)
+
+    @property
+    def inputs(self) -> list:
+        """The input globals as executor.IOSpec (name, shape, numpy dtype), like Program.inputs."""
+        from npu.interp.executor import IOSpec
+
+        return [IOSpec(g.name, g.shape, api_dtype(g.dtype)) for g in self.globals.values() if g.kind == "input"]
+
+    @property
+    def outputs(self) -> list:
+        from npu.interp.executor import IOSpec
+
+        return [IOSpec(g.name, g.shape, api_dtype(g.dtype)) for g in self.globals.values() if g.kind == "output"]
 
     # ----- running
 
