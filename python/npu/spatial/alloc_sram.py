@@ -1,0 +1,212 @@
+"""Liveness-based packing of buffers into a memory of fixed capacity (the SRAM of a PE).
+
+The problem is dynamic storage allocation: items with a size, an alignment
+(a power of two) and a lifetime `[start, end]` (inclusive positions) get
+offsets so that no two items whose lifetimes intersect share a byte, every
+offset is a multiple of its item's alignment and everything ends within the
+capacity. It is NP-hard; `pack` does:
+
+1. the lower bound `max_live`: the most bytes live at one position (no
+   packing can use less); if it exceeds the capacity, fail (proven);
+2. first-fit at the lowest aligned gap, for several orders (size, area,
+   start, duration -- largest first), keeping the lowest peak;
+3. if none fits: an alignment-aware lower bound (every live item but the top
+   one occupies its size rounded up to the smallest alignment); above the
+   capacity, fail (proven);
+4. else an exhaustive search over compacted placements (every item at 0 or
+   on top of an earlier-placed item it overlaps in time, in nondecreasing
+   offset order -- every feasible packing compacts to one of these) with a
+   node budget: it finds a packing, proves there is none (fragmentation), or
+   gives up (not proven).
+
+`program_items(prog)` turns a PE program (npu.spatial.access.Program) into
+items: one per `npu_mem.alloc`, alive from its first access to its last (an
+asynchronous access lasts until its wait).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from npu.spatial.access import Program, Root
+
+ORDERS = ("size", "area", "start", "duration")
+
+
+@dataclass
+class Packing:
+    """Result of `pack`: offsets (-1 when failed), peak bytes used, bounds and verdict."""
+
+    offsets: np.ndarray
+    peak: int
+    max_live: int             # lower bound: most bytes live at one position
+    max_live_at: int          # a position where that many bytes are live
+    ok: bool
+    proven: bool = False      # on failure: True when no packing exists
+    reason: str = ""          # "live", "alignment", "fragmentation", "heuristic"
+    order: str = ""           # the heuristic (or "exact") that produced the offsets
+
+    @property
+    def ratio(self) -> float:
+        return self.peak / self.max_live if self.max_live else 1.0
+
+
+def align_up(x: np.ndarray | int, a: np.ndarray | int):
+    return -(-x // a) * a
+
+
+def max_live(sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
+    """(most bytes live at one position, that position) for lifetimes [start, end]."""
+    if sizes.size == 0:
+        return 0, 0
+    times = np.concatenate([starts, ends + 1])
+    deltas = np.concatenate([sizes, -sizes])
+    # at equal times, frees (negative) come before allocations
+    order = np.lexsort((deltas, times))
+    live = np.cumsum(deltas[order])
+    k = int(np.argmax(live))
+    return int(live[k]), int(times[order][k])
+
+
+def _aligned_bound(sizes: np.ndarray, aligns: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> int:
+    """A lower bound accounting for alignment gaps (see step 3 of the module docstring)."""
+    a = int(aligns.min())
+    rounded = align_up(sizes, a)
+    live, _ = max_live(rounded, starts, ends)
+    return live - int((rounded - sizes).max())
+
+
+def _order(kind: str, sizes, starts, ends) -> np.ndarray:
+    dur = ends - starts + 1
+    keys = {"size": (starts, -sizes), "area": (starts, -(sizes * dur)), "start": (-sizes, starts),
+            "duration": (-sizes, -dur)}[kind]
+    return np.lexsort(keys)
+
+
+def first_fit(sizes: np.ndarray, aligns: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+              order: np.ndarray) -> np.ndarray:
+    """Offsets placing items in `order`, each at the lowest aligned gap among placed overlapping items."""
+    n = sizes.size
+    offsets = np.full(n, -1, dtype=np.int64)
+    placed = np.zeros(n, dtype=bool)
+    for i in order:
+        mask = placed & (starts <= ends[i]) & (ends >= starts[i])
+        offsets[i] = _lowest_gap(offsets[mask], offsets[mask] + sizes[mask], int(sizes[i]), int(aligns[i]))
+        placed[i] = True
+    return offsets
+
+
+def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
+    """Lowest multiple of `align` where [x, x + size) avoids every [lo, hi)."""
+    if lo.size == 0:
+        return 0
+    order = np.argsort(lo, kind="stable")
+    lo, hi = lo[order], hi[order]
+    reach = np.maximum.accumulate(hi)
+    cand = align_up(np.concatenate([[0], reach]), align)     # start of the gap after each prefix
+    limit = np.concatenate([lo, [np.iinfo(np.int64).max]])   # where that gap ends
+    # a candidate also must clear every later interval starting below it: reach covers those
+    # since cand >= reach of the prefix; later intervals start at >= lo[k]
+    fits = np.flatnonzero(cand + size <= limit)
+    return int(cand[fits[0]])
+
+
+def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000) -> Packing:
+    """Pack items into `capacity` bytes (see the module docstring)."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    aligns = np.asarray(aligns, dtype=np.int64)
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    live, at = max_live(sizes, starts, ends)
+    empty = np.full(sizes.size, -1, dtype=np.int64)
+    if live > capacity:
+        return Packing(empty, 0, live, at, False, True, "live")
+    best = None
+    for kind in ORDERS:
+        offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, starts, ends))
+        peak = int((offsets + sizes).max()) if sizes.size else 0
+        if best is None or peak < best.peak:
+            best = Packing(offsets, peak, live, at, peak <= capacity, order=kind)
+    if best.ok:
+        return best
+    if _aligned_bound(sizes, aligns, starts, ends) > capacity:
+        return Packing(empty, best.peak, live, at, False, True, "alignment")
+    found, complete = exact_pack(sizes, aligns, starts, ends, capacity, budget)
+    if found is not None:
+        return Packing(found, int((found + sizes).max()), live, at, True, order="exact")
+    return Packing(empty, best.peak, live, at, False, complete, "fragmentation" if complete else "heuristic")
+
+
+def exact_pack(sizes, aligns, starts, ends, capacity: int, budget: int) -> tuple[np.ndarray | None, bool]:
+    """(offsets or None, search complete) by DFS over compacted placements in offset order."""
+    n = len(sizes)
+    sizes, aligns, starts, ends = (list(map(int, v)) for v in (sizes, aligns, starts, ends))
+    overlap = [[j for j in range(n) if j != i and starts[j] <= ends[i] and ends[j] >= starts[i]] for i in range(n)]
+    offsets = [-1] * n
+    nodes = [0]
+
+    def free(i: int, x: int) -> bool:
+        return all(offsets[j] < 0 or offsets[j] + sizes[j] <= x or x + sizes[i] <= offsets[j] for j in overlap[i])
+
+    def dfs(left: int, floor: int) -> bool | None:
+        if left == 0:
+            return True
+        nodes[0] += 1
+        if nodes[0] > budget:
+            return None
+        for i in range(n):
+            if offsets[i] >= 0:
+                continue
+            cands = {0} | {-(-(offsets[j] + sizes[j]) // aligns[i]) * aligns[i] for j in overlap[i] if offsets[j] >= 0}
+            for x in sorted(c for c in cands if c >= floor and c + sizes[i] <= capacity):
+                if free(i, x):
+                    offsets[i] = x
+                    r = dfs(left - 1, x)
+                    if r is not False:
+                        if r is None:
+                            offsets[i] = -1
+                        return r
+                    offsets[i] = -1
+        return False
+
+    result = dfs(n, 0)
+    if result:
+        return np.array(offsets, dtype=np.int64), True
+    return None, result is False
+
+
+# ---------------------------------------------------------------- PE programs
+
+@dataclass
+class ProgramItems:
+    """The SRAM buffers of one program as packing items (parallel arrays)."""
+
+    roots: list[Root]
+    sizes: np.ndarray
+    aligns: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+
+def program_items(prog: Program, alignment: int) -> ProgramItems:
+    """One item per SRAM alloc; alignment = max(alloc's `alignment`, `alignment`, element bytes)."""
+    spans = prog.lifetimes()
+    roots = [r for r in prog.roots if r.space == "sram"]
+    sizes, aligns, starts, ends = [], [], [], []
+    for r in roots:
+        lo, hi = spans.get(r, (r.index, r.index))
+        own = int(r.op.attributes["alignment"].value) if "alignment" in r.op.attributes else 1
+        elem = max(1, _elem_bytes(r))
+        sizes.append(r.nbytes)
+        aligns.append(max(own, alignment, elem))
+        starts.append(lo)
+        ends.append(hi)
+    arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
+    return ProgramItems(roots, arr(sizes), arr(aligns), arr(starts), arr(ends))
+
+
+def _elem_bytes(root: Root) -> int:
+    from npu.dialects.level4 import bits
+    return bits(root.buffer.dtype) // 8
