@@ -20,7 +20,7 @@ from mlir import ir
 
 from npu.errors import NpuError
 from npu.interp.level4 import Level4Machine, run_level4
-from npu.interp.level4_memory import pack_i4, unpack_i4
+from npu.interp.level4_memory import BytePattern, pack_i4, unpack_i4
 from npu.ir.context import make_context
 from npu.ir.diagnostics import DiagnosticCollector
 from npu.ir.verify import verify_ops
@@ -572,6 +572,26 @@ def test_strided_dma_patterns_match_index_arithmetic(data):
     expect = np.full(m, -1, np.int16)
     expect[dst_offset + idx @ np.array(dst_strides)] = x[src_offset + idx @ np.array(src_strides)]
     assert np.array_equal(out, expect)
+
+
+_PATTERNS = st.builds(
+    lambda start, dims: BytePattern(start, tuple(n for n, _ in dims), tuple(s for _, s in dims)),
+    st.integers(0, 20), st.lists(st.tuples(st.integers(1, 4), st.integers(0, 7)), min_size=1, max_size=3))
+
+
+def _bytes_of(p: BytePattern) -> set[int]:
+    idx = np.indices(p.shape).reshape(len(p.shape), -1).T
+    return set((p.start + idx @ np.array(p.strides)).tolist())
+
+
+@settings(max_examples=500, deadline=None)
+@given(_PATTERNS, _PATTERNS)
+def test_byte_pattern_overlap_is_exact(a, b):
+    """The in-flight race check compares byte runs, not bounding ranges."""
+    assert a.overlaps(b) == bool(_bytes_of(a) & _bytes_of(b))
+    starts, ends = a.runs()
+    assert np.all(starts[1:] > ends[:-1])
+    assert set(np.concatenate([np.arange(x, y) for x, y in zip(starts, ends)]).tolist()) == _bytes_of(a)
 
 
 # ---------------------------------------------------------------- network: multicast, semaphores, barriers

@@ -154,16 +154,38 @@ class BytePattern:
             self.view(array)[...] = values.reshape(self.shape)
 
     def overlaps(self, other: "BytePattern") -> bool:
-        """Exact: do the two patterns share a byte?"""
+        """Exact: do the two patterns share a byte? (bounding ranges first, then byte runs)"""
         lo, hi = max(self.lo, other.lo), min(self.hi, other.hi)
         if lo >= hi:
             return False
         if self.is_contiguous and other.is_contiguous:
             return True
-        base = min(self.lo, other.lo)
-        mask = np.zeros(max(self.hi, other.hi) - base, np.bool_)
-        BytePattern(self.start - base, self.shape, self.strides).view(mask)[...] = True
-        return bool(BytePattern(other.start - base, other.shape, other.strides).view(mask).any())
+        starts, ends = self.runs()
+        bstarts, bends = other.runs()
+        # the last run of self starting before each run of other ends must end after that run starts
+        i = np.searchsorted(starts, bends, side="left") - 1
+        return bool(np.any((i >= 0) & (ends[np.maximum(i, 0)] > bstarts)))
+
+    def runs(self) -> tuple[np.ndarray, np.ndarray]:
+        """The touched bytes as sorted, disjoint [start, end) runs (numpy arrays)."""
+        shape, strides = list(self.shape), list(self.strides)
+        length = 1
+        while shape and (shape[-1] == 1 or strides[-1] == length):  # fold row-major contiguous inner dims
+            length *= shape.pop()
+            strides.pop()
+        starts = np.full(1, self.start, np.int64)
+        for n, s in zip(shape, strides):
+            starts = (starts[:, None] + np.arange(n, dtype=np.int64)[None, :] * s).reshape(-1)
+        starts.sort()
+        ends = starts + length
+        if starts.size > 1:  # merge touching or overlapping runs (a source stride 0 repeats bytes)
+            reach = np.maximum.accumulate(ends)
+            first = np.concatenate([[True], starts[1:] > reach[:-1]])
+            group = np.cumsum(first) - 1
+            ends = np.zeros(int(group[-1]) + 1, np.int64)
+            np.maximum.at(ends, group, reach)
+            starts = starts[first]
+        return starts, ends
 
 
 def element_pattern(base: int, dtype: str, offset: int, sizes: list[int], strides: list[int]) -> BytePattern:
