@@ -88,6 +88,7 @@ def convert_variadic(node, b):
 
 @converter("Clip")
 def convert_clip(node, b):
+    """`npu_tensor.clip` {min, max} from the static inputs (dtype limits when absent)."""
     dtype = node.input_dtypes[0]
     if np.issubdtype(dtype, np.integer):
         info = np.iinfo(dtype)
@@ -103,11 +104,13 @@ def convert_clip(node, b):
 
 @converter("Where")
 def convert_where(node, b):
+    """`npu_tensor.where`."""
     return b.emit(node, "npu_tensor.where", node.inputs)
 
 
 @converter("Cast", "CastLike")
 def convert_cast(node, b):
+    """`npu_tensor.cast` {saturate, round_mode}; nothing when the type does not change."""
     if node.input_dtypes[0] == node.output_dtypes[0]:
         return [node.inputs[0]]
     attrs = {"saturate": int(node.attrs.get("saturate", 1)), "round_mode": node.attrs.get("round_mode", "up")}
@@ -116,6 +119,7 @@ def convert_cast(node, b):
 
 @converter("Identity")
 def convert_identity(node, b):
+    """nothing (the input value is reused)."""
     return [node.inputs[0]]
 
 
@@ -124,6 +128,7 @@ _CONSTANT_KEYS = ("value", "value_float", "value_floats", "value_int", "value_in
 
 @converter("Constant")
 def convert_constant(node, b):
+    """an `arith.constant` (inline, or a dense resource when large)."""
     for key in _CONSTANT_KEYS:
         if key in node.attrs and node.attrs[key] is not None:
             value = node.attrs[key]

@@ -37,6 +37,7 @@ def _reshape(node, b, value, shape):
 
 @converter("Reshape")
 def convert_reshape(node, b):
+    """`npu_tensor.reshape` to the resolved static shape (0 copies, -1 inferred)."""
     target = node.static_ints(1, "shape")
     in_shape = node.input_shapes[0]
     out = []
@@ -61,6 +62,7 @@ def convert_reshape(node, b):
 
 @converter("Flatten")
 def convert_flatten(node, b):
+    """`npu_tensor.reshape` to 2-d [prod(dims[:axis]), prod(dims[axis:])]."""
     shape = node.input_shapes[0]
     axis = node.attrs["axis"]
     axis = axis + len(shape) if axis < 0 else axis
@@ -70,6 +72,7 @@ def convert_flatten(node, b):
 
 @converter("Squeeze")
 def convert_squeeze(node, b):
+    """`npu_tensor.squeeze` {axes} (non-negative, sorted)."""
     shape = node.input_shapes[0]
     axes = _axes_input(node, 1)
     axes = [i for i, d in enumerate(shape) if d == 1] if axes is None else _norm_axes(axes, len(shape), node)
@@ -81,6 +84,7 @@ def convert_squeeze(node, b):
 
 @converter("Unsqueeze")
 def convert_unsqueeze(node, b):
+    """`npu_tensor.unsqueeze` {axes} (non-negative, sorted)."""
     axes = _axes_input(node, 1)
     if axes is None:
         raise node.error("expects axes")
@@ -90,6 +94,7 @@ def convert_unsqueeze(node, b):
 
 @converter("Transpose")
 def convert_transpose(node, b):
+    """`npu_tensor.transpose` {perm} (default: reversed dims)."""
     rank = len(node.input_shapes[0])
     perm = node.attrs.get("perm") or list(range(rank))[::-1]
     return b.emit(node, "npu_tensor.transpose", node.inputs[:1], {"perm": [int(p) for p in perm]})
@@ -110,6 +115,7 @@ def convert_concat(node, b):
 
 @converter("Split")
 def convert_split(node, b):
+    """one `npu_tensor.slice` per output (sizes from the input, num_outputs or equal parts)."""
     shape = node.input_shapes[0]
     axis = _norm_axes([node.attrs["axis"]], len(shape), node)[0]
     sizes = _axes_input(node, 1, "split")
@@ -137,6 +143,7 @@ def convert_split(node, b):
 
 @converter("Slice")
 def convert_slice(node, b):
+    """`npu_tensor.slice` {starts, ends, axes, steps} (axes and steps filled)."""
     rank = len(node.input_shapes[0])
     starts = node.static_ints(1, "starts")
     ends = node.static_ints(2, "ends")
@@ -152,6 +159,7 @@ def convert_slice(node, b):
 
 @converter("Gather")
 def convert_gather(node, b):
+    """`npu_tensor.gather` {axis}; indices stay an operand."""
     rank = len(node.input_shapes[0])
     axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
     return b.emit(node, "npu_tensor.gather", node.inputs[:2], {"axis": axis})
@@ -159,6 +167,7 @@ def convert_gather(node, b):
 
 @converter("GatherElements")
 def convert_gather_elements(node, b):
+    """`npu_tensor.gather_elements` {axis}."""
     rank = len(node.input_shapes[0])
     axis = _norm_axes([node.attrs["axis"]], rank, node)[0]
     return b.emit(node, "npu_tensor.gather_elements", node.inputs[:2], {"axis": axis})
@@ -166,23 +175,27 @@ def convert_gather_elements(node, b):
 
 @converter("GatherND")
 def convert_gather_nd(node, b):
+    """`npu_tensor.gather_nd` {batch_dims}."""
     return b.emit(node, "npu_tensor.gather_nd", node.inputs[:2], {"batch_dims": node.attrs["batch_dims"]})
 
 
 @converter("Expand")
 def convert_expand(node, b):
+    """`npu_tensor.expand` {shape}."""
     shape = node.static_ints(1, "shape")
     return b.emit(node, "npu_tensor.expand", node.inputs[:1], {"shape": shape})
 
 
 @converter("Tile")
 def convert_tile(node, b):
+    """`npu_tensor.tile` {repeats}."""
     repeats = node.static_ints(1, "repeats")
     return b.emit(node, "npu_tensor.tile", node.inputs[:1], {"repeats": repeats})
 
 
 @converter("Pad")
 def convert_pad(node, b):
+    """`npu_tensor.pad` {pads (full rank), mode, value}."""
     rank = len(node.input_shapes[0])
     pads = node.static_ints(1, "pads")
     axes = node.static_ints(3, "axes") if node.has_input(3) else list(range(rank))
@@ -202,17 +215,20 @@ def convert_pad(node, b):
 
 @converter("DepthToSpace")
 def convert_depth_to_space(node, b):
+    """`npu_tensor.depth_to_space` {blocksize, mode}."""
     attrs = {"blocksize": node.attrs["blocksize"], "mode": node.attrs["mode"]}
     return b.emit(node, "npu_tensor.depth_to_space", node.inputs[:1], attrs)
 
 
 @converter("SpaceToDepth")
 def convert_space_to_depth(node, b):
+    """`npu_tensor.space_to_depth` {blocksize}."""
     return b.emit(node, "npu_tensor.space_to_depth", node.inputs[:1], {"blocksize": node.attrs["blocksize"]})
 
 
 @converter("Trilu")
 def convert_trilu(node, b):
+    """`npu_tensor.trilu` {upper, k}."""
     k = node.static_ints(1, "k")[0] if node.has_input(1) else 0
     return b.emit(node, "npu_tensor.trilu", node.inputs[:1], {"upper": node.attrs["upper"], "k": k})
 
@@ -222,6 +238,7 @@ def convert_trilu(node, b):
 
 @converter("Shape")
 def convert_shape(node, b):
+    """a constant (shapes are static)."""
     shape = node.input_shapes[0]
     rank = len(shape)
     start = node.attrs.get("start", 0)
@@ -233,11 +250,13 @@ def convert_shape(node, b):
 
 @converter("Size")
 def convert_size(node, b):
+    """a constant (shapes are static)."""
     return [b.constant(np.array(int(np.prod(node.input_shapes[0], dtype=np.int64)), dtype=np.int64), node.output_names[0])]
 
 
 @converter("ConstantOfShape")
 def convert_constant_of_shape(node, b):
+    """a constant (folded; the shape must be static)."""
     node.static(0, "shape")
     value = node.attrs.get("value")
     if value is None:
@@ -247,6 +266,7 @@ def convert_constant_of_shape(node, b):
 
 @converter("Range")
 def convert_range(node, b):
+    """a constant (folded; start, limit and delta must be static)."""
     for i, what in enumerate(("start", "limit", "delta")):
         node.static(i, what)
     return b.emit(node, "npu_tensor.range", node.inputs[:3])
