@@ -1392,6 +1392,65 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "axes" = %axes_a, "keepdims" = %keepdims_a }
   }
 
+  // Index (i64) of the maximum along `axis`: the first one, or the last if select_last_index = 1;
+  // keepdims = 1 keeps the axis as size 1.
+  // Example:
+  //   %0 = "npu_tensor.arg_max"(%x) {axis = 1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2xi64>
+  irdl.operation @arg_max {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %keepdims_a = irdl.base "#builtin.integer"
+    %last_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "keepdims" = %keepdims_a, "select_last_index" = %last_a }
+  }
+
+  // Index (i64) of the minimum along `axis` (as arg_max).
+  // Example:
+  //   %0 = "npu_tensor.arg_min"(%x) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2x1xi64>
+  irdl.operation @arg_min {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %keepdims_a = irdl.base "#builtin.integer"
+    %last_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "keepdims" = %keepdims_a, "select_last_index" = %last_a }
+  }
+
+  // The k largest (largest = 1) or smallest values along `axis`, sorted, and their i64 indices;
+  // equal values keep the lower index first. ONNX's K input is the attribute k.
+  // Example:
+  //   %0:2 = "npu_tensor.top_k"(%x) {axis = 1 : i64, k = 3 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<2x10xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+  irdl.operation @top_k {
+    %input = irdl.base "!builtin.tensor"
+    %values_t = irdl.base "!builtin.tensor"
+    %indices_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %k_a = irdl.base "#builtin.integer"
+    %largest_a = irdl.base "#builtin.integer"
+    %sorted_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(values: %values_t, indices: %indices_t)
+    irdl.attributes { "axis" = %axis_a, "k" = %k_a, "largest" = %largest_a, "sorted" = %sorted_a }
+  }
+
+  // Einstein summation of one or two operands (numpy semantics, `...` broadcasts).
+  // Example:
+  //   %0 = "npu_tensor.einsum"(%a, %b) {equation = "bij,bjk->bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+  irdl.operation @einsum {
+    %lhs = irdl.base "!builtin.tensor"
+    %rhs = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %equation_a = irdl.base "#builtin.string"
+    irdl.operands(lhs: %lhs, rhs: optional %rhs)
+    irdl.results(out: %out_t)
+    irdl.attributes { "equation" = %equation_a }
+  }
+
   // ONNX LSTM: operands X, W [dirs, 4H, I], R [dirs, 4H, H] and optional B [dirs, 8H], sequence_lens [batch],
   // initial_h, initial_c [dirs, batch, H], P [dirs, 3H]; results Y, Y_h, Y_c (layout = 1: batch first).
   // Gates in ONNX order i, o, f, c; clip = inf means no clipping. Always carries operandSegmentSizes.

@@ -478,3 +478,76 @@ def _verify_dynamic_quantize_linear(op: ir.Operation) -> None:
     _check_same_shape(op)
     _check_result(op, [], 1, "scale")
     _check_result(op, [], 2, "zero_point")
+
+
+# ------------------------------------------------------ arg/top-k, einsum
+
+
+def _check_i64(op: ir.Operation, index: int, what: str) -> None:
+    t = op.results[index].type.element_type
+    _expect(isinstance(t, ir.IntegerType) and t.width == 64, f"expects i64 {what}, got {t}")
+
+
+@_nn_verifier("arg_max", "arg_min")
+def _verify_arg(op: ir.Operation) -> None:
+    xs = tensor_shape(op.operands[0])
+    axis = _attr(op, "axis")
+    _check_axis(axis, len(xs))
+    _check_i64(op, 0, "indices")
+    _check_result(op, reduced_shape(xs, [axis], _attr(op, "keepdims")))
+
+
+@_nn_verifier("top_k")
+def _verify_top_k(op: ir.Operation) -> None:
+    xs = tensor_shape(op.operands[0])
+    axis, k = _attr(op, "axis"), _attr(op, "k")
+    _check_axis(axis, len(xs))
+    _expect(0 <= k <= xs[axis], f"expects 0 <= k <= {xs[axis]}, got {k}")
+    expected = xs[:axis] + [k] + xs[axis + 1 :]
+    _check_result(op, expected, 0, "values")
+    _check_result(op, expected, 1, "indices")
+    _check_i64(op, 1, "indices")
+
+
+def einsum_output_shape(equation: str, shapes: list[list[int]]) -> list[int]:
+    """Result shape of a numpy einsum equation (ValueError when operands disagree).
+
+    Labels of size 1 broadcast against other sizes, `...` dims broadcast; without
+    `->` the output is `...` followed by the labels used once, sorted.
+    """
+    lhs, arrow, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(f"equation has {len(terms)} operands, got {len(shapes)}")
+    sizes: dict[str, int] = {}
+    ell: list[int] = []
+    for term, shape in zip(terms, shapes):
+        head, has_ell, tail = term.partition("...")
+        n_ell = len(shape) - len(head) - len(tail)
+        if n_ell < 0 or (not has_ell and n_ell):
+            raise ValueError(f"term '{term}' does not match operand rank {len(shape)}")
+        for ch, size in zip(head + tail, list(shape[: len(head)]) + list(shape[len(shape) - len(tail) :])):
+            if ch in sizes and sizes[ch] != size and 1 not in (sizes[ch], size):
+                raise ValueError(f"label '{ch}' has sizes {sizes[ch]} and {size}")
+            sizes[ch] = max(size, sizes.get(ch, size))
+        merged = broadcast_shapes(ell, list(shape[len(head) : len(head) + n_ell]))
+        if merged is None:
+            raise ValueError(f"'...' dims {ell} and {shape[len(head) : len(head) + n_ell]} do not broadcast")
+        ell = merged
+    if not arrow:
+        rhs = ("..." if "..." in lhs else "") + "".join(sorted(ch for ch in sizes if lhs.count(ch) == 1))
+    head, has_ell, tail = rhs.partition("...")
+    unknown = [ch for ch in head + tail if ch not in sizes]
+    if unknown:
+        raise ValueError(f"output label '{unknown[0]}' is not an input label")
+    return [sizes[ch] for ch in head] + (ell if has_ell else []) + [sizes[ch] for ch in tail]
+
+
+@_nn_verifier("einsum")
+def _verify_einsum(op: ir.Operation) -> None:
+    shapes = [tensor_shape(v) for v in op.operands]
+    try:
+        expected = einsum_output_shape(_attr(op, "equation"), shapes)
+    except ValueError as err:
+        raise _Reject(f"expects operands matching the equation: {err}") from None
+    _check_result(op, expected)

@@ -226,6 +226,34 @@ func.func @reduce_log_sum_exp(%x: tensor<2x8xf32>) {
   return
 }
 
+// CHECK-LABEL: func.func @arg_max(
+// CHECK-NEXT: {{.*}} = "npu_tensor.arg_max"({{%arg[0-9]+}}) {axis = 1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2xi64>
+func.func @arg_max(%x: tensor<2x10xf32>) {
+  %0 = "npu_tensor.arg_max"(%x) {axis = 1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2xi64>
+  return
+}
+
+// CHECK-LABEL: func.func @arg_min(
+// CHECK-NEXT: {{.*}} = "npu_tensor.arg_min"({{%arg[0-9]+}}) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2x1xi64>
+func.func @arg_min(%x: tensor<2x10xf32>) {
+  %0 = "npu_tensor.arg_min"(%x) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2x1xi64>
+  return
+}
+
+// CHECK-LABEL: func.func @top_k(
+// CHECK-NEXT: {{.*}} = "npu_tensor.top_k"({{%arg[0-9]+}}) {axis = 1 : i64, k = 3 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<2x10xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+func.func @top_k(%x: tensor<2x10xf32>) {
+  %0:2 = "npu_tensor.top_k"(%x) {axis = 1 : i64, k = 3 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<2x10xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+  return
+}
+
+// CHECK-LABEL: func.func @einsum(
+// CHECK-NEXT: {{.*}} = "npu_tensor.einsum"({{%arg[0-9]+}}, {{%arg[0-9]+}}) {equation = "bij,bjk->bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+func.func @einsum(%a: tensor<5x2x3xf32>, %b: tensor<5x3x4xf32>) {
+  %0 = "npu_tensor.einsum"(%a, %b) {equation = "bij,bjk->bik"} : (tensor<5x2x3xf32>, tensor<5x3x4xf32>) -> tensor<5x2x4xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @lstm(
 // CHECK-NEXT: {{.*}} = "npu_tensor.lstm"({{%arg[0-9]+}}, {{%arg[0-9]+}}, {{%arg[0-9]+}}) {activation_alpha = array<i64>, activation_beta = array<i64>, activations = ["Sigmoid", "Tanh", "Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 0>} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>)
 func.func @lstm(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {

@@ -479,3 +479,43 @@ func.func @dynamic_quantize_scale(%x: tensor<2x3xf32>) {
   %0:3 = "npu_tensor.dynamic_quantize_linear"(%x) : (tensor<2x3xf32>) -> (tensor<2x3xui8>, tensor<1xf32>, tensor<ui8>)
   return
 }
+
+// -----
+
+func.func @arg_max_type(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'npu_tensor.arg_max' op expects i64 indices, got i32}}
+  %0 = "npu_tensor.arg_max"(%x) {axis = 1 : i64, keepdims = 0 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2xi32>
+  return
+}
+
+// -----
+
+func.func @arg_min_result(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'npu_tensor.arg_min' op expects result shape [2, 1], got [2]}}
+  %0 = "npu_tensor.arg_min"(%x) {axis = 1 : i64, keepdims = 1 : i64, select_last_index = 0 : i64} : (tensor<2x10xf32>) -> tensor<2xi64>
+  return
+}
+
+// -----
+
+func.func @top_k_k(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{'npu_tensor.top_k' op expects 0 <= k <= 10, got 11}}
+  %0:2 = "npu_tensor.top_k"(%x) {axis = 1 : i64, k = 11 : i64, largest = 1 : i64, sorted = 1 : i64} : (tensor<2x10xf32>) -> (tensor<2x11xf32>, tensor<2x11xi64>)
+  return
+}
+
+// -----
+
+func.func @einsum_labels(%a: tensor<5x2x3xf32>, %b: tensor<5x4x4xf32>) {
+  // expected-error @+1 {{'npu_tensor.einsum' op expects operands matching the equation: label 'j' has sizes 3 and 4}}
+  %0 = "npu_tensor.einsum"(%a, %b) {equation = "bij,bjk->bik"} : (tensor<5x2x3xf32>, tensor<5x4x4xf32>) -> tensor<5x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_result(%a: tensor<3x4xf32>) {
+  // expected-error @+1 {{'npu_tensor.einsum' op expects result shape [3, 4], got [4]}}
+  %0 = "npu_tensor.einsum"(%a) {equation = "ij"} : (tensor<3x4xf32>) -> tensor<4xf32>
+  return
+}

@@ -4,7 +4,8 @@ Owns: conv, conv_transpose, conv_integer, gemm, matmul, matmul_integer,
 max_pool, average_pool, lp_pool, global_{average,max,lp}_pool,
 batch_normalization(_training), instance_normalization, group_normalization,
 layer_normalization, rms_normalization, mean_variance_normalization,
-lp_normalization, lrn, softmax, log_softmax, hardmax and the reduce_* ops.
+lp_normalization, lrn, softmax, log_softmax, hardmax, the reduce_* ops,
+arg_max, arg_min, top_k and einsum.
 
 Accumulation rules (the golden numerics of this family):
   * float inputs (f16, bf16, f32, f64) are widened to float64, every sum,
@@ -762,3 +763,54 @@ def _reduce_kernel(op: str):
 
 for _op in _REDUCERS:
     kernel(f"npu_tensor.{_op}")(_reduce_kernel(_op))
+
+
+# ------------------------------------------------------ arg/top-k, einsum
+
+
+def _arg_reduce(x: np.ndarray, axis: int, last: int, fn) -> np.ndarray:
+    """First (or with `last`, last) index of the extreme along `axis`."""
+    if not last:
+        return fn(x, axis=axis)
+    flipped = np.flip(x, axis=axis)
+    return x.shape[axis] - 1 - fn(flipped, axis=axis)
+
+
+@kernel("npu_tensor.arg_min")
+def _arg_min_kernel(inputs, attrs, results):
+    """ArgMin along `axis` (int64; ties: the first, or the last with select_last_index)."""
+    x = inputs[0]
+    idx = _arg_reduce(x, int(attrs["axis"]), int(attrs.get("select_last_index", 0)), np.argmin)
+    return [_cast(idx, results[0])]
+
+
+@kernel("npu_tensor.arg_max")
+def _arg_max_kernel(inputs, attrs, results):
+    """ArgMax along `axis` (int64; ties: the first, or the last with select_last_index)."""
+    x = inputs[0]
+    idx = _arg_reduce(x, int(attrs["axis"]), int(attrs.get("select_last_index", 0)), np.argmax)
+    return [_cast(idx, results[0])]
+
+
+@kernel("npu_tensor.top_k")
+def _top_k_kernel(inputs, attrs, results):
+    """TopK along `axis`: the k largest (or smallest) values, sorted, with their int64
+    indices; equal values keep the lower index first."""
+    x = inputs[0]
+    axis = int(attrs["axis"])
+    k = int(attrs["k"])
+    if int(attrs.get("largest", 1)):
+        key = -x if x.dtype.kind == "f" or x.dtype.kind == "V" else ~x  # ~ reverses integer order exactly
+    else:
+        key = x
+    order = np.argsort(key, axis=axis, kind="stable")
+    idx = np.take(order, np.arange(k), axis=axis)
+    values = np.take_along_axis(x, idx, axis=axis)
+    return [_cast(values, results[0]), _cast(idx, results[1])]
+
+
+@kernel("npu_tensor.einsum")
+def _einsum_kernel(inputs, attrs, results):
+    """numpy einsum of the equation, in the accumulation dtype."""
+    ops = [widen(v) for v in inputs if v is not None]
+    return [_cast(np.einsum(attrs["equation"], *ops), results[0])]

@@ -431,3 +431,47 @@ def convert_dropout(node: "OnnxNode", b: "GraphBuilder"):
     if len(node.output_names) > 1 and node.output_names[1]:
         values.append(b.constant(np.ones(shape_of(node, 0, "data"), dtype=np.bool_), f"{node.name}_mask"))
     return values
+
+
+@converter("ArgMax", "ArgMin")
+def convert_arg(node: "OnnxNode", b: "GraphBuilder"):
+    rank = len(shape_of(node, 0, "data"))
+    axis = int(node.attrs.get("axis", 0))
+    if not -rank <= axis < rank:
+        raise node.error(f"expects axis in [{-rank}, {rank}), got {axis}")
+    attrs = {
+        "axis": axis % rank,
+        "keepdims": int(node.attrs.get("keepdims", 1)),
+        "select_last_index": int(node.attrs.get("select_last_index", 0)),
+    }
+    name = "arg_max" if node.op_type == "ArgMax" else "arg_min"
+    return b.emit(node, f"npu_tensor.{name}", [node.inputs[0]], attrs)
+
+
+@converter("TopK")
+def convert_top_k(node: "OnnxNode", b: "GraphBuilder"):
+    """TopK; the K input must be static and becomes the `k` attribute."""
+    shape = shape_of(node, 0, "X")
+    rank = len(shape)
+    axis = int(node.attrs.get("axis", -1))
+    if not -rank <= axis < rank:
+        raise node.error(f"expects axis in [{-rank}, {rank}), got {axis}")
+    k = node.static_ints(1, "K")[0]
+    if not 0 <= k <= shape[axis % rank]:
+        raise node.error(f"expects 0 <= K <= {shape[axis % rank]}, got {k}")
+    attrs = {
+        "axis": axis % rank,
+        "k": k,
+        "largest": int(node.attrs.get("largest", 1)),
+        "sorted": int(node.attrs.get("sorted", 1)),
+    }
+    return b.emit(node, "npu_tensor.top_k", [node.inputs[0]], attrs)
+
+
+@converter("Einsum")
+def convert_einsum(node: "OnnxNode", b: "GraphBuilder"):
+    """Einsum of one or two operands; the equation is kept with blanks removed."""
+    if not 1 <= len(node.inputs) <= 2:
+        raise node.error(f"unsupported: einsum of {len(node.inputs)} operands (1 or 2 supported)")
+    equation = "".join(str(node.attrs["equation"]).split())
+    return b.emit(node, "npu_tensor.einsum", list(node.inputs), {"equation": equation})
