@@ -701,6 +701,14 @@ def test_semaphore_orders_a_producer_before_a_consumer():
     assert np.array_equal(run(sem_module(True), {"x": x})["y"], -2 * x)
 
 
+def test_missing_semaphore_is_schedule_dependent():
+    """Without the semaphore the consumer (0, 0) runs first and reads scratch nobody wrote;
+    in reverse order the producer runs first and the race stays hidden."""
+    x = ints((8,), np.int32, -1000, 1000)
+    assert np.array_equal(run(sem_module(False), {"x": x}, schedule="reverse")["y"], -2 * x)
+    assert np.array_equal(run(sem_module(True), {"x": x}, schedule="reverse")["y"], -2 * x)
+
+
 def test_missing_semaphore_reads_unwritten_scratch():
     with pytest.raises(NpuError, match=r"'npu_pe.unary' at .* on PE \(0, 0\): reads input byte 0 of 32, never written"):
         run(sem_module(False), {"x": np.zeros(8, np.int32)})

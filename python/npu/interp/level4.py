@@ -115,8 +115,14 @@ class InFlight:
 
     pattern: BytePattern
     role: str  # "source" or "target"
-    what: str  # e.g. "the DMA started by 'npu_mem.dma_start' at ... on PE (0, 0)"
+    kind: str  # "DMA", "transfer", "receive"
+    step: Step
+    pe: Coord
     owner: object  # the DmaEvent / Transfer / RecvPost
+
+    @property
+    def what(self) -> str:
+        return f"the {self.kind} of {self.step.where} on PE {_fmt(self.pe)}"
 
 
 @dataclass(eq=False)
@@ -176,9 +182,13 @@ _SUPPORTED = {
 class Level4Machine:
     """A prepared level-4 module and the functional machine that runs it."""
 
-    def __init__(self, module: ir.Module, target=None, *, check: bool = True, on_op: OnOp | None = None):
+    def __init__(self, module: ir.Module, target=None, *, check: bool = True, on_op: OnOp | None = None,
+                 schedule: str = "row-major"):
+        if schedule not in ("row-major", "reverse"):
+            raise NpuError(f"unknown schedule '{schedule}'; expected 'row-major' or 'reverse'")
         self.module = module
         self.check = check
+        self.schedule = schedule
         self.on_op = on_op
         self.target = self._resolve_target(target)
         self.globals: dict[str, GlobalInfo] = {}
@@ -370,8 +380,14 @@ class Level4Machine:
                            f"{tag} has {peer} matching it")
 
     def run_all(self) -> None:
-        """The functional scheduler: round-robin over PEs, each runs until it blocks."""
+        """The functional scheduler: round-robin over PEs, each runs until it blocks.
+
+        `schedule="reverse"` visits the PEs in reverse row-major order: a module
+        whose outputs change with it has a race the checks did not see.
+        """
         active = list(self.pes.values())
+        if self.schedule == "reverse":
+            active.reverse()
         while active:
             progress = False
             for st in active:
@@ -440,8 +456,10 @@ class Level4Machine:
                 state = "still arriving from" if rec.role == "target" else "still being read by"
                 raise self.error(st, step, f"{verb} {role} while its bytes are {state} {rec.what}")
 
-    def _inflight(self, mem: Memory, pattern: BytePattern, role: str, what: str, owner: object) -> None:
-        mem.inflight.append(InFlight(pattern, role, what, owner))
+    @staticmethod
+    def _inflight(st: PEState, step: Step, mem: Memory, pattern: BytePattern, role: str, kind: str,
+                  owner: object) -> None:
+        mem.inflight.append(InFlight(pattern, role, kind, step, st.pe, owner))
 
     @staticmethod
     def _retire(mem: Memory, owner: object) -> None:
@@ -532,9 +550,8 @@ class Level4Machine:
             self._check_inflight(st, step, dp, "its target", write=True, mem=dst.mem)
             if src.mem is dst.mem and sp.overlaps(dp):
                 raise self.error(st, step, "copies between overlapping source and target bytes")
-        what = f"the DMA of {step.where} on {st.name}"
-        self._inflight(src.mem, sp, "source", what, dma)
-        self._inflight(dst.mem, dp, "target", what, dma)
+        self._inflight(st, step, src.mem, sp, "source", "DMA", dma)
+        self._inflight(st, step, dst.mem, dp, "target", "DMA", dma)
         dp.scatter(dst.mem.data, np.full(dp.count, 0xFF, np.uint8))  # undefined until the wait
         dp.scatter(dst.mem.init, np.zeros(dp.count, np.bool_))
         st.values[step.results[0]] = dma
@@ -572,7 +589,7 @@ class Level4Machine:
         transfer = Transfer(st.pe, step.op, buf, dsts, routes, a["tag"])
         if self.check:
             self._check_inflight(st, step, buf.pattern, "its buffer", write=False, mem=buf.mem)
-        self._inflight(buf.mem, buf.pattern, "source", f"the transfer of {step.where} on {st.name}", transfer)
+        self._inflight(st, step, buf.mem, buf.pattern, "source", "transfer", transfer)
         for recv in self.network.post_send(transfer):
             self._check_match(transfer, recv)
         st.values[step.results[0]] = transfer
@@ -585,7 +602,7 @@ class Level4Machine:
         recv = RecvPost(st.pe, step.op, buf, tuple(step.attrs["src"]), step.attrs["tag"])
         if self.check:
             self._check_inflight(st, step, buf.pattern, "its buffer", write=True, mem=buf.mem)
-        self._inflight(buf.mem, buf.pattern, "target", f"the receive of {step.where} on {st.name}", recv)
+        self._inflight(st, step, buf.mem, buf.pattern, "target", "receive", recv)
         buf.mem.invalidate(buf.base, buf.end)
         transfer = self.network.post_recv(recv)
         if transfer is not None:
@@ -719,11 +736,12 @@ for _name in COMPUTE:
 
 
 def run_level4(module: ir.Module, inputs: dict[str, np.ndarray], *, target=None, on_op: OnOp | None = None,
-               check: bool = True) -> dict[str, np.ndarray]:
+               check: bool = True, schedule: str = "row-major") -> dict[str, np.ndarray]:
     """Run a level-4 module; outputs keyed by the sym_name of the output globals.
 
     `target` is a Target, a preset name or a TOML path; None takes the
     module's `npu_pe.target` when it names a preset. `on_op(pe, op, operands)`
     is called after each op executes. `check` enables the run-time checks.
+    `schedule` ("row-major" or "reverse") is the order the PEs take turns in.
     """
-    return Level4Machine(module, target, check=check, on_op=on_op).run(inputs)
+    return Level4Machine(module, target, check=check, on_op=on_op, schedule=schedule).run(inputs)

@@ -25,6 +25,7 @@ f8E4M3FN, f8E5M2, bf16, f16, f32.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from math import prod
 
 import ml_dtypes
@@ -117,16 +118,16 @@ class BytePattern:
     def lo(self) -> int:
         return self.start
 
-    @property
+    @cached_property
     def hi(self) -> int:
         """One past the last byte touched."""
         return self.start + sum((n - 1) * s for n, s in zip(self.shape, self.strides)) + 1
 
-    @property
+    @cached_property
     def count(self) -> int:
         return prod(self.shape)
 
-    @property
+    @cached_property
     def is_contiguous(self) -> bool:
         """Visits [lo, hi) in increasing order (row-major strides), so a slice can replace the view."""
         expected = 1
