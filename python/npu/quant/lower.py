@@ -52,6 +52,9 @@ ELEMENTWISE = {"add", "sub", "mul", "div", "pow", "neg", "abs", "sqrt", "exp", "
                "celu", "selu", "thresholded_relu", "gelu", "relu", "clip", "sin", "cos", "max", "min", "floor",
                "ceil", "round", "sign"}
 REDUCE_MEAN = {"reduce_mean", "global_average_pool"}
+# Ops whose output range is known: quantized over it, not over what calibration happened to see
+# (a softmax maximum seen on a few samples is rarely the largest; TFLite and onnxruntime do the same).
+FIXED_RANGES = {"softmax": (0.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 ADD_SHIFT = 20  # int8 -> int32 left shift before an integer add (TFLite/TOSA convention)
 REGION_WINDOW = 32
 
@@ -197,9 +200,12 @@ class Lowering:
         """int8 parameters of activation `v` from its calibrated range (per tensor)."""
         if v in self._qp:
             return self._qp[v]
+        producer = self.g.producer.get(v)
         if v in self.g.consts:
             c = self.g.consts[v]
             lo, hi = float(np.min(c)), float(np.max(c))
+        elif producer is not None and producer.kind in FIXED_RANGES:
+            lo, hi = FIXED_RANGES[producer.kind]
         else:
             st = self.stats(v)
             lo, hi = tensor_range(st, self.scheme.method, percentile=self.scheme.percentile,
