@@ -190,9 +190,18 @@ class ProgramItems:
     ends: np.ndarray
 
 
-def program_items(prog: Program, alignment: int) -> ProgramItems:
-    """One item per SRAM alloc; alignment = max(alloc's `alignment`, `alignment`, element bytes)."""
+def program_items(prog: Program, alignment: int, position: np.ndarray | None = None) -> ProgramItems:
+    """One item per SRAM alloc; alignment = max(alloc's `alignment`, `alignment`, element bytes).
+
+    `position[i]` is where op i runs when the program is reordered (default: in place)."""
     spans = prog.lifetimes()
+    if position is not None:
+        pos = np.append(position, len(position))  # index len(ops) = the end of the program
+        spans = {}
+        for a in prog.accesses:
+            s, e = int(pos[a.index]), int(pos[a.end])
+            lo, hi = spans.get(a.root, (s, e))
+            spans[a.root] = (min(lo, s), max(hi, e))
     roots = [r for r in prog.roots if r.space == "sram"]
     sizes, aligns, starts, ends = [], [], [], []
     for r in roots:

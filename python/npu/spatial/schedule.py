@@ -1,0 +1,300 @@
+"""Reordering a PE program so DMAs overlap compute: hoist DMA starts, sink waits.
+
+`dependences(prog, readonly)` builds the DAG the reordering must respect
+(edges go from an earlier to a later op of the original order):
+
+1. SSA: a value's definition before its uses (tokens before their waits);
+2. memory: two ops touching overlapping bytes, at least one writing, keep
+   their order; an asynchronous access counts at its start *and* at its wait,
+   so no conflicting op moves into its flight time; `npu_mem.alloc` and
+   `npu_mem.dealloc` count as writes of their buffer's bytes (once offsets are
+   assigned, bytes are SRAM addresses, so a buffer cannot be prefetched into
+   bytes another buffer still uses);
+3. synchronization: network and synchronization ops keep their order, except
+   that an `npu_noc.wait` may sink below later ones; accesses to external
+   globals that some program writes (outputs, scratch) keep their order with
+   every synchronization op, so no ext access crosses the barrier, semaphore
+   or transfer that orders it against another PE. Weights and inputs no
+   program writes are free to move (weight prefetch across barriers).
+
+`schedule(prog, deps, budget)` is a list scheduler over that DAG:
+- DMA starts, allocs, views, deallocs are *eager*: emitted as soon as their
+  predecessors are (prefetch), unless the bytes live at that point plus the
+  buffers the DMA starts to use would exceed `budget` (before SRAM
+  allocation; `None` after it, where the bytes themselves constrain);
+- `dma_wait` and `npu_noc.wait` are *lazy*: emitted only when the next op
+  in original order needs them (just before the first use), or to free bytes
+  when the budget is tight, or at the end;
+- everything else keeps its original relative order.
+
+Blocking ops only move later and non-blocking ones only earlier, so a
+deadlock-free program stays deadlock-free; ext accesses stay inside the same
+synchronization intervals, so no race appears across PEs; the memory edges
+keep every PE-local read and write in order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+from npu.spatial.access import (
+    BLOCK, DEALLOC, DMA_START, DMA_WAIT, PURE, SYNC, Program, runs_overlap,
+)
+
+EAGER = "eager"
+LAZY = "lazy"
+NORMAL = "normal"
+
+
+@dataclass
+class Deps:
+    """The dependence DAG of one program: predecessors and successors per op."""
+
+    preds: list[set[int]]
+    succs: list[list[int]]
+    cat: list[str]
+
+
+def category(prog: Program, i: int) -> str:
+    kind = prog.kinds[i]
+    if kind in (DMA_START, PURE, DEALLOC):
+        return EAGER
+    if kind == DMA_WAIT or prog.ops[i].name == "npu_noc.wait":
+        return LAZY
+    return NORMAL
+
+
+def dependences(prog: Program, readonly: set[str]) -> Deps:
+    n = len(prog.ops)
+    preds: list[set[int]] = [set() for _ in range(n)]
+    defined = {}
+    for i, op in enumerate(prog.ops):
+        for v in op.operands:
+            j = defined.get(v)
+            if j is not None:
+                preds[i].add(j)
+        for r in op.results:
+            defined[r] = i
+    _memory_edges(prog, preds)
+    _sync_edges(prog, preds, readonly)
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for i, ps in enumerate(preds):
+        ps.discard(i)
+        for j in ps:
+            succs[j].append(i)
+    return Deps(preds, succs, [category(prog, i) for i in range(n)])
+
+
+def _effects(prog: Program) -> list[list[tuple]]:
+    """Per op: (domain, lo, hi, runs, write) of its accesses, async ones at start and wait."""
+    n = len(prog.ops)
+    eff: list[list[tuple]] = [[] for _ in range(n)]
+    for a in prog.accesses:
+        item = (a.root.domain(), a.lo, a.hi, a.runs, a.write)
+        eff[a.index].append(item)
+        if a.is_async and a.end < n:
+            eff[a.end].append(item)
+    for root in prog.roots:
+        if root.space != "sram":
+            continue
+        base = root.offset or 0
+        whole = (root.domain(), base, base + root.nbytes, None, True)
+        eff[root.index].append(whole)
+        d = prog.dealloc_of.get(root)
+        if d is not None:
+            eff[d].append(whole)
+    return eff
+
+
+def _memory_edges(prog: Program, preds: list[set[int]]) -> None:
+    active: dict[tuple, list[tuple]] = {}
+    for i, effects in enumerate(_effects(prog)):
+        for dom, lo, hi, runs, write in effects:
+            lst = active.setdefault(dom, [])
+            keep = []
+            for entry in lst:
+                j, elo, ehi, eruns, ewrite = entry
+                if j != i and (write or ewrite) and lo < ehi and elo < hi and (
+                        runs is None or eruns is None or runs_overlap(runs, eruns) is not None):
+                    preds[i].add(j)
+                covered = write and (runs is None or runs[0].size == 1) and lo <= elo and ehi <= hi
+                if not covered or j == i:
+                    keep.append(entry)
+            keep.append((i, lo, hi, runs, write))
+            active[dom] = keep
+
+
+def _sync_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> None:
+    last_sync = None        # latest synchronization op of any kind
+    last_ordering = None    # latest synchronization op that is not an npu_noc.wait
+    since: list[int] = []   # mutable-ext ops since the latest synchronization op
+    mutable = [any(a.root.space == "ext" and a.root.name not in readonly for a in accs) for accs in prog.by_op]
+    for a in prog.accesses:
+        if a.is_async and a.end < len(prog.ops) and a.root.space == "ext" and a.root.name not in readonly:
+            mutable[a.end] = True
+    for i, op in enumerate(prog.ops):
+        if prog.kinds[i] in (SYNC, BLOCK):
+            if last_ordering is not None:
+                preds[i].add(last_ordering)
+            preds[i].update(since)
+            since = []
+            last_sync = i
+            if op.name != "npu_noc.wait":
+                last_ordering = i
+        elif mutable[i]:
+            if last_sync is not None:
+                preds[i].add(last_sync)
+            since.append(i)
+
+
+# ---------------------------------------------------------------- list scheduling
+
+class _Live:
+    """Bytes of unallocated SRAM buffers in use as ops are emitted."""
+
+    def __init__(self, prog: Program):
+        self.touch: dict[int, list] = {}
+        self.left = {}
+        self.size = {}
+        for root in prog.roots:
+            if root.space == "sram" and root.offset is None:
+                self.size[root] = root.nbytes
+        ops_of: dict = {r: set() for r in self.size}
+        for a in prog.accesses:
+            if a.root in ops_of:
+                ops_of[a.root].add(a.index)
+                if a.end < len(prog.ops):
+                    ops_of[a.root].add(a.end)
+        for r, ops in ops_of.items():
+            self.left[r] = len(ops)
+            for i in ops:
+                self.touch.setdefault(i, []).append(r)
+        self.started: set = set()
+        self.bytes = 0
+
+    def new_bytes(self, i: int) -> int:
+        return sum(self.size[r] for r in self.touch.get(i, []) if r not in self.started)
+
+    def frees(self, i: int) -> bool:
+        return any(self.left[r] == 1 for r in self.touch.get(i, []))
+
+    def emit(self, i: int) -> None:
+        for r in self.touch.get(i, []):
+            if r not in self.started:
+                self.started.add(r)
+                self.bytes += self.size[r]
+            self.left[r] -= 1
+            if self.left[r] == 0:
+                self.bytes -= self.size[r]
+
+
+def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
+    """A new order of the program's op indices (see the module docstring)."""
+    n = len(prog.ops)
+    indeg = [len(p) for p in deps.preds]
+    done = [False] * n
+    eager: list[int] = []
+    lazy: set[int] = set()
+    deferred: list[int] = []
+    live = _Live(prog)
+    out: list[int] = []
+
+    def ready(s: int) -> None:
+        if deps.cat[s] == EAGER:
+            heapq.heappush(eager, s)
+        elif deps.cat[s] == LAZY:
+            lazy.add(s)
+
+    def emit(i: int) -> None:
+        done[i] = True
+        out.append(i)
+        live.emit(i)
+        lazy.discard(i)
+        for s in deps.succs[i]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                ready(s)
+
+    def fits(s: int) -> bool:
+        extra = live.new_bytes(s)
+        return budget is None or extra == 0 or live.bytes + extra <= budget
+
+    def free_some() -> bool:
+        """Emit the oldest ready wait that ends a buffer's use; True if one was emitted."""
+        for w in sorted(lazy):
+            if live.frees(w):
+                emit(w)
+                return True
+        return False
+
+    for i in range(n):
+        if indeg[i] == 0:
+            ready(i)
+    normals = [i for i in range(n) if deps.cat[i] == NORMAL]
+    k = 0
+    while len(out) < n:
+        while eager:
+            s = heapq.heappop(eager)
+            if fits(s):
+                emit(s)
+            elif not free_some():
+                deferred.append(s)
+            else:
+                heapq.heappush(eager, s)
+        if len(out) == n:
+            break
+        if budget is not None and live.bytes > budget and free_some():
+            continue
+        nxt = normals[k] if k < len(normals) else n
+        late = [s for s in deferred if s < nxt]
+        if late:
+            deferred.remove(min(late))
+            emit(min(late))
+            continue
+        if k < len(normals):
+            if indeg[nxt] == 0:
+                emit(nxt)
+                k += 1
+                for s in deferred:  # memory freed by the op may admit a deferred prefetch
+                    heapq.heappush(eager, s)
+                deferred.clear()
+                continue
+            x = _ready_ancestor(nxt, deps, indeg, done)
+        else:
+            x = min(list(lazy) + deferred)
+        if x in deferred:
+            deferred.remove(x)
+        emit(x)
+    return out
+
+
+def _ready_ancestor(i: int, deps: Deps, indeg: list[int], done: list[bool]) -> int:
+    """The earliest not-yet-emitted ancestor of op i whose own predecessors are all emitted."""
+    best, stack, seen = None, [i], {i}
+    while stack:
+        u = stack.pop()
+        for p in deps.preds[u]:
+            if done[p] or p in seen:
+                continue
+            seen.add(p)
+            if indeg[p] == 0 and (best is None or p < best):
+                best = p
+            stack.append(p)
+    return best
+
+
+def hoisted(prog: Program, order: list[int], deps: Deps) -> int:
+    """How many DMA starts moved above at least one op of fixed relative order."""
+    n = len(order)
+    pos = np.empty(n, dtype=np.int64)
+    pos[np.array(order, dtype=np.int64)] = np.arange(n)
+    normal = np.array([i for i in range(n) if deps.cat[i] == NORMAL], dtype=np.int64)
+    starts = np.array([i for i in range(n) if prog.kinds[i] == DMA_START], dtype=np.int64)
+    if normal.size == 0 or starts.size == 0:
+        return 0
+    before_orig = np.searchsorted(normal, starts)
+    before_new = np.searchsorted(np.sort(pos[normal]), pos[starts])
+    return int((before_new < before_orig).sum())
