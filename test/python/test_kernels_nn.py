@@ -365,3 +365,78 @@ def test_random_windows_match_onnxruntime(op):
         assert got.shape == ref.shape, what
         np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-5, err_msg=what)
         checked += 1
+
+
+# ------------------------------------------------- random RNNs vs onnxruntime
+
+_GATES = {"LSTM": 4, "GRU": 3, "RNN": 1}
+
+
+def _rnn_case(rng: np.random.Generator, op: str):
+    from onnx import TensorProto
+
+    seq, batch, inp, hid = (int(rng.integers(1, 6)) for _ in range(4))
+    direction = str(rng.choice(["forward", "reverse", "bidirectional"]))
+    dirs = 2 if direction == "bidirectional" else 1
+    g = _GATES[op]
+    f32 = lambda *s: (0.5 * rng.standard_normal(s)).astype(np.float32)  # noqa: E731
+    feeds = {"X": f32(seq, batch, inp)}
+    inits = [numpy_helper.from_array(f32(dirs, g * hid, inp), "W"), numpy_helper.from_array(f32(dirs, g * hid, hid), "R")]
+    names = ["X", "W", "R"]
+    optional = {
+        "B": lambda: f32(dirs, 2 * g * hid),
+        "sequence_lens": lambda: rng.integers(1, seq + 1, size=batch).astype(np.int32),
+        "initial_h": lambda: f32(dirs, batch, hid),
+        "initial_c": lambda: f32(dirs, batch, hid),
+        "P": lambda: f32(dirs, 3 * hid),
+    }
+    slots = ["B", "sequence_lens", "initial_h"] + (["initial_c", "P"] if op == "LSTM" else [])
+    for name in slots:
+        if rng.random() < 0.6:
+            inits.append(numpy_helper.from_array(optional[name](), name))
+            names.append(name)
+        else:
+            names.append("")
+    while names[-1] == "":
+        names.pop()
+    attrs = {"hidden_size": hid, "direction": direction}
+    if rng.random() < 0.3:
+        attrs["clip"] = float(rng.uniform(0.5, 2.0))
+    if op == "GRU":
+        attrs["linear_before_reset"] = int(rng.integers(0, 2))
+    if op == "LSTM" and rng.random() < 0.3:
+        attrs["input_forget"] = 1
+    if op == "RNN" and rng.random() < 0.5:
+        attrs["activations"] = ["Relu", "Tanh"][:dirs] if dirs == 2 else ["Relu"]
+    outs = ["Y", "Y_h"] + (["Y_c"] if op == "LSTM" else [])
+    node = helper.make_node(op, names, outs, **attrs)
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [seq, batch, inp])],
+        [helper.make_tensor_value_info(o, TensorProto.FLOAT, None) for o in outs], initializer=inits,
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)]), feeds
+
+
+@pytest.mark.parametrize("op", ["LSTM", "GRU", "RNN"])
+def test_random_rnns_match_onnxruntime(op):
+    """15 random LSTM/GRU/RNN nodes per op (directions, sequence_lens, initial states,
+    peepholes, clip, input_forget, linear_before_reset, activations) against onnxruntime."""
+    ort = pytest.importorskip("onnxruntime")
+    from npu.interp.executor import Program
+    from npu.onnx.importer import import_model
+
+    rng = np.random.default_rng(99 + len(op))
+    for _ in range(15):
+        model, feeds = _rnn_case(rng, op)
+        sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+        refs = sess.run(None, feeds)
+        outs = [o.name for o in model.graph.output]
+        del model.graph.output[:]
+        for name, ref in zip(outs, refs):
+            model.graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, list(ref.shape)))
+        module = import_model(model)
+        with module.context:
+            got = Program(module).run(feeds)
+        what = f"{op} {[(a.name, helper.get_attribute_value(a)) for a in model.graph.node[0].attribute]} inputs {list(model.graph.node[0].input)}"
+        for name, ref in zip(outs, refs):
+            np.testing.assert_allclose(got[name], ref, rtol=1e-4, atol=1e-5, err_msg=f"{what} output {name}")
