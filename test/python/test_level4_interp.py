@@ -956,3 +956,11 @@ def test_npu_run_runs_a_level4_module(tmp_path, capsys):
     assert np.array_equal(y, run(model.read_text(), {"x": x})["y"])
     with pytest.raises(NpuError, match="the module was compiled for target 'edge-lpddr', not 'datacenter-hbm'"):
         npu_run([str(model), "--input", str(tmp_path / "x.npz"), "--target", "datacenter-hbm"])
+
+
+def test_allocation_beyond_the_target_sram():
+    text = one_pe(f'    %a = "npu_mem.alloc"() {{offset = 8160}} : () -> {T8}')
+    small = load_target("edge-lpddr").with_overrides({"pe.sram.bytes": 8184})
+    with pytest.raises(NpuError, match=r"'npu_mem.alloc' .*: allocates SRAM bytes \[8160, 8192\) beyond the 8184 bytes of SRAM"):
+        run(text, {}, verify=False, target=small)
+    run(text, {}, target=small.with_overrides({"pe.sram.bytes": 8192}))

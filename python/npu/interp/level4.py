@@ -338,8 +338,8 @@ class Level4Machine:
                 for step in steps if step.name == "npu_mem.alloc" and "offset" in step.attrs]
         if not ends:
             return None
-        size = self.target.pe.sram.bytes if self.target is not None else max(ends)
-        return Memory(f"SRAM of PE {_fmt(pe)}", size)
+        # only the bytes the program uses are materialized; _alloc checks the target's capacity
+        return Memory(f"SRAM of PE {_fmt(pe)}", max(ends))
 
     def load_inputs(self, inputs: dict[str, np.ndarray]) -> None:
         expected = {g.name: g for g in self.globals.values() if g.kind == "input"}
@@ -496,9 +496,9 @@ class Level4Machine:
         else:
             lo = step.attrs["offset"]
             hi = lo + nbytes
-            if hi > st.sram.nbytes:
-                raise self.error(st, step, f"allocates SRAM bytes [{lo}, {hi}) beyond the {st.sram.nbytes} "
-                                           f"bytes of SRAM")
+            capacity = self.target.pe.sram.bytes if self.target is not None else st.sram.nbytes
+            if hi > capacity:
+                raise self.error(st, step, f"allocates SRAM bytes [{lo}, {hi}) beyond the {capacity} bytes of SRAM")
             if self.check:
                 for olo, ohi, other in st.live.values():
                     if lo < ohi and olo < hi:
