@@ -225,6 +225,16 @@ def test_matmul_float_order_matters_here():
     assert not np.array_equal(blas, seq_f32_matmul(a, b))
 
 
+def test_matmul_float_error_bound_vs_exact():
+    """The bound docs/level4-execution.md states: |C - exact| <= (K + 1) * 2**-24 * (|A| @ |B|)."""
+    a, b = spread_floats((8, 300), np.float32), spread_floats((300, 6), np.float32)
+    op = MATMUL.replace("{acc}", "false").replace("{zp}", "")
+    out = run_compute(op, {"a": a, "b": b}, (8, 6), np.float32).astype(np.float64)
+    exact = a.astype(np.float64) @ b.astype(np.float64)
+    bound = (300 + 1) * 2.0**-24 * (np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64))
+    assert np.all(np.abs(out - exact) <= bound) and np.any(out != exact)
+
+
 def test_matmul_k_split_with_accumulate_equals_one_matmul():
     """Two K tiles, the second accumulating: bit-identical to the whole-K chain (f32 acc)."""
     a, b = spread_floats((4, 32), np.float32), spread_floats((32, 3), np.float32)
