@@ -169,3 +169,13 @@ def run(module: ir.Module, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarra
     from npu.interp.executor import run_module
 
     return run_module(module, inputs)
+
+
+def reference_module(model) -> ir.Module:
+    """The float module the quantizer starts from (imported, BatchNormalization folded): the fp32 golden."""
+    from npu.passes.fold_batchnorm import fold_batchnorm
+
+    module = copy_module(as_module(model))
+    with module.context:
+        fold_batchnorm(module.operation)
+    return module

@@ -117,3 +117,45 @@ def compare_layers(reference: ir.Module, quantized: ir.Module, samples: list) ->
             rows.append({"name": name, "sqnr_db": f.sqnr_db, "cosine": f.cosine, "max_abs": f.max_abs,
                          "verdict": f.verdict})
     return rows
+
+
+def measure(report, float_module: ir.Module, quant_module: ir.Module, xs: list, labels=None, *,
+            layer_samples: int = 100, onnx_model=None, calibration: list | None = None) -> None:
+    """Fill `report` (a QuantReport) with accuracy, per-layer figures and, given the ONNX model, ORT's.
+
+    xs: evaluation inputs (dicts or arrays); labels: their classes (optional).
+    Per-layer figures use the first `layer_samples` inputs. The onnxruntime
+    baseline (`onnx_model` path and the same `calibration` samples) quantizes with
+    quantize_static using the report's per-channel, symmetric and method options.
+    """
+    ref = first_output(run_batch(float_module, xs))
+    got = first_output(run_batch(quant_module, xs))
+    acc = {"samples": len(xs), "logits_sqnr_db": output_sqnr(ref, got),
+           "top1_agreement": float(np.mean(ref.argmax(-1) == got.argmax(-1)))}
+    if labels is not None:
+        acc["float_top1"] = top1(ref, labels)
+        acc["top1"] = top1(got, labels)
+        acc["top1_drop_points"] = 100.0 * (acc["float_top1"] - acc["top1"])
+    report.accuracy = acc
+    few = xs[:layer_samples]
+    report.set_per_layer(compare_layers(float_module, quant_module, few))
+    if onnx_model is None:
+        return
+    import onnx
+
+    from npu.quant.ort_baseline import ort_layer_rows, ort_outputs, ort_quantize
+
+    with float_module.context:
+        program = Program(float_module)
+    feeds = [_inputs(program, x) for x in xs]
+    calib = [_inputs(program, x) for x in (calibration or [])]
+    sch = report.scheme
+    qdq = ort_quantize(onnx_model, calib, per_channel=bool(sch.get("per_channel", True)),
+                       symmetric=bool(sch.get("symmetric", False)), method=str(sch.get("method", "minmax")))
+    ort_logits = ort_outputs(qdq, feeds)
+    ort = {"logits_sqnr_db": output_sqnr(ref, ort_logits)}
+    if labels is not None:
+        ort["top1"] = top1(ort_logits, labels)
+    ort["per_layer"] = ort_layer_rows(onnx.load(str(onnx_model)), qdq, feeds[:layer_samples],
+                                      [r["name"] for r in report.per_layer])
+    report.ort = ort

@@ -86,6 +86,9 @@ class QuantReport:
         if self.accuracy:
             out.append("  accuracy: " + ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}"
                                                   for k, v in self.accuracy.items()))
+        if self.ort:
+            out.append("  onnxruntime quantize_static (QDQ int8): " + ", ".join(
+                f"{k} {v:.4f}" for k, v in self.ort.items() if isinstance(v, float)))
         out.append("")
         out.append(f"  {'layer':<28} {'kind':<7} {'precision':<9} fused")
         for r in self.layers:
