@@ -345,6 +345,7 @@ def test_random_windows_match_onnxruntime(op):
     from npu.onnx.importer import import_model
 
     rng = np.random.default_rng(1234 + len(op))
+    ctx = make_context()
     checked = 0
     while checked < 30:
         case = _window_case(rng, op)
@@ -358,7 +359,7 @@ def test_random_windows_match_onnxruntime(op):
             continue
         del model.graph.output[:]
         model.graph.output.append(helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, list(ref.shape)))
-        module = import_model(model)
+        module = import_model(model, context=ctx)
         with module.context:
             got = Program(module).run({"x": x})["y"]
         what = f"{op} {[(a.name, helper.get_attribute_value(a)) for a in model.graph.node[0].attribute]} x{list(x.shape)}"
@@ -426,6 +427,7 @@ def test_random_rnns_match_onnxruntime(op):
     from npu.onnx.importer import import_model
 
     rng = np.random.default_rng(99 + len(op))
+    ctx = make_context()
     for _ in range(15):
         model, feeds = _rnn_case(rng, op)
         sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
@@ -434,7 +436,7 @@ def test_random_rnns_match_onnxruntime(op):
         del model.graph.output[:]
         for name, ref in zip(outs, refs):
             model.graph.output.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, list(ref.shape)))
-        module = import_model(model)
+        module = import_model(model, context=ctx)
         with module.context:
             got = Program(module).run(feeds)
         what = f"{op} {[(a.name, helper.get_attribute_value(a)) for a in model.graph.node[0].attribute]} inputs {list(model.graph.node[0].input)}"
