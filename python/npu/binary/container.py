@@ -96,6 +96,7 @@ class Symbol:
     data: bytes | None = None  # packed storage bytes of a weight
     value_form: str = "none"  # none | dense | dense_resource
     resource: str | None = None  # blob name of a dense_resource value
+    resource_alignment: int = 0  # alignment of that blob (part of the printed IR)
     quant: Quant | None = None
     offset: int = field(default=-1, compare=False)  # byte offset of its entry (set by the loader)
 
@@ -280,7 +281,7 @@ def write(binary: Binary) -> bytes:
             q_off, q_size = len(const), len(blob)
             const += blob
         symbols.append(struct.pack(
-            "<IBBHIIQQQQQII", sref(sym.name), SYMBOL_KINDS.index(sym.kind), VALUE_FORMS.index(sym.value_form), 0,
+            "<IBBHIIQQQQQII", sref(sym.name), SYMBOL_KINDS.index(sym.kind), VALUE_FORMS.index(sym.value_form), sym.resource_alignment,
             types(sym.type), sym.position, sym.address, data_off, data_size, q_off, q_size,
             sref(sym.resource), sref(sym.location)))
 

@@ -57,6 +57,15 @@ def unpack_storage(data: bytes, t: C.TypeEntry) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype.newbyteorder("<")).astype(dtype).reshape(t.shape)
 
 
+def _resource_attr(array: np.ndarray, name: str, alignment: int) -> ir.Attribute:
+    from npu.ir import dtypes
+
+    raw = array if dtypes.buffer_compatible(array.dtype) else dtypes.raw_view(array)
+    return ir.DenseResourceElementsAttr.get_from_buffer(np.ascontiguousarray(raw).reshape(-1).copy(), name,
+                                                        dtypes.tensor_type(array.shape, array.dtype),
+                                                        alignment=alignment)
+
+
 # ---------------------------------------------------------------- builder
 
 class _Builder:
@@ -102,9 +111,7 @@ class _Builder:
             if sym.value_form == "dense":
                 attrs["value"] = dense_attr(array)
             else:
-                from npu.ir.resources import resource_attr
-
-                attrs["value"] = resource_attr(array, sym.resource)
+                attrs["value"] = _resource_attr(array, sym.resource, sym.resource_alignment)
         if sym.quant is not None:
             attrs["npu.quant"] = ir.TypeAttr.get(self.quant_type(sym.quant))
         ir.Operation.create("npu_mem.global", attributes=attrs, loc=self.loc(sym.location, sym.offset))

@@ -27,6 +27,7 @@ globals.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 from mlir import ir
@@ -108,10 +109,7 @@ def _module_to_binary(module: ir.Module, target, verify: bool) -> Binary:
     for position, op in enumerate(module.body.operations):
         op = op.operation
         if op.name == "npu_mem.global":
-            if "value" in op.attributes and isinstance(op.attributes["value"], ir.DenseResourceElementsAttr) \
-                    and blobs is None:
-                from npu.ir.resources import resource_blobs
-
+            if "value" in op.attributes and _is_resource(op.attributes["value"]) and blobs is None:
                 blobs = resource_blobs(module)
             sym = _symbol(op, position, blobs)
             sym_index[sym.name] = len(symbols)
@@ -161,11 +159,14 @@ def _symbol(op: ir.Operation, position: int, blobs) -> Symbol:
                  str(op.location))
     if "value" in attrs:
         value = attrs["value"]
-        if isinstance(value, ir.DenseResourceElementsAttr):
+        if _is_resource(value):
             from npu.ir.resources import resource_name, resource_value
 
             sym.value_form, sym.resource = "dense_resource", resource_name(value)
-            array = resource_value(value, blobs)
+            if sym.resource not in blobs:
+                raise _fail(op, f"refers to resource '{sym.resource}', which the module does not hold")
+            sym.resource_alignment, data = blobs[sym.resource]
+            array = resource_value(value, {sym.resource: data})
         elif isinstance(value, ir.DenseElementsAttr):
             from npu.ir.attrs import dense_value
 
@@ -176,6 +177,27 @@ def _symbol(op: ir.Operation, position: int, blobs) -> Symbol:
     if QUANT_ATTR in attrs:
         sym.quant = _quant(op, attrs[QUANT_ATTR])
     return sym
+
+
+_SECTION = re.compile(r"\{-#\s*dialect_resources:\s*\{\s*builtin:\s*\{(.*?)\}\s*\}\s*#-\}", re.S)
+_ENTRY = re.compile(r'([A-Za-z_][\w$.-]*|"[^"]*")\s*:\s*"0x([0-9A-Fa-f]*)"')
+
+
+def resource_blobs(module: ir.Module) -> dict[str, tuple[int, bytes]]:
+    """name -> (alignment, bytes) of every builtin resource blob (prints the module once)."""
+    text = module.operation.get_asm(binary=False, large_elements_limit=None)
+    start = text.rfind("{-#")
+    blobs = {}
+    for section in _SECTION.findall(text[start:] if start >= 0 else ""):
+        for name, hexdata in _ENTRY.findall(section):
+            raw = bytes.fromhex(hexdata)
+            blobs[name.strip('"')] = (int.from_bytes(raw[:4], "little"), raw[4:])
+    return blobs
+
+
+def _is_resource(attr: ir.Attribute) -> bool:
+    # the bindings do not downcast dense_resource attributes
+    return isinstance(attr, ir.DenseResourceElementsAttr) or str(attr).startswith("dense_resource<")
 
 
 def _dtype_name(t: ir.Type, op: ir.Operation, what: str) -> str:

@@ -269,8 +269,6 @@ def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) 
             raise r.fail(e + 4, f"symbol '{name}' has unknown kind {kind}")
         if form >= len(C.VALUE_FORMS):
             raise r.fail(e + 5, f"symbol '{name}' has unknown value form {form}")
-        if reserved:
-            raise r.fail(e + 6, f"reserved field of symbol '{name}' is {reserved}, expected 0")
         if type_i >= len(types):
             raise r.fail(e + 8, f"symbol '{name}' names type {type_i}, but there are {len(types)}")
         t = types[type_i]
@@ -288,6 +286,10 @@ def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) 
         if (sym.resource is None) != (sym.value_form != "dense_resource"):
             raise r.fail(e + 56, f"symbol '{name}' with value form {sym.value_form} "
                                  f"{'lacks' if sym.resource is None else 'has'} a resource name")
+        if sym.resource is None and reserved or sym.resource is not None and (reserved & (reserved - 1) or not reserved):
+            raise r.fail(e + 6, f"symbol '{name}' has blob alignment {reserved}, expected "
+                                f"{'a power of two' if sym.resource is not None else '0 (no resource)'}")
+        sym.resource_alignment = reserved
         if sym.value_form != "none":
             if data_size != t.nbytes:
                 raise r.fail(e + 32, f"inconsistent sizes: weight '{name}' has {data_size} bytes, "
