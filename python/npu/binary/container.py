@@ -132,6 +132,7 @@ class Binary:
     module_target: str | None  # the module's npu_pe.target attribute, if any
     symbols: list[Symbol]
     programs: list[Program]
+    module_location: str = "loc(unknown)"
     version: tuple[int, int] = VERSION
 
 
@@ -296,7 +297,8 @@ def write(binary: Binary) -> bytes:
         programs.append(struct.pack("<HHIIIQQII", prog.pe[0], prog.pe[1], name_ref, prog.position, loc_ref,
                                     start, len(code) - start, len(prog.instrs), first_debug))
 
-    module = struct.pack("<IIII", sref(binary.module_target), len(binary.symbols), len(binary.programs), 0)
+    module = struct.pack("<IIII", sref(binary.module_target), len(binary.symbols), len(binary.programs),
+                         sref(binary.module_location))
     bodies = {
         "TARGET": binary.target_toml.encode("utf-8"),
         "MODULE": module,

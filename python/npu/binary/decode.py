@@ -41,11 +41,18 @@ def disassemble(source, target=None, debug_info: bool = False) -> str:
 
 # ---------------------------------------------------------------- storage
 
+def numpy_dtype(name: str) -> np.dtype:
+    """The numpy dtype of an element type name of the type table."""
+    import ml_dtypes
+
+    return np.dtype({"i4": ml_dtypes.int4, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
+                     "f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2,
+                     "bf16": ml_dtypes.bfloat16, "f16": np.float16, "f32": np.float32, "f64": np.float64}[name])
+
+
 def unpack_storage(data: bytes, t: C.TypeEntry) -> np.ndarray:
     """The array of a weight from its storage bytes (inverse of encode.pack_storage)."""
-    from npu.ir.dtypes import numpy_dtype
-
-    dtype = numpy_dtype(ir.Type.parse(t.dtype))
+    dtype = numpy_dtype(t.dtype)
     count = int(np.prod(t.shape, dtype=np.int64))
     if t.dtype == "i4":
         raw = np.frombuffer(data, dtype=np.uint8)
@@ -197,7 +204,7 @@ def to_module(binary: C.Binary, source: str = "<binary>", offset_locations: bool
     ctx = make_context()
     with ctx, ir.Location.unknown():
         b = _Builder(binary, source, offset_locations)
-        module = ir.Module.create()
+        module = ir.Module.create(loc=b.loc(binary.module_location, 0))
         if binary.module_target is not None:
             module.operation.attributes["npu_pe.target"] = ir.StringAttr.get(binary.module_target)
         items = sorted([(s.position, 0, s) for s in binary.symbols] + [(p.position, 1, p) for p in binary.programs],

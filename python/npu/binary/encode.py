@@ -119,7 +119,8 @@ def _module_to_binary(module: ir.Module, target, verify: bool) -> Binary:
         else:
             raise _fail(op, "is not a level-4 module item (an npu_mem.global or a PE program)")
     progs = [_program(op, position, sym_index) for position, op in programs]
-    return Binary(target.to_toml(), target.fingerprint(), module_target, symbols, progs)
+    return Binary(target.to_toml(), target.fingerprint(), module_target, symbols, progs,
+                  str(module.operation.location))
 
 
 # ---------------------------------------------------------------- symbols

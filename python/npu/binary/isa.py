@@ -101,11 +101,11 @@ class Field:
 
 
 def operand(name: str, expect: str = "buffer", doc: str = "") -> Field:
-    return Field(name, "ref", "operand", doc or f"{expect} operand", expect=expect)
+    return Field(name, "ref", "operand", doc, expect=expect)
 
 
 def operands(name: str, expect: str, doc: str = "") -> Field:
-    return Field(name, "refs", "operand", doc or f"{expect} operands", expect=expect)
+    return Field(name, "refs", "operand", doc, expect=expect)
 
 
 def result_type(doc: str = "memref type of the result") -> Field:
@@ -224,16 +224,16 @@ _OP_LIST = (
     OpDef(0x32, "npu_pe.binary", None,
           (operand("lhs"), operand("rhs"), operand("out"),
            attr("kind", "enum", "operation", choices=BINARY_KINDS)),
-          "out = lhs <kind> rhs elementwise with broadcasting"),
+          "out = lhs (kind) rhs elementwise, with broadcasting"),
     OpDef(0x33, "npu_pe.unary", None,
           (operand("input"), operand("out"), attr("kind", "enum", "operation", choices=UNARY_KINDS)),
-          "out = <kind>(input) elementwise"),
+          "out = kind(input) elementwise"),
     OpDef(0x34, "npu_pe.cast", None, (operand("input"), operand("out")),
           "out = convert(input) to out's element type"),
     OpDef(0x35, "npu_pe.reduce", None,
           (operand("input"), operand("out"), attr("kind", "enum", "operation", choices=REDUCE_KINDS),
            attr("axis", "u8", "reduced axis")),
-          "out = <kind> of input along axis (kept with size 1)"),
+          "out = the kind-reduction of input along axis (kept with size 1)"),
     OpDef(0x36, "npu_pe.table", None, (operand("input"), operand("table"), operand("out")),
           "out = table[input] (TOSA TABLE)"),
     OpDef(0x37, "npu_pe.rescale", None,
@@ -312,7 +312,7 @@ def render_markdown() -> str:
     for op in _OP_LIST:
         lines.append(f"| `0x{op.opcode:02X}` | [`{op.name}`](#{_anchor(op)}) | {op.result or '-'} | {op.semantics} |")
     for op in _OP_LIST:
-        lines += ["", f"## `0x{op.opcode:02X}` {op.name}", "", op.semantics[0].upper() + op.semantics[1:] + ".", ""]
+        lines += ["", f"## `0x{op.opcode:02X}` {op.name}", "", f"Semantics: {op.semantics}.", ""]
         if op.result:
             lines += [f"Defines a {op.result} that later `ref` fields of the stream may name.", ""]
         if not op.fields:
@@ -330,7 +330,7 @@ def render_markdown() -> str:
                 extra.append("choices " + ", ".join(f"{i} `{c}`" for i, c in enumerate(f.choices)))
             if f.optional:
                 extra.append(f"optional: present-mask bit {op.optional_fields.index(f)}")
-            meaning = f.doc + (" (" + "; ".join(extra) + ")" if extra else "")
+            meaning = "; ".join([f.doc] + extra if f.doc else extra)
             lines.append(f"| {off} | `{f.name}` | `{f.kind}` | {source} | {meaning} |")
     return "\n".join(lines) + "\n"
 

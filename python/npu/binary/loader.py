@@ -95,14 +95,14 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     tgt, toml = _read_target(r, sections, target)
     strings = _read_strings(r, sections)
     types = _read_types(r, sections)
-    module_target, n_symbols, n_programs = _read_module(r, sections, strings)
+    module_target, n_symbols, n_programs, module_loc = _read_module(r, sections, strings)
     symbols = _read_symbols(r, sections, strings, types, tgt, n_symbols)
     programs, counts, debug_at = _read_programs(r, sections, strings, tgt, n_programs)
     _check_positions(r, sections, symbols, programs)
     debug = _read_debug(r, sections, strings, counts, debug_at)
     for prog, code, locs in zip(programs, counts, debug):
         _read_stream(r, sections, prog, code, locs, types, symbols, tgt)
-    binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, _version(data))
+    binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, module_loc, _version(data))
     _check_canonical(r, binary)
     return binary
 
@@ -238,10 +238,9 @@ def _read_module(r: _Reader, s: _Sections, strings: list[str]):
     at, end = s.offsets["MODULE"], s.ends["MODULE"]
     if end - at != C.MODULE_BYTES:
         raise r.fail(at, f"MODULE section has {end - at} bytes, expected {C.MODULE_BYTES}")
-    name, n_symbols, n_programs, reserved = r.unpack("<IIII", at, end, "module record")
-    if reserved:
-        raise r.fail(at + 12, f"reserved field of the module record is {reserved}, expected 0")
-    return _string(r, strings, name, at, "module target", optional=True), n_symbols, n_programs
+    name, n_symbols, n_programs, loc = r.unpack("<IIII", at, end, "module record")
+    return (_string(r, strings, name, at, "module target", optional=True), n_symbols, n_programs,
+            _string(r, strings, loc, at + 12, "module location"))
 
 
 def _range_fail(r, at, what, lo, hi, limit, where):
