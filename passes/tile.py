@@ -1,0 +1,43 @@
+"""npu-tile: level 1/2 -> level 3. Give every op a tile plan (`npu.tile`) that fits a PE's SRAM.
+
+Before:
+  %0 = "npu_tensor.matmul"(%x, %w) : (tensor<64x256xf32>, tensor<256x128xf32>) -> tensor<64x128xf32>
+After (datacenter-hbm):
+  %0 = "npu_tensor.matmul"(%x, %w) {npu.tile = {family = "matmul", dims = ["b", "m", "n", "k"],
+        sizes = array<i64: 1, 64, 128, 256>, tile = array<i64: 1, 32, 32, 256>, reduce = ["k"],
+        sram = ..., cycles = ...}} : ...
+
+Algorithm (npu.spatial.tiling):
+  1. read the graph of @main; decide which layout-only ops are views and which copies;
+  2. for each other op, find its family (an op without one is an error naming it);
+  3. search the family's candidate tiles whose working set (x2 with double buffering)
+     fits the target's SRAM, pick the cheapest by the cost estimate;
+  4. write `npu.tile` on every op (existing plans are replaced).
+The ops and their semantics are unchanged: the golden interpreter runs level 3 as is.
+"""
+
+from dataclasses import dataclass
+
+from mlir import ir
+
+from npu.ir.pass_base import Pass, PassEnv
+from npu.spatial.cost import Chip
+from npu.spatial.graph import TILE_ATTR, SpatialError, read_graph
+from npu.spatial.tiling import plan_graph
+
+
+@dataclass(frozen=True)
+class TilePass(Pass):
+    NAME = "npu-tile"
+    SUMMARY = "Level 1/2 -> 3: choose a tile shape for every op that fits a PE's SRAM (cost-estimated)"
+    double_buffer: bool = True
+
+    def run(self, op: ir.Operation, env: PassEnv) -> None:
+        target = env.require_target(op, self.NAME)
+        try:
+            graph = read_graph(op)
+            plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer))
+        except SpatialError as err:
+            raise env.fail(err.op or op, str(err)) from None
+        for node, plan in zip(graph.nodes, plans):
+            node.op.attributes[TILE_ATTR] = plan.to_attr()

@@ -1,0 +1,132 @@
+"""The op families of the spatial lowering and the registry that maps an op to its family.
+
+A family owns, for every op it covers, the three things the spatial passes ask:
+
+* `space(node)`: the iteration space (`npu.spatial.plan.Space`) the tiler splits;
+* `step_buffers(node, tile, chip)` and `step_cost(node, tile, chip)`: the SRAM
+  buffers of one tile step (one K chunk of one tile) and its estimated work,
+  which npu-tile's search compares;
+* `emit(ctx)`: the level-4 ops of one placed item (`npu.spatial.emit.ItemCtx`).
+
+`unsupported(node, chip)` returns why an op of the family cannot lower (an
+attribute value the rule does not handle), so the passes fail with one located
+line naming the op instead of dropping it. Families register by op name with
+`@register`; `family_of(node)` finds the family or None.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Iterable
+
+from npu.spatial.cost import Chip
+from npu.spatial.graph import Node
+from npu.spatial.plan import Space
+
+_FAMILIES: dict[str, "Family"] = {}
+
+
+class Family:
+    name: ClassVar[str] = ""
+    ops: ClassVar[tuple[str, ...]] = ()
+    # whether K chunks of one tile may run on several PEs (partial sums reduced over the NoC)
+    splits_k: ClassVar[bool] = False
+    # the parallel dims that select the weight block a tile reads
+    weight_dims: ClassVar[tuple[str, ...]] = ()
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        return None
+
+    def space(self, node: Node) -> Space:
+        raise NotImplementedError
+
+    def candidates(self, node: Node, space: Space, chip: Chip) -> Iterable[tuple[int, ...]]:
+        raise NotImplementedError
+
+    def step_buffers(self, node: Node, tile: tuple[int, ...], chip: Chip) -> list[int]:
+        raise NotImplementedError
+
+    def partial_bytes(self, node: Node, tile: tuple[int, ...], chip: Chip) -> int:
+        """Bytes of the partial sum a K-group 0 PE receives per K group (0: no K split)."""
+        return 0
+
+    def smallest(self, node: Node, space: Space) -> tuple[int, ...]:
+        """The smallest tile the family can use (for the "does not fit" message)."""
+        return (1,) * len(space.sizes)
+
+    def step_cost(self, node: Node, tile: tuple[int, ...], chip: Chip) -> tuple[float, int]:
+        """(compute cycles, external bytes moved) of one step of a full tile."""
+        raise NotImplementedError
+
+    def resident_boxes(self, ctx) -> list:
+        """Constant boxes an item reads in every step (loaded once per layer, shareable by multicast)."""
+        return []
+
+    def emit(self, ctx) -> None:
+        raise NotImplementedError
+
+
+def register(cls: type[Family]) -> type[Family]:
+    inst = cls()
+    for op in cls.ops:
+        _FAMILIES[op] = inst
+    return cls
+
+
+def family_of(node: Node) -> Family | None:
+    _load()
+    return _FAMILIES.get(node.name)
+
+
+def family_named(name: str) -> Family | None:
+    _load()
+    for fam in _FAMILIES.values():
+        if fam.name == name:
+            return fam
+    return None
+
+
+def supported_ops() -> list[str]:
+    _load()
+    return sorted(_FAMILIES)
+
+
+_LOADED = False
+
+
+def _load() -> None:
+    global _LOADED
+    if not _LOADED:
+        _LOADED = True
+        from npu.spatial import rules_conv, rules_copy, rules_eltwise, rules_matmul, rules_pool, rules_rows  # noqa: F401
+
+
+# ------------------------------------------------------------------ candidate tile sizes
+
+def splits(size: int, num_pes: int, align: int = 1, extra: Iterable[int] = ()) -> list[int]:
+    """Candidate tile sizes for one dim: the whole dim, even splits into up to 2 x num_pes
+    pieces, and multiples of `align` (matrix-unit alignment), each in [1, size]."""
+    found = {size}
+    for k in range(1, min(size, 2 * num_pes) + 1):
+        t = -(-size // k)
+        if align > 1 and t > align:
+            t = -(-t // align) * align
+        found.add(min(t, size))
+    a = align
+    while a < size:
+        found.add(a)
+        a *= 2
+    found.update(e for e in extra if 1 <= e <= size)
+    return sorted(found)
+
+
+def halvings(size: int, minimum: int = 1) -> list[int]:
+    """size, ceil(size/2), ceil(size/4), ... down to `minimum` (for dims rarely worth splitting)."""
+    out, t = [], size
+    while True:
+        out.append(t)
+        if t <= minimum:
+            break
+        t = max(minimum, -(-t // 2))
+        if t == out[-1]:
+            break
+    return out

@@ -1,0 +1,212 @@
+"""Text emission of one PE program (level 4): SSA names, buffers, DMA, NoC and compute ops.
+
+Level-4 modules are large (a ResNet-50 on an 8x8 mesh is ~10^5 ops), so the
+lowering writes the generic-form text of every op and parses the module once
+(20k ops parse in ~0.1 s) instead of creating ops one by one through the
+bindings. `Program` owns one PE's op list: it names values (`%N`, numbered per
+function), remembers the `npu_mem.get_global` of each global it touched, and
+formats every op exactly as the dialects define it (attribute spelling,
+operand and result types). Buffers are unallocated (`npu_mem.alloc` without
+`offset`); npu-alloc-sram assigns offsets later.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from math import prod
+
+import numpy as np
+
+from npu.spatial.layout import Pattern
+
+_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
+FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+
+
+def nbytes(shape, dtype: str) -> int:
+    return (prod(shape) * _BITS[dtype] + 7) // 8
+
+
+def memref(shape, dtype: str, space: str) -> str:
+    dims = "x".join(str(int(d)) for d in shape)
+    return f'memref<{dims}x{dtype}, "{space}">' if dims else f'memref<{dtype}, "{space}">'
+
+
+def i64s(values) -> str:
+    return "array<i64: " + ", ".join(str(int(v)) for v in values) + ">" if len(values) else "array<i64>"
+
+
+def scalar(value, dtype: str) -> str:
+    """An integer or float attribute of element type `dtype`."""
+    if dtype in FLOAT_TYPES:
+        v = float(value)
+        if math.isfinite(v):
+            return f"{float(np.float32(v))!r} : {dtype}" if dtype == "f32" else f"{v!r} : {dtype}"
+        bits = np.array([v], dtype=np.float32).view(np.uint32)[0]
+        if dtype != "f32":
+            raise ValueError(f"non-finite {dtype} attribute")
+        return f"0x{int(bits):08X} : f32"
+    return f"{int(value)} : {dtype}"
+
+
+@dataclass(frozen=True)
+class Buf:
+    """An SSA buffer value of a program."""
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: str
+    space: str = "sram"
+
+    @property
+    def type(self) -> str:
+        return memref(self.shape, self.dtype, self.space)
+
+    @property
+    def nbytes(self) -> int:
+        return nbytes(self.shape, self.dtype)
+
+
+class Program:
+    """The op list of the program of one PE."""
+
+    def __init__(self, pe: tuple[int, int]):
+        self.pe = pe
+        self.lines: list[str] = []
+        self._count = 0
+        self._globals: dict[str, Buf] = {}
+        self.live_bytes = 0
+        self.peak_bytes = 0
+
+    def _value(self) -> str:
+        self._count += 1
+        return f"%{self._count}"
+
+    # ------------------------------------------------------------ buffers
+    def global_buf(self, symbol: str, shape, dtype: str) -> Buf:
+        buf = self._globals.get(symbol)
+        if buf is None:
+            buf = Buf(self._value(), tuple(shape), dtype, "ext")
+            ref = '@"' + symbol.replace('"', '\\"') + '"'
+            self.lines.append(f'{buf.name} = "npu_mem.get_global"() {{name = {ref}}} : () -> {buf.type}')
+            self._globals[symbol] = buf
+        return buf
+
+    def alloc(self, shape, dtype: str) -> Buf:
+        buf = Buf(self._value(), tuple(int(d) for d in shape), dtype)
+        self.lines.append(f'{buf.name} = "npu_mem.alloc"() : () -> {buf.type}')
+        self.live_bytes += buf.nbytes
+        self.peak_bytes = max(self.peak_bytes, self.live_bytes)
+        return buf
+
+    def dealloc(self, *bufs: Buf) -> None:
+        for buf in bufs:
+            self.lines.append(f'"npu_mem.dealloc"({buf.name}) : ({buf.type}) -> ()')
+            self.live_bytes -= buf.nbytes
+
+    def view(self, buf: Buf, shape, dtype: str | None = None, byte_offset: int = 0) -> Buf:
+        out = Buf(self._value(), tuple(int(d) for d in shape), dtype or buf.dtype, buf.space)
+        self.lines.append(f'{out.name} = "npu_mem.view"({buf.name}) {{byte_offset = {byte_offset}}} : '
+                          f'({buf.type}) -> {out.type}')
+        return out
+
+    # ------------------------------------------------------------ DMA
+    def dma(self, src: Buf, dst: Buf, sp: Pattern, dp: Pattern) -> str:
+        tok = self._value()
+        self.lines.append(
+            f'{tok} = "npu_mem.dma_start"({src.name}, {dst.name}) {{src_offset = {sp.offset}, '
+            f"src_sizes = {i64s(sp.sizes)}, src_strides = {i64s(sp.strides)}, dst_offset = {dp.offset}, "
+            f"dst_sizes = {i64s(dp.sizes)}, dst_strides = {i64s(dp.strides)}}} : ({src.type}, {dst.type}) "
+            f"-> !npu_mem.token")
+        return tok
+
+    def dma_wait(self, tokens: list[str]) -> None:
+        if tokens:
+            types = ", ".join(["!npu_mem.token"] * len(tokens))
+            self.lines.append(f'"npu_mem.dma_wait"({", ".join(tokens)}) : ({types}) -> ()')
+
+    # ------------------------------------------------------------ NoC
+    def send(self, buf: Buf, dst, route, tag: int) -> str:
+        tok = self._value()
+        self.lines.append(f'{tok} = "npu_noc.send"({buf.name}) {{dst = {i64s(dst)}, route = {i64s(route)}, '
+                          f"tag = {tag}}} : ({buf.type}) -> !npu_noc.token")
+        return tok
+
+    def recv(self, buf: Buf, src, tag: int) -> str:
+        tok = self._value()
+        self.lines.append(f'{tok} = "npu_noc.recv"({buf.name}) {{src = {i64s(src)}, tag = {tag}}} : '
+                          f"({buf.type}) -> !npu_noc.token")
+        return tok
+
+    def multicast(self, buf: Buf, dsts, routes, tag: int) -> str:
+        tok = self._value()
+        flat = [c for pe in dsts for c in pe]
+        routes_txt = ", ".join(i64s(r) for r in routes)
+        self.lines.append(f'{tok} = "npu_noc.multicast"({buf.name}) {{dsts = {i64s(flat)}, routes = [{routes_txt}], '
+                          f"tag = {tag}}} : ({buf.type}) -> !npu_noc.token")
+        return tok
+
+    def noc_wait(self, tokens: list[str]) -> None:
+        if tokens:
+            types = ", ".join(["!npu_noc.token"] * len(tokens))
+            self.lines.append(f'"npu_noc.wait"({", ".join(tokens)}) : ({types}) -> ()')
+
+    def barrier(self, ident: int, pes_flat: str) -> None:
+        self.lines.append(f'"npu_noc.barrier"() {{id = {ident}, pes = {pes_flat}}} : () -> ()')
+
+    # ------------------------------------------------------------ compute
+    def _op(self, name: str, bufs: list[Buf], attrs: str = "") -> None:
+        names = ", ".join(b.name for b in bufs)
+        types = ", ".join(b.type for b in bufs)
+        attr_txt = f" {{{attrs}}}" if attrs else ""
+        self.lines.append(f'"npu_pe.{name}"({names}){attr_txt} : ({types}) -> ()')
+
+    def matmul(self, a: Buf, b: Buf, c: Buf, accumulate: bool, a_zp: int = 0, b_zp: int = 0) -> None:
+        attrs = f"accumulate = {'true' if accumulate else 'false'}"
+        if a_zp:
+            attrs += f", a_zp = {scalar(a_zp, a.dtype)}"
+        if b_zp:
+            attrs += f", b_zp = {scalar(b_zp, b.dtype)}"
+        self._op("matmul", [a, b, c], attrs)
+
+    def fill(self, out: Buf, value) -> None:
+        self._op("fill", [out], f"value = {scalar(value, out.dtype)}")
+
+    def binary(self, kind: str, lhs: Buf, rhs: Buf, out: Buf) -> None:
+        self._op("binary", [lhs, rhs, out], f'kind = "{kind}"')
+
+    def unary(self, kind: str, inp: Buf, out: Buf) -> None:
+        self._op("unary", [inp, out], f'kind = "{kind}"')
+
+    def cast(self, inp: Buf, out: Buf) -> None:
+        self._op("cast", [inp, out])
+
+    def reduce(self, kind: str, axis: int, inp: Buf, out: Buf) -> None:
+        self._op("reduce", [inp, out], f'kind = "{kind}", axis = {axis}')
+
+    def table(self, inp: Buf, table: Buf, out: Buf) -> None:
+        self._op("table", [inp, table, out])
+
+    def rescale(self, inp: Buf, out: Buf, multiplier, shift, input_zp: int, output_zp: int, rounding: str) -> None:
+        mult = "array<i32: " + ", ".join(str(int(m)) for m in multiplier) + ">"
+        shf = "array<i8: " + ", ".join(str(int(s)) for s in shift) + ">"
+        self._op("rescale", [inp, out], f"multiplier = {mult}, shift = {shf}, input_zp = {scalar(input_zp, inp.dtype)}, "
+                                        f'output_zp = {scalar(output_zp, out.dtype)}, rounding = "{rounding}"')
+
+    def clamp(self, inp: Buf, out: Buf, lo, hi) -> None:
+        self._op("clamp", [inp, out], f"min = {scalar(lo, inp.dtype)}, max = {scalar(hi, inp.dtype)}")
+
+    def im2col(self, inp: Buf, out: Buf, kernel, strides, pads, dilations, pad_value) -> None:
+        self._op("im2col", [inp, out], f"kernel = {i64s(kernel)}, strides = {i64s(strides)}, pads = {i64s(pads)}, "
+                                       f"dilations = {i64s(dilations)}, pad_value = {scalar(pad_value, inp.dtype)}")
+
+    def transpose(self, inp: Buf, out: Buf, perm) -> None:
+        self._op("transpose", [inp, out], f"perm = {i64s(perm)}")
+
+    # ------------------------------------------------------------ output
+    def text(self) -> str:
+        r, c = self.pe
+        body = "\n    ".join(self.lines)
+        return (f"  func.func @pe_{r}_{c}() attributes {{npu_pe.pe = array<i64: {r}, {c}>}} {{\n"
+                f"    {body}\n    return\n  }}\n")

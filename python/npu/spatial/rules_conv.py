@@ -1,0 +1,209 @@
+"""2-D convolution (conv, conv_int; grouped and strided) as im2col + matrix product.
+
+Iteration space (n, g, oh, ow, m, c): batch, group, output rows and columns,
+output channels within the group, and c, the input channels within the group,
+as the reduction. One item (a tile of output rows x columns x channels, input
+channel chunks c0..c1) on one PE:
+
+    acc[P, M']       = bias over the P = rows x cols outputs (DMA, 0 row stride)
+    per chunk:  X box [rows + halo, cols + halo, C'] DMA'd channels-last (the halo
+                rows/cols the windows need, clipped at the borders; what is
+                clipped becomes im2col padding),
+                cols[P, KH*KW*C'] = npu_pe.im2col(X box)   (pad value: 0, or the
+                input zero point for conv_int),
+                W[KH*KW*C', M'] DMA'd from OIHW by a 4-D access pattern,
+                npu_pe.matmul(cols, W, acc, accumulate = not first; a_zp/b_zp)
+    out box     = acc, DMA'd to the result (N, M, OH, OW) with dims (oh, ow, m).
+
+A 1x1 kernel without padding skips im2col: the DMA reads the strided input
+directly as the [P, C'] matrix. Without a matrix unit for the input type the
+product runs on the vector unit as in rules_matmul.
+"""
+
+from __future__ import annotations
+
+from npu.spatial.cost import Chip
+from npu.spatial.family import Family, halvings, register, splits
+from npu.spatial.graph import Node
+from npu.spatial.layout import Pattern, View, box_pattern
+from npu.spatial.plan import Space
+from npu.spatial.program import nbytes
+from npu.spatial.rules_matmul import MatmulFamily
+
+
+class ConvGeometry:
+    """Shapes and window parameters of a 2-D convolution or pooling node."""
+
+    def __init__(self, node: Node, kernel=None):
+        x = node.operands[0].shape
+        y = node.out.shape
+        self.n, self.c, self.h, self.w = x
+        self.m, self.oh, self.ow = y[1], y[2], y[3]
+        a = node.attrs
+        self.kernel = tuple(kernel or a.get("kernel_shape") or node.operands[1].shape[2:])
+        self.strides = tuple(a.get("strides") or (1, 1))
+        self.dilations = tuple(a.get("dilations") or (1, 1))
+        self.pads = tuple(a.get("pads") or (0, 0, 0, 0))
+        self.group = int(a.get("group", 1))
+
+    def window(self, axis: int, o0: int, count: int) -> tuple[int, int, int, int]:
+        """Input range [lo, hi) the outputs [o0, o0+count) of an axis read, and (before, after) padding."""
+        size = (self.h, self.w)[axis]
+        s, d, k = self.strides[axis], self.dilations[axis], self.kernel[axis]
+        r0 = o0 * s - self.pads[axis]
+        r1 = (o0 + count - 1) * s - self.pads[axis] + (k - 1) * d + 1
+        lo, hi = max(r0, 0), min(r1, size)
+        return lo, max(hi, lo), lo - r0, r1 - max(hi, lo)
+
+    def span(self, axis: int, count: int) -> int:
+        s, d, k = self.strides[axis], self.dilations[axis], self.kernel[axis]
+        return (count - 1) * s + (k - 1) * d + 1
+
+    @property
+    def pointwise(self) -> bool:
+        return self.kernel == (1, 1) and not any(self.pads)
+
+
+@register
+class ConvFamily(Family):
+    name = "conv"
+    ops = ("conv", "conv_int")
+    splits_k = True
+    weight_dims = ("g", "m")
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        if len(node.operands[0].shape) != 4:
+            return f"a 2-D convolution (rank-4 input), got rank {len(node.operands[0].shape)}"
+        dtype = node.operands[0].dtype
+        if not chip.matrix_supports(dtype) and dtype != "f32":
+            return f"an input type the matrix unit supports, got {dtype}"
+        return None
+
+    def space(self, node: Node) -> Space:
+        g = ConvGeometry(node)
+        return Space(("n", "g", "oh", "ow", "m", "c"),
+                     (g.n, g.group, g.oh, g.ow, g.m // g.group, g.c // g.group), ("c",))
+
+    def candidates(self, node: Node, space: Space, chip: Chip):
+        n, groups, oh, ow, m, c = space.sizes
+        mx = chip.target.pe.matrix
+        for toh in splits(oh, chip.num_pes):
+            for tm in splits(m, chip.num_pes, mx.cols):
+                for tow in halvings(ow):
+                    fitting = next((ct for ct in halvings(c)
+                                    if chip.fits(self.step_buffers(node, (1, 1, toh, tow, tm, ct), chip))), None)
+                    if fitting is not None:
+                        yield (1, 1, toh, tow, tm, fitting)
+                        if fitting == c:
+                            break
+
+    def _types(self, node: Node, chip: Chip):
+        dtype = node.operands[0].dtype
+        matrix = chip.matrix_supports(dtype)
+        return dtype, (chip.accumulator(dtype) if matrix else "f32"), matrix
+
+    def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
+        _, _, toh, tow, tm, ct = tile
+        g = ConvGeometry(node)
+        dtype, acc, matrix = self._types(node, chip)
+        p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
+        bufs = [nbytes((g.span(0, toh), g.span(1, tow), ct), dtype), nbytes((kk, tm), dtype), nbytes((p, tm), acc)]
+        if not g.pointwise:
+            bufs.append(nbytes((p, kk), dtype))
+        if node.out.dtype != acc:
+            bufs.append(nbytes((p, tm), node.out.dtype))
+        if not matrix:
+            bufs += [nbytes((p, kk, tm), "f32"), nbytes((p, tm), "f32")]
+        return bufs
+
+    def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
+        return nbytes((tile[2] * tile[3], tile[4]), self._types(node, chip)[1])
+
+    def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
+        _, _, toh, tow, tm, ct = tile
+        g = ConvGeometry(node)
+        dtype, _, _ = self._types(node, chip)
+        p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
+        moved = (nbytes((g.span(0, toh), g.span(1, tow), ct), dtype) + nbytes((kk, tm), dtype)
+                 + nbytes((p, tm), node.out.dtype))
+        im2col = 0 if g.pointwise else chip.vector_cycles(p * kk, dtype)
+        return chip.matmul_cycles(p, tm, kk, dtype) + im2col, moved
+
+    # ------------------------------------------------------------ lowering
+    def _weight_box(self, ctx, g: ConvGeometry, gi: int, m0: int, tm: int, c0: int, ct: int):
+        w = ctx.node.operands[1]
+        kh, kw = g.kernel
+        lo = (gi * (g.m // g.group) + m0, c0, 0, 0)
+        return w, lo, (tm, ct, kh, kw), (2, 3, 1, 0), (kh * kw * ct, tm), w.dtype
+
+    def resident_boxes(self, ctx) -> list:
+        if ctx.node.operands[1].kind != "const":
+            return []
+        g = ConvGeometry(ctx.node)
+        _, gi, _, _, m0, _ = ctx.lo
+        tm = ctx.sizes[4]
+        return [self._weight_box(ctx, g, gi, m0, tm, clo[5], csz[5])
+                for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks)]
+
+    def emit(self, ctx) -> None:
+        node, prog, chip = ctx.node, ctx.prog, ctx.chip
+        g = ConvGeometry(node)
+        dtype, acc_t, matrix = self._types(node, chip)
+        n, gi, oh0, ow0, m0, _ = ctx.lo
+        _, _, toh, tow, tm, _ = ctx.sizes
+        p = toh * tow
+        cg = g.c // g.group
+        input_zp = int(node.attrs.get("input_zp", 0))
+        zps = {"a_zp": input_zp, "b_zp": int(node.attrs.get("weight_zp", 0))} if node.name == "conv_int" else {}
+        acc = prog.alloc((p, tm), acc_t)
+        first, pending = True, []
+        if len(node.operands) > 2 and not ctx.is_member:
+            pending.append(self._bias_into(ctx, acc, g, gi * (g.m // g.group) + m0, p, tm))
+            first = False
+        x = ctx.view_of(node.operands[0])
+        for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks):
+            c0, ct = clo[5], csz[5]
+            cin = gi * cg + c0
+            if g.pointwise:
+                strided = View(x.symbol, x.shape, (x.strides[0], x.strides[1], x.strides[2] * g.strides[0],
+                                                   x.strides[3] * g.strides[1]), x.offset)
+                cols, tx = ctx.load(strided, (n, cin, oh0, ow0), (1, ct, toh, tow), (0, 2, 3, 1), dtype, (p, ct))
+                inp = None
+            else:
+                rlo, rhi, top, bottom = g.window(0, oh0, toh)
+                qlo, qhi, left, right = g.window(1, ow0, tow)
+                inp, tx = ctx.load(x, (n, cin, rlo, qlo), (1, ct, rhi - rlo, qhi - qlo), (0, 2, 3, 1), dtype,
+                                   (rhi - rlo, qhi - qlo, ct))
+            wt, lo, sizes, order, shape, wdtype = self._weight_box(ctx, g, gi, m0, tm, c0, ct)
+            wbuf, tw = ctx.load(wt, lo, sizes, order, wdtype, shape)
+            prog.dma_wait([t for t in (*pending, tx, tw) if t])
+            pending = []
+            if inp is not None:
+                cols = prog.alloc((p, g.kernel[0] * g.kernel[1] * ct), dtype)
+                prog.im2col(inp, cols, g.kernel, g.strides, (top, left, bottom, right), g.dilations,
+                            input_zp if node.name == "conv_int" else 0.0)
+                ctx.release(inp)
+            if matrix:
+                prog.matmul(cols, wbuf, acc, accumulate=not first, **zps)
+            else:
+                MatmulFamily._vector_matmul(None, prog, cols, wbuf, acc, first)
+            first = False
+            ctx.release(cols, wbuf)
+        if ctx.combine_partials(acc):
+            ctx.release(acc)
+            return
+        out = acc
+        if node.out.dtype != acc_t:
+            out = prog.alloc((p, tm), node.out.dtype)
+            prog.cast(acc, out)
+        tok = ctx.store(out, node.out, (n, gi * (g.m // g.group) + m0, oh0, ow0), (1, tm, toh, tow), (0, 2, 3, 1))
+        prog.dma_wait([tok])
+        ctx.release(*{acc, out})
+
+    def _bias_into(self, ctx, acc, g: ConvGeometry, m0: int, p: int, tm: int) -> str:
+        bias = ctx.view_of(ctx.node.operands[2])
+        view = bias.reshape((1, g.m)).broadcast_to((p, g.m))
+        pattern = box_pattern(view, (0, m0), (p, tm), (0, 1))
+        ext = ctx.lw.globals[view.symbol]
+        src = ctx.prog.global_buf(view.symbol, ext.shape, ext.dtype)
+        return ctx.prog.dma(src, acc, pattern, Pattern.contiguous(p * tm))

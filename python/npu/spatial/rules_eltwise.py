@@ -1,0 +1,305 @@
+"""Elementwise ops (with numpy broadcasting) on the vector unit.
+
+Iteration space: the result's dims, all parallel. One tile on one PE: every
+tensor operand's box (its broadcast dims have size 1 in the box) is DMA'd into
+a buffer whose dims follow the result's storage order, a short recipe of
+npu_pe vector ops computes the tile (npu_pe.binary broadcasts the size-1
+dims), and the result box is DMA'd out. Recipes, one per op (equations):
+
+    relu, neg, abs, exp, log, sqrt, tanh, sigmoid, erf, reciprocal, gelu -> unary <kind>
+    add, sub, mul, div, max, min, add_int                  -> binary <kind>
+    batch_normalization(x) = x * a + (bias - mean * a),  a = scale / sqrt(var + eps)
+                             (a and the shift computed at compile time, in float64, as f32 constants)
+    leaky_relu(x)          = max(x, alpha * x) for alpha <= 1, min(...) otherwise
+    prelu(x, s)            = relu(x) + (x - relu(x)) * s
+    clip / clamp           -> clamp [min, max]
+    pow(x, 2) = x * x,  pow(x, 0.5) = sqrt(x)
+    cast                   -> cast (float <-> float, int -> float)
+    rescale                -> rescale (per-channel parameters sliced to the tile; the
+                              channel axis is made the buffer's last dim)
+    table                  -> table (the whole 256-entry table loaded)
+    quantize(x)   = clamp(cast_i8(cast_i32(x / scale) + zp), qmin, qmax)
+    dequantize(q) = cast_f32(cast_i32(q) - zp) * scale
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+from typing import Callable
+
+import numpy as np
+from mlir.dialects import quant
+
+from npu.spatial.cost import Chip
+from npu.spatial.family import Family, halvings, register, splits
+from npu.spatial.graph import Node
+from npu.spatial.layout import View
+from npu.spatial.plan import Space
+from npu.spatial.program import FLOAT_TYPES, Buf, nbytes
+
+UNARY = {"relu": "relu", "neg": "neg", "abs": "abs", "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh",
+         "sigmoid": "sigmoid", "erf": "erf", "reciprocal": "reciprocal"}
+BINARY = {"add": "add", "sub": "sub", "mul": "mul", "div": "div", "max": "max", "min": "min", "add_int": "add"}
+FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs"} | {"div", "gelu", "batch_normalization", "leaky_relu", "prelu"}
+
+
+@dataclass
+class Tile:
+    """What a recipe works with: loaded operand buffers, the result buffer, and helpers."""
+
+    ctx: object
+    ins: list[Buf]
+    out: Buf
+    order: tuple[int, ...]
+    rank: int
+
+    @property
+    def prog(self):
+        return self.ctx.prog
+
+    def const(self, array: np.ndarray, dtype: str, hint: str) -> Buf:
+        """A compile-time constant broadcastable to the result, loaded for this tile."""
+        array = np.asarray(array).astype(_np_dtype(dtype))
+        array = array.reshape((1,) * (self.rank - array.ndim) + array.shape)
+        view = self.ctx.lw.constant(array, hint, dtype)
+        buf, tok = _load_operand(self.ctx, view, array.shape, dtype, self.order)
+        self.prog.dma_wait([tok] if tok else [])
+        self.temps.append(buf)
+        return buf
+
+    def temp(self, dtype: str | None = None) -> Buf:
+        buf = self.prog.alloc(self.out.shape, dtype or self.out.dtype)
+        self.temps.append(buf)
+        return buf
+
+    def __post_init__(self):
+        self.temps: list[Buf] = []
+
+
+def _np_dtype(dtype: str):
+    return {"f32": np.float32, "f16": np.float16, "i8": np.int8, "i16": np.int16, "i32": np.int32}[dtype]
+
+
+def _load_operand(ctx, view: View, shape, dtype: str, order) -> tuple[Buf, str | None]:
+    rank = len(ctx.sizes)
+    shape = (1,) * (rank - len(shape)) + tuple(shape)
+    view = view.reshape(shape)
+    lo = tuple(l if n != 1 else 0 for l, n in zip(ctx.lo, shape))
+    sizes = tuple(s if n != 1 else 1 for s, n in zip(ctx.sizes, shape))
+    return ctx.load(view, lo, sizes, order, dtype)
+
+
+# ------------------------------------------------------------------ recipes
+
+def _unary(kind: str) -> Callable[[Tile], None]:
+    return lambda e: e.prog.unary(kind, e.ins[0], e.out)
+
+
+def _binary(kind: str) -> Callable[[Tile], None]:
+    return lambda e: e.prog.binary(kind, e.ins[0], e.ins[1], e.out)
+
+
+def _batch_norm(e: Tile) -> None:
+    node = e.ctx.node
+    lw = e.ctx.lw
+    scale, bias, mean, var = (lw.const_value(t).astype(np.float64) for t in node.operands[1:5])
+    a = scale / np.sqrt(var + float(node.attrs.get("epsilon", 1e-5)))
+    shift = bias - mean * a
+    shape = (1, -1) + (1,) * (e.rank - 2)
+    e.prog.binary("mul", e.ins[0], e.const(a.reshape(shape), "f32", "bn_scale"), e.out)
+    e.prog.binary("add", e.out, e.const(shift.reshape(shape), "f32", "bn_shift"), e.out)
+
+
+def _leaky_relu(e: Tile) -> None:
+    alpha = float(e.ctx.node.attrs.get("alpha", 0.01))
+    e.prog.binary("mul", e.ins[0], e.const(np.float32(alpha), "f32", "alpha"), e.out)
+    e.prog.binary("max" if alpha <= 1 else "min", e.ins[0], e.out, e.out)
+
+
+def _prelu(e: Tile) -> None:
+    neg = e.temp()
+    e.prog.unary("relu", e.ins[0], e.out)
+    e.prog.binary("sub", e.ins[0], e.out, neg)
+    e.prog.binary("mul", neg, e.ins[1], neg)
+    e.prog.binary("add", e.out, neg, e.out)
+
+
+def _clip(e: Tile) -> None:
+    a = e.ctx.node.attrs
+    lo, hi = a.get("min", float("-inf")), a.get("max", float("inf"))
+    e.prog.clamp(e.ins[0], e.out, lo, hi)
+
+
+def _pow(e: Tile) -> None:
+    exponent = float(np.asarray(e.ctx.lw.const_value(e.ctx.node.operands[1])).reshape(()))
+    if exponent == 2.0:
+        e.prog.binary("mul", e.ins[0], e.ins[0], e.out)
+    else:
+        e.prog.unary("sqrt", e.ins[0], e.out)
+
+
+def _rescale(e: Tile) -> None:
+    a = e.ctx.node.attrs
+    mult, shift = list(a["multiplier"]), list(a["shift"])
+    if len(mult) > 1:
+        axis = int(a["axis"]) % e.rank
+        c0, ct = e.ctx.lo[axis], e.ctx.sizes[axis]
+        mult, shift = mult[c0:c0 + ct], shift[c0:c0 + ct]
+    rounding = "double_round" if str(a["rounding_mode"]).upper() == "DOUBLE_ROUND" else "single_round"
+    e.prog.rescale(e.ins[0], e.out, mult, shift, int(a["input_zp"]), int(a["output_zp"]), rounding)
+
+
+def _quant_range(node: Node) -> tuple[int, int]:
+    t = node.op.results[0].type.element_type
+    return int(t.storage_type_min), int(t.storage_type_max)
+
+
+def _per_axis(e: Tile, values, axis: int) -> np.ndarray:
+    v = np.asarray(values)
+    if v.size == 1:
+        return v.reshape(())
+    shape = [1] * e.rank
+    shape[axis % e.rank] = v.size
+    return v.reshape(shape)
+
+
+def _quantize(e: Tile) -> None:
+    a = e.ctx.node.attrs
+    axis = int(a.get("axis", 0))
+    wide = e.temp("f32")
+    e.prog.binary("div", e.ins[0], e.const(_per_axis(e, np.float32(a["scale"]), axis), "f32", "q_scale"), wide)
+    acc = e.temp("i32")
+    e.prog.cast(wide, acc)
+    zp = np.asarray(a["zero_point"], dtype=np.int32)
+    if np.any(zp):
+        e.prog.binary("add", acc, e.const(_per_axis(e, zp, axis), "i32", "q_zp"), acc)
+    e.prog.cast(acc, e.out)
+    lo, hi = _quant_range(e.ctx.node)
+    e.prog.clamp(e.out, e.out, lo, hi)
+
+
+def _dequantize(e: Tile) -> None:
+    a = e.ctx.node.attrs
+    axis = int(a.get("axis", 0))
+    acc = e.temp("i32")
+    e.prog.cast(e.ins[0], acc)
+    zp = np.asarray(a["zero_point"], dtype=np.int32)
+    if np.any(zp):
+        e.prog.binary("sub", acc, e.const(_per_axis(e, zp, axis), "i32", "dq_zp"), acc)
+    e.prog.cast(acc, e.out)
+    e.prog.binary("mul", e.out, e.const(_per_axis(e, np.float32(a["scale"]), axis), "f32", "dq_scale"), e.out)
+
+
+RECIPES: dict[str, Callable[[Tile], None]] = {
+    **{op: _unary(kind) for op, kind in UNARY.items()},
+    **{op: _binary(kind) for op, kind in BINARY.items()},
+    "gelu": _unary("gelu"),
+    "batch_normalization": _batch_norm,
+    "leaky_relu": _leaky_relu,
+    "prelu": _prelu,
+    "clip": _clip,
+    "clamp": lambda e: e.prog.clamp(e.ins[0], e.out, e.ctx.node.attrs["min"], e.ctx.node.attrs["max"]),
+    "pow": _pow,
+    "cast": lambda e: e.prog.cast(e.ins[0], e.out),
+    "rescale": _rescale,
+    "table": lambda e: e.prog.table(e.ins[0], e.ins[1], e.out),
+    "quantize": _quantize,
+    "dequantize": _dequantize,
+}
+# operands read whole (not per tile), and constant operands the recipe reads itself
+_WHOLE = {"table": (1,)}
+_SKIP = {"batch_normalization": (1, 2, 3, 4), "pow": (1,)}
+
+
+@register
+class EltwiseFamily(Family):
+    name = "eltwise"
+    ops = tuple(RECIPES)
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        dtype = node.operands[0].dtype
+        if node.name in FLOAT_ONLY and dtype not in FLOAT_TYPES:
+            return f"float data, got {dtype}"
+        if node.name == "gelu" and node.attrs.get("approximate", "none") != "none":
+            return f"approximate = \"none\", got \"{node.attrs.get('approximate')}\""
+        if node.name == "pow":
+            exp = node.operands[1]
+            if exp.kind != "const" or exp.numel != 1:
+                return "a constant scalar exponent"
+        if node.name == "cast":
+            src, dst = node.operands[0].dtype, node.out.dtype
+            if dst not in FLOAT_TYPES:
+                return f"a cast to a float type (npu_pe.cast rounds where ONNX truncates), got {src} to {dst}"
+        if node.name in ("quantize", "dequantize") and int(node.attrs.get("block_size", 0)):
+            return "per-tensor or per-axis quantization (block_size = 0)"
+        if node.name == "quantize" and not isinstance(node.op.results[0].type.element_type, quant.QuantizedType):
+            return "a !quant.uniform result"
+        return None
+
+    def space(self, node: Node) -> Space:
+        shape = node.out.shape or (1,)
+        return Space(tuple(f"d{i}" for i in range(len(shape))), shape)
+
+    def candidates(self, node: Node, space: Space, chip: Chip):
+        sizes = space.sizes
+        dims = [d for d, s in enumerate(sizes) if s > 1][:2] or [0]
+        first = splits(sizes[dims[0]], chip.num_pes)
+        second = halvings(sizes[dims[1]]) if len(dims) > 1 else [None]
+        for t0 in first:
+            for t1 in second:
+                tile = list(sizes)
+                tile[dims[0]] = t0
+                if t1 is not None:
+                    tile[dims[1]] = t1
+                if chip.fits(self.step_buffers(node, tuple(tile), chip)):
+                    yield tuple(tile)
+                    break
+
+    def _operand_tiles(self, node: Node, tile) -> list[tuple[tuple[int, ...], str]]:
+        rank = len(tile)
+        out = []
+        for i, t in enumerate(node.operands):
+            if i in _SKIP.get(node.name, ()):
+                continue
+            if i in _WHOLE.get(node.name, ()):
+                out.append((t.shape, t.dtype))
+                continue
+            shape = (1,) * (rank - len(t.shape)) + t.shape
+            out.append((tuple(s if n != 1 else 1 for s, n in zip(tile, shape)), t.dtype))
+        return out
+
+    def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
+        bufs = [nbytes(s, d) for s, d in self._operand_tiles(node, tile)]
+        bufs += [nbytes(tile, node.out.dtype)] * 3  # result + up to two temporaries / constants
+        return bufs
+
+    def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
+        moved = sum(nbytes(s, d) for s, d in self._operand_tiles(node, tile)) + nbytes(tile, node.out.dtype)
+        return chip.vector_cycles(3 * prod(tile), node.out.dtype), moved
+
+    def emit(self, ctx) -> None:
+        node, prog = ctx.node, ctx.prog
+        rank = len(ctx.sizes)
+        out_view = ctx.where().reshape(tuple(ctx.plan.space.sizes))
+        order = out_view.physical_order()
+        if node.name == "rescale" and len(node.attrs["multiplier"]) > 1:
+            axis = int(node.attrs["axis"]) % rank
+            order = tuple(d for d in order if d != axis) + (axis,)
+        ins, tokens = [], []
+        for i, t in enumerate(node.operands):
+            if i in _SKIP.get(node.name, ()):
+                continue
+            if i in _WHOLE.get(node.name, ()):
+                buf, tok = ctx.load(t, (0,) * len(t.shape), t.shape, tuple(range(len(t.shape))), t.dtype)
+            else:
+                buf, tok = _load_operand(ctx, ctx.view_of(t), t.shape, t.dtype, order)
+            ins.append(buf)
+            tokens.append(tok)
+        prog.dma_wait([t for t in tokens if t])
+        out = prog.alloc(tuple(ctx.sizes[d] for d in order), node.out.dtype)
+        tile = Tile(ctx, ins, out, order, rank)
+        RECIPES[node.name](tile)
+        tok = ctx.store(out, out_view, ctx.lo, ctx.sizes, order)
+        prog.dma_wait([tok])
+        ctx.release(*ins, *tile.temps, out)

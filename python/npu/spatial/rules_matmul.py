@@ -1,0 +1,219 @@
+"""Matrix products (matmul, gemm, matmul_int) on the matrix unit.
+
+Iteration space (b, m, n, k), k the reduction: b runs over the broadcast batch
+dims of the result (one batch element per tile), m and n over the rows and
+columns of the result, k over the shared dimension in chunks.
+
+One item (tile (b, m0:m1, n0:n1), K chunks c0..c1) on one PE:
+
+    acc[m, n]   = bias broadcast over rows (DMA with a 0 row stride), or nothing
+    per chunk:  A[m0:m1, k0:k1] and B[k0:k1, n0:n1] DMA'd in (gemm's transA/transB
+                are views: the DMA pattern reads the transpose),
+                npu_pe.matmul(A, B, acc, accumulate = not first) with the zero
+                points of matmul_int (a_zp, b_zp)
+    K split:    the PEs of K groups > 0 send acc to the K-group 0 PE, which adds them
+    out         = acc (cast when the result type differs), DMA'd to the result box
+
+When the target's matrix unit lacks the input type (fp32 on edge-lpddr), the
+product runs on the vector unit with the same arithmetic as npu_pe.matmul:
+products rounded to f32 (`binary mul` of A[m,k,1] and B[1,k,n]) summed in
+ascending k (`reduce sum` over axis 1), then added to acc.
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+import numpy as np
+
+from npu.spatial.cost import Chip
+from npu.spatial.family import Family, halvings, register, splits
+from npu.spatial.graph import Node
+from npu.spatial.plan import Space
+from npu.spatial.program import nbytes
+
+
+def _geometry(node: Node):
+    """(batch shape, M, N, K, A rank-2+ shape, B rank-2+ shape, transA, transB)."""
+    a, b = node.operands[0].shape, node.operands[1].shape
+    ta = int(node.attrs.get("transA", 0)) if node.name == "gemm" else 0
+    tb = int(node.attrs.get("transB", 0)) if node.name == "gemm" else 0
+    a2 = (1,) + a if len(a) == 1 else a
+    b2 = b + (1,) if len(b) == 1 else b
+    m, k = (a2[-1], a2[-2]) if ta else (a2[-2], a2[-1])
+    n = b2[-2] if tb else b2[-1]
+    batch = tuple(np.broadcast_shapes(a2[:-2], b2[:-2]))
+    return batch, m, n, k, a2, b2, ta, tb
+
+
+@register
+class MatmulFamily(Family):
+    name = "matmul"
+    ops = ("matmul", "gemm", "matmul_int")
+    splits_k = True
+    weight_dims = ("b", "n")
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        if node.name == "gemm":
+            alpha, beta = node.attrs.get("alpha", 1.0), node.attrs.get("beta", 1.0)
+            if alpha != 1.0 or (beta != 1.0 and len(node.operands) > 2):
+                return f"alpha = 1 and beta = 1 (got alpha = {alpha}, beta = {beta})"
+        dtype = node.operands[0].dtype
+        if not chip.matrix_supports(dtype) and dtype != "f32":
+            return f"an input type the matrix unit supports, got {dtype}"
+        return None
+
+    def space(self, node: Node) -> Space:
+        batch, m, n, k, *_ = _geometry(node)
+        return Space(("b", "m", "n", "k"), (prod(batch), m, n, k), ("k",))
+
+    def candidates(self, node: Node, space: Space, chip: Chip):
+        _, m, n, k = space.sizes
+        mx = chip.target.pe.matrix
+        for mt in splits(m, chip.num_pes, mx.rows):
+            for nt in splits(n, chip.num_pes, mx.cols):
+                for kt in halvings(k, min(k, 8)):
+                    yield (1, mt, nt, kt)
+
+    def _types(self, node: Node, chip: Chip) -> tuple[str, str, bool]:
+        dtype = node.operands[0].dtype
+        matrix = chip.matrix_supports(dtype)
+        return dtype, (chip.accumulator(dtype) if matrix else "f32"), matrix
+
+    def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
+        _, mt, nt, kt = tile
+        dtype, acc, matrix = self._types(node, chip)
+        bufs = [nbytes((mt, kt), dtype), nbytes((kt, nt), dtype), nbytes((mt, nt), acc)]
+        if node.out.dtype != acc:
+            bufs.append(nbytes((mt, nt), node.out.dtype))
+        if not matrix:
+            bufs += [nbytes((mt, kt, nt), "f32"), nbytes((mt, nt), "f32")]
+        return bufs
+
+    def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
+        return nbytes((tile[1], tile[2]), self._types(node, chip)[1])
+
+    def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
+        _, mt, nt, kt = tile
+        dtype, acc, matrix = self._types(node, chip)
+        moved = nbytes((mt, kt), dtype) + nbytes((kt, nt), dtype) + nbytes((mt, nt), node.out.dtype)
+        return chip.matmul_cycles(mt, nt, kt, dtype), moved
+
+    # ------------------------------------------------------------ lowering
+    def _views(self, ctx):
+        node = ctx.node
+        batch, m, n, k, a2, b2, ta, tb = _geometry(node)
+        a = ctx.view_of(node.operands[0]).reshape(a2)
+        b = ctx.view_of(node.operands[1]).reshape(b2)
+        if ta:
+            a = a.permute(tuple(range(len(a2) - 2)) + (len(a2) - 1, len(a2) - 2))
+        if tb:
+            b = b.permute(tuple(range(len(b2) - 2)) + (len(b2) - 1, len(b2) - 2))
+        a = a.broadcast_to(batch + (m, k))
+        b = b.broadcast_to(batch + (k, n))
+        return batch, a, b
+
+    def _bidx(self, batch, b: int) -> tuple[int, ...]:
+        return tuple(int(i) for i in np.unravel_index(b, batch)) if batch else ()
+
+    def _b_box(self, ctx, batch, bview, clo, csz):
+        bidx = self._bidx(batch, ctx.lo[0])
+        lo = bidx + (clo[3], clo[2])
+        sizes = (1,) * len(bidx) + (csz[3], csz[2])
+        return bview, lo, sizes, tuple(range(len(lo))), (csz[3], csz[2])
+
+    def resident_boxes(self, ctx) -> list:
+        node = ctx.node
+        if node.operands[1].kind != "const" or ctx.node.operands[0].dtype not in ("i8", "i4", "f32", "bf16", "f16"):
+            return []
+        batch, _, bview = self._views(ctx)
+        dtype = node.operands[1].dtype
+        return [self._b_box(ctx, batch, bview, clo, csz) + (dtype,)
+                for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks)]
+
+    def emit(self, ctx) -> None:
+        node, prog, chip = ctx.node, ctx.prog, ctx.chip
+        dtype, acc_t, matrix = self._types(node, chip)
+        batch, aview, bview = self._views(ctx)
+        bidx = self._bidx(batch, ctx.lo[0])
+        nb = len(bidx)
+        _, m0, n0, _ = ctx.lo
+        _, mt, nt, _ = ctx.sizes
+        acc = prog.alloc((mt, nt), acc_t)
+        first = True
+        pending = []
+        if len(node.operands) > 2 and not ctx.is_member:
+            pending.append(self._bias_into(ctx, acc, m0, n0, mt, nt))
+            first = False
+        zps = {}
+        if node.name == "matmul_int":
+            zps = {"a_zp": int(node.attrs.get("lhs_zp", 0)), "b_zp": int(node.attrs.get("rhs_zp", 0))}
+        for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks):
+            k0, kt = clo[3], csz[3]
+            a, ta = ctx.load(aview, bidx + (m0, k0), (1,) * nb + (mt, kt), tuple(range(nb + 2)), dtype, (mt, kt))
+            bv, lo, sizes, order, shape = self._b_box(ctx, batch, bview, clo, csz)
+            b, tb = ctx.load(bv, lo, sizes, order, dtype, shape)
+            prog.dma_wait([t for t in (*pending, ta, tb) if t])
+            pending = []
+            if matrix:
+                prog.matmul(a, b, acc, accumulate=not first, **zps)
+            else:
+                self._vector_matmul(prog, a, b, acc, first)
+            first = False
+            ctx.release(a, b)
+        if ctx.combine_partials(acc):
+            ctx.release(acc)
+            return
+        out = acc
+        if node.out.dtype != acc_t:
+            out = prog.alloc((mt, nt), node.out.dtype)
+            prog.cast(acc, out)
+        self._store(ctx, out, batch, bidx, m0, n0, mt, nt)
+        ctx.release(*{acc, out})
+
+    def _vector_matmul(self, prog, a, b, acc, first: bool) -> None:
+        mt, kt = a.shape
+        nt = b.shape[1]
+        products = prog.alloc((mt, kt, nt), "f32")
+        prog.binary("mul", prog.view(a, (mt, kt, 1)), prog.view(b, (1, kt, nt)), products)
+        acc3 = prog.view(acc, (mt, 1, nt))
+        if first:
+            prog.reduce("sum", 1, products, acc3)
+        else:
+            part = prog.alloc((mt, 1, nt), "f32")
+            prog.reduce("sum", 1, products, part)
+            prog.binary("add", acc3, part, acc3)
+            prog.dealloc(part)
+        prog.dealloc(products)
+
+    def _bias_into(self, ctx, acc, m0, n0, mt, nt) -> str:
+        """Start acc from the bias, broadcast over the rows by the DMA pattern."""
+        node = ctx.node
+        bias = node.operands[2]
+        _, m, n, *_ = _geometry(node)
+        view = ctx.view_of(bias)
+        view = view.reshape((1,) * (2 - len(view.shape)) + view.shape) if len(view.shape) < 2 else view
+        view = view.broadcast_to((m, n))
+        buf_dtype = acc.dtype
+        if bias.dtype != buf_dtype:
+            raise_unsupported(node, f"a bias of the accumulator type {buf_dtype}, got {bias.dtype}")
+        from npu.spatial.layout import Pattern, box_pattern
+
+        pattern = box_pattern(view, (m0, n0), (mt, nt), (0, 1))
+        ext = ctx.lw.globals[view.symbol]
+        src = ctx.prog.global_buf(view.symbol, ext.shape, ext.dtype)
+        return ctx.prog.dma(src, acc, pattern, Pattern.contiguous(mt * nt))
+
+    def _store(self, ctx, out, batch, bidx, m0, n0, mt, nt) -> None:
+        node = ctx.node
+        _, m, n, k, a2, b2, *_ = _geometry(node)
+        view = ctx.where().reshape(batch + (m, n))
+        nb = len(bidx)
+        tok = ctx.store(out, view, bidx + (m0, n0), (1,) * nb + (mt, nt), tuple(range(nb + 2)))
+        ctx.prog.dma_wait([tok])
+
+
+def raise_unsupported(node: Node, what: str):
+    from npu.spatial.graph import SpatialError
+
+    raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: expects {what}")

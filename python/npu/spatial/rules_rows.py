@@ -1,0 +1,238 @@
+"""Ops that reduce along some axes: softmax, log_softmax, layer normalization, reduce_*, global pooling.
+
+Iteration space: the input's dims; the reduced ("row") dims are never split,
+the others are tiled. One tile on one PE is loaded as a buffer [outer, L,
+inner] (L = the row elements, contiguous in the buffer: the dims are ordered
+as the input is stored when the row dims are adjacent there, else kept dims
+first and row dims last), and reduced along axis 1 with npu_pe.reduce, so the
+per-row results [outer, 1, inner] broadcast back over the rows:
+
+    softmax      = exp(x - max) / sum(exp(x - max))
+    log_softmax  = (x - max) - log(sum(exp(x - max)))
+    layer_norm   = (x - mean) * rsqrt(mean((x - mean)^2) + eps) * scale + bias
+                   (mean / inv_std_dev results stored when used)
+    reduce sum / max / min, mean = sum / L;  reduce_sum_int = sum(x) - L * input_zp (exact in i32)
+    global_average_pool / global_max_pool = reduce mean / max over the spatial dims
+"""
+
+from __future__ import annotations
+
+from math import prod
+
+import numpy as np
+
+from npu.spatial.cost import Chip
+from npu.spatial.family import Family, register, splits
+from npu.spatial.graph import Node
+from npu.spatial.plan import Space
+from npu.spatial.program import FLOAT_TYPES, nbytes
+
+_REDUCE = {"reduce_sum": "sum", "reduce_mean": "sum", "reduce_max": "max", "reduce_min": "min",
+           "reduce_sum_int": "sum", "global_average_pool": "sum", "global_max_pool": "max"}
+
+
+def row_axes(node: Node) -> tuple[int, ...]:
+    rank = len(node.operands[0].shape)
+    a = node.attrs
+    if node.name in ("softmax", "log_softmax"):
+        return (int(a.get("axis", -1)) % rank,)
+    if node.name == "layer_normalization":
+        return tuple(range(int(a.get("axis", -1)) % rank, rank))
+    if node.name.startswith("global_"):
+        return tuple(range(2, rank))
+    axes = a.get("axes") or []
+    if not axes:
+        return tuple(range(rank))
+    return tuple(sorted(int(x) % rank for x in axes))
+
+
+@register
+class RowsFamily(Family):
+    name = "rows"
+    ops = ("softmax", "log_softmax", "layer_normalization", *_REDUCE)
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        dtype = node.operands[0].dtype
+        if node.name != "reduce_sum_int" and node.name not in ("reduce_max", "reduce_min", "global_max_pool") \
+                and dtype not in FLOAT_TYPES:
+            return f"float data, got {dtype}"
+        if node.name.startswith("reduce") and not node.attrs.get("axes") and node.attrs.get("noop_with_empty_axes"):
+            return "a non-empty axes list"
+        return None
+
+    def space(self, node: Node) -> Space:
+        shape = node.operands[0].shape
+        return Space(tuple(f"d{i}" for i in range(len(shape))), shape)
+
+    def candidates(self, node: Node, space: Space, chip: Chip):
+        rows = set(row_axes(node))
+        kept = [d for d, s in enumerate(space.sizes) if d not in rows and s > 1]
+        if not kept:
+            tile = tuple(space.sizes)
+            if chip.fits(self.step_buffers(node, tile, chip)):
+                yield tile
+            return
+        # split the outermost kept dim; further kept dims split by halving when the first is down to 1
+        d0 = kept[0]
+        for t0 in splits(space.sizes[d0], chip.num_pes):
+            tile = list(space.sizes)
+            tile[d0] = t0
+            for d in kept[1:]:
+                if chip.fits(self.step_buffers(node, tuple(tile), chip)):
+                    break
+                while tile[d] > 1 and not chip.fits(self.step_buffers(node, tuple(tile), chip)):
+                    tile[d] = -(-tile[d] // 2)
+            if chip.fits(self.step_buffers(node, tuple(tile), chip)):
+                yield tuple(tile)
+
+    def smallest(self, node: Node, space: Space) -> tuple[int, ...]:
+        rows = row_axes(node)
+        return tuple(s if d in rows else 1 for d, s in enumerate(space.sizes))
+
+    def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
+        dtype = node.operands[0].dtype
+        rows = row_axes(node)
+        rowlen = prod(tile[d] for d in rows)
+        per_row = prod(tile) // max(rowlen, 1)
+        work = "f32" if dtype in FLOAT_TYPES else "i32"
+        bufs = [nbytes(tile, dtype), nbytes((per_row,), work), nbytes((per_row,), work)]
+        if node.name in ("layer_normalization", "softmax", "log_softmax"):
+            bufs += [nbytes(tile, dtype), nbytes((rowlen,), dtype), nbytes((rowlen,), dtype)]
+        return bufs
+
+    def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
+        dtype = node.operands[0].dtype
+        n = prod(tile)
+        rows = row_axes(node)
+        out = n if node.name in ("softmax", "log_softmax", "layer_normalization") else n // prod(tile[d] for d in rows)
+        return chip.vector_cycles(6 * n, dtype), nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
+
+    # ------------------------------------------------------------ lowering
+    def _order(self, ctx, rows) -> tuple[tuple[int, ...], int, int, int]:
+        """Buffer dim order, and (outer, L, inner) of the tile viewed around the contiguous row dims."""
+        order = ctx.view_of(ctx.node.operands[0]).physical_order()
+        pos = sorted(order.index(d) for d in rows)
+        if pos != list(range(pos[0], pos[0] + len(pos))):
+            order = tuple(d for d in order if d not in rows) + tuple(rows)
+            pos = list(range(len(order) - len(rows), len(order)))
+        sizes = [ctx.sizes[d] for d in order]
+        outer = prod(sizes[:pos[0]])
+        length = prod(sizes[pos[0]:pos[-1] + 1])
+        inner = prod(sizes[pos[-1] + 1:])
+        return order, outer, length, inner
+
+    def emit(self, ctx) -> None:
+        node, prog = ctx.node, ctx.prog
+        rows = row_axes(node)
+        order, outer, length, inner = self._order(ctx, rows)
+        dtype = node.operands[0].dtype
+        x, tok = ctx.load(node.operands[0], ctx.lo, ctx.sizes, order, dtype, (outer, length, inner))
+        prog.dma_wait([tok] if tok else [])
+        if node.name in _REDUCE:
+            self._reduce(ctx, x, order, rows, (outer, length, inner))
+        elif node.name == "layer_normalization":
+            self._layer_norm(ctx, x, order, rows, (outer, length, inner))
+        else:
+            self._softmax(ctx, x, order, (outer, length, inner))
+
+    def _row_stat(self, ctx, kind: str, x, shape, dtype: str):
+        outer, _, inner = shape
+        out = ctx.prog.alloc((outer, 1, inner), dtype)
+        ctx.prog.reduce(kind, 1, x, out)
+        return out
+
+    def _scalar(self, ctx, value, dtype: str, hint: str):
+        view = ctx.lw.constant(np.array([[[value]]], dtype=np.float32 if dtype == "f32" else np.int32), hint, dtype)
+        buf, tok = ctx.load(view, (0, 0, 0), (1, 1, 1), (0, 1, 2), dtype)
+        ctx.prog.dma_wait([tok] if tok else [])
+        return buf
+
+    def _reduce(self, ctx, x, order, rows, shape) -> None:
+        node, prog = ctx.node, ctx.prog
+        kind = _REDUCE[node.name]
+        out_t = node.out.dtype
+        red = self._row_stat(ctx, kind, x, shape, out_t)
+        consts = []
+        if node.name in ("reduce_mean", "global_average_pool"):
+            consts.append(self._scalar(ctx, float(shape[1]), out_t, "row_count"))
+            prog.binary("div", red, consts[-1], red)
+        elif node.name == "reduce_sum_int" and int(node.attrs.get("input_zp", 0)):
+            consts.append(self._scalar(ctx, shape[1] * int(node.attrs["input_zp"]), "i32", "row_zp_sum"))
+            prog.binary("sub", red, consts[-1], red)
+        keep = node.name.startswith("global_") or bool(node.attrs.get("keepdims", 1))
+        self._store_rows(ctx, red, order, rows, keep, node.out)
+        ctx.release(x, red, *consts)
+
+    def _store_rows(self, ctx, buf, order, rows, keep: bool, tensor) -> None:
+        """Store per-row results (rows collapsed to size 1, or dropped when not kept)."""
+        kept = [d for d in order if d not in rows]
+        if keep:
+            lo = tuple(0 if d in rows else ctx.lo[d] for d in range(len(ctx.lo)))
+            sizes = tuple(1 if d in rows else ctx.sizes[d] for d in range(len(ctx.sizes)))
+            tok = ctx.store(buf, tensor, lo, sizes, order)
+        else:
+            out_dims = [d for d in range(len(ctx.lo)) if d not in rows]
+            view = ctx.view_of(tensor)
+            if not out_dims:
+                view, lo, sizes, border = view.reshape((1,)), (0,), (1,), (0,)
+            else:
+                index = {d: i for i, d in enumerate(out_dims)}
+                lo = tuple(ctx.lo[d] for d in out_dims)
+                sizes = tuple(ctx.sizes[d] for d in out_dims)
+                border = tuple(index[d] for d in kept)
+            tok = ctx.store(buf, view, lo, sizes, border)
+        ctx.prog.dma_wait([tok])
+
+    def _softmax(self, ctx, x, order, shape) -> None:
+        node, prog = ctx.node, ctx.prog
+        mx = self._row_stat(ctx, "max", x, shape, x.dtype)
+        prog.binary("sub", x, mx, x)
+        e = prog.alloc(x.shape, x.dtype)
+        prog.unary("exp", x, e)
+        s = self._row_stat(ctx, "sum", e, shape, x.dtype)
+        if node.name == "softmax":
+            prog.binary("div", e, s, e)
+            result = e
+        else:
+            prog.unary("log", s, s)
+            prog.binary("sub", x, s, x)
+            result = x
+        tok = ctx.store(result, node.out, ctx.lo, ctx.sizes, order)
+        prog.dma_wait([tok])
+        ctx.release(x, mx, e, s)
+
+    def _layer_norm(self, ctx, x, order, rows, shape) -> None:
+        node, prog = ctx.node, ctx.prog
+        outer, length, inner = shape
+        eps = float(node.attrs.get("epsilon", 1e-5))
+        count = self._scalar(ctx, float(length), "f32", "row_count")
+        mean = self._row_stat(ctx, "sum", x, shape, "f32")
+        prog.binary("div", mean, count, mean)
+        prog.binary("sub", x, mean, x)
+        sq = prog.alloc(x.shape, x.dtype)
+        prog.binary("mul", x, x, sq)
+        inv = self._row_stat(ctx, "sum", sq, shape, "f32")
+        prog.binary("div", inv, count, inv)
+        epsilon = self._scalar(ctx, eps, "f32", "ln_eps")
+        prog.binary("add", inv, epsilon, inv)
+        prog.unary("rsqrt", inv, inv)
+        prog.binary("mul", x, inv, x)
+        params = []
+        for i, kind in ((1, "mul"), (2, "add")):
+            if len(node.operands) > i and node.operands[i] is not None:
+                t = node.operands[i]
+                rank = len(ctx.lo)
+                pshape = (1,) * (rank - len(t.shape)) + t.shape
+                view = ctx.view_of(t).reshape(pshape)
+                lo = tuple(ctx.lo[d] if pshape[d] != 1 else 0 for d in range(rank))
+                sizes = tuple(ctx.sizes[d] if pshape[d] != 1 else 1 for d in range(rank))
+                buf, tok = ctx.load(view, lo, sizes, order, t.dtype, (1, length, 1))
+                prog.dma_wait([tok] if tok else [])
+                prog.binary(kind, x, buf, x)
+                params.append(buf)
+        tok = ctx.store(x, node.out, ctx.lo, ctx.sizes, order)
+        prog.dma_wait([tok])
+        for k, stat in ((1, mean), (2, inv)):
+            if len(node.results) > k and (node.results[k].consumers or node.results[k] in ctx.lw.graph.outputs):
+                self._store_rows(ctx, stat, order, rows, True, node.results[k])
+        ctx.release(x, sq, mean, inv, count, epsilon, *params)
