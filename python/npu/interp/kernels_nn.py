@@ -203,6 +203,8 @@ def conv(
     xp = pad_spatial(x, begin, end, 0)
     wm = w.reshape(g, mg, cg * kk)
     bias = None if b is None else widen(b).reshape(1, g, mg, *([1] * nd))
+    if cg == 1:
+        return _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype)
     y = np.empty((n, g, mg) + tuple(out_shape), dtype=out_dtype or acc)
     row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
     step = max(1, IM2COL_CHUNK // max(1, row * g))
@@ -211,12 +213,13 @@ def conv(
         r1 = min(out_shape[0], r0 + step)
         sub = (r1 - r0,) + tuple(out_shape[1:])
         pc = prod(sub)
-        cols = np.empty((g, cg, kk, n, pc), dtype=acc)
+        cols = np.empty((g, cg, kk, n) + sub, dtype=acc)
+        perm = (1, 2, 0) + tuple(range(3, 3 + nd))
         for ki, off in enumerate(offsets):
             sl = window_slice(off, strides, dilations, out_shape)
             sl = (slice(sl[0].start + r0 * strides[0], sl[0].start + (r1 - 1) * strides[0] + 1, strides[0]),) + sl[1:]
-            xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub)
-            cols[:, :, ki] = xs.reshape(n, g, cg, pc).transpose(1, 2, 0, 3)
+            xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub), a strided view
+            cols[:, :, ki] = xs.reshape((n, g, cg) + sub).transpose(perm)  # one widening copy
         yc = _mm(wm, cols.reshape(g, cg * kk, n * pc))  # (G, M/G, N*Pc)
         yc = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
         if bias is None:
@@ -224,6 +227,25 @@ def conv(
         else:
             np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
     return y.reshape(n, m, *out_shape)
+
+
+def _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype) -> np.ndarray:
+    """Convolution with one input channel per group: per kernel offset, one
+    broadcast multiply-add over every (n, group, multiplier, position)."""
+    n, g = xp.shape[:2]
+    mg = w.shape[0] // g
+    nd = len(out_shape)
+    spatial = (1,) * nd
+    wk = w.reshape(g, mg, -1)
+    y = np.zeros((n, g, mg) + tuple(out_shape), dtype=acc)
+    tmp = np.empty_like(y)
+    for ki, off in enumerate(kernel_offsets(w.shape[2:])):
+        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape)]
+        np.multiply(xs[:, :, None], wk[None, :, :, ki].reshape((1, g, mg) + spatial), out=tmp)
+        y += tmp
+    if bias is not None:
+        y += bias
+    return y.reshape(n, g * mg, *out_shape).astype(out_dtype or acc, copy=False)
 
 
 def conv_transpose(
@@ -496,7 +518,8 @@ def _spatial_axes(x: np.ndarray) -> tuple[int, ...]:
 @kernel("npu_tensor.global_average_pool")
 def _global_average_pool_kernel(inputs, attrs, results):
     x = inputs[0]
-    return [_cast(widen(x).mean(axis=_spatial_axes(x), keepdims=True), results[0])]
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    return [_cast(flat.sum(axis=-1, dtype=acc_dtype(x.dtype)) / flat.shape[-1], results[0])]
 
 
 @kernel("npu_tensor.global_max_pool")
@@ -711,8 +734,8 @@ def _reduce_axes(attrs: dict, rank: int) -> tuple[int, ...] | None:
 
 
 _REDUCERS = {
-    "reduce_sum": lambda x, ax: widen(x).sum(axis=ax, keepdims=True),
-    "reduce_mean": lambda x, ax: widen(x).mean(axis=ax, keepdims=True),
+    "reduce_sum": lambda x, ax: x.sum(axis=ax, keepdims=True, dtype=acc_dtype(x.dtype)),
+    "reduce_mean": lambda x, ax: x.mean(axis=ax, keepdims=True, dtype=acc_dtype(x.dtype)),
     "reduce_prod": lambda x, ax: widen(x).prod(axis=ax, keepdims=True),
     "reduce_max": lambda x, ax: x.max(axis=ax, keepdims=True, initial=_pad_value_min(x.dtype)),
     "reduce_min": lambda x, ax: x.min(axis=ax, keepdims=True, initial=_max_value(x.dtype)),
