@@ -927,6 +927,101 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "mode" = %mode_a, "coordinate_transformation_mode" = %coordinate_transformation_mode_a, "nearest_mode" = %nearest_mode_a, "cubic_coeff_a" = %cubic_coeff_a_a, "exclude_outside" = %exclude_outside_a, "extrapolation_value" = %extrapolation_value_a, "antialias" = %antialias_a, "scales" = %scales_a, "roi" = %roi_a }
   }
 
+  // Reinterpret the bits of each element as the result's element type (of equal width).
+  // Example:
+  //   %0 = "npu_tensor.bit_cast"(%x) : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  irdl.operation @bit_cast {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+  }
+
+  // Copy of data with updates written (or combined by reduction: none, add, mul, max, min) at the positions indices gives along axis.
+  // Example:
+  //   %0 = "npu_tensor.scatter_elements"(%d, %i, %u) {axis = 1 : i64, reduction = "none"} : (tensor<2x4xf32>, tensor<2x2xi64>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  irdl.operation @scatter_elements {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %updates = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %reduction_a = irdl.base "#builtin.string"
+    irdl.operands(data: %data, indices: %indices, updates: %updates)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "reduction" = %reduction_a }
+  }
+
+  // Copy of data with update slices written (or combined by reduction) at the index tuples in the last dimension of indices.
+  // Example:
+  //   %0 = "npu_tensor.scatter_nd"(%d, %i, %u) {reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  irdl.operation @scatter_nd {
+    %data = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %updates = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %reduction_a = irdl.base "#builtin.string"
+    irdl.operands(data: %data, indices: %indices, updates: %updates)
+    irdl.results(out: %out_t)
+    irdl.attributes { "reduction" = %reduction_a }
+  }
+
+  // Running sum along axis; exclusive leaves out the element itself, reverse runs from the end.
+  // Example:
+  //   %0 = "npu_tensor.cum_sum"(%x) {axis = 1 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  irdl.operation @cum_sum {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %exclusive_a = irdl.base "#builtin.integer"
+    %reverse_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "exclusive" = %exclusive_a, "reverse" = %reverse_a }
+  }
+
+  // Running product along axis; exclusive leaves out the element itself, reverse runs from the end.
+  // Example:
+  //   %0 = "npu_tensor.cum_prod"(%x) {axis = 1 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  irdl.operation @cum_prod {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %exclusive_a = irdl.base "#builtin.integer"
+    %reverse_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "exclusive" = %exclusive_a, "reverse" = %reverse_a }
+  }
+
+  // on_value where the new axis's position equals the index (negative indices count from depth), off_value elsewhere; depth is the result's size on axis.
+  // Example:
+  //   %0 = "npu_tensor.one_hot"(%i) {axis = 1 : i64, off_value = 0.000000e+00 : f32, on_value = 1.000000e+00 : f32} : (tensor<3xi64>) -> tensor<3x5xf32>
+  irdl.operation @one_hot {
+    %indices = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %off_value_a = irdl.any
+    %on_value_a = irdl.any
+    irdl.operands(indices: %indices)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "off_value" = %off_value_a, "on_value" = %on_value_a }
+  }
+
+  // Reverse the first lens[b] steps along time_axis of each batch entry b along batch_axis.
+  // Example:
+  //   %0 = "npu_tensor.reverse_sequence"(%x, %l) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<4x2x3xf32>, tensor<2xi64>) -> tensor<4x2x3xf32>
+  irdl.operation @reverse_sequence {
+    %input = irdl.base "!builtin.tensor"
+    %lens = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %batch_axis_a = irdl.base "#builtin.integer"
+    %time_axis_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, lens: %lens)
+    irdl.results(out: %out_t)
+    irdl.attributes { "batch_axis" = %batch_axis_a, "time_axis" = %time_axis_a }
+  }
+
   // ---- nn family (owned by NN) ----
   // Convolution, matmul/gemm, pooling, normalization, softmax, reductions,
   // recurrent and ONNX-quantization ops. Attribute names are the ONNX ones with
@@ -1449,6 +1544,38 @@ irdl.dialect @npu_tensor {
     irdl.operands(lhs: %lhs, rhs: optional %rhs)
     irdl.results(out: %out_t)
     irdl.attributes { "equation" = %equation_a }
+  }
+
+  // Inverse of max_pool with indices: zeros of the result shape, input[i] stored at the flat
+  // index indices[i] (over the whole result tensor). kernel_shape/strides/pads give the default size.
+  // Example:
+  //   %0 = "npu_tensor.max_unpool"(%x, %i) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  irdl.operation @max_unpool {
+    %input = irdl.base "!builtin.tensor"
+    %indices = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, indices: %indices)
+    irdl.results(out: %out_t)
+    irdl.attributes { "kernel_shape" = %kernel_shape_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
+  // Inverse of im2col: blocks [N, C * prod(block_shape), L] summed back into [N, C, *image_shape].
+  // Example:
+  //   %0 = "npu_tensor.col2im"(%x) {block_shape = array<i64: 1, 5>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x5x5xf32>) -> tensor<1x1x5x5xf32>
+  irdl.operation @col2im {
+    %input = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %block_shape_a = irdl.base "#builtin.dense_array"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %image_shape_a = irdl.base "#builtin.dense_array"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input)
+    irdl.results(out: %out_t)
+    irdl.attributes { "block_shape" = %block_shape_a, "dilations" = %dilations_a, "image_shape" = %image_shape_a, "pads" = %pads_a, "strides" = %strides_a }
   }
 
   // ONNX LSTM: operands X, W [dirs, 4H, I], R [dirs, 4H, H] and optional B [dirs, 8H], sequence_lens [batch],

@@ -366,6 +366,82 @@ def _verify_trilu(op: ir.Operation, env: VerifyEnv) -> None:
         env.error(op, f"expects result shape {inp} equal to its operand's, got {out}")
 
 
+@verifier("npu_tensor.bit_cast")
+def _verify_bit_cast(op: ir.Operation, env: VerifyEnv) -> None:
+    (inp,), out = _shapes(op)
+    src, dst = element_type(op.operands[0]), element_type(op.results[0])
+    if inp != out:
+        env.error(op, f"expects result shape {inp} equal to its operand's, got {out}")
+    elif _bit_width(src) != _bit_width(dst):
+        env.error(op, f"expects element types of equal width, got {src} and {dst}")
+
+
+def _bit_width(t) -> int:
+    if isinstance(t, ir.IntegerType):
+        return max(t.width, 8)  # i1 is stored as a byte
+    return ir.FloatType(t).width
+
+
+_REDUCTIONS = ("none", "add", "mul", "max", "min")
+
+
+@verifier("npu_tensor.scatter_elements")
+def _verify_scatter_elements(op: ir.Operation, env: VerifyEnv) -> None:
+    (data, idx, upd), out = _shapes(op)
+    if _axis_attr(op, env, len(data)) is None:
+        return
+    if op.attributes["reduction"].value not in _REDUCTIONS:
+        env.error(op, f"expects reduction none, add, mul, max or min, got '{op.attributes['reduction'].value}'")
+    elif idx != upd or len(idx) != len(data):
+        env.error(op, f"expects indices and updates of one shape and of rank {len(data)}, got {idx} and {upd}")
+    elif out != data:
+        env.error(op, f"expects result shape {data} (the data's), got {out}")
+
+
+@verifier("npu_tensor.scatter_nd")
+def _verify_scatter_nd(op: ir.Operation, env: VerifyEnv) -> None:
+    (data, idx, upd), out = _shapes(op)
+    k = idx[-1] if idx else 0
+    if op.attributes["reduction"].value not in _REDUCTIONS:
+        env.error(op, f"expects reduction none, add, mul, max or min, got '{op.attributes['reduction'].value}'")
+    elif not idx or k > len(data) or upd != idx[:-1] + data[k:]:
+        env.error(op, f"expects updates of shape indices.shape[:-1] + data.shape[k:], got {upd}")
+    elif out != data:
+        env.error(op, f"expects result shape {data} (the data's), got {out}")
+
+
+def _verify_scan(op: ir.Operation, env: VerifyEnv) -> None:
+    (inp,), out = _shapes(op)
+    if _axis_attr(op, env, len(inp)) is not None and inp != out:
+        env.error(op, f"expects result shape {inp} equal to its operand's, got {out}")
+
+
+verifier("npu_tensor.cum_sum")(_verify_scan)
+verifier("npu_tensor.cum_prod")(_verify_scan)
+
+
+@verifier("npu_tensor.one_hot")
+def _verify_one_hot(op: ir.Operation, env: VerifyEnv) -> None:
+    (inp,), out = _shapes(op)
+    axis = _axis_attr(op, env, len(inp) + 1)
+    if axis is None:
+        return
+    if len(out) != len(inp) + 1 or out[:axis] + out[axis + 1 :] != inp:
+        env.error(op, f"expects result shape {inp[:axis]} + [depth] + {inp[axis:]}, got {out}")
+
+
+@verifier("npu_tensor.reverse_sequence")
+def _verify_reverse_sequence(op: ir.Operation, env: VerifyEnv) -> None:
+    (inp, lens), out = _shapes(op)
+    b, t = op.attributes["batch_axis"].value, op.attributes["time_axis"].value
+    if {b, t} != {0, 1} or len(inp) < 2:
+        env.error(op, f"expects batch_axis and time_axis to be 0 and 1 of an operand of rank >= 2, got {b} and {t}")
+    elif lens != [inp[b]]:
+        env.error(op, f"expects one length per batch entry ({inp[b]}), got shape {lens}")
+    elif out != inp:
+        env.error(op, f"expects result shape {inp} equal to its operand's, got {out}")
+
+
 # The NN family's verifiers live in their own module (owned by the NN engineer).
 try:
     from npu.dialects import npu_tensor_nn  # noqa: F401,E402

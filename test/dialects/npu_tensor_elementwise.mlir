@@ -504,3 +504,11 @@ func.func @min(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
   %0 = "npu_tensor.min"(%a, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return %0 : tensor<2x3xf32>
 }
+
+// CHECK-LABEL: func.func @bit_cast
+// CHECK-NEXT: %[[R:.*]] = "npu_tensor.bit_cast"(%{{.*}}) : (tensor<2x3xf32>) -> tensor<2x3xi32>
+// CHECK-NEXT: return %[[R]]
+func.func @bit_cast(%x: tensor<2x3xf32>) -> tensor<2x3xi32> {
+  %0 = "npu_tensor.bit_cast"(%x) : (tensor<2x3xf32>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}

@@ -189,3 +189,120 @@ def _constant_of_shape(inputs, attrs, results):
     value = np.asarray(attrs["value"]).reshape(-1)
     shape = tuple(int(d) for d in inputs[0])
     return [np.full(shape, value[0], dtype=value.dtype)]
+
+
+# ---------------------------------------------------------------- scatter, scan, one-hot
+
+
+_REDUCE = {"none": None, "add": np.add, "mul": np.multiply, "max": np.maximum, "min": np.minimum}
+
+
+def _reduction(name: str):
+    if name not in _REDUCE:
+        raise NpuError(f"unknown reduction '{name}'")
+    return _REDUCE[name]
+
+
+@kernel("npu_tensor.scatter_elements")
+def _scatter_elements(inputs, attrs, results):
+    data, indices, updates = inputs
+    axis = _axis(attrs["axis"], data.ndim)
+    idx = list(np.indices(indices.shape, sparse=True))
+    idx[axis] = _normalize_indices(indices, data.shape[axis])
+    out = data.copy()
+    ufunc = _reduction(attrs["reduction"])
+    if ufunc is None:
+        out[tuple(idx)] = updates
+    else:
+        ufunc.at(out, tuple(idx), updates)
+    return [out]
+
+
+@kernel("npu_tensor.scatter_nd")
+def _scatter_nd(inputs, attrs, results):
+    data, indices, updates = inputs
+    k = indices.shape[-1]
+    idx = indices.reshape(-1, k).astype(np.int64)
+    idx = np.where(idx < 0, idx + np.array(data.shape[:k]), idx)
+    upd = updates.reshape((idx.shape[0],) + data.shape[k:])
+    out = data.copy()
+    ufunc = _reduction(attrs["reduction"])
+    where = tuple(idx[:, j] for j in range(k))
+    if ufunc is None:
+        out[where] = upd
+    else:
+        ufunc.at(out, where, upd)
+    return [out]
+
+
+def _scan(x, attrs, ufunc, identity):
+    axis = _axis(attrs["axis"], x.ndim)
+    y = np.flip(x, axis) if attrs["reverse"] else x
+    acc = ufunc.accumulate(y, axis=axis, dtype=y.dtype)
+    if attrs["exclusive"]:
+        first = np.full_like(np.take(acc, [0], axis=axis), identity)
+        acc = np.concatenate([first, np.take(acc, np.arange(acc.shape[axis] - 1), axis=axis)], axis=axis)
+    return np.ascontiguousarray(np.flip(acc, axis) if attrs["reverse"] else acc)
+
+
+@kernel("npu_tensor.cum_sum")
+def _cum_sum(inputs, attrs, results):
+    return [_scan(inputs[0], attrs, np.add, 0)]
+
+
+@kernel("npu_tensor.cum_prod")
+def _cum_prod(inputs, attrs, results):
+    return [_scan(inputs[0], attrs, np.multiply, 1)]
+
+
+@kernel("npu_tensor.one_hot")
+def _one_hot(inputs, attrs, results):
+    indices = inputs[0]
+    depth = results[0].shape[_axis(attrs["axis"], indices.ndim + 1)]
+    idx = indices.astype(np.int64)
+    idx = np.where(idx < 0, idx + depth, idx)
+    hot = idx[..., None] == np.arange(depth)
+    out = np.where(hot, np.asarray(attrs["on_value"]), np.asarray(attrs["off_value"])).astype(results[0].dtype)
+    return [np.ascontiguousarray(np.moveaxis(out, -1, _axis(attrs["axis"], indices.ndim + 1)))]
+
+
+@kernel("npu_tensor.reverse_sequence")
+def _reverse_sequence(inputs, attrs, results):
+    x, lens = inputs
+    b, t = attrs["batch_axis"], attrs["time_axis"]
+    moved = np.moveaxis(x, (b, t), (0, 1))
+    steps = np.arange(moved.shape[1])[None, :]
+    lens = lens.astype(np.int64)[:, None]
+    src = np.where(steps < lens, lens - 1 - steps, steps)
+    src = src.reshape(src.shape + (1,) * (moved.ndim - 2))
+    out = np.take_along_axis(moved, np.broadcast_to(src, moved.shape), axis=1)
+    return [np.ascontiguousarray(np.moveaxis(out, (0, 1), (b, t)))]
+
+
+@kernel("npu_tensor.bit_cast")
+def _bit_cast(inputs, attrs, results):
+    x = np.ascontiguousarray(inputs[0])
+    return [x.view(results[0].dtype).reshape(results[0].shape)]
+
+
+# Kernels used only to fold constant inputs at import time (their results have
+# data-dependent shapes, so they never reach level 1 as ops).
+
+
+@kernel("npu_tensor.non_zero")
+def _non_zero(inputs, attrs, results):
+    return [np.array(np.nonzero(inputs[0]), dtype=np.int64).reshape(inputs[0].ndim, -1)]
+
+
+@kernel("npu_tensor.unique")
+def _unique(inputs, attrs, results):
+    x = inputs[0]
+    axis = attrs.get("axis")
+    values, first, inverse, counts = np.unique(x, return_index=True, return_inverse=True, return_counts=True, axis=axis)
+    if not attrs.get("sorted", 1):  # order of first occurrence
+        order = np.argsort(first, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(order.size)
+        values = np.take(values, order, axis=0 if axis is None else axis)
+        first, counts, inverse = first[order], counts[order], rank[inverse.reshape(-1)]
+    return [values, first.astype(np.int64), inverse.reshape(-1).astype(np.int64), counts.astype(np.int64)]

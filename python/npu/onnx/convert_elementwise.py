@@ -140,3 +140,11 @@ def convert_constant(node, b):
     elif key in ("value_int", "value_ints"):
         value = np.asarray(value, dtype=np.int64)
     return [b.constant(np.asarray(value), node.output_names[0])]
+
+
+@converter("BitCast")
+def convert_bit_cast(node, b):
+    """`npu_tensor.bit_cast`: the same bits read as the result's element type."""
+    if node.input_dtypes[0].itemsize != node.output_dtypes[0].itemsize:
+        raise node.error("supports element types of equal width only")
+    return b.emit(node, "npu_tensor.bit_cast", node.inputs[:1])

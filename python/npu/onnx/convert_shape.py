@@ -330,3 +330,85 @@ def convert_resize(node, b):
         "roi": ir.DenseF64ArrayAttr.get(roi),
     }
     return b.emit(node, "npu_tensor.resize", node.inputs[:1], attrs, results=[(sizes, node.input_dtypes[0])])
+
+
+# ---------------------------------------------------------------- scatter, scan, one-hot, folds
+
+
+@converter("ScatterElements")
+def convert_scatter_elements(node, b):
+    """`npu_tensor.scatter_elements` {axis, reduction}."""
+    axis = _norm_axes([node.attrs["axis"]], len(node.input_shapes[0]), node)[0]
+    attrs = {"axis": axis, "reduction": node.attrs.get("reduction", "none")}
+    return b.emit(node, "npu_tensor.scatter_elements", node.inputs[:3], attrs)
+
+
+@converter("ScatterND")
+def convert_scatter_nd(node, b):
+    """`npu_tensor.scatter_nd` {reduction}."""
+    return b.emit(node, "npu_tensor.scatter_nd", node.inputs[:3], {"reduction": node.attrs.get("reduction", "none")})
+
+
+@converter("CumSum", "CumProd")
+def convert_cumulative(node, b):
+    """`npu_tensor.cum_sum` / `cum_prod` {axis (static input), exclusive, reverse}."""
+    axis = _norm_axes([node.static_ints(1, "axis")[0]], len(node.input_shapes[0]), node)[0]
+    attrs = {"axis": axis, "exclusive": node.attrs["exclusive"], "reverse": node.attrs["reverse"]}
+    name = "cum_sum" if node.op_type == "CumSum" else "cum_prod"
+    return b.emit(node, f"npu_tensor.{name}", node.inputs[:1], attrs)
+
+
+@converter("OneHot")
+def convert_one_hot(node, b):
+    """`npu_tensor.one_hot` {axis, off_value, on_value}; depth (static) gives the result shape."""
+    depth = int(node.static(1, "depth").reshape(-1)[0])
+    off, on = node.static(2, "values").reshape(-1)[:2].tolist()
+    shape = list(node.input_shapes[0])
+    axis = _norm_axes([node.attrs["axis"]], len(shape) + 1, node)[0]
+    out = shape[:axis] + [depth] + shape[axis:]
+    attrs = {"axis": axis, "off_value": off, "on_value": on}
+    return b.emit(node, "npu_tensor.one_hot", node.inputs[:1], attrs, results=[(out, node.output_dtypes[0])])
+
+
+@converter("ReverseSequence")
+def convert_reverse_sequence(node, b):
+    """`npu_tensor.reverse_sequence` {batch_axis, time_axis}; sequence lengths stay an operand."""
+    attrs = {"batch_axis": node.attrs["batch_axis"], "time_axis": node.attrs["time_axis"]}
+    return b.emit(node, "npu_tensor.reverse_sequence", node.inputs[:2], attrs)
+
+
+@converter("Compress")
+def convert_compress(node, b):
+    """`npu_tensor.gather` of the positions where the (static) condition holds."""
+    cond = node.static(1, "condition").reshape(-1).astype(bool)
+    shape = node.input_shapes[0]
+    value, axis = node.inputs[0], node.attrs.get("axis")
+    if axis is None:
+        n = int(np.prod(shape, dtype=np.int64))
+        (value,) = _reshape(node, b, value, [n])
+        axis, shape = 0, [n]
+    axis = _norm_axes([axis], len(shape), node)[0]
+    keep = np.nonzero(cond[: shape[axis]])[0].astype(np.int64)
+    out = shape[:axis] + [len(keep)] + shape[axis + 1 :]
+    idx = b.constant(keep, f"{node.name}_indices")
+    return b.emit(node, "npu_tensor.gather", [value, idx], {"axis": axis}, results=[(out, node.input_dtypes[0])])
+
+
+@converter("NonZero", "Unique")
+def convert_data_dependent(node, b):
+    """a constant: the result shape depends on the data, so the input must be static."""
+    node.static(0, "the input (the result shape depends on its values)")
+    attrs = {"sorted": node.attrs.get("sorted", 1)} if node.op_type == "Unique" else {}
+    if node.op_type == "Unique" and any(a.name == "axis" for a in node.proto.attribute):
+        attrs["axis"] = _norm_axes([node.attrs["axis"]], len(node.input_shapes[0]), node)[0]
+    name = "non_zero" if node.op_type == "NonZero" else "unique"
+    results = [(None, d) for d in node.output_dtypes]
+    return b.emit(node, f"npu_tensor.{name}", node.inputs[:1], attrs, results=results)
+
+
+@converter("EyeLike")
+def convert_eye_like(node, b):
+    """a constant: ones on diagonal k of the input's (static) shape."""
+    rows, cols = node.input_shapes[0]
+    eye = np.eye(rows, cols, k=node.attrs.get("k", 0)).astype(node.output_dtypes[0])
+    return [b.constant(eye, node.output_names[0])]
