@@ -12,7 +12,7 @@ Public API (what `npu-compile --quant` and other tools call):
 `model` is a level-1 module, an ONNX path or a ModelProto; `calibration` a
 directory of .npz/.npy files, one file, or a list of samples. Modules:
 qtypes (QParams <-> !quant.uniform), calib, ranges, scheme, graph, lower,
-layers, api, evaluate, ort_baseline, search, report, progress. Semantics and
+layers, api, evaluate, ort_baseline, mixed (search), report, progress. Semantics and
 formats: docs/quantization.md.
 """
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 _EXPORTS = {
     "quantize": "npu.quant.api", "reference_module": "npu.quant.api", "Scheme": "npu.quant.scheme",
-    "PRECISIONS": "npu.quant.scheme", "search": "npu.quant.search", "Target": "npu.quant.search",
+    "PRECISIONS": "npu.quant.scheme", "search": "npu.quant.mixed", "Target": "npu.quant.mixed",
     "measure": "npu.quant.evaluate", "compare_layers": "npu.quant.evaluate", "QuantReport": "npu.quant.report",
     "QParams": "npu.quant.qtypes", "load_calibration": "npu.quant.calib",
 }

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
 
     def run() -> int:
-        from npu.quant import api, search as search_mod
+        from npu.quant import api, mixed
         from npu.quant.calib import load_calibration
         from npu.quant.evaluate import measure
 
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
                        percentile=args.percentile, group_size=args.group_size, rounding=args.rounding)
         evals = _eval_set(args.eval, args.eval_limit) if args.eval else (None, None)
         if args.search:
-            module, report = search_mod.search(args.model, args.calib, args.search, low=args.quant, high=args.high,
+            module, report = mixed.search(args.model, args.calib, args.search, low=args.quant, high=args.high,
                                                eval_samples=evals[0], eval_labels=evals[1], target_hw=args.target,
                                                progress=progress, overrides=overrides, **options)
         else:
