@@ -406,3 +406,91 @@ func.func @trilu(%a: tensor<3x3xf32>) -> tensor<3x2xf32> {
   %0 = "npu_tensor.trilu"(%a) {k = 0 : i64, upper = 1 : i64} : (tensor<3x3xf32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @bit_cast(%a: tensor<2x3xf32>) -> tensor<2x3xi16> {
+  // expected-error @below {{'npu_tensor.bit_cast' op expects element types of equal width, got f32 and i16}}
+  %0 = "npu_tensor.bit_cast"(%a) : (tensor<2x3xf32>) -> tensor<2x3xi16>
+  return %0 : tensor<2x3xi16>
+}
+
+// -----
+
+func.func @bit_cast(%a: tensor<2x3xf32>) -> tensor<6xi32> {
+  // expected-error @below {{'npu_tensor.bit_cast' op expects result shape [2, 3] equal to its operand's, got [6]}}
+  %0 = "npu_tensor.bit_cast"(%a) : (tensor<2x3xf32>) -> tensor<6xi32>
+  return %0 : tensor<6xi32>
+}
+
+// -----
+
+func.func @scatter_elements(%d: tensor<2x4xf32>, %i: tensor<2x2xi64>, %u: tensor<2x2xf32>) -> tensor<2x4xf32> {
+  // expected-error @below {{'npu_tensor.scatter_elements' op expects reduction none, add, mul, max or min, got 'sum'}}
+  %0 = "npu_tensor.scatter_elements"(%d, %i, %u) {axis = 1 : i64, reduction = "sum"} : (tensor<2x4xf32>, tensor<2x2xi64>, tensor<2x2xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @scatter_elements(%d: tensor<2x4xf32>, %i: tensor<2x2xi64>, %u: tensor<2x3xf32>) -> tensor<2x4xf32> {
+  // expected-error @below {{'npu_tensor.scatter_elements' op expects indices and updates of one shape and of rank 2, got [2, 2] and [2, 3]}}
+  %0 = "npu_tensor.scatter_elements"(%d, %i, %u) {axis = 1 : i64, reduction = "none"} : (tensor<2x4xf32>, tensor<2x2xi64>, tensor<2x3xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @scatter_elements(%d: tensor<2x4xf32>, %i: tensor<2x2xi64>, %u: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  // expected-error @below {{'npu_tensor.scatter_elements' op expects result shape [2, 4] (the data's), got [2, 2]}}
+  %0 = "npu_tensor.scatter_elements"(%d, %i, %u) {axis = 1 : i64, reduction = "none"} : (tensor<2x4xf32>, tensor<2x2xi64>, tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @scatter_nd(%d: tensor<4x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x4xf32>) -> tensor<4x3xf32> {
+  // expected-error @below {{'npu_tensor.scatter_nd' op expects updates of shape indices.shape[:-1] + data.shape[k:], got [2, 4]}}
+  %0 = "npu_tensor.scatter_nd"(%d, %i, %u) {reduction = "add"} : (tensor<4x3xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @cum_sum(%a: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @below {{'npu_tensor.cum_sum' op expects axis in [0, 2), got 2}}
+  %0 = "npu_tensor.cum_sum"(%a) {axis = 2 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @cum_prod(%a: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @below {{'npu_tensor.cum_prod' op expects result shape [2, 3] equal to its operand's, got [3, 2]}}
+  %0 = "npu_tensor.cum_prod"(%a) {axis = 1 : i64, exclusive = 0 : i64, reverse = 0 : i64} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @one_hot(%a: tensor<3xi64>) -> tensor<5x3xf32> {
+  // expected-error @below {{'npu_tensor.one_hot' op expects result shape [3] + [depth] + [], got [5, 3]}}
+  %0 = "npu_tensor.one_hot"(%a) {axis = 1 : i64, off_value = 0.0 : f32, on_value = 1.0 : f32} : (tensor<3xi64>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}
+
+// -----
+
+func.func @reverse_sequence(%a: tensor<4x2x3xf32>, %l: tensor<4xi64>) -> tensor<4x2x3xf32> {
+  // expected-error @below {{'npu_tensor.reverse_sequence' op expects one length per batch entry (2), got shape [4]}}
+  %0 = "npu_tensor.reverse_sequence"(%a, %l) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<4x2x3xf32>, tensor<4xi64>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
+
+// -----
+
+func.func @reverse_sequence(%a: tensor<4x2x3xf32>, %l: tensor<2xi64>) -> tensor<4x2x3xf32> {
+  // expected-error @below {{'npu_tensor.reverse_sequence' op expects batch_axis and time_axis to be 0 and 1 of an operand of rank >= 2, got 1 and 2}}
+  %0 = "npu_tensor.reverse_sequence"(%a, %l) {batch_axis = 1 : i64, time_axis = 2 : i64} : (tensor<4x2x3xf32>, tensor<2xi64>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
