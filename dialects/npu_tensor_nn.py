@@ -551,3 +551,36 @@ def _verify_einsum(op: ir.Operation) -> None:
     except ValueError as err:
         raise _Reject(f"expects operands matching the equation: {err}") from None
     _check_result(op, expected)
+
+
+# ------------------------------------------------------- unpool, col2im
+
+
+@_nn_verifier("max_unpool")
+def _verify_max_unpool(op: ir.Operation) -> None:
+    xs, ids = tensor_shape(op.operands[0]), tensor_shape(op.operands[1])
+    _expect(len(xs) >= 3, f"expects an input of rank >= 3 ([N, C, spatial...]), got rank {len(xs)}")
+    _expect(ids == xs, f"expects indices of the input's shape {xs}, got {ids}")
+    out = tensor_shape(op.results[0])
+    _expect(len(out) == len(xs) and out[:2] == xs[:2], f"expects a result [{xs[0]}, {xs[1]}, ...] of rank {len(xs)}, got {out}")
+
+
+@_nn_verifier("col2im")
+def _verify_col2im(op: ir.Operation) -> None:
+    xs = tensor_shape(op.operands[0])
+    image, block = _attr(op, "image_shape"), _attr(op, "block_shape")
+    nd = len(image)
+    strides, dil, pads = _attr(op, "strides"), _attr(op, "dilations"), _attr(op, "pads")
+    _expect(len(xs) == 3, f"expects an input of rank 3 ([N, C * prod(block_shape), L]), got rank {len(xs)}")
+    _expect(len(block) == nd and len(strides) == nd and len(dil) == nd and len(pads) == 2 * nd,
+            f"expects block_shape, strides, dilations of length {nd} and pads of length {2 * nd}")
+    kk = 1
+    for v in block:
+        kk *= v
+    _expect(kk >= 1 and xs[1] % kk == 0, f"expects input.shape[1] {xs[1]} divisible by prod(block_shape) {kk}")
+    grid = pool_output_shape(image, block, strides, dil, pads)
+    blocks = 1
+    for v in grid:
+        blocks *= v
+    _expect(xs[2] == blocks, f"expects {blocks} blocks (grid {grid}), got {xs[2]}")
+    _check_result(op, [xs[0], xs[1] // kk] + list(image))

@@ -254,6 +254,20 @@ func.func @einsum(%a: tensor<5x2x3xf32>, %b: tensor<5x3x4xf32>) {
   return
 }
 
+// CHECK-LABEL: func.func @max_unpool(
+// CHECK-NEXT: {{.*}} = "npu_tensor.max_unpool"({{%arg[0-9]+}}, {{%arg[0-9]+}}) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+func.func @max_unpool(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>) {
+  %0 = "npu_tensor.max_unpool"(%x, %i) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @col2im(
+// CHECK-NEXT: {{.*}} = "npu_tensor.col2im"({{%arg[0-9]+}}) {block_shape = array<i64: 1, 5>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x5x5xf32>) -> tensor<1x1x5x5xf32>
+func.func @col2im(%x: tensor<1x5x5xf32>) {
+  %0 = "npu_tensor.col2im"(%x) {block_shape = array<i64: 1, 5>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x5x5xf32>) -> tensor<1x1x5x5xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @lstm(
 // CHECK-NEXT: {{.*}} = "npu_tensor.lstm"({{%arg[0-9]+}}, {{%arg[0-9]+}}, {{%arg[0-9]+}}) {activation_alpha = array<i64>, activation_beta = array<i64>, activations = ["Sigmoid", "Tanh", "Tanh"], clip = 0x7F800000 : f32, direction = "forward", hidden_size = 4 : i64, input_forget = 0 : i64, layout = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0, 0>} : (tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32>) -> (tensor<5x1x1x4xf32>, tensor<1x1x4xf32>, tensor<1x1x4xf32>)
 func.func @lstm(%x: tensor<5x1x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>) {

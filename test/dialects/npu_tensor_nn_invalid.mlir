@@ -519,3 +519,19 @@ func.func @einsum_result(%a: tensor<3x4xf32>) {
   %0 = "npu_tensor.einsum"(%a) {equation = "ij"} : (tensor<3x4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @max_unpool_indices(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x4xi64>) {
+  // expected-error @+1 {{'npu_tensor.max_unpool' op expects indices of the input's shape [1, 1, 2, 2], got [1, 1, 4]}}
+  %0 = "npu_tensor.max_unpool"(%x, %i) {kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x1x2x2xf32>, tensor<1x1x4xi64>) -> tensor<1x1x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @col2im_blocks(%x: tensor<1x5x6xf32>) {
+  // expected-error @+1 {{'npu_tensor.col2im' op expects 5 blocks (grid [5, 1]), got 6}}
+  %0 = "npu_tensor.col2im"(%x) {block_shape = array<i64: 1, 5>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x5x6xf32>) -> tensor<1x1x5x5xf32>
+  return
+}

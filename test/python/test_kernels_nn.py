@@ -48,7 +48,7 @@ NN_OPS = {
     "Softmax", "LogSoftmax", "Hardmax",
     "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
     "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
-    "LSTM", "GRU", "RNN", "ArgMax", "ArgMin", "TopK", "Einsum",
+    "LSTM", "GRU", "RNN", "ArgMax", "ArgMin", "TopK", "Einsum", "MaxUnpool", "Col2Im",
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul",
 }  # fmt: skip
 

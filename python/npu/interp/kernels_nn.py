@@ -837,3 +837,52 @@ def _einsum_kernel(inputs, attrs, results):
     """numpy einsum of the equation, in the accumulation dtype."""
     ops = [widen(v) for v in inputs if v is not None]
     return [_cast(np.einsum(attrs["equation"], *ops), results[0])]
+
+
+# ------------------------------------------------------- unpool, col2im
+
+
+def unpool_shape(x_shape, kernel_shape, strides, pads) -> list[int]:
+    """The pooled-from shape MaxUnpool indices refer to: (in - 1) * s + k - pad_begin - pad_end."""
+    nd = len(kernel_shape)
+    return list(x_shape[:2]) + [
+        (x_shape[2 + i] - 1) * strides[i] + kernel_shape[i] - pads[i] - pads[nd + i] for i in range(nd)
+    ]
+
+
+@kernel("npu_tensor.max_unpool")
+def _max_unpool_kernel(inputs, attrs, results):
+    """MaxUnpool: input[i] is stored at flat index indices[i] of a zero tensor of the
+    pooled-from shape (indices as MaxPool produces them: flat over (N, C, *spatial)),
+    which then sits at the origin of the (possibly larger) result."""
+    x, idx = inputs[:2]
+    nd = x.ndim - 2
+    shape = unpool_shape(x.shape, attrs["kernel_shape"], _attr_list(attrs, "strides", nd, 1), _attr_list(attrs, "pads", 2 * nd, 0))
+    y = np.zeros(prod(shape), dtype=x.dtype)
+    y[np.asarray(idx, dtype=np.int64).reshape(-1)] = x.reshape(-1)
+    out = np.zeros(results[0].shape, dtype=results[0].dtype)
+    region = tuple(slice(0, min(a, b)) for a, b in zip(shape, out.shape))
+    out[region] = y.reshape(shape)[region]
+    return [out]
+
+
+@kernel("npu_tensor.col2im")
+def _col2im_kernel(inputs, attrs, results):
+    """Col2Im: sum the blocks of input [N, C * prod(block_shape), L] back into the image
+    [N, C, *image_shape] (the inverse of im2col; overlapping elements add up)."""
+    x = widen(inputs[0])
+    image = list(attrs["image_shape"])
+    block = list(attrs["block_shape"])
+    nd = len(image)
+    strides = _attr_list(attrs, "strides", nd, 1)
+    dil = _attr_list(attrs, "dilations", nd, 1)
+    pads = _attr_list(attrs, "pads", 2 * nd, 0)
+    n, ck, _ = x.shape
+    c = ck // prod(block)
+    grid = [(image[i] + pads[i] + pads[nd + i] - (block[i] - 1) * dil[i] - 1) // strides[i] + 1 for i in range(nd)]
+    cols = x.reshape(n, c, prod(block), *grid)
+    full = np.zeros((n, c) + tuple(image[i] + pads[i] + pads[nd + i] for i in range(nd)), dtype=x.dtype)
+    for ki, off in enumerate(kernel_offsets(block)):
+        full[(slice(None), slice(None)) + window_slice(off, strides, dil, grid)] += cols[:, :, ki]
+    y = pad_spatial(full, [-p for p in pads[:nd]], [-p for p in pads[nd:]])
+    return [_cast(y, results[0])]

@@ -475,3 +475,40 @@ def convert_einsum(node: "OnnxNode", b: "GraphBuilder"):
         raise node.error(f"unsupported: einsum of {len(node.inputs)} operands (1 or 2 supported)")
     equation = "".join(str(node.attrs["equation"]).split())
     return b.emit(node, "npu_tensor.einsum", list(node.inputs), {"equation": equation})
+
+
+@converter("MaxUnpool")
+def convert_max_unpool(node: "OnnxNode", b: "GraphBuilder"):
+    """MaxUnpool; a given output_shape (static) only fixes the result type."""
+    x_shape = shape_of(node, 0, "X")
+    nd = len(x_shape) - 2
+    kernel = [int(k) for k in node.attrs["kernel_shape"]]
+    strides = _ints(node.attrs.get("strides"), nd, 1)
+    pads = _ints(node.attrs.get("pads"), 2 * nd, 0)
+    if len(node.inputs) > 2 and node.inputs[2] is not None:
+        out_shape = node.static_ints(2, "output_shape")
+    else:
+        out_shape = x_shape[:2] + [
+            (x_shape[2 + i] - 1) * strides[i] + kernel[i] - pads[i] - pads[nd + i] for i in range(nd)
+        ]
+    attrs = {"kernel_shape": kernel, "pads": pads, "strides": strides}
+    results = [(out_shape, node.input_dtypes[0])]
+    return b.emit(node, "npu_tensor.max_unpool", node.inputs[:2], attrs, results=results)
+
+
+@converter("Col2Im")
+def convert_col2im(node: "OnnxNode", b: "GraphBuilder"):
+    """Col2Im; image_shape and block_shape (static inputs) become attributes."""
+    image = node.static_ints(1, "image_shape")
+    block = node.static_ints(2, "block_shape")
+    nd = len(image)
+    attrs = {
+        "block_shape": block,
+        "dilations": _ints(node.attrs.get("dilations"), nd, 1),
+        "image_shape": image,
+        "pads": _ints(node.attrs.get("pads"), 2 * nd, 0),
+        "strides": _ints(node.attrs.get("strides"), nd, 1),
+    }
+    x_shape = shape_of(node, 0, "input")
+    results = [([x_shape[0], x_shape[1] // max(1, int(np.prod(block)))] + image, node.input_dtypes[0])]
+    return b.emit(node, "npu_tensor.col2im", [node.inputs[0]], attrs, results=results)
