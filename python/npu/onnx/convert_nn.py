@@ -422,11 +422,14 @@ def convert_reduce(node: "OnnxNode", b: "GraphBuilder"):
 
 @converter("Dropout")
 def convert_dropout(node: "OnnxNode", b: "GraphBuilder"):
-    """Inference Dropout is the identity (mask: all true); training mode is unsupported."""
+    """Inference Dropout is the identity (mask: all true), and so is training-mode
+    Dropout with a constant ratio of 0; random dropping is unsupported."""
     if len(node.inputs) > 2 and node.inputs[2] is not None:
-        mode = node.const(2)
-        if mode is None or bool(np.asarray(mode).reshape(-1)[0]):
-            raise node.error("unsupported: training_mode must be a constant false")
+        training = bool(node.static(2, "training_mode").reshape(-1)[0])
+        if training:
+            has_ratio = len(node.inputs) > 1 and node.inputs[1] is not None
+            if not has_ratio or float(node.static(1, "ratio").reshape(-1)[0]) != 0.0:
+                raise node.error("unsupported: training-mode dropout (random) needs a constant ratio of 0")
     values = [node.inputs[0]]
     if len(node.output_names) > 1 and node.output_names[1]:
         values.append(b.constant(np.ones(shape_of(node, 0, "data"), dtype=np.bool_), f"{node.name}_mask"))
