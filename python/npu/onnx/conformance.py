@@ -157,6 +157,19 @@ def _graph_inputs_feeding(model: onnx.ModelProto, name: str) -> set[str]:
     return found
 
 
+_SHARED = {"context": None, "uses": 0}
+
+
+def shared_context():
+    """One MLIR context for many cases (creating one costs ~20-30 ms), renewed every 200 uses."""
+    from npu.ir.context import make_context
+
+    if _SHARED["context"] is None or _SHARED["uses"] >= 200:
+        _SHARED["context"], _SHARED["uses"] = make_context(), 0
+    _SHARED["uses"] += 1
+    return _SHARED["context"]
+
+
 def import_case(model: onnx.ModelProto, inputs: dict[str, np.ndarray]):
     """Import a case; graph inputs that feed a static parameter (a Reshape shape,
     Slice bounds...) are bound to their test values, since level 1 needs them static.
@@ -166,7 +179,7 @@ def import_case(model: onnx.ModelProto, inputs: dict[str, np.ndarray]):
     bound: dict[str, np.ndarray] = {}
     while True:
         try:
-            return import_model(model, bind_inputs=bound or None), set(bound)
+            return import_model(model, bind_inputs=bound or None, context=shared_context()), set(bound)
         except NotStaticError as err:
             feeding = _graph_inputs_feeding(model, err.input_name) - set(bound)
             if not feeding or not feeding <= set(inputs):
