@@ -25,6 +25,7 @@ the ONNX formula), so ceil_mode needs no special case beyond end padding.
 
 from __future__ import annotations
 
+import weakref
 from math import prod
 from typing import Any, Sequence
 
@@ -38,6 +39,8 @@ from npu.interp.registry import ResultSpec, kernel
 IM2COL_CHUNK = 1 << 23
 # Large float32 matmul operands are widened to float64 in cache-sized column blocks.
 WIDEN_CHUNK = 1 << 18
+# Read-only (constant) operands up to this many elements keep a memoized float64 copy.
+WIDE_CACHE_LIMIT = 1 << 24
 
 
 def acc_dtype(dtype: np.dtype) -> np.dtype:
@@ -53,6 +56,27 @@ def acc_dtype(dtype: np.dtype) -> np.dtype:
 def widen(x: np.ndarray) -> np.ndarray:
     """`x` in its accumulation dtype (float64 / int64)."""
     return np.asarray(x).astype(acc_dtype(np.asarray(x).dtype), copy=False)
+
+
+# float64 copies of read-only operands (constants), keyed by id and checked by weakref.
+_WIDE: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def widen_const(x: np.ndarray) -> np.ndarray:
+    """widen(x), memoized when x is read-only (a constant the executor will pass again).
+
+    Writeable arrays are never cached: they could change in place between runs.
+    """
+    if x.flags.writeable or x.dtype == acc_dtype(x.dtype):
+        return widen(x)
+    key = id(x)
+    hit = _WIDE.get(key)
+    if hit is not None and hit[0]() is x:
+        return hit[1]
+    wide = widen(x)
+    wide.setflags(write=False)
+    _WIDE[key] = (weakref.ref(x, lambda _ref, key=key: _WIDE.pop(key, None)), wide)
+    return wide
 
 
 def _pad_value_min(dtype: np.dtype):
@@ -141,7 +165,9 @@ def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return int_matmul(a, b)
     a = widen(a)
     if b.dtype == acc_dtype(b.dtype) or b.size <= 4 * WIDEN_CHUNK:
-        return np.matmul(a, widen(b))
+        return np.matmul(a, widen_const(b))
+    if not b.flags.writeable and b.size <= WIDE_CACHE_LIMIT:
+        return np.matmul(a, widen_const(b))
     n = b.shape[-1]
     step = max(1, WIDEN_CHUNK // max(1, b.size // n))
     batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
@@ -191,7 +217,7 @@ def conv(
     accumulation dtype and rounded once, to `out_dtype` if given.
     """
     acc = acc_dtype(x.dtype)
-    w = widen(w)
+    w = widen_const(w)
     nd = x.ndim - 2
     n, c = x.shape[:2]
     m = w.shape[0]
@@ -345,6 +371,8 @@ def _conv_integer_kernel(inputs, attrs, results):
 
 def gemm(a, b, c, *, alpha: float, beta: float, trans_a: int, trans_b: int) -> np.ndarray:
     """alpha * A' @ B' + beta * C in the accumulation dtype."""
+    if not b.flags.writeable and b.size <= WIDE_CACHE_LIMIT:
+        b = widen_const(b)  # memoize before transposing (a transposed view is a new object)
     a = a.T if trans_a else a
     b = b.T if trans_b else b
     y = _mm(a, b)
