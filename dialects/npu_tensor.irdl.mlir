@@ -1068,6 +1068,29 @@ irdl.dialect @npu_tensor {
     irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "output_padding" = %output_padding_a, "pads" = %pads_a, "strides" = %strides_a }
   }
 
+  // 2-D deformable convolution (ONNX DeformConv): each kernel tap of each output position samples the
+  // input bilinearly at its regular position plus offset[n, og, tap, (dy, dx), oh, ow] (zero outside),
+  // optionally scaled by mask[n, og, tap, oh, ow]; then a grouped convolution with weight [M, C/group, kH, kW].
+  // Example:
+  //   %0 = "npu_tensor.deform_conv"(%x, %w, %off) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32>
+  irdl.operation @deform_conv {
+    %input = irdl.base "!builtin.tensor"
+    %weight = irdl.base "!builtin.tensor"
+    %offset = irdl.base "!builtin.tensor"
+    %bias = irdl.base "!builtin.tensor"
+    %mask = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %dilations_a = irdl.base "#builtin.dense_array"
+    %group_a = irdl.base "#builtin.integer"
+    %kernel_shape_a = irdl.base "#builtin.dense_array"
+    %offset_group_a = irdl.base "#builtin.integer"
+    %pads_a = irdl.base "#builtin.dense_array"
+    %strides_a = irdl.base "#builtin.dense_array"
+    irdl.operands(input: %input, weight: %weight, offset: %offset, bias: optional %bias, mask: optional %mask)
+    irdl.results(out: %out_t)
+    irdl.attributes { "dilations" = %dilations_a, "group" = %group_a, "kernel_shape" = %kernel_shape_a, "offset_group" = %offset_group_a, "pads" = %pads_a, "strides" = %strides_a }
+  }
+
   // Integer convolution (ONNX ConvInteger): (x - x_zero_point) conv (w - w_zero_point), exact, i32 result.
   // Zero points: scalars, w_zero_point may be per output channel [M].
   // Example:

@@ -584,3 +584,20 @@ def _verify_col2im(op: ir.Operation) -> None:
         blocks *= v
     _expect(xs[2] == blocks, f"expects {blocks} blocks (grid {grid}), got {xs[2]}")
     _check_result(op, [xs[0], xs[1] // kk] + list(image))
+
+
+@_nn_verifier("deform_conv")
+def _verify_deform_conv(op: ir.Operation) -> None:
+    o = _operands(op, ["input", "weight", "offset", "bias", "mask"])
+    _conv_common(op, o["input"], o["weight"], o["bias"])
+    xs, ws = _shape(o["input"]), _shape(o["weight"])
+    _expect(len(xs) == 4, f"expects a 2-D convolution (rank-4 input), got rank {len(xs)}")
+    og = _attr(op, "offset_group")
+    _expect(og >= 1 and xs[1] % og == 0, f"expects offset_group to divide the {xs[1]} input channels, got {og}")
+    out = tensor_shape(op.results[0])
+    taps = ws[2] * ws[3]
+    _expect(_shape(o["offset"]) == [xs[0], og * taps * 2] + out[2:],
+            f"expects offset of shape {[xs[0], og * taps * 2] + out[2:]}, got {_shape(o['offset'])}")
+    if o["mask"] is not None:
+        _expect(_shape(o["mask"]) == [xs[0], og * taps] + out[2:],
+                f"expects mask of shape {[xs[0], og * taps] + out[2:]}, got {_shape(o['mask'])}")

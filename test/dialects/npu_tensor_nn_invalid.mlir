@@ -535,3 +535,11 @@ func.func @col2im_blocks(%x: tensor<1x5x6xf32>) {
   %0 = "npu_tensor.col2im"(%x) {block_shape = array<i64: 1, 5>, dilations = array<i64: 1, 1>, image_shape = array<i64: 5, 5>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x5x6xf32>) -> tensor<1x1x5x5xf32>
   return
 }
+
+// -----
+
+func.func @deform_conv_offset(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %off: tensor<1x4x2x2xf32>) {
+  // expected-error @+1 {{'npu_tensor.deform_conv' op expects offset of shape [1, 8, 2, 2], got [1, 4, 2, 2]}}
+  %0 = "npu_tensor.deform_conv"(%x, %w, %off) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x4x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return
+}

@@ -48,7 +48,7 @@ NN_OPS = {
     "Softmax", "LogSoftmax", "Hardmax",
     "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1", "ReduceL2",
     "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp",
-    "LSTM", "GRU", "RNN", "ArgMax", "ArgMin", "TopK", "Einsum", "MaxUnpool", "Col2Im",
+    "LSTM", "GRU", "RNN", "ArgMax", "ArgMin", "TopK", "Einsum", "MaxUnpool", "Col2Im", "DeformConv",
     "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul",
 }  # fmt: skip
 
@@ -442,3 +442,36 @@ def test_random_rnns_match_onnxruntime(op):
         what = f"{op} {[(a.name, helper.get_attribute_value(a)) for a in model.graph.node[0].attribute]} inputs {list(model.graph.node[0].input)}"
         for name, ref in zip(outs, refs):
             np.testing.assert_allclose(got[name], ref, rtol=1e-4, atol=1e-5, err_msg=f"{what} output {name}")
+
+
+def test_random_deform_conv_matches_onnxruntime():
+    """12 random DeformConv nodes (groups, offset groups, kernel, strides, dilations, pads,
+    bias and mask) against onnxruntime."""
+    ort = pytest.importorskip("onnxruntime")
+    from npu.interp.executor import Program
+    from npu.onnx.importer import import_model
+
+    rng = np.random.default_rng(5)
+    ctx = make_context()
+    f32 = lambda *s: rng.standard_normal(s).astype(np.float32)  # noqa: E731
+    for _ in range(12):
+        g, og = int(rng.choice([1, 2])), int(rng.choice([1, 2]))
+        c, m = int(np.lcm(g, og)) * int(rng.integers(1, 3)), g * int(rng.integers(1, 3))
+        k = [int(rng.integers(1, 4)), int(rng.integers(1, 4))]
+        s, d, p = int(rng.integers(1, 3)), int(rng.integers(1, 3)), int(rng.integers(0, 2))
+        oh, ow = ((n + 2 * p - (kk - 1) * d - 1) // s + 1 for n, kk in zip((5, 6), k))
+        feeds = {"x": f32(1, c, 5, 6), "off": 1.5 * f32(1, og * k[0] * k[1] * 2, oh, ow),
+                 "mask": rng.random((1, og * k[0] * k[1], oh, ow)).astype(np.float32)}
+        node = helper.make_node("DeformConv", ["x", "w", "off", "b", "mask"], ["y"], kernel_shape=k,
+                                strides=[s, s], dilations=[d, d], pads=[p] * 4, group=g, offset_group=og)
+        graph = helper.make_graph(
+            [node], "g", [helper.make_tensor_value_info(n, onnx.TensorProto.FLOAT, list(a.shape)) for n, a in feeds.items()],
+            [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, m, oh, ow])],
+            initializer=[numpy_helper.from_array(f32(m, c // g, *k), "w"), numpy_helper.from_array(f32(m), "b")],
+        )
+        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 22)])
+        ref = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, feeds)[0]
+        module = import_model(model, context=ctx)
+        with module.context:
+            got = Program(module).run(feeds)["y"]
+        np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-5, err_msg=str(node.attribute))

@@ -914,3 +914,63 @@ def _col2im_kernel(inputs, attrs, results):
         full[(slice(None), slice(None)) + window_slice(off, strides, dil, grid)] += cols[:, :, ki]
     y = pad_spatial(full, [-p for p in pads[:nd]], [-p for p in pads[nd:]])
     return [_cast(y, results[0])]
+
+
+# --------------------------------------------------------------- deform conv
+
+
+def _bilinear_gather(xg: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> np.ndarray:
+    """Bilinear samples of xg [N, OG, Cg, H, W] at real coordinates hs, ws [N, OG, *out];
+    taps outside the image contribute 0. Returns [N, OG, *out, Cg]."""
+    n, og, _, h, w = xg.shape
+    bi = np.arange(n).reshape((n, 1) + (1,) * (hs.ndim - 2))
+    gi = np.arange(og).reshape((1, og) + (1,) * (hs.ndim - 2))
+    h0, w0 = np.floor(hs), np.floor(ws)
+    out = 0.0
+    for dh in (0, 1):
+        for dw in (0, 1):
+            hc, wc = h0 + dh, w0 + dw
+            weight = (1 - np.abs(hs - hc)) * (1 - np.abs(ws - wc))
+            inside = (hc >= 0) & (hc < h) & (wc >= 0) & (wc < w)
+            hi = np.clip(hc, 0, h - 1).astype(np.int64)
+            wi = np.clip(wc, 0, w - 1).astype(np.int64)
+            vals = xg[bi, gi, :, hi, wi]  # [N, OG, *out, Cg]
+            out = out + vals * np.where(inside, weight, 0.0)[..., None]
+    return out
+
+
+@kernel("npu_tensor.deform_conv")
+def _deform_conv_kernel(inputs, attrs, results):
+    """2-D deformable convolution: each kernel tap of each output position samples
+    x bilinearly at its regular position plus a learned offset (per offset group),
+    scaled by the optional mask; then the grouped conv matmul."""
+    x, w, offset, b, mask = _inputs(inputs, 5)
+    x, w, offset = widen(x), widen(w), widen(offset)
+    n, c, h, wd = x.shape
+    m, cg = w.shape[:2]
+    ks = tuple(w.shape[2:])
+    kk = prod(ks)
+    out = results[0].shape[2:]
+    g, og = int(attrs.get("group", 1)), int(attrs.get("offset_group", 1))
+    strides = _attr_list(attrs, "strides", 2, 1)
+    dil = _attr_list(attrs, "dilations", 2, 1)
+    pads = _attr_list(attrs, "pads", 4, 0)
+    off = offset.reshape(n, og, kk, 2, *out)
+    msk = None if mask is None else widen(mask).reshape(n, og, kk, *out)
+    xg = x.reshape(n, og, c // og, h, wd)
+    oh = (np.arange(out[0]) * strides[0] - pads[0]).reshape(-1, 1)
+    ow = (np.arange(out[1]) * strides[1] - pads[1]).reshape(1, -1)
+    cols = np.empty((n, c, kk) + tuple(out))
+    for ki, (kh, kw) in enumerate(kernel_offsets(ks)):
+        hs = oh + kh * dil[0] + off[:, :, ki, 0]
+        ws = ow + kw * dil[1] + off[:, :, ki, 1]
+        s = _bilinear_gather(xg, hs, ws)  # [N, OG, OH, OW, C/OG]
+        if msk is not None:
+            s = s * msk[:, :, ki, ..., None]
+        cols[:, :, ki] = np.moveaxis(s, -1, 2).reshape(n, c, *out)
+    p = prod(out)
+    cols = cols.reshape(n, g, cg * kk, p).transpose(1, 2, 0, 3).reshape(g, cg * kk, n * p)
+    y = _mm(w.reshape(g, m // g, cg * kk), cols).reshape(m, n, p).swapaxes(0, 1)
+    if b is not None:
+        y = y + widen(b).reshape(1, m, 1)
+    return [_cast(y, results[0])]

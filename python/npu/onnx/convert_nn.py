@@ -23,12 +23,11 @@ from math import ceil
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
+from mlir import ir
 
 from npu.onnx.registry import converter
 
 if TYPE_CHECKING:
-    from mlir import ir
-
     from npu.onnx.importer import GraphBuilder, OnnxNode
 
 # ------------------------------------------------------------ pure helpers
@@ -515,3 +514,16 @@ def convert_col2im(node: "OnnxNode", b: "GraphBuilder"):
     x_shape = shape_of(node, 0, "input")
     results = [([x_shape[0], x_shape[1] // max(1, int(np.prod(block)))] + image, node.input_dtypes[0])]
     return b.emit(node, "npu_tensor.col2im", [node.inputs[0]], attrs, results=results)
+
+
+@converter("DeformConv")
+def convert_deform_conv(node: "OnnxNode", b: "GraphBuilder"):
+    """DeformConv (2-D): conv attributes plus offset_group; B and mask stay optional operands."""
+    x_shape, w_shape = shape_of(node, 0, "X"), shape_of(node, 1, "W")
+    if len(x_shape) != 4:
+        raise node.error(f"unsupported: {len(x_shape) - 2}-D deformable convolution (2-D only)")
+    attrs = _guard(node, conv_attrs, node.attrs, x_shape, w_shape)
+    attrs["offset_group"] = int(node.attrs.get("offset_group", 1))
+    ops = [node.inputs[i] if i < len(node.inputs) else None for i in range(5)]
+    attrs["operandSegmentSizes"] = ir.DenseI32ArrayAttr.get([0 if v is None else 1 for v in ops])
+    return b.emit(node, "npu_tensor.deform_conv", ops, attrs)
