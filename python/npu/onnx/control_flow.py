@@ -35,13 +35,36 @@ def _local_names(graph: onnx.GraphProto) -> set[str]:
 
 
 def _renamed(node: onnx.NodeProto, rename) -> onnx.NodeProto:
+    """A copy of `node` with its values renamed, including the outer-scope
+    references made from inside its own subgraphs (nested If/Loop bodies)."""
     new = onnx.NodeProto()
     new.CopyFrom(node)
     del new.input[:]
     del new.output[:]
     new.input.extend(rename(x) for x in node.input)
     new.output.extend(rename(x) for x in node.output)
+    for a in new.attribute:
+        if a.type == onnx.AttributeProto.GRAPH:
+            _rename_free_refs(a.g, rename)
     return new
+
+
+def _rename_free_refs(graph: onnx.GraphProto, rename) -> None:
+    """Rename, in place, the names `graph` uses but does not define."""
+    local = _local_names(graph)
+
+    def outer(name: str) -> str:
+        return name if not name or name in local else rename(name)
+
+    for n in graph.node:
+        renamed = [outer(x) for x in n.input]
+        del n.input[:]
+        n.input.extend(renamed)
+        for a in n.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                _rename_free_refs(a.g, outer)
+    for o in graph.output:
+        o.name = outer(o.name)
 
 
 def import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, builder, opsets) -> list:

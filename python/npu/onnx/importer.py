@@ -357,7 +357,7 @@ def _type_info(tp: onnx.TypeProto):
         return None
     tt = tp.tensor_type
     dtype = _np_dtype(tt.elem_type)
-    if not tt.HasField("shape") or any(not d.HasField("dim_value") for d in tt.shape.dim):
+    if not tt.HasField("shape") or any(not d.HasField("dim_value") or d.dim_value < 0 for d in tt.shape.dim):
         return (None, dtype)
     return ([int(d.dim_value) for d in tt.shape.dim], dtype)
 
@@ -412,16 +412,14 @@ class _Importer:
         init_names = {t.name for t in self.graph.initializer}
         inputs = [i for i in self.graph.input if i.name not in init_names]
         arg_types = [self._graph_input_type(i) for i in inputs]
-        out_types = []
+        declared = {}
         for o in self.graph.output:
             info = self.types.get(o.name)
-            if info is None or info[0] is None or info[1] is None:
-                if info is None or info[1] is None:
-                    raise NpuError(f"'{self.where}': graph output '{o.name}': unsupported type (npu returns tensors of numeric element types)")
-                raise NpuError(f"'{self.where}': graph output '{o.name}' has no static shape after shape inference")
-            out_types.append(dtypes.tensor_type(*info))
+            if info is None or info[1] is None:
+                raise NpuError(f"'{self.where}': graph output '{o.name}': unsupported type (npu returns tensors of numeric element types)")
+            declared[o.name] = info
         with ir.InsertionPoint(module.body):
-            fn = func.FuncOp("main", (arg_types, out_types))
+            fn = func.FuncOp("main", (arg_types, []))  # result types are set once the outputs exist
         fn.arg_attrs = ir.ArrayAttr.get([_name_attr(i.name) for i in inputs])
         fn.res_attrs = ir.ArrayAttr.get([_name_attr(o.name) for o in self.graph.output])
         block = fn.add_entry_block()
@@ -441,8 +439,15 @@ class _Importer:
             for o in self.graph.output:
                 if o.name not in self.env:
                     raise NpuError(f"'{self.where}': graph output '{o.name}' is not produced by any node")
-                results.append(self.env[o.name])
+                value = self.env[o.name]
+                shape = declared[o.name][0]
+                if shape is not None and list(value.type.shape) != list(shape):
+                    raise NpuError(
+                        f"'{self.where}': graph output '{o.name}' is declared {shape} but computes to {list(value.type.shape)}"
+                    )
+                results.append(value)
             func.ReturnOp(results)
+        fn.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(arg_types, [v.type for v in results]))
         _erase_unused_constants(block)
 
     # The hooks control_flow uses to import subgraphs inline.
@@ -474,7 +479,7 @@ class _Importer:
         if dtype is None:
             raise NpuError(f"'{self.where}': graph input '{vi.name}': unsupported type (npu takes tensors of numeric element types)")
         for k, d in enumerate(tt.shape.dim):
-            if not d.HasField("dim_value"):
+            if not d.HasField("dim_value") or d.dim_value < 0:
                 sym = f" '{d.dim_param}'" if d.dim_param else ""
                 raise NpuError(
                     f"'{self.where}': graph input '{vi.name}' has dynamic dimension{sym} (dim {k}); "
