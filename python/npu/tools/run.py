@@ -1,10 +1,12 @@
 """npu-run: execute npu IR on the golden interpreter.
 
   npu-run model.mlir --input x.npz [--output y.npz] [--compare model.onnx] [--tolerance 1e-4]
-          [--target T]
+          [--target T] [--stats] [--trace t.json] [--plots DIR]
 
 A level-4 module (PE programs, npu_mem globals) runs on the level-4 interpreter
-(npu.interp.level4), with `--target` or the module's `npu_pe.target`.
+(npu.interp.level4), with `--target` or the module's `npu_pe.target`; `--stats`,
+`--trace` and `--plots` run it on the performance model (npu.perf.cli) and print
+its report / write a Chrome trace / write SVG plots.
 
 Inputs come from an .npz keyed by graph input name (a single-input model also
 accepts a lone array under any key, or a .npy file). `--compare` runs
@@ -108,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--target", help="level-4 modules: target preset or TOML file (default: the module's npu_pe.target)")
     p.add_argument("--tolerance", type=float, default=1e-4,
                    help="max abs error allowed by --compare, relative to the output's range (default 1e-4)")
+    p.add_argument("--stats", action="store_true", help="level-4 modules: time the run and print the performance report")
+    p.add_argument("--trace", metavar="T.json", help="level-4 modules: write a Chrome/Perfetto trace of the timed run")
+    p.add_argument("--plots", metavar="DIR", help="level-4 modules: write roofline, PE-utilization and link-load SVGs")
     return p
 
 
@@ -119,10 +124,20 @@ def run(argv: list[str] | None = None) -> int:
     if not Path(args.input).is_file():
         raise NpuError(f"cannot read '{args.input}': No such file or directory")
     module = load_module(args.model)
+    timed = args.stats or args.trace or args.plots
     with module.context:
-        program = Level4Machine(module, args.target) if is_level4(module) else Program(module)
+        if timed:
+            from npu.perf.cli import timed_machine
+
+            program = timed_machine(module, args.target)
+        else:
+            program = Level4Machine(module, args.target) if is_level4(module) else Program(module)
         inputs = load_inputs(args.input, program.inputs)
         outputs = program.run(inputs)
+    if timed:
+        from npu.perf.cli import emit
+
+        emit(program, stats=args.stats, trace=args.trace, plots=args.plots)
     if args.output:
         buf = io.BytesIO()
         np.savez(buf, **outputs)
