@@ -108,6 +108,33 @@ def old_opset():
     return model(nodes, [vi("x", F, [3])], [vi("y", F, [1, 3])], opset=11)
 
 
+def control_flow():
+    """If on a constant condition, whose branch holds another If reading a branch-local
+    value, and a Loop of 3 static iterations; the output's shape is left symbolic."""
+    inner_then = helper.make_graph([helper.make_node("Neg", ["r"], ["n"], name="neg1")], "inner_then", [], [vi("n", F, [2])])
+    inner_else = helper.make_graph([helper.make_node("Abs", ["r"], ["n"], name="abs1")], "inner_else", [], [vi("n", F, [2])])
+    then = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["r"], name="relu1"),
+         helper.make_node("If", ["flag"], ["t"], name="inner_if", then_branch=inner_then, else_branch=inner_else)],
+        "then", [], [vi("t", F, [2])])
+    other = helper.make_graph([helper.make_node("Identity", ["x"], ["t"], name="id1")], "else", [], [vi("t", F, [2])])
+    body = helper.make_graph(
+        [helper.make_node("Add", ["acc_in", "step"], ["acc_out"], name="add1"),
+         helper.make_node("Identity", ["cond_in"], ["cond_out"], name="cond1")],
+        "body", [vi("i", I64, []), vi("cond_in", TensorProto.BOOL, []), vi("acc_in", F, [2])],
+        [vi("cond_out", TensorProto.BOOL, []), vi("acc_out", F, [2])])
+    nodes = [
+        helper.make_node("If", ["flag"], ["b"], name="outer_if", then_branch=then, else_branch=other),
+        helper.make_node("Loop", ["trips", "", "b"], ["y"], name="loop1", body=body),
+    ]
+    inits = [
+        numpy_helper.from_array(np.array(True), "flag"),
+        numpy_helper.from_array(np.array(3, np.int64), "trips"),
+        numpy_helper.from_array(np.array([1, 10], np.float32), "step"),
+    ]
+    return model(nodes, [vi("x", F, [2])], [vi("y", F, ["n"])], inits)
+
+
 if __name__ == "__main__":
     name, out = sys.argv[1], sys.argv[2]
     m = globals()[name]()
