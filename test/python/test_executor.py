@@ -128,3 +128,12 @@ def test_npu_run_compare_and_errors(tmp_path):
     assert bad.stderr.strip() == "npu-run: error: input 'x' expects shape [3, 100] float32, got shape [100, 3] float32"
     missing = _npu_run(tmp_path / "m.mlir", "--input", tmp_path / "nope.npz")
     assert missing.returncode == 1 and "cannot read" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_erf_series_matches_scipy():
+    from scipy.special import erf as reference
+
+    from npu.interp.kernels_elementwise import erf_series
+
+    x = np.linspace(-9, 9, 20001)
+    assert np.max(np.abs(erf_series(x) - reference(x))) < 1e-14

@@ -26,7 +26,8 @@ def _compute_dtype(dtype: np.dtype) -> np.dtype:
 
 
 def _fin(x: np.ndarray, spec) -> np.ndarray:
-    return np.asarray(x).astype(spec.dtype, copy=False).reshape(spec.shape) if spec.shape is not None else np.asarray(x).astype(spec.dtype, copy=False)
+    """The result in the declared dtype (the executor checks the shape)."""
+    return np.asarray(x).astype(spec.dtype, copy=False)
 
 
 def _up(x: np.ndarray) -> np.ndarray:
@@ -51,9 +52,12 @@ def _div(a, b):
 
 
 def _pow(a, b):
+    """lhs ** rhs in the lhs's type: integer powers wrap like C; a float base takes the exponent in its own type."""
     if np.issubdtype(a.dtype, np.integer) and np.issubdtype(b.dtype, np.integer):
+        if np.any(b < 0):
+            raise NpuError("integer power with a negative exponent")
         return np.power(a, b.astype(a.dtype))
-    return np.power(a.astype(np.float64) if not _is_float(a.dtype) else a, b.astype(np.float64) if not _is_float(b.dtype) else b.astype(a.dtype))
+    return np.power(a, b.astype(a.dtype) if _is_float(a.dtype) else b)
 
 
 def _mod(a, b, fmod):
@@ -118,12 +122,25 @@ kernel("npu_tensor.min")(_make_binary(np.minimum))
 # ---------------------------------------------------------------- unary
 
 
+try:  # scipy's erf is exact to float64 and fast; the series below matches it when scipy is absent
+    from scipy.special import erf as _scipy_erf
+except ImportError:  # pragma: no cover - scipy ships with the test extras
+    _scipy_erf = None
+
+
 def erf(x: np.ndarray) -> np.ndarray:
-    """erf in float64, vectorized: 2/sqrt(pi) * exp(-x^2) * sum_n 2^n x^(2n+1) / (2n+1)!!.
+    """erf in float64 (scipy's when available), else vectorized: 2/sqrt(pi) * exp(-x^2) * sum_n 2^n x^(2n+1) / (2n+1)!!.
 
     The series has only positive terms (no cancellation); |x| is clipped at 6,
     beyond which erf is +-1 in float64. 160 terms reach double precision there.
     """
+    if _scipy_erf is not None:
+        return _scipy_erf(np.asarray(x, dtype=np.float64))
+    return erf_series(x)
+
+
+def erf_series(x: np.ndarray) -> np.ndarray:
+    """The positive-term series of `erf` (used without scipy; tested against it)."""
     x64 = np.clip(np.asarray(x, dtype=np.float64), -6.0, 6.0)
     x2 = x64 * x64
     term = x64.copy()
@@ -135,7 +152,9 @@ def erf(x: np.ndarray) -> np.ndarray:
 
 
 def _sigmoid(x):
-    return np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))
+    """1 / (1 + e^-x) without overflow: e^-|x| / (1 + e^-|x|) for negative x."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 _UNARY = {
