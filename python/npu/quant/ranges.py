@@ -7,7 +7,10 @@
                 Inference with TensorRT", Migacz 2017): for each candidate T (a bin
                 edge), P = |x| histogram up to T with the tail folded into the last
                 bin, Q = P merged into `levels` bins and expanded back over P's
-                non-empty bins; T minimizes KL(P || Q). The range is [max(min, -T), min(max, T)].
+                non-empty bins; T minimizes KL(P || Q). The bin holding 0 first gets
+                its neighbour's count (as NVIDIA's pytorch-quantization does), so the
+                spike of a ReLU output at 0 does not drive T. The range is
+                [max(min, -T), min(max, T)].
     mse         the range [f*min, f*max] (f in (0, 1]) whose quantize -> dequantize of the
                 histogram's bin centres has the least expected squared error; the
                 quantizer is npu.numerics' affine rule for the scheme's int8 grid.
@@ -66,6 +69,7 @@ def _abs_hist(st: TensorStats) -> np.ndarray:
 
 def _entropy_threshold(st: TensorStats, levels: int = 128, entropy_candidates: int = 128) -> float:
     hist = _abs_hist(st).astype(np.float64)
+    hist[0] = hist[1]  # a ReLU's spike at 0 would otherwise decide the threshold (as pytorch-quantization does)
     n = len(hist)
     width = st.absmax / n
     starts = np.unique(np.linspace(levels, n, entropy_candidates).astype(int))
