@@ -23,6 +23,7 @@ from npu.spatial.graph import Node
 from npu.spatial.plan import Space
 
 _FAMILIES: dict[str, "Family"] = {}
+_BY_NAME: dict[str, "Family"] = {}
 
 
 class Family:
@@ -67,6 +68,7 @@ class Family:
 
 def register(cls: type[Family]) -> type[Family]:
     inst = cls()
+    _BY_NAME[cls.name] = inst
     for op in cls.ops:
         _FAMILIES[op] = inst
     return cls
@@ -79,10 +81,7 @@ def family_of(node: Node) -> Family | None:
 
 def family_named(name: str) -> Family | None:
     _load()
-    for fam in _FAMILIES.values():
-        if fam.name == name:
-            return fam
-    return None
+    return _BY_NAME.get(name)
 
 
 def supported_ops() -> list[str]:

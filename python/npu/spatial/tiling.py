@@ -10,7 +10,7 @@
    splits of each dim and matrix-unit multiples) whose step working set fits the
    SRAM budget, the layer estimate of npu.spatial.cost is computed: tiles spread
    over the PEs, K chunks possibly split over idle PEs, bounded below by the
-   external bandwidth. The cheapest wins (ties: fewer tiles, then larger tiles).
+   external memory (its bandwidth, and its channels' occupancy per transfer). The cheapest wins (ties: fewer tiles, then larger tiles).
 4. No candidate fits: an error naming the op, the budget and the smallest need.
 """
 
@@ -65,7 +65,10 @@ def estimate(node: Node, fam: Family, space: Space, tile: tuple[int, ...], chip:
     steps = -(-chunks // kgroups)
     per_step = max(compute, chip.dma_cycles(moved, 0)) + chip.target.memory.latency_cycles
     per_pe = rounds * steps * per_step
-    shared = tiles * chunks * moved / chip.ext_bytes_per_cycle
+    # external memory: bandwidth, and per-transfer occupancy of its channels (about three
+    # transfers a step), which keeps tiny ops from being scattered over every PE
+    mem = chip.target.memory
+    shared = tiles * chunks * max(moved / chip.ext_bytes_per_cycle, 3 * mem.latency_cycles / mem.channels)
     return max(per_pe, shared), tiles * chunks
 
 

@@ -1,0 +1,220 @@
+"""npu-lower-to-pe's driver: level 3 (planned, placed graph) -> level 4 (one program per PE).
+
+`lower_to_pe(module_op, chip, multicast=True)` rewrites the module in place:
+
+1. read the graph, each op's `npu.tile` and `npu.place` (missing or malformed:
+   an error naming the op);
+2. give every tensor its location (npu.spatial.storage): `input` / `output`
+   globals named after the ONNX tensors, `scratch` globals for activations,
+   `weight` globals for constants (on first use), views for layout-only ops;
+3. for each op in program order, emit its layer: every PE runs its items in tile
+   order (the family's `emit`), after loading the layer's resident weight
+   blocks once (a block several PEs need is DMA'd by the first and multicast to
+   the others when the target supports multicast); a barrier of all programs
+   separates dependent layers;
+4. print all programs as text, parse once, move the ops into the module
+   (replacing @main), attach the weight contents to their globals, and record
+   the target in `npu_pe.target`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from mlir import ir
+
+from npu.spatial.cost import Chip
+from npu.spatial.emit import GlobalDecl, ItemCtx, KSplit, Lowering, route
+from npu.spatial.family import Family, family_named
+from npu.spatial.graph import Graph, SpatialError, Tensor, read_graph
+from npu.spatial.layout import View, box_pattern
+from npu.spatial.placement import check_placement
+from npu.spatial.plan import Placement, TilePlan
+from npu.spatial.program import Pattern
+from npu.spatial.storage import assign_views
+
+
+def _plans(graph: Graph, chip: Chip) -> list[tuple[TilePlan, Placement | None, Family | None]]:
+    out = []
+    for node in graph.nodes:
+        plan = TilePlan.from_op(node.op)
+        if plan is None:
+            raise SpatialError(node.op, f"'{node.op.name}' op has no npu.tile plan (run npu-tile first)")
+        if plan.family == "view":
+            out.append((plan, None, None))
+            continue
+        fam = family_named(plan.family)
+        if fam is None:
+            raise SpatialError(node.op, f"'{node.op.name}' op has an npu.tile plan of unknown family '{plan.family}'")
+        expected = fam.space(node)
+        if expected.sizes != plan.space.sizes or expected.dims != plan.space.dims:
+            raise SpatialError(node.op, f"'{node.op.name}' op expects npu.tile dims {list(expected.dims)} of sizes "
+                                        f"{list(expected.sizes)}, got {list(plan.space.dims)} and "
+                                        f"{list(plan.space.sizes)}")
+        why = fam.unsupported(node, chip)
+        if why:
+            raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: expects {why}")
+        place = Placement.from_op(node.op)
+        if place is None:
+            raise SpatialError(node.op, f"'{node.op.name}' op has no npu.place placement (run npu-place first)")
+        why = check_placement(node, plan, place, chip)
+        if why:
+            raise SpatialError(node.op, f"'{node.op.name}' op expects {why}")
+        out.append((plan, place, fam))
+    return out
+
+
+def _locate(lw: Lowering) -> None:
+    graph = lw.graph
+    outputs = {t.index for t in graph.outputs}
+    for t in graph.outputs:
+        if t.producer is None:
+            raise SpatialError(graph.func, f"'func.func' op cannot lower a graph output that is "
+                                           f"{'an input' if t.kind == 'input' else 'a constant'} ('{t.name}')")
+
+    def symbol_for(t: Tensor) -> str:
+        if t.kind == "input":
+            return lw.declare(t.name, "input", t.shape, t.dtype).symbol
+        if t.index in outputs:
+            return lw.declare(t.name, "output", t.shape, t.dtype).symbol
+        if not t.consumers:
+            return "<unused>"
+        loc = t.producer.op.location
+        hint = loc.name_str if loc.is_a_name() else f"t{t.index}"
+        return lw.declare(lw.unique(f"act.{hint}.{t.index}"), "scratch", t.shape, t.dtype).symbol
+
+    views, _ = assign_views(graph, symbol_for, lw.view)
+    lw.views.update(views)
+
+
+def _chunk_ranges(chunks: int, groups: int) -> list[range]:
+    return [range(g * chunks // groups, (g + 1) * chunks // groups) for g in range(groups)]
+
+
+def _emit_layer(lw: Lowering, node, plan: TilePlan, place: Placement, fam: Family, multicast: bool) -> None:
+    chip = lw.chip
+    k = place.kgroups
+    ranges = _chunk_ranges(max(plan.num_chunks, 1), k)
+    coords = [chip.target.pe_coord(p) for p in place.pes]
+    tag = lw.next_tag() if k > 1 else 0
+    items: dict[tuple[int, int], list[ItemCtx]] = defaultdict(list)
+    for t in range(plan.num_tiles):
+        lo, sizes = plan.tile_box(t)
+        group = coords[t * k:(t + 1) * k]
+        ksplit = KSplit(group[0], group[1:], tag) if k > 1 else None
+        for g, pe in enumerate(group):
+            items[pe].append(ItemCtx(lw, node, plan, lw.program(pe), lo, sizes, ranges[g], ksplit))
+    resident = _preload(lw, fam, plan, items, multicast)
+    for pe in sorted(items):
+        for ctx in items[pe]:
+            ctx.resident = resident[pe].buffers
+            fam.emit(ctx)
+        prog = lw.program(pe)
+        prog.noc_wait(resident[pe].sends)
+        prog.dealloc(*resident[pe].buffers.values())
+
+
+class _Resident:
+    def __init__(self):
+        self.buffers: dict = {}
+        self.sends: list[str] = []
+
+
+def _preload(lw: Lowering, fam: Family, plan: TilePlan, items, multicast: bool) -> dict:
+    """Load each PE's constant blocks of the layer once; share equal blocks by multicast."""
+    chip = lw.chip
+    wanted: dict = {}
+    for pe, ctxs in items.items():
+        boxes = {}
+        for ctx in ctxs:
+            for src, lo, sizes, order, shape, dtype in fam.resident_boxes(ctx):
+                view = ctx.view_of(src)
+                key = (view.symbol, box_pattern(view, tuple(lo), tuple(sizes), tuple(order)), tuple(shape))
+                boxes.setdefault(key, dtype)
+        total = sum(_bytes(key[2], dtype) for key, dtype in boxes.items())
+        factor = 2 if chip.double_buffer else 1
+        if boxes and total + factor * plan.sram <= chip.target.pe.sram.bytes:
+            wanted[pe] = boxes
+    sharers: dict = defaultdict(list)
+    for pe in sorted(wanted):
+        for key in wanted[pe]:
+            sharers[key].append(pe)
+    can_multicast = multicast and chip.target.noc.multicast
+    tag = lw.next_tag() if can_multicast else 0
+    out = {pe: _Resident() for pe in items}
+    for pe in sorted(wanted):
+        prog = lw.program(pe)
+        res = out[pe]
+        dmas, recvs = [], []
+        for key, dtype in wanted[pe].items():  # receive what a neighbour multicasts
+            group = sharers[key]
+            if can_multicast and len(group) > 1 and group[0] != pe:
+                buf = prog.alloc(key[2], dtype)
+                recvs.append(prog.recv(buf, group[0], tag))
+                res.buffers[key] = buf
+        for key, dtype in wanted[pe].items():
+            group = sharers[key]
+            if key in res.buffers:
+                continue
+            buf = prog.alloc(key[2], dtype)
+            res.buffers[key] = buf
+            symbol, pattern, _ = key
+            ext = lw.globals[symbol]
+            src = prog.global_buf(symbol, ext.shape, ext.dtype)
+            tok = prog.dma(src, buf, pattern, Pattern.contiguous(pattern.count))
+            if can_multicast and len(group) > 1:
+                prog.dma_wait([tok])
+                dsts = group[1:]
+                res.sends.append(prog.multicast(buf, dsts, [route(chip, pe, d) for d in dsts], tag))
+            else:
+                dmas.append(tok)
+        prog.dma_wait(dmas)
+        prog.noc_wait(recvs)
+    return out
+
+
+def _bytes(shape, dtype: str) -> int:
+    from npu.spatial.program import nbytes
+
+    return nbytes(shape, dtype)
+
+
+def lower_to_pe(module_op: ir.Operation, chip: Chip, multicast: bool = True) -> None:
+    with module_op.context, ir.Location.unknown():
+        _lower(module_op, chip, multicast)
+
+
+def _lower(module_op: ir.Operation, chip: Chip, multicast: bool) -> None:
+    graph = read_graph(module_op)
+    plans = _plans(graph, chip)
+    lw = Lowering(graph, chip)
+    _locate(lw)
+    participants = sorted({chip.target.pe_coord(p) for _, place, _ in plans if place for p in place.pes})
+    for pe in participants:
+        lw.program(pe)
+    barrier_pes = "array<i64: " + ", ".join(f"{r}, {c}" for r, c in participants) + ">"
+    layers = [(node, p) for node, p in zip(graph.nodes, plans) if p[0].family != "view"]
+    for i, (node, (plan, place, fam)) in enumerate(layers):
+        _emit_layer(lw, node, plan, place, fam, multicast)
+        if i + 1 < len(layers) and len(participants) > 1:
+            for pe in participants:
+                lw.programs[pe].barrier(0, barrier_pes)
+    _replace_module(module_op, lw, chip)
+
+
+def _replace_module(module_op: ir.Operation, lw: Lowering, chip: Chip) -> None:
+    text = lw.module_text(chip.target.chip.name)
+    ctx = module_op.context
+    new = ir.Module.parse(text, ctx)
+    block = module_op.regions[0].blocks[0]
+    for op in list(block.operations):
+        op.operation.erase()
+    with ctx:
+        for op in list(new.body.operations):
+            op = op.operation
+            if op.name == "npu_mem.global":
+                decl: GlobalDecl = lw.globals[op.attributes["sym_name"].value]
+                if decl.value is not None:
+                    op.attributes["value"] = decl.value
+            block.append(op)
+        module_op.attributes["npu_pe.target"] = ir.StringAttr.get(chip.target.chip.name)
