@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -151,7 +150,6 @@ def main(argv=None) -> int:
     p.add_argument("--models", default=",".join(MODELS))
     p.add_argument("--out", default=str(ROOT / "bench" / "results"))
     args = p.parse_args(argv)
-    os.environ.setdefault("NPU_CACHE_DIR", str(Path(args.out) / ".cache"))
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()

@@ -108,6 +108,9 @@ def compare_layers(reference: ir.Module, quantized: ir.Module, samples: list) ->
     ref = layer_values(reference, samples)
     shapes = {k: np.shape(v[0]) for k, v in ref.items()}
     act = layer_values(quantized, samples, shapes)
+    from npu.quant.graph import Graph
+
+    inputs = set(Graph(reference).arg_names)
     rows = []
     for name in layer_order(reference):
         if name in ref and name in act and len(act[name]) == len(ref[name]):
@@ -115,7 +118,7 @@ def compare_layers(reference: ir.Module, quantized: ir.Module, samples: list) ->
             a = np.concatenate([b.reshape(-1) for b in act[name]])
             f = compare(name, r, a)
             rows.append({"name": name, "sqnr_db": f.sqnr_db, "cosine": f.cosine, "max_abs": f.max_abs,
-                         "verdict": f.verdict})
+                         "verdict": f.verdict, "graph_input": name in inputs})
     return rows
 
 

@@ -165,7 +165,12 @@ def _fmt_db(x) -> str:
 
 
 def first_jump(rows: list[dict], threshold: float = JUMP_DB) -> dict | None:
-    """The first layer whose SQNR is >= `threshold` dB below the previous compared layer's."""
+    """The first layer whose SQNR is >= `threshold` dB below the previous compared layer's.
+
+    Graph inputs are not a baseline: their only error is the input quantization, so the
+    first layer would always "jump" below them.
+    """
+    rows = [r for r in rows if not r.get("graph_input")]
     for prev, row in zip(rows, rows[1:]):
         a, b = float(prev["sqnr_db"]), float(row["sqnr_db"])
         if math.isinf(a) and a > 0:
