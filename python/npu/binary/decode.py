@@ -34,7 +34,11 @@ def decode(source, target=None) -> ir.Module:
 
 
 def disassemble(source, target=None, debug_info: bool = False) -> str:
-    """The level-4 IR text of a .npubin (bytes or path)."""
+    """The level-4 IR text of a .npubin (bytes, or a path; '-' reads stdin)."""
+    if source == "-":
+        import sys
+
+        source = sys.stdin.buffer.read()
     module = decode(source, target)
     return module.operation.get_asm(enable_debug_info=debug_info, assume_verified=True) + "\n"
 
@@ -94,13 +98,17 @@ class _Builder:
         if self.offset_locations:
             return ir.Location.name(f"npubin@{offset}")
         if text not in self.locs:
-            try:
-                self.locs[text] = ir.Location.from_attr(ir.Attribute.parse(text))
-            except (ir.MLIRError, ValueError):
-                from npu.binary.loader import BinaryError
+            from npu.binary.loader import BinaryError
 
+            try:
+                loc = ir.Location.from_attr(ir.Attribute.parse(text))
+            except (ir.MLIRError, ValueError):
                 raise BinaryError(self.source, offset, f"debug location {text[:60]!r} is not an MLIR "
                                                        "location") from None
+            if str(loc) != text:  # one spelling per location, so the bytes re-encode to themselves
+                raise BinaryError(self.source, offset, f"debug location {text[:60]!r} is not in the canonical "
+                                                       f"form {str(loc)[:60]!r}")
+            self.locs[text] = loc
         return self.locs[text]
 
     def int_attr(self, v: int) -> ir.Attribute:

@@ -51,6 +51,15 @@ def encode(module: ir.Module, target=None) -> bytes:
         return write(module_to_binary(module, target))
 
 
+def encode_file(path: str, target=None) -> bytes:
+    """The .npubin bytes of the level-4 module in the .mlir file `path` ('-' for stdin)."""
+    from npu.ir.context import make_context, parse_module
+    from npu.tools.common import read_input
+
+    module = parse_module(read_input(path), make_context(), path)
+    return encode(module, target)
+
+
 def _where(op: ir.Operation) -> str:
     from npu.ir.diagnostics import format_location
 
@@ -349,4 +358,4 @@ def _scalar(op: ir.Operation, name: str, attr: ir.Attribute) -> tuple[str, int |
     raise _fail(op, f"expects attribute '{name}' to be an integer or float, got {attr}")
 
 
-__all__ = ["encode", "module_to_binary", "resolve_target", "pack_storage", "NpuError"]
+__all__ = ["encode", "encode_file", "module_to_binary", "resolve_target", "pack_storage", "NpuError"]

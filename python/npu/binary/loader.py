@@ -177,6 +177,12 @@ def _read_target(r: _Reader, s: _Sections, expected):
         raise r.fail(at + err.start, "embedded target description is not UTF-8") from None
     except TargetError as err:
         raise r.fail(at, f"embedded target description is invalid: {err}") from None
+    canonical = tgt.to_toml()
+    if toml != canonical:
+        n = min(len(toml), len(canonical))
+        diff = next((i for i in range(n) if toml[i] != canonical[i]), n)
+        raise r.fail(at + len(toml[:diff].encode("utf-8")), "embedded target description is not in the "
+                                                            "canonical form npu writes")
     fingerprint = r.data[24:56].hex()
     if tgt.fingerprint() != fingerprint:
         raise r.fail(24, f"target fingerprint {fingerprint[:12]}... does not match the embedded target "
