@@ -9,10 +9,11 @@ Algorithm, per PE program (npu.spatial.alloc_sram does steps 2-3):
    element size;
 3. packing into `pe.sram.bytes`: first-fit over several orders, then a
    bounded exhaustive search (see npu.spatial.alloc_sram);
-4. set `offset` and `alignment` on each `npu_mem.alloc`; with
-   `lifetimes=true` (default) move each alloc to just before its first user
-   and each buffer's `npu_mem.dealloc` (inserted when missing) to just after
-   its last use, so the IR states the lifetimes the packing assumed.
+4. set `offset` and `alignment` on each `npu_mem.alloc`, move each alloc to
+   just before its first user and each buffer's `npu_mem.dealloc` (inserted
+   when missing) to just after its last use: the dialect says a buffer lives
+   from its alloc to its dealloc, so the IR must state the lifetimes the
+   packing assumed (two buffers sharing bytes are never both live).
 
 Before:
   %a = "npu_mem.alloc"() : () -> memref<16x64xi8, "sram">
@@ -41,7 +42,6 @@ class AllocSramPass(Pass):
     NAME = "npu-alloc-sram"
     SUMMARY = "Pack every SRAM buffer into its PE's SRAM by liveness (offset attribute on npu_mem.alloc)"
     alignment: int = 0
-    lifetimes: bool = True
 
     def run(self, op: ir.Operation, env: PassEnv) -> None:
         target = env.require_target(op, self.NAME)
@@ -63,8 +63,7 @@ class AllocSramPass(Pass):
             for root, offset, alignment in zip(items.roots, result.offsets, items.aligns):
                 root.op.attributes["offset"] = _i64(int(offset))
                 root.op.attributes["alignment"] = _i64(int(alignment))
-            if self.lifetimes:
-                _place_lifetimes(prog, items)
+            _place_lifetimes(prog, items)
         if failed:
             raise PassFailed("npu-alloc-sram: SRAM overflow")
 

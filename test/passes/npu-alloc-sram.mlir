@@ -1,7 +1,6 @@
 // RUN: npu-opt %s --split-input-file --target=edge-lpddr --npu-alloc-sram | FileCheck %s
 // RUN: npu-opt %s --split-input-file --target=edge-lpddr --npu-alloc-sram --npu-check-races | FileCheck %s
 // RUN: npu-opt %s --split-input-file --target=edge-lpddr --npu-alloc-sram="alignment=64" | FileCheck %s --check-prefix=A64
-// RUN: npu-opt %s --split-input-file --target=edge-lpddr --npu-alloc-sram="lifetimes=false" | FileCheck %s --check-prefix=KEEP
 
 // Buffers whose lifetimes do not overlap share bytes: a is dead when c is
 // written. Offsets are aligned to the SRAM bank width of edge-lpddr (16
@@ -22,12 +21,6 @@
 // A64: offset = 0
 // A64: offset = 128
 // A64: offset = 0
-// Without moving lifetimes the allocs stay where they were.
-// KEEP-LABEL: func.func @chain
-// KEEP-NEXT: "npu_mem.alloc"() {alignment = 16 : i64, offset = 0 : i64}
-// KEEP-NEXT: "npu_mem.alloc"() {alignment = 16 : i64, offset = 112 : i64}
-// KEEP-NEXT: "npu_mem.alloc"() {alignment = 16 : i64, offset = 0 : i64}
-// KEEP-NOT: dealloc
 func.func @chain() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %a = "npu_mem.alloc"() : () -> memref<100xi8, "sram">
   %b = "npu_mem.alloc"() : () -> memref<100xi8, "sram">

@@ -8,11 +8,12 @@ capacity. It is NP-hard; `pack` does:
 
 1. the lower bound `max_live`: the most bytes live at one position (no
    packing can use less); if it exceeds the capacity, fail (proven);
-2. first-fit at the lowest aligned gap, for several orders (size, area,
-   start, duration -- largest first), keeping the lowest peak;
-3. if none fits: an alignment-aware lower bound (every live item but the top
-   one occupies its size rounded up to the smallest alignment); above the
-   capacity, fail (proven);
+2. first fit (lowest aligned gap) and best fit (tightest gap) for several
+   orders (size, area, start, duration, alignment -- largest first), until
+   one fits, keeping the lowest peak;
+3. if none fits: an alignment-aware lower bound (for each alignment A, the
+   live items aligned to at least A occupy their sizes rounded up to A, all
+   but the topmost); above the capacity, fail (proven);
 4. else an exhaustive search over compacted placements (every item at 0 or
    on top of an earlier-placed item it overlaps in time, in nondecreasing
    offset order -- every feasible packing compacts to one of these) with a
@@ -32,7 +33,7 @@ import numpy as np
 
 from npu.spatial.access import Program, Root
 
-ORDERS = ("size", "area", "start", "duration")
+ORDERS = ("size", "area", "start", "duration", "align")
 
 
 @dataclass
@@ -71,35 +72,44 @@ def max_live(sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[i
 
 
 def _aligned_bound(sizes: np.ndarray, aligns: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> int:
-    """A lower bound accounting for alignment gaps (see step 3 of the module docstring)."""
-    a = int(aligns.min())
-    rounded = align_up(sizes, a)
-    live, _ = max_live(rounded, starts, ends)
-    return live - int((rounded - sizes).max())
+    """A lower bound accounting for alignment gaps (step 3 of the module docstring).
+
+    For each alignment A, the live items aligned to at least A start at
+    multiples of A, so each but the topmost blocks ceil(size / A) * A bytes:
+    A * sum(ceil(s / A)) - max(A * ceil(s / A) - s) at every position."""
+    best = 0
+    for a in np.unique(aligns):
+        sel = aligns >= a
+        rounded = align_up(sizes[sel], a)
+        live, _ = max_live(rounded, starts[sel], ends[sel])
+        best = max(best, live - int((rounded - sizes[sel]).max()))
+    return best
 
 
-def _order(kind: str, sizes, starts, ends) -> np.ndarray:
+def _order(kind: str, sizes, aligns, starts, ends) -> np.ndarray:
     dur = ends - starts + 1
     keys = {"size": (starts, -sizes), "area": (starts, -(sizes * dur)), "start": (-sizes, starts),
-            "duration": (-sizes, -dur)}[kind]
+            "duration": (-sizes, -dur), "align": (starts, -sizes, -aligns)}[kind]
     return np.lexsort(keys)
 
 
 def first_fit(sizes: np.ndarray, aligns: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-              order: np.ndarray) -> np.ndarray:
-    """Offsets placing items in `order`, each at the lowest aligned gap among placed overlapping items."""
+              order: np.ndarray, best: bool = False) -> np.ndarray:
+    """Offsets placing items in `order`, each in an aligned gap among the placed items it overlaps in time.
+
+    The lowest gap that fits (first fit), or with `best` the one leaving the least room (best fit)."""
     n = sizes.size
     offsets = np.full(n, -1, dtype=np.int64)
     placed = np.zeros(n, dtype=bool)
     for i in order:
         mask = placed & (starts <= ends[i]) & (ends >= starts[i])
-        offsets[i] = _lowest_gap(offsets[mask], offsets[mask] + sizes[mask], int(sizes[i]), int(aligns[i]))
+        offsets[i] = _gap(offsets[mask], offsets[mask] + sizes[mask], int(sizes[i]), int(aligns[i]), best)
         placed[i] = True
     return offsets
 
 
-def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
-    """Lowest multiple of `align` where [x, x + size) avoids every [lo, hi)."""
+def _gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int, best: bool = False) -> int:
+    """A multiple of `align` where [x, x + size) avoids every [lo, hi): the lowest, or the tightest gap."""
     if lo.size == 0:
         return 0
     order = np.argsort(lo, kind="stable")
@@ -107,14 +117,22 @@ def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
     reach = np.maximum.accumulate(hi)
     cand = align_up(np.concatenate([[0], reach]), align)     # start of the gap after each prefix
     limit = np.concatenate([lo, [np.iinfo(np.int64).max]])   # where that gap ends
-    # a candidate also must clear every later interval starting below it: reach covers those
-    # since cand >= reach of the prefix; later intervals start at >= lo[k]
     fits = np.flatnonzero(cand + size <= limit)
+    if best and fits.size > 1:
+        room = limit[fits] - cand[fits]
+        return int(cand[fits[np.argmin(room)]])
     return int(cand[fits[0]])
 
 
-def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000) -> Packing:
-    """Pack items into `capacity` bytes (see the module docstring)."""
+def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
+    """Lowest multiple of `align` where [x, x + size) avoids every [lo, hi)."""
+    return _gap(lo, hi, size, align)
+
+
+def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimize: bool = False) -> Packing:
+    """Pack items into `capacity` bytes (see the module docstring).
+
+    Stops at the first heuristic that fits unless `minimize`, which tries them all for the lowest peak."""
     sizes = np.asarray(sizes, dtype=np.int64)
     aligns = np.asarray(aligns, dtype=np.int64)
     starts = np.asarray(starts, dtype=np.int64)
@@ -125,10 +143,13 @@ def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000) -> Pac
         return Packing(empty, 0, live, at, False, True, "live")
     best = None
     for kind in ORDERS:
-        offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, starts, ends))
-        peak = int((offsets + sizes).max()) if sizes.size else 0
-        if best is None or peak < best.peak:
-            best = Packing(offsets, peak, live, at, peak <= capacity, order=kind)
+        for fit in (False, True):
+            offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, aligns, starts, ends), fit)
+            peak = int((offsets + sizes).max()) if sizes.size else 0
+            if best is None or peak < best.peak:
+                best = Packing(offsets, peak, live, at, peak <= capacity, order=kind + ("/best" if fit else ""))
+        if best.ok and not minimize:
+            break
     if best.ok:
         return best
     if _aligned_bound(sizes, aligns, starts, ends) > capacity:
@@ -140,15 +161,27 @@ def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000) -> Pac
 
 
 def exact_pack(sizes, aligns, starts, ends, capacity: int, budget: int) -> tuple[np.ndarray | None, bool]:
-    """(offsets or None, search complete) by DFS over compacted placements in offset order."""
+    """(offsets or None, search complete) by DFS over compacted placements in offset order.
+
+    Identical items (same size, alignment and lifetime) are placed in index
+    order; a node is cut when the unplaced items live at some position cannot
+    fit above the current floor."""
     n = len(sizes)
     sizes, aligns, starts, ends = (list(map(int, v)) for v in (sizes, aligns, starts, ends))
     overlap = [[j for j in range(n) if j != i and starts[j] <= ends[i] and ends[j] >= starts[i]] for i in range(n)]
+    twin = [next((j for j in range(i - 1, -1, -1) if (sizes[j], aligns[j], starts[j], ends[j])
+                  == (sizes[i], aligns[i], starts[i], ends[i])), -1) for i in range(n)]
+    times = sorted(set(starts))
+    live_at = [[i for i in range(n) if starts[i] <= t <= ends[i]] for t in times]
     offsets = [-1] * n
     nodes = [0]
 
     def free(i: int, x: int) -> bool:
         return all(offsets[j] < 0 or offsets[j] + sizes[j] <= x or x + sizes[i] <= offsets[j] for j in overlap[i])
+
+    def hopeless(floor: int) -> bool:
+        room = capacity - floor
+        return any(sum(sizes[i] for i in group if offsets[i] < 0) > room for group in live_at)
 
     def dfs(left: int, floor: int) -> bool | None:
         if left == 0:
@@ -156,8 +189,10 @@ def exact_pack(sizes, aligns, starts, ends, capacity: int, budget: int) -> tuple
         nodes[0] += 1
         if nodes[0] > budget:
             return None
+        if hopeless(floor):
+            return False
         for i in range(n):
-            if offsets[i] >= 0:
+            if offsets[i] >= 0 or (twin[i] >= 0 and offsets[twin[i]] < 0):
                 continue
             cands = {0} | {-(-(offsets[j] + sizes[j]) // aligns[i]) * aligns[i] for j in overlap[i] if offsets[j] >= 0}
             for x in sorted(c for c in cands if c >= floor and c + sizes[i] <= capacity):
