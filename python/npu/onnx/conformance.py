@@ -154,6 +154,9 @@ def _graph_inputs_feeding(model: onnx.ModelProto, name: str) -> set[str]:
             found.add(v)
         elif v in producers and producers[v].op_type not in ("Shape", "Size"):  # those read static shapes only
             todo.extend(x for x in producers[v].input if x)
+            for a in producers[v].attribute:  # If/Loop bodies read enclosing-scope values by name
+                if a.type == onnx.AttributeProto.GRAPH:
+                    todo.extend(x for n in a.g.node for x in n.input if x)
     return found
 
 

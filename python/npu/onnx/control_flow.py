@@ -70,8 +70,38 @@ def _rename_free_refs(graph: onnx.GraphProto, rename) -> None:
 def import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, builder, opsets) -> list:
     """Import `graph`'s nodes inline; `bindings` maps its input names to ir.Values.
 
-    Returns the ir.Values of the graph's outputs.
+    Returns the ir.Values of the graph's outputs. A static value missing inside
+    the subgraph is reported against the enclosing-scope value it comes from.
     """
+    from npu.onnx.importer import NotStaticError
+
+    try:
+        return _import_subgraph(imp, graph, prefix, bindings, builder, opsets)
+    except NotStaticError as err:
+        sources = _free_sources(graph, prefix, err.input_name)
+        raise NotStaticError(str(err), sources[0] if sources else err.input_name) from None
+
+
+def _free_sources(graph: onnx.GraphProto, prefix: str, name: str) -> list[str]:
+    """Enclosing-scope values that subgraph value `name` (prefixed) is computed from."""
+    local = _local_names(graph)
+    producers = {prefix + o: n for n in graph.node for o in n.output if o}
+    inputs = {prefix + i.name for i in graph.input} | {prefix + t.name for t in graph.initializer}
+    found, todo, seen = [], [name], set()
+    while todo:
+        v = todo.pop()
+        if not v or v in seen:
+            continue
+        seen.add(v)
+        if v in producers:
+            if producers[v].op_type not in ("Shape", "Size"):
+                todo.extend(prefix + x if x in local else x for x in producers[v].input)
+        elif v not in inputs:
+            found.append(v)
+    return found
+
+
+def _import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, builder, opsets) -> list:
     local = _local_names(graph)
 
     def rename(name: str) -> str:

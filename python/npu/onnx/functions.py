@@ -42,7 +42,7 @@ def function_body(schema, proto: onnx.NodeProto, opset: int, input_types: list) 
 
 
 def expand(proto: onnx.NodeProto, body: onnx.FunctionProto, schema) -> list[onnx.NodeProto] | None:
-    """The body's nodes instantiated for `proto`; None if it uses subgraphs (unsupported)."""
+    """The body's nodes instantiated for `proto`; None if it uses a GRAPHS attribute (unsupported)."""
     prefix = (proto.name or (proto.output[0] if proto.output else proto.op_type)) + "/"
     rename = {formal: "" for formal in body.input}
     rename.update(zip(body.input, proto.input))
@@ -68,8 +68,16 @@ def expand(proto: onnx.NodeProto, body: onnx.FunctionProto, schema) -> list[onnx
         new.input.extend(value(x) for x in n.input)
         new.output.extend(value(x) for x in n.output)
         for a in n.attribute:
-            if a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS):
+            if a.type == onnx.AttributeProto.GRAPHS:
                 return None
+            if a.type == onnx.AttributeProto.GRAPH:  # an If/Loop body: rename what it reads from the function
+                from npu.onnx.control_flow import _rename_free_refs
+
+                copy = onnx.AttributeProto()
+                copy.CopyFrom(a)
+                _rename_free_refs(copy.g, value)
+                new.attribute.append(copy)
+                continue
             if a.ref_attr_name:
                 source = given.get(a.ref_attr_name) or defaults.get(a.ref_attr_name)
                 if source is None:
@@ -96,6 +104,9 @@ def outer_sources(nodes: list[onnx.NodeProto], name: str) -> list[str]:
         if v in producers:
             if producers[v].op_type not in ("Shape", "Size"):
                 todo.extend(producers[v].input)
+                for a in producers[v].attribute:  # If/Loop bodies read enclosing values by name
+                    if a.type == onnx.AttributeProto.GRAPH:
+                        todo.extend(x for n in a.g.node for x in n.input)
         else:
             found.append(v)
     return found
