@@ -241,3 +241,15 @@ def test_conv_float_taps_in_channel_row_column_order():
                 s = _seq_dot([xp[0, c, oy * 2 + ky, ox * 2 + kx] for c, ky, kx in taps],
                              [w[m, c, ky, kx] for c, ky, kx in taps], ml_dtypes.bfloat16)
                 assert got[0, m, oy, ox] == np.float32(s), (m, oy, ox)
+
+
+@pytest.mark.parametrize("fmt", [ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2, ml_dtypes.bfloat16, np.float16])
+def test_quantize_float_rounds_exactly_as_ml_dtypes(fmt):
+    rng = np.random.default_rng(13)
+    # every float32 near the format's ties: random mantissas over the format's whole exponent range
+    fmax = float(ml_dtypes.finfo(fmt).max)
+    x = (rng.uniform(-1, 1, 20000) * np.exp2(rng.uniform(-20, np.log2(fmax), 20000))).astype(np.float32)
+    got = run_kernel("quantize_float", [x], {"saturate": 0, "scale": 1.0}, x.shape, fmt)
+    ref = x.astype(fmt)  # ml_dtypes' own cast
+    assert np.array_equal(got.view(np.uint8 if np.dtype(fmt).itemsize == 1 else np.uint16),
+                          ref.view(np.uint8 if np.dtype(fmt).itemsize == 1 else np.uint16))
