@@ -134,6 +134,7 @@ class Binary:
     programs: list[Program]
     module_location: str = "loc(unknown)"
     version: tuple[int, int] = VERSION
+    target: Any = field(default=None, compare=False, repr=False)  # the parsed Target (set by the loader)
 
 
 # ---------------------------------------------------------------- helpers

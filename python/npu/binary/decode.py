@@ -200,16 +200,18 @@ class _Builder:
         raise AssertionError(f"no builder for field kind {kind}")  # table bug
 
 
-def to_module(binary: C.Binary, source: str = "<binary>", offset_locations: bool = False) -> ir.Module:
+def to_module(binary: C.Binary, source: str = "<binary>", offset_locations: bool = False,
+              context: ir.Context | None = None) -> ir.Module:
     """Build the level-4 module of a checked binary in a fresh context.
 
     With `offset_locations`, every op is located at `npubin@<byte offset>` of
     its instruction or entry instead of its debug location (the loader uses it
-    to name the offset of a verifier failure).
+    to name the offset of a verifier failure). `context`: build in this context
+    instead of a fresh one (dense_resource blob names must then be new to it).
     """
     from npu.ir.context import make_context
 
-    ctx = make_context()
+    ctx = context if context is not None else make_context()
     with ctx, ir.Location.unknown():
         b = _Builder(binary, source, offset_locations)
         module = ir.Module.create(loc=b.loc(binary.module_location, 0))

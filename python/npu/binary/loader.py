@@ -102,7 +102,7 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     debug = _read_debug(r, sections, strings, counts, debug_at)
     for prog, code, locs in zip(programs, counts, debug):
         _read_stream(r, sections, prog, code, locs, types, symbols, tgt)
-    binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, module_loc, _version(data))
+    binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, module_loc, _version(data), tgt)
     _check_canonical(r, binary)
     return binary
 
@@ -616,8 +616,13 @@ def read_file(path: str | Path) -> bytes:
         raise NpuError(f"cannot read '{path}': {err.strerror}") from None
 
 
-def load(source: str | Path | bytes, target=None, verify: bool = True) -> Loaded:
-    """Read, check and rebuild a binary as a level-4 module (verified against its target)."""
+def load(source: str | Path | bytes, target=None, verify: bool = True, context=None) -> Loaded:
+    """Read, check and rebuild a binary as a level-4 module (verified against its target).
+
+    `target` (a Target, preset name or TOML path) is the target the caller
+    expects; `context` an MLIR context with the npu dialects to build the
+    module in (default: a fresh one).
+    """
     from npu.binary.decode import to_module
 
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -629,23 +634,17 @@ def load(source: str | Path | bytes, target=None, verify: bool = True) -> Loaded
 
         target = load_target(target)
     binary = read(data, name, target)
-    tgt = _target_of(binary)
-    module = to_module(binary, source=name)
+    tgt = binary.target
+    module = to_module(binary, source=name, context=context)
     if verify:
-        _verify(binary, module, tgt, name)
+        _verify(binary, module, tgt, name, context)
     return Loaded(binary, tgt, module, name)
-
-
-def _target_of(binary: C.Binary):
-    from npu.target import parse_target
-
-    return parse_target(binary.target_toml, source="embedded target")
 
 
 _OFFSET_LOC = re.compile(r"npubin@(\d+)")
 
 
-def _verify(binary: C.Binary, module, tgt, name: str) -> None:
+def _verify(binary: C.Binary, module, tgt, name: str, context) -> None:
     """Dialect verifiers with the target; on failure, rebuild with offset locations to name the byte."""
     from npu.binary.decode import to_module
     from npu.ir.diagnostics import DiagnosticCollector
@@ -654,7 +653,7 @@ def _verify(binary: C.Binary, module, tgt, name: str) -> None:
     with module.context, DiagnosticCollector(module.context, name) as diags:
         if verify_ops(module.operation, target=tgt):
             return
-    located = to_module(binary, source=name, offset_locations=True)
+    located = to_module(binary, source=name, offset_locations=True, context=context)
     with located.context, DiagnosticCollector(located.context, name) as diags:
         verify_ops(located.operation, target=tgt)
     first = diags.errors[0] if diags.errors else None
