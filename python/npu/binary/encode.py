@@ -57,7 +57,10 @@ def encode_file(path: str, target=None) -> bytes:
     from npu.tools.common import read_input
 
     module = parse_module(read_input(path), make_context(), path)
-    return encode(module, target)
+    try:
+        return encode(module, target)
+    except EncodeError as err:  # name the file instead of the anonymous module
+        raise EncodeError(str(err).replace("<module>", path, 1)) from None
 
 
 def _where(op: ir.Operation) -> str:

@@ -249,8 +249,8 @@ def _read_module(r: _Reader, s: _Sections, strings: list[str]):
             _string(r, strings, loc, at + 12, "module location"))
 
 
-def _range_fail(r, at, what, lo, hi, limit, where):
-    return r.fail(at, f"out-of-range {where} address: {what} [{lo}, {hi}) ends past the {limit}-byte {where}")
+def _out_of_range(what, lo, hi, limit, where) -> str:
+    return f"out-of-range {where} address: {what} [{lo}, {hi}) ends past the {limit}-byte {where}"
 
 
 def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) -> list[C.Symbol]:
@@ -280,8 +280,8 @@ def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) 
         if t.space != "ext":
             raise r.fail(e + 8, f"symbol '{name}' has a {t.space} type, expected ext")
         if address + t.nbytes > tgt.memory.bytes:
-            raise _range_fail(r, e + 16, f"symbol '{name}'", address, address + t.nbytes,
-                              tgt.memory.bytes, "external memory")
+            raise r.fail(e + 16, _out_of_range(f"symbol '{name}'", address, address + t.nbytes,
+                                               tgt.memory.bytes, "external memory"))
         sym = C.Symbol(name, C.SYMBOL_KINDS[kind], t, address, position,
                        _string(r, strings, loc_i, e + 60, f"location of symbol '{name}'"))
         sym.value_form, sym.offset = C.VALUE_FORMS[form], e
@@ -572,7 +572,7 @@ def _check_semantics(st: _Stream, instr: C.Instr, at: int) -> None:
             raise st.fail(at, f"npu_mem.alloc of a {t.space} type, expected sram")
         sram = st.tgt.pe.sram.bytes
         if off + t.nbytes > sram:
-            raise _range_fail(st.r, at + 8, f"{st.where()}: SRAM buffer", off, off + t.nbytes, sram, "SRAM")
+            raise st.fail(at + 8, _out_of_range("buffer", off, off + t.nbytes, sram, "SRAM"))
 
 
 # ---------------------------------------------------------------- 7: canonical form
