@@ -70,6 +70,7 @@ class Lowering:
         self.programs: dict[Coord, Program] = {}
         self._const_symbols: dict[str, str] = {}
         self._blobs: dict[str, bytes] | None = None
+        self._values: dict[int, np.ndarray] = {}
         self.tag = 0
 
     # ------------------------------------------------------------ globals
@@ -122,12 +123,17 @@ class Lowering:
 
     def const_value(self, t: Tensor) -> np.ndarray:
         """The numpy value of a constant tensor (dense resources read once for all, lazily)."""
-        attr = t.const
-        if not _is_resource(attr):
-            return np.asarray(from_attr(attr))
-        if self._blobs is None:
-            self._blobs = self._read_blobs()
-        return resources.resource_value(attr, self._blobs)
+        value = self._values.get(t.index)
+        if value is None:
+            attr = t.const
+            if not _is_resource(attr):
+                value = np.asarray(from_attr(attr))
+            else:
+                if self._blobs is None:
+                    self._blobs = self._read_blobs()
+                value = resources.resource_value(attr, self._blobs)
+            self._values[t.index] = value
+        return value
 
     def _read_blobs(self) -> dict[str, bytes]:
         """Blobs of the resource constants that lowering needs values of: printed from a scratch
@@ -169,7 +175,7 @@ class Lowering:
 
 
 def _is_resource(attr: ir.Attribute) -> bool:
-    return isinstance(attr, ir.DenseResourceElementsAttr) or str(attr).startswith("dense_resource<")
+    return isinstance(attr, ir.DenseResourceElementsAttr)
 
 
 def _level4_typed(attr: ir.Attribute) -> bool:
@@ -230,6 +236,8 @@ class ItemCtx:
         ext = self.lw.globals[view.symbol]
         src_buf = self.prog.global_buf(view.symbol, ext.shape, ext.dtype)
         tok = self.prog.dma(src_buf, buf, pattern, Pattern.contiguous(pattern.count))
+        if ext.kind in ("scratch", "output"):
+            self.prog.record("r", view.symbol, pattern)
         return buf, tok
 
     def store(self, buf: Buf, dst: Tensor | View, lo, sizes, order) -> str:
@@ -237,6 +245,7 @@ class ItemCtx:
         pattern = box_pattern(view, tuple(lo), tuple(sizes), tuple(order))
         ext = self.lw.globals[view.symbol]
         dst_buf = self.prog.global_buf(view.symbol, ext.shape, ext.dtype)
+        self.prog.record("w", view.symbol, pattern)
         return self.prog.dma(buf, dst_buf, Pattern.contiguous(pattern.count), pattern)
 
     def release(self, *bufs: Buf) -> None:

@@ -10,9 +10,10 @@
 3. for each op in program order, emit its layer: every PE runs its items in tile
    order (the family's `emit`), after loading the layer's resident weight
    blocks once (a block several PEs need is DMA'd by the first and multicast to
-   the others when the target supports multicast); a barrier of all programs
-   separates dependent layers;
-4. print all programs as text, parse once, move the ops into the module
+   the others when the target supports multicast);
+4. synchronize (`synchronize`): each read of an activation waits, by semaphore,
+   for exactly the other PEs whose writes it overlaps (no global barriers);
+5. print all programs as text, parse once, move the ops into the module
    (replacing @main), attach the weight contents to their globals, and record
    the target in `npu_pe.target`.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 from mlir import ir
 
 from npu.spatial.cost import Chip
@@ -91,7 +93,8 @@ def _chunk_ranges(chunks: int, groups: int) -> list[range]:
     return [range(g * chunks // groups, (g + 1) * chunks // groups) for g in range(groups)]
 
 
-def _emit_layer(lw: Lowering, node, plan: TilePlan, place: Placement, fam: Family, multicast: bool) -> None:
+def _emit_layer(lw: Lowering, layer: int, node, plan: TilePlan, place: Placement, fam: Family,
+                multicast: bool) -> None:
     chip = lw.chip
     k = place.kgroups
     ranges = _chunk_ranges(max(plan.num_chunks, 1), k)
@@ -104,6 +107,8 @@ def _emit_layer(lw: Lowering, node, plan: TilePlan, place: Placement, fam: Famil
         ksplit = KSplit(group[0], group[1:], tag) if k > 1 else None
         for g, pe in enumerate(group):
             items[pe].append(ItemCtx(lw, node, plan, lw.program(pe), lo, sizes, ranges[g], ksplit))
+    for pe in items:
+        lw.program(pe).begin_layer(layer)
     resident = _preload(lw, fam, plan, items, multicast)
     for pe in sorted(items):
         for ctx in items[pe]:
@@ -112,6 +117,7 @@ def _emit_layer(lw: Lowering, node, plan: TilePlan, place: Placement, fam: Famil
         prog = lw.program(pe)
         prog.noc_wait(resident[pe].sends)
         prog.dealloc(*resident[pe].buffers.values())
+        prog.end_layer()
 
 
 class _Resident:
@@ -189,17 +195,56 @@ def _lower(module_op: ir.Operation, chip: Chip, multicast: bool) -> None:
     plans = _plans(graph, chip)
     lw = Lowering(graph, chip)
     _locate(lw)
-    participants = sorted({chip.target.pe_coord(p) for _, place, _ in plans if place for p in place.pes})
-    for pe in participants:
-        lw.program(pe)
-    barrier_pes = "array<i64: " + ", ".join(f"{r}, {c}" for r, c in participants) + ">"
     layers = [(node, p) for node, p in zip(graph.nodes, plans) if p[0].family != "view"]
     for i, (node, (plan, place, fam)) in enumerate(layers):
-        _emit_layer(lw, node, plan, place, fam, multicast)
-        if i + 1 < len(layers) and len(participants) > 1:
-            for pe in participants:
-                lw.programs[pe].barrier(0, barrier_pes)
+        _emit_layer(lw, i, node, plan, place, fam, multicast)
+    synchronize(lw)
     _replace_module(module_op, lw, chip)
+
+
+def synchronize(lw: Lowering) -> None:
+    """Order every read of a scratch/output tensor after the writes of other PEs it overlaps.
+
+    Tensors are written once (in the layer that produces them), so a reader PE Y
+    of layer L depends on each PE X != Y that wrote an overlapping element range
+    in an earlier layer. X signals semaphore L of Y once after its part of the
+    writing layer; Y declares semaphore L and waits for all its writers before
+    its part of layer L. Signals never block and waits only follow signals of
+    earlier layers, so the synchronization cannot deadlock.
+    """
+    chip = lw.chip
+    pes = sorted(lw.programs)
+    pe_id = {pe: i for i, pe in enumerate(pes)}
+    by_symbol: dict[str, dict[str, list]] = defaultdict(lambda: {"r": [], "w": []})
+    for pe, prog in lw.programs.items():
+        for layer, kind, symbol, lo, hi in prog.accesses:
+            by_symbol[symbol][kind].append((lo, hi, pe_id[pe], layer))
+    deps: dict[tuple, set] = defaultdict(set)  # (reader PE, layer) -> {(writer PE, writing layer)}
+    for symbol, acc in by_symbol.items():
+        if not acc["r"] or not acc["w"]:
+            continue
+        r = np.array(acc["r"], dtype=np.int64)
+        w = np.array(acc["w"], dtype=np.int64)
+        hit = ((w[None, :, 0] <= r[:, None, 1]) & (w[None, :, 1] >= r[:, None, 0])
+               & (w[None, :, 2] != r[:, None, 2]) & (w[None, :, 3] < r[:, None, 3]))
+        for i, j in zip(*np.nonzero(hit)):
+            deps[(pes[r[i, 2]], int(r[i, 3]))].add((pes[w[j, 2]], int(w[j, 3])))
+    signals: dict[tuple, list] = defaultdict(list)  # (writer PE, writing layer) -> [(reader, reading layer)]
+    for (pe, layer), writers in sorted(deps.items()):
+        prog = lw.programs[pe]
+        prog.insert_before(0, f'%sem{layer} = "npu_noc.semaphore"() {{id = {layer}, init = 0}} : () -> !npu_noc.sem',
+                           rank=0)
+        prog.insert_before(prog.layer_span[layer][0],
+                           f'"npu_noc.sem_wait"(%sem{layer}) {{count = {len(writers)}}} : (!npu_noc.sem) -> ()', rank=2)
+        for writer in writers:
+            signals[writer].append((pe, layer))
+    for (wpe, wlayer), readers in signals.items():
+        prog = lw.programs[wpe]
+        end = prog.layer_span[wlayer][1]
+        for reader, layer in sorted(readers):
+            path = ", ".join(str(v) for v in route(chip, wpe, reader))
+            prog.insert_before(end, f'"npu_noc.sem_signal"() {{pe = array<i64: {reader[0]}, {reader[1]}>, '
+                                    f"id = {layer}, count = 1, route = array<i64: {path}>}} : () -> ()", rank=1)
 
 
 def _replace_module(module_op: ir.Operation, lw: Lowering, chip: Chip) -> None:

@@ -78,6 +78,12 @@ class Program:
         self._globals: dict[str, Buf] = {}
         self.live_bytes = 0
         self.peak_bytes = 0
+        # layer -> (first line, line after the last) of this PE's part of the layer
+        self.layer_span: dict[int, tuple[int, int]] = {}
+        # ext accesses: (layer, "r"|"w", symbol, first element, last element)
+        self.accesses: list[tuple[int, str, str, int, int]] = []
+        self.layer = -1
+        self._inserts: dict[int, list[str]] = {}
 
     def _value(self) -> str:
         self._count += 1
@@ -204,9 +210,34 @@ class Program:
     def transpose(self, inp: Buf, out: Buf, perm) -> None:
         self._op("transpose", [inp, out], f"perm = {i64s(perm)}")
 
+    # ------------------------------------------------------------ layers and synchronization
+    def begin_layer(self, layer: int) -> None:
+        self.layer = layer
+        self.layer_span[layer] = (len(self.lines), len(self.lines))
+
+    def end_layer(self) -> None:
+        start, _ = self.layer_span[self.layer]
+        self.layer_span[self.layer] = (start, len(self.lines))
+
+    def record(self, kind: str, symbol: str, pattern: Pattern) -> None:
+        last = pattern.offset + sum((n - 1) * st for n, st in zip(pattern.sizes, pattern.strides))
+        self.accesses.append((self.layer, kind, symbol, pattern.offset, last))
+
+    def insert_before(self, line_index: int, text: str, rank: int = 0) -> None:
+        """Queue `text` to go before line `line_index` (applied by `text()`); lower ranks go first."""
+        self._inserts.setdefault(line_index, []).append((rank, text))
+
     # ------------------------------------------------------------ output
     def text(self) -> str:
         r, c = self.pe
-        body = "\n    ".join(self.lines)
+        lines = self.lines
+        if self._inserts:
+            lines = []
+            queued = {i: [t for _, t in sorted(items, key=lambda x: x[0])] for i, items in self._inserts.items()}
+            for i, line in enumerate(self.lines):
+                lines.extend(queued.get(i, ()))
+                lines.append(line)
+            lines.extend(queued.get(len(self.lines), ()))
+        body = "\n    ".join(lines)
         return (f"  func.func @pe_{r}_{c}() attributes {{npu_pe.pe = array<i64: {r}, {c}>}} {{\n"
                 f"    {body}\n    return\n  }}\n")
