@@ -8,7 +8,8 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    """Lazy public API: `npu.import_onnx(model)` and `npu.run(module, inputs)`."""
+    """Lazy public API: `npu.import_onnx(model)`, `npu.run(module, inputs)`, `npu.compile(model, target=...)`,
+    `npu.load(path)`."""
     if name == "import_onnx":
         from npu.onnx.importer import import_model
 
@@ -17,4 +18,8 @@ def __getattr__(name: str):
         from npu.interp.executor import run_module
 
         return run_module
+    if name in ("compile", "load", "Artifact"):
+        from npu import api
+
+        return getattr(api, name)
     raise AttributeError(f"module 'npu' has no attribute {name!r}")
