@@ -34,7 +34,7 @@ from mlir import ir
 from npu.dialects.level4 import fmt
 from npu.ir.pass_base import Pass, PassEnv, PassFailed
 from npu.spatial.access import Program, ProgramError, build_programs, where
-from npu.spatial.alloc_sram import Packing, pack, program_items
+from npu.spatial.alloc_sram import Packing, first_user, pack, program_items
 
 
 @dataclass(frozen=True)
@@ -94,10 +94,10 @@ def _place_lifetimes(prog: Program, items) -> None:
     """Move allocs before their first user and deallocs after their last use (inserting missing ones)."""
     ops = prog.ops
     for root, end in zip(items.roots, items.ends):
-        users = prog.uses.get(root, [])
-        if not users:
+        first = first_user(prog, root)
+        if first is None:
             continue
-        root.op.move_before(ops[min(users)])
+        root.op.move_before(ops[first])
         d = prog.dealloc_of.get(root)
         if end >= len(ops):  # a transfer never waited for: leave the buffer live to the end
             continue

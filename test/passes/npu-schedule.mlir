@@ -9,16 +9,20 @@
 // to just before the op that needs it, and the two store waits end up merged.
 // CHECK-LABEL: func.func @tiles
 // CHECK:      %[[TW:.*]] = "npu_mem.dma_start"(%{{.*}}, %[[WB:.*]]) {{.*}}src_offset = 0 : i64
+// CHECK-NEXT: %[[X:.*]] = "npu_mem.get_global"() {name = @x}
 // CHECK-NEXT: %[[A0:.*]] = "npu_mem.alloc"()
-// CHECK-NEXT: %[[T0:.*]] = "npu_mem.dma_start"(%{{.*}}, %[[A0]]) {{.*}}src_offset = 0 : i64
+// CHECK-NEXT: %[[T0:.*]] = "npu_mem.dma_start"(%[[X]], %[[A0]]) {{.*}}src_offset = 0 : i64
 // CHECK-NEXT: %[[A1:.*]] = "npu_mem.alloc"()
-// CHECK-NEXT: %[[T1:.*]] = "npu_mem.dma_start"(%{{.*}}, %[[A1]]) {{.*}}src_offset = 1024 : i64
-// CHECK:      "npu_mem.dma_wait"(%[[TW]], %[[T0]])
-// CHECK-NEXT: "npu_pe.matmul"(%[[A0]], %[[WB]], %[[C0:.*]]) {accumulate = false}
-// CHECK-NEXT: %[[S0:.*]] = "npu_mem.dma_start"(%[[C0]]
+// CHECK-NEXT: %[[T1:.*]] = "npu_mem.dma_start"(%[[X]], %[[A1]]) {{.*}}src_offset = 1024 : i64
+// CHECK-NEXT: "npu_mem.dma_wait"(%[[TW]], %[[T0]])
+// CHECK-NEXT: %[[C0:.*]] = "npu_mem.alloc"()
+// CHECK-NEXT: "npu_pe.matmul"(%[[A0]], %[[WB]], %[[C0]]) {accumulate = false}
+// CHECK-NEXT: %[[Y:.*]] = "npu_mem.get_global"() {name = @y}
+// CHECK-NEXT: %[[S0:.*]] = "npu_mem.dma_start"(%[[C0]], %[[Y]])
 // CHECK-NEXT: "npu_mem.dma_wait"(%[[T1]])
-// CHECK-NEXT: "npu_pe.matmul"(%[[A1]], %[[WB]], %[[C1:.*]]) {accumulate = false}
-// CHECK-NEXT: %[[S1:.*]] = "npu_mem.dma_start"(%[[C1]]
+// CHECK-NEXT: %[[C1:.*]] = "npu_mem.alloc"()
+// CHECK-NEXT: "npu_pe.matmul"(%[[A1]], %[[WB]], %[[C1]]) {accumulate = false}
+// CHECK-NEXT: %[[S1:.*]] = "npu_mem.dma_start"(%[[C1]], %[[Y]])
 // CHECK-NEXT: "npu_mem.dma_wait"(%[[S0]], %[[S1]])
 // With no room for prefetch (fill=0) the loads stay where they were; waits still sink.
 // NOFILL-LABEL: func.func @tiles
@@ -63,8 +67,8 @@ func.func @tiles() attributes {npu_pe.pe = array<i64: 0, 0>} {
 // CHECK-LABEL: func.func @same_bytes
 // CHECK:      "npu_mem.dma_start"(%{{.*}}, %[[B:.*]]) {{.*}} : (memref<64xi8, "ext">, memref<64xi8, "sram">)
 // CHECK:      "npu_pe.unary"(%[[A0:.*]], %{{.*}}) {kind = "relu"}
-// CHECK-NEXT: "npu_mem.alloc"() {offset = 0 : i64}
-// CHECK-NEXT: "npu_mem.dma_start"(%{{.*}}, %[[A1:.*]]) {{.*}}src_offset = 64 : i64
+// CHECK-NEXT: %[[A1:.*]] = "npu_mem.alloc"() {offset = 0 : i64}
+// CHECK-NEXT: "npu_mem.dma_start"(%{{.*}}, %[[A1]]) {{.*}}src_offset = 64 : i64
 // CHECK:      "npu_pe.unary"(%[[A1]], %{{.*}}) {kind = "relu"}
 "npu_mem.global"() {sym_name = "x", kind = "input", type = memref<128xi8, "ext">} : () -> ()
 "npu_mem.global"() {sym_name = "u", kind = "input", type = memref<64xi8, "ext">} : () -> ()
@@ -92,15 +96,18 @@ func.func @same_bytes() attributes {npu_pe.pe = array<i64: 0, 0>} {
 // Synchronization pins ext accesses to written globals: the read of scratch
 // @s stays below the barrier that orders it after the other PE's write, while
 // the weight load moves above the barrier. The noc.wait of the recv sinks
-// below the unrelated send, down to the op that reads the received data.
+// below the fill but not below the send: synchronization ops keep their order.
 // CHECK-LABEL: func.func @fenced
 // CHECK:      "npu_mem.dma_start"(%{{.*}}) {{.*}} : (memref<64xi8, "ext">, memref<64xi8, "sram">)
-// CHECK:      "npu_noc.barrier"
-// CHECK:      "npu_mem.dma_start"(%{{.*}}) {{.*}} : (memref<32xi8, "ext">, memref<32xi8, "sram">)
+// CHECK-NEXT: "npu_noc.barrier"
+// CHECK-NEXT: "npu_mem.get_global"() {name = @s}
+// CHECK-NEXT: "npu_mem.alloc"
+// CHECK-NEXT: "npu_mem.dma_start"(%{{.*}}) {{.*}} : (memref<32xi8, "ext">, memref<32xi8, "sram">)
 // CHECK:      %[[R:.*]] = "npu_noc.recv"
+// CHECK-NEXT: "npu_mem.alloc"
 // CHECK-NEXT: "npu_pe.fill"
-// CHECK-NEXT: "npu_noc.send"
 // CHECK-NEXT: "npu_noc.wait"(%[[R]])
+// CHECK-NEXT: "npu_noc.send"
 // CHECK-NEXT: "npu_pe.binary"
 "npu_mem.global"() {sym_name = "s", kind = "scratch", type = memref<32xi8, "ext">} : () -> ()
 "npu_mem.global"() {sym_name = "w", kind = "weight", type = memref<64xi8, "ext">, value = dense<3> : tensor<64xi8>} : () -> ()

@@ -257,7 +257,7 @@ def _run_pipeline(text: str, pipeline: str, target):
         return module, []
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(), st.integers(0, 10_000))
 def test_passes_keep_level4_results(prog, seed):
     from npu.interp.level4 import run_level4

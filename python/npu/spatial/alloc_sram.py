@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from npu.spatial.access import Program, Root
+from npu.spatial.access import DEALLOC, Program, Root
 
 ORDERS = ("size", "area", "start", "duration", "align")
 
@@ -228,27 +228,37 @@ class ProgramItems:
 def program_items(prog: Program, alignment: int, position: np.ndarray | None = None) -> ProgramItems:
     """One item per SRAM alloc; alignment = max(alloc's `alignment`, `alignment`, element bytes).
 
-    `position[i]` is where op i runs when the program is reordered (default: in place)."""
-    spans = prog.lifetimes()
-    if position is not None:
-        pos = np.append(position, len(position))  # index len(ops) = the end of the program
-        spans = {}
-        for a in prog.accesses:
-            s, e = int(pos[a.index]), int(pos[a.end])
-            lo, hi = spans.get(a.root, (s, e))
-            spans[a.root] = (min(lo, s), max(hi, e))
+    An item lives from its first user (an access or a view of it; the alloc
+    will be moved there) to its last access (an asynchronous one until its
+    wait). `position[i]` is where op i runs when the program is reordered
+    (default: in place)."""
+    n = len(prog.ops)
+    pos = np.arange(n + 1) if position is None else np.append(position, n)  # n = the end of the program
+    spans: dict[Root, tuple[int, int]] = {}
+    for a in prog.accesses:
+        s, e = int(pos[a.index]), int(pos[a.end])
+        lo, hi = spans.get(a.root, (s, e))
+        spans[a.root] = (min(lo, s), max(hi, e))
     roots = [r for r in prog.roots if r.space == "sram"]
     sizes, aligns, starts, ends = [], [], [], []
     for r in roots:
-        lo, hi = spans.get(r, (r.index, r.index))
+        first = first_user(prog, r)
+        lo, hi = spans.get(r, (first, first) if first is not None else (int(pos[r.index]),) * 2)
+        if first is not None:
+            lo = min(lo, int(pos[first]))
         own = int(r.op.attributes["alignment"].value) if "alignment" in r.op.attributes else 1
-        elem = max(1, _elem_bytes(r))
         sizes.append(r.nbytes)
-        aligns.append(max(own, alignment, elem))
+        aligns.append(max(own, alignment, max(1, _elem_bytes(r))))
         starts.append(lo)
         ends.append(hi)
     arr = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
     return ProgramItems(roots, arr(sizes), arr(aligns), arr(starts), arr(ends))
+
+
+def first_user(prog: Program, root: Root) -> int | None:
+    """The first op (other than a dealloc) using the root's value or a view of it."""
+    users = [i for i in prog.uses.get(root, []) if prog.kinds[i] != DEALLOC]
+    return min(users) if users else None
 
 
 def _elem_bytes(root: Root) -> int:

@@ -10,8 +10,9 @@
    `npu_mem.dealloc` count as writes of their buffer's bytes (once offsets are
    assigned, bytes are SRAM addresses, so a buffer cannot be prefetched into
    bytes another buffer still uses);
-3. synchronization: network and synchronization ops keep their order, except
-   that an `npu_noc.wait` may sink below later ones; accesses to external
+3. synchronization: network and synchronization ops (send, recv, multicast,
+   npu_noc.wait, semaphores, barriers) keep their order, so every
+   happens-before relation between PEs is unchanged; accesses to external
    globals that some program writes (outputs, scratch) keep their order with
    every synchronization op, so no ext access crosses the barrier, semaphore
    or transfer that orders it against another PE. Weights and inputs no
@@ -23,14 +24,15 @@
   buffers the DMA starts to use would exceed `budget` (before SRAM
   allocation; `None` after it, where the bytes themselves constrain);
 - `dma_wait` and `npu_noc.wait` are *lazy*: emitted only when the next op
-  in original order needs them (just before the first use), or to free bytes
-  when the budget is tight, or at the end;
+  in original order needs them (just before the first use; a noc.wait also
+  before the next synchronization op), or to free bytes when the budget is
+  tight, or at the end;
 - everything else keeps its original relative order.
 
-Blocking ops only move later and non-blocking ones only earlier, so a
-deadlock-free program stays deadlock-free; ext accesses stay inside the same
-synchronization intervals, so no race appears across PEs; the memory edges
-keep every PE-local read and write in order.
+The synchronization ops keep their order and DMAs never block on other PEs,
+so a deadlock-free program stays deadlock-free; ext accesses stay inside the
+same synchronization intervals, so no race appears across PEs; the memory
+edges keep every PE-local read and write in order.
 """
 
 from __future__ import annotations
@@ -47,20 +49,28 @@ from npu.spatial.access import (
 EAGER = "eager"
 LAZY = "lazy"
 NORMAL = "normal"
+ON_DEMAND = "on_demand"
 
 
 @dataclass
 class Deps:
-    """The dependence DAG of one program: predecessors and successors per op."""
+    """The dependence DAG of one program over its non-pure ops.
+
+    Pure ops (alloc, view, get_global, semaphore) are contracted out: their
+    predecessors become predecessors of their users, and `needs[i]` lists the
+    pure ops op i uses (transitively), emitted just before it."""
 
     preds: list[set[int]]
     succs: list[list[int]]
     cat: list[str]
+    needs: list[list[int]]
 
 
 def category(prog: Program, i: int) -> str:
     kind = prog.kinds[i]
-    if kind in (DMA_START, PURE, DEALLOC):
+    if kind == PURE:
+        return ON_DEMAND
+    if kind in (DMA_START, DEALLOC):
         return EAGER
     if kind == DMA_WAIT or prog.ops[i].name == "npu_noc.wait":
         return LAZY
@@ -80,12 +90,25 @@ def dependences(prog: Program, readonly: set[str]) -> Deps:
             defined[r] = i
     _memory_edges(prog, preds)
     _sync_edges(prog, preds, readonly)
+    cat = [category(prog, i) for i in range(n)]
+    needs: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n):  # contract pure ops, in order (a pure op's predecessors come before it)
+        preds[i].discard(i)
+        direct = [j for j in preds[i] if cat[j] == ON_DEMAND]
+        if direct:
+            closure = set(direct)
+            for j in direct:
+                closure.update(needs[j])
+                preds[i].update(preds[j])
+            preds[i].difference_update(closure)
+            needs[i] = sorted(closure)
     succs: list[list[int]] = [[] for _ in range(n)]
     for i, ps in enumerate(preds):
-        ps.discard(i)
+        if cat[i] == ON_DEMAND:
+            continue
         for j in ps:
             succs[j].append(i)
-    return Deps(preds, succs, [category(prog, i) for i in range(n)])
+    return Deps(preds, succs, cat, needs)
 
 
 def _effects(prog: Program) -> list[list[tuple]]:
@@ -128,22 +151,20 @@ def _memory_edges(prog: Program, preds: list[set[int]]) -> None:
 
 
 def _sync_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> None:
-    last_sync = None        # latest synchronization op of any kind
-    last_ordering = None    # latest synchronization op that is not an npu_noc.wait
-    since: list[int] = []   # mutable-ext ops since the latest synchronization op
+    """Synchronization ops keep their order; ext accesses to written globals stay between the same ones."""
+    last_sync = None        # latest synchronization op
+    since: list[int] = []   # mutable-ext ops since then
     mutable = [any(a.root.space == "ext" and a.root.name not in readonly for a in accs) for accs in prog.by_op]
     for a in prog.accesses:
         if a.is_async and a.end < len(prog.ops) and a.root.space == "ext" and a.root.name not in readonly:
             mutable[a.end] = True
-    for i, op in enumerate(prog.ops):
+    for i in range(len(prog.ops)):
         if prog.kinds[i] in (SYNC, BLOCK):
-            if last_ordering is not None:
-                preds[i].add(last_ordering)
+            if last_sync is not None:
+                preds[i].add(last_sync)
             preds[i].update(since)
             since = []
             last_sync = i
-            if op.name != "npu_noc.wait":
-                last_ordering = i
         elif mutable[i]:
             if last_sync is not None:
                 preds[i].add(last_sync)
@@ -196,6 +217,8 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
     n = len(prog.ops)
     indeg = [len(p) for p in deps.preds]
     done = [False] * n
+    pure = [i for i in range(n) if deps.cat[i] == ON_DEMAND]
+    left = [n - len(pure)]
     eager: list[int] = []
     lazy: set[int] = set()
     deferred: list[int] = []
@@ -209,8 +232,13 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
             lazy.add(s)
 
     def emit(i: int) -> None:
+        for j in deps.needs[i]:
+            if not done[j]:
+                done[j] = True
+                out.append(j)
         done[i] = True
         out.append(i)
+        left[0] -= 1
         live.emit(i)
         lazy.discard(i)
         for s in deps.succs[i]:
@@ -231,11 +259,11 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
         return False
 
     for i in range(n):
-        if indeg[i] == 0:
+        if indeg[i] == 0 and deps.cat[i] != ON_DEMAND:
             ready(i)
     normals = [i for i in range(n) if deps.cat[i] == NORMAL]
     k = 0
-    while len(out) < n:
+    while left[0]:
         while eager:
             s = heapq.heappop(eager)
             if fits(s):
@@ -244,7 +272,7 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
                 deferred.append(s)
             else:
                 heapq.heappush(eager, s)
-        if len(out) == n:
+        if not left[0]:
             break
         if budget is not None and live.bytes > budget and free_some():
             continue
@@ -268,7 +296,7 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
         if x in deferred:
             deferred.remove(x)
         emit(x)
-    return out
+    return out + [i for i in pure if not done[i]]  # pure ops nothing uses
 
 
 def _ready_ancestor(i: int, deps: Deps, indeg: list[int], done: list[bool]) -> int:
