@@ -174,6 +174,8 @@ def build(model, target, *, quant: str | None = None, calibration=None, emit: st
     module = stage("import", lambda: _import(model, report))
     if quant:
         module = stage("quantize", lambda: _quantize(module, model, quant, calibration, tgt, report))
+    elif last != "import" and on_stage is not None:
+        on_stage("quantize", "skipped (no quantization: the float model is lowered)")
     if last in ("import", "quantize"):
         return module, report
     module = stage("lower", lambda: _lower(module, tgt, lower_options, report))

@@ -191,6 +191,9 @@ def pack_instruction(instr: Instr, types: _Interner, where: str) -> bytes:
             mask |= 1 << bit
     for f in op.fields:
         v = instr.values.get(f.name)
+        if f.optional and v is None:
+            parts.append(bytes(f.size))  # absent: zero bytes
+            continue
         try:
             parts.append(_pack_field(f.kind, f.choices.index(v) if f.kind == "enum" else v, types))
         except (struct.error, OverflowError, TypeError, ValueError, KeyError):

@@ -216,8 +216,8 @@ _OP_LIST = (
     OpDef(0x30, "npu_pe.matmul", None,
           (operand("lhs"), operand("rhs"), operand("acc"),
            attr("accumulate", "bool", "add to acc instead of overwriting it"),
-           attr("a_zp", "i32", "zero point of lhs", optional=True),
-           attr("b_zp", "i32", "zero point of rhs", optional=True)),
+           attr("a_zp", "scalar", "zero point of lhs", optional=True),
+           attr("b_zp", "scalar", "zero point of rhs", optional=True)),
           "acc = (accumulate ? acc : 0) + (lhs - a_zp) x (rhs - b_zp) on the matrix unit"),
     OpDef(0x31, "npu_pe.fill", None, (operand("out"), attr("value", "scalar", "the value")),
           "set every element of out to value"),
@@ -237,8 +237,8 @@ _OP_LIST = (
     OpDef(0x36, "npu_pe.table", None, (operand("input"), operand("table"), operand("out")),
           "out = table[input] (TOSA TABLE)"),
     OpDef(0x37, "npu_pe.rescale", None,
-          (operand("input"), operand("out"), attr("input_zp", "i32", "input zero point"),
-           attr("output_zp", "i32", "output zero point"),
+          (operand("input"), operand("out"), attr("input_zp", "scalar", "input zero point"),
+           attr("output_zp", "scalar", "output zero point"),
            attr("rounding", "enum", "rounding mode", choices=ROUNDINGS),
            attr("multiplier", "ints", "per-tensor or per-channel multipliers"),
            attr("shift", "ints", "per-tensor or per-channel shifts")),
@@ -267,6 +267,7 @@ def _check_table() -> None:
     for op in _OP_LIST:
         assert 0 < op.opcode < 0x100 and op.result in (None, *RESULTS), op.name
         assert len(op.optional_fields) <= 8, op.name
+        assert all(f.size is not None for f in op.optional_fields), op.name  # absent = zero bytes of that size
         for f in op.fields:
             assert f.kind in KINDS, (op.name, f.name)
             assert (f.role == "operand") == (f.kind in ("ref", "refs")), (op.name, f.name)

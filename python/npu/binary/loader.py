@@ -537,14 +537,16 @@ def _read_stream(r: _Reader, s: _Sections, prog: C.Program, stream, locs: list[s
                                    f"{len(op.optional_fields)} optional fields of {op.name}")
         values, at, bit = {}, pos + isa.HEADER_BYTES, 0
         for f in op.fields:
-            field_at = at
-            values[f.name], at = st.field(f, at, pos + length)
             if f.optional:
-                if not mask >> bit & 1:
-                    if values[f.name] != 0:
-                        raise st.fail(field_at, f"absent optional field '{f.name}' is not zero")
-                    values[f.name] = None
+                present = mask >> bit & 1
                 bit += 1
+                if not present:  # stored as zero bytes, not decoded
+                    raw = r.unpack(f"<{f.size}s", at, pos + length, f"field '{f.name}'")[0]
+                    if any(raw):
+                        raise st.fail(at, f"absent optional field '{f.name}' is not zero")
+                    values[f.name], at = None, at + f.size
+                    continue
+            values[f.name], at = st.field(f, at, pos + length)
         if C.align(at - pos, isa.INSTRUCTION_ALIGN) != length:
             raise st.fail(pos + 2, f"inconsistent sizes: instruction length {length}, its fields end at "
                                    f"{at - pos} bytes")
