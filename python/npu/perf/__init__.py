@@ -23,13 +23,15 @@ from npu.perf.report import Report, build_report
 __all__ = ["PerfConfig", "PerfMachine", "Report", "build_report", "simulate"]
 
 
-def simulate(module, inputs: dict, target=None, *, config: PerfConfig | None = None, check: bool = True):
+def simulate(module, inputs: dict, target=None, *, config: PerfConfig | None = None, check: bool = True,
+             layer_names: list[str] | None = None):
     """Run a level-4 module in timing mode: (outputs, Report).
 
     `target` is a Target, a preset name or a TOML path (None: the module's
     `npu_pe.target`). The outputs are those of npu.interp.level4.run_level4.
+    `layer_names` name the barrier-separated phases (npu.perf.models).
     """
-    machine = PerfMachine(module, target, config=config, check=check)
+    machine = PerfMachine(module, target, config=config, check=check, layer_names=layer_names)
     with module.context:
         outputs = machine.run(inputs)
     return outputs, build_report(machine)

@@ -39,7 +39,9 @@ so outputs are exactly the functional machine's; on top it keeps time:
 
 Everything is tallied per layer (the ONNX node name of the op location, or
 `phase k` after the k-th barrier when ops carry no name): MACs per dtype,
-unit busy time, bytes per memory level, NoC byte-hops; npu.perf.report turns
+unit busy time, bytes per memory level, NoC byte-hops (`layer_names`, as
+npu.perf.models.lower_for_timing returns them, name the phases when the
+lowering left no name locations); npu.perf.report turns
 the tallies into the report, energy and roofline.
 """
 
@@ -153,8 +155,10 @@ class _Flow:
 class PerfMachine(Level4Machine):
     """Level4Machine with time: run it, then `report()` (npu.perf.report) or `activities`."""
 
-    def __init__(self, module, target=None, *, config: PerfConfig | None = None, check: bool = True, on_op=None):
+    def __init__(self, module, target=None, *, config: PerfConfig | None = None, check: bool = True, on_op=None,
+                 layer_names: list[str] | None = None):
         super().__init__(module, target, check=check, on_op=on_op)
+        self.phase_names = list(layer_names or [])
         if self.target is None:
             raise NpuError("the performance model needs a target: pass one, or compile the module for a preset "
                            "(npu_pe.target)")
@@ -200,11 +204,15 @@ class PerfMachine(Level4Machine):
         key = id(step)
         if key not in self._layer_names:
             self._layer_names[key] = _location_name(step.op.location)
-        name = self._layer_names[key] or f"phase {pt.phase}"
+        name = self._layer_names[key] or self._phase_name(pt.phase)
         tally = self.layers.get(name)
         if tally is None:
             tally = self.layers[name] = LayerTally(name)
         return tally
+
+    def _phase_name(self, phase: int) -> str:
+        """Layer of ops without a name location: the phase-th of `layer_names` (phases end at barriers)."""
+        return self.phase_names[phase] if phase < len(self.phase_names) else f"phase {phase}"
 
     def _record(self, track: tuple[str, str], name: str, layer: str, start: float, end: float, **args) -> None:
         if self.config.record and end > start:

@@ -1,0 +1,87 @@
+"""Bring a model to level 4 for timing: import, spatial pipeline, layer names.
+
+`lower_for_timing(source, target)` imports an ONNX file (or takes a level-1/2
+module or its text), runs the spatial passes of issue 6 in order
+(`npu-tile`, `npu-place`, `npu-lower-to-pe`, `npu-alloc-sram`, `npu-alloc-ext`,
+optionally `npu-schedule` + `npu-check-races`) with verification after each,
+and returns `Lowered(module, layer_names)`. `layer_names` lists the ONNX node
+names of the ops that become a layer of PE code, in program order: the
+lowering separates layers by barriers, so `PerfMachine(..., layer_names=...)`
+names phase k after the k-th of them when the level-4 ops carry no name
+location of their own.
+
+A failing pass raises NpuError with its first diagnostic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlir import ir
+
+from npu.errors import NpuError
+
+__all__ = ["PIPELINE", "Lowered", "lower_for_timing"]
+
+PIPELINE = ("npu-tile", "npu-place", "npu-lower-to-pe", "npu-alloc-sram", "npu-alloc-ext")
+SCHEDULED = PIPELINE + ("npu-schedule", "npu-check-races")
+
+
+@dataclass
+class Lowered:
+    module: ir.Module
+    layer_names: list[str]
+
+
+def _load(source, ctx):
+    from npu.ir.context import parse_module
+
+    if isinstance(source, ir.Module):
+        return source
+    text = str(source)
+    if text.endswith(".onnx"):
+        from npu.onnx.importer import import_model
+
+        return import_model(text)
+    return parse_module(text, ctx)
+
+
+def _layer_names(module: ir.Module) -> list[str]:
+    """Names of the ops that npu-place gave a placement (those lowered to PE code), in order."""
+    names = []
+    for func in module.body.operations:
+        for region in func.operation.regions:
+            for block in region.blocks:
+                for op in block.operations:
+                    if "npu.place" in op.operation.attributes:
+                        loc = op.operation.location
+                        names.append(loc.name_str if loc.is_a_name() else op.operation.name)
+    return names
+
+
+def lower_for_timing(source, target, passes: tuple[str, ...] = PIPELINE, options: dict | None = None) -> Lowered:
+    """Level-4 module of `source` for `target` (a Target), and its layer names (see the module docstring)."""
+    from npu.ir.context import make_context
+    from npu.ir.diagnostics import DiagnosticCollector
+    from npu.ir.pass_base import PassEnv, PassFailed
+    from npu.ir.verify import verify_ops
+    from npu.passes import get_pass_class
+
+    options = options or {}
+    ctx = None if isinstance(source, ir.Module) or str(source).endswith(".onnx") else make_context()
+    module = _load(source, ctx)
+    names: list[str] = []
+    with module.context, ir.Location.unknown(), DiagnosticCollector(module.context) as diags:
+        env = PassEnv(target=target)
+        for name in passes:
+            pass_ = get_pass_class(name).from_options(options.get(name, ""))
+            try:
+                pass_.run(module.operation, env)
+            except (PassFailed, NpuError) as err:
+                first = diags.errors[0] if diags.errors else err
+                raise NpuError(f"{name}: {first}") from None
+            if not verify_ops(module.operation, target):
+                raise NpuError(f"{name}: {diags.errors[0] if diags.errors else 'verification failed'}")
+            if name == "npu-place":
+                names = _layer_names(module)
+    return Lowered(module, names)
