@@ -175,7 +175,10 @@ class Lowering:
 
 
 def _is_resource(attr: ir.Attribute) -> bool:
-    return isinstance(attr, ir.DenseResourceElementsAttr)
+    if isinstance(attr, ir.DenseResourceElementsAttr):
+        return True
+    # not always downcast by the bindings; printing is cheap for anything but dense elements
+    return not isinstance(attr, ir.DenseElementsAttr) and str(attr).startswith("dense_resource<")
 
 
 def _level4_typed(attr: ir.Attribute) -> bool:

@@ -48,6 +48,11 @@ class Tensor:
     const: ir.Attribute | None = None  # the constant's value attribute
     producer: "Node | None" = None
     consumers: list["Node"] = field(default_factory=list)
+    # dims from outermost to innermost as stored (set by npu.spatial.storage.assign_views)
+    order: tuple[int, ...] | None = None
+
+    def storage_order(self) -> tuple[int, ...]:
+        return self.order if self.order is not None else tuple(range(len(self.shape)))
 
     @property
     def numel(self) -> int:

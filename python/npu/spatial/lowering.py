@@ -229,22 +229,60 @@ def synchronize(lw: Lowering) -> None:
                & (w[None, :, 2] != r[:, None, 2]) & (w[None, :, 3] < r[:, None, 3]))
         for i, j in zip(*np.nonzero(hit)):
             deps[(pes[r[i, 2]], int(r[i, 3]))].add((pes[w[j, 2]], int(w[j, 3])))
-    signals: dict[tuple, list] = defaultdict(list)  # (writer PE, writing layer) -> [(reader, reading layer)]
-    for (pe, layer), writers in sorted(deps.items()):
-        prog = lw.programs[pe]
-        prog.insert_before(0, f'%sem{layer} = "npu_noc.semaphore"() {{id = {layer}, init = 0}} : () -> !npu_noc.sem',
-                           rank=0)
-        prog.insert_before(prog.layer_span[layer][0],
-                           f'"npu_noc.sem_wait"(%sem{layer}) {{count = {len(writers)}}} : (!npu_noc.sem) -> ()', rank=2)
-        for writer in writers:
-            signals[writer].append((pe, layer))
-    for (wpe, wlayer), readers in signals.items():
-        prog = lw.programs[wpe]
-        end = prog.layer_span[wlayer][1]
-        for reader, layer in sorted(readers):
-            path = ", ".join(str(v) for v in route(chip, wpe, reader))
-            prog.insert_before(end, f'"npu_noc.sem_signal"() {{pe = array<i64: {reader[0]}, {reader[1]}>, '
-                                    f"id = {layer}, count = 1, route = array<i64: {path}>}} : () -> ()", rank=1)
+    _emit_sync(lw, deps)
+
+
+def _signal(lw: Lowering, src, dst, sem_id: int, at: int, rank: int) -> None:
+    path = ", ".join(str(v) for v in route(lw.chip, src, dst))
+    lw.programs[src].insert_before(at, f'"npu_noc.sem_signal"() {{pe = array<i64: {dst[0]}, {dst[1]}>, id = {sem_id}, '
+                                       f"count = 1, route = array<i64: {path}>}} : () -> ()", rank)
+
+
+def _declare(lw: Lowering, pe, sem_id: int) -> None:
+    lw.programs[pe].insert_before(0, f'%sem{sem_id} = "npu_noc.semaphore"() {{id = {sem_id}, init = 0}} : () -> '
+                                     f"!npu_noc.sem", 0)
+
+
+def _wait(lw: Lowering, pe, sem_id: int, count: int, at: int, rank: int) -> None:
+    lw.programs[pe].insert_before(at, f'"npu_noc.sem_wait"(%sem{sem_id}) {{count = {count}}} : (!npu_noc.sem) -> ()',
+                                  rank)
+
+
+def _emit_sync(lw: Lowering, deps: dict) -> None:
+    """Signals and waits for `deps`. A writing layer whose writer x reader pairs outnumber its
+    writers + readers is gathered by a hub (its first writer): the others signal the hub, the hub
+    waits for them after its own part and signals each reader once, so a layer costs at most
+    W + R signals instead of W x R."""
+    by_layer: dict[int, dict] = defaultdict(lambda: defaultdict(set))  # writing layer -> reader key -> writers
+    for key, writers in deps.items():
+        for wpe, wlayer in writers:
+            by_layer[wlayer][key].add(wpe)
+    hub_base = 1 + max((p.layer for p in lw.programs.values()), default=0)
+    counts: dict[tuple, int] = defaultdict(int)  # (reader PE, reading layer) -> signals to wait for
+    for wlayer, readers in sorted(by_layer.items()):
+        writers = sorted(set().union(*readers.values()))
+        pairs = sum(len(w) for w in readers.values())
+        if pairs <= len(writers) + len(readers):
+            for (pe, layer), ws in sorted(readers.items()):
+                for wpe in sorted(ws):
+                    _signal(lw, wpe, pe, layer, lw.programs[wpe].layer_span[wlayer][1], 10)
+                counts[(pe, layer)] += len(ws)
+            continue
+        hub = writers[0]
+        hub_end = lw.programs[hub].layer_span[wlayer][1]
+        gather = hub_base + wlayer
+        _declare(lw, hub, gather)
+        for wpe in writers[1:]:
+            _signal(lw, wpe, hub, gather, lw.programs[wpe].layer_span[wlayer][1], 10)
+        _wait(lw, hub, gather, len(writers) - 1, hub_end, 15)
+        for (pe, layer) in sorted(readers):
+            if pe != hub:
+                _signal(lw, hub, pe, layer, hub_end, 16)
+                counts[(pe, layer)] += 1
+    for (pe, layer), count in sorted(counts.items()):
+        if count:
+            _declare(lw, pe, layer)
+            _wait(lw, pe, layer, count, lw.programs[pe].layer_span[layer][0], 20)
 
 
 def _replace_module(module_op: ir.Operation, lw: Lowering, chip: Chip) -> None:

@@ -243,7 +243,8 @@ class EltwiseFamily(Family):
 
     def candidates(self, node: Node, space: Space, chip: Chip):
         sizes = space.sizes
-        dims = [d for d, s in enumerate(sizes) if s > 1][:2] or [0]
+        order = node.out.storage_order() if len(node.out.shape) == len(sizes) else range(len(sizes))
+        dims = [d for d in order if sizes[d] > 1][:2] or [0]
         first = splits(sizes[dims[0]], chip.num_pes)
         second = halvings(sizes[dims[1]]) if len(dims) > 1 else [None]
         for t0 in first:

@@ -66,7 +66,7 @@ class RowsFamily(Family):
 
     def candidates(self, node: Node, space: Space, chip: Chip):
         rows = set(row_axes(node))
-        kept = [d for d, s in enumerate(space.sizes) if d not in rows and s > 1]
+        kept = [d for d in node.operands[0].storage_order() if d not in rows and space.sizes[d] > 1]
         if not kept:
             tile = tuple(space.sizes)
             if chip.fits(self.step_buffers(node, tile, chip)):

@@ -106,4 +106,6 @@ def assign_views(graph: Graph, symbol_for: Callable[[Tensor], str],
             if perm is not None:
                 channels_last.add(t.index)
             views[t.index] = View.dense(symbol_for(t), t.shape, perm)
+    for index, view in views.items():
+        graph.tensors[index].order = view.physical_order()
     return views, copies
