@@ -611,6 +611,17 @@ class Loaded:
         return [s for s in sorted(self.binary.symbols, key=lambda s: s.position) if s.kind == "output"]
 
 
+def is_binary(path: str | Path) -> bool:
+    """Whether `path` names a .npubin (by suffix, or by its magic number)."""
+    if str(path).endswith(".npubin"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(len(C.MAGIC)) == C.MAGIC
+    except OSError:
+        return False
+
+
 def read_file(path: str | Path) -> bytes:
     try:
         return Path(path).read_bytes()

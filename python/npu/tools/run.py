@@ -1,6 +1,6 @@
 """npu-run: execute npu IR on the golden interpreter.
 
-  npu-run model.mlir --input x.npz [--output y.npz] [--compare model.onnx] [--tolerance 1e-4]
+  npu-run model.mlir|model.npubin --input x.npz [--output y.npz] [--compare model.onnx] [--tolerance 1e-4]
           [--target T] [--stats] [--trace t.json] [--plots DIR]
 
 A level-4 module (PE programs, npu_mem globals) runs on the level-4 interpreter
@@ -29,12 +29,15 @@ from npu.errors import NpuError
 from npu.tools.common import read_input, run_main, write_atomically
 
 
-def load_module(path: str):
-    """An ir.Module from .mlir text or an .onnx model."""
+def load_module(path: str, target=None):
+    """An ir.Module from .mlir text, an .onnx model or a .npubin (checked by npu.binary's loader)."""
+    from npu.binary.loader import is_binary, load
     from npu.ir.context import make_context, parse_module
     from npu.ir.diagnostics import DiagnosticCollector
     from npu.ir.verify import verify_ops
 
+    if is_binary(path):
+        return load(path, target).module
     if path.endswith(".onnx"):
         from npu.onnx.importer import import_model
 
@@ -103,7 +106,7 @@ def onnxruntime_run(onnx_path: str, inputs: dict) -> dict:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="npu-run", description="Run npu IR on the golden interpreter.")
-    p.add_argument("model", help="model .mlir (level 1) or .onnx")
+    p.add_argument("model", help="model .mlir (level 1-4), .onnx or .npubin")
     p.add_argument("--input", required=True, help="inputs .npz keyed by input name (or .npy for one input)")
     p.add_argument("--output", help="write the outputs to this .npz")
     p.add_argument("--compare", metavar="MODEL.onnx", help="compare the outputs with onnxruntime on this model")
@@ -123,7 +126,7 @@ def run(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not Path(args.input).is_file():
         raise NpuError(f"cannot read '{args.input}': No such file or directory")
-    module = load_module(args.model)
+    module = load_module(args.model, args.target)
     timed = args.stats or args.trace or args.plots
     with module.context:
         if timed:
