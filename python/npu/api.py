@@ -15,11 +15,11 @@ The pipeline (`build`, shared with `npu-compile`) is a flat ladder of stages;
   quantize  npu.quant.quantize (only with `quant`)        -> level 2
   lower     npu.spatial.lower_module (tile, place, lower to PE programs,
             allocate SRAM and external memory, schedule, check races) -> level 4
+  predict   npu.perf.simulate (when present): cycles, time, energy of the level-4 program
   encode    npu.binary.encode                              -> .npubin bytes
 
-Errors at any stage are one-line NpuErrors. The report holds only measured or
-counted figures; predicted cycles and energy join it when the performance
-model (issue 7) exists.
+Errors at any stage are one-line NpuErrors. The report holds only counted
+figures and the performance model's predictions (nothing when it is absent).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ import numpy as np
 from npu.errors import NpuError
 
 EMITS = ("level1", "level2", "level4", "binary")
-STAGES = ("import", "quantize", "lower", "encode")
+STAGES = ("import", "quantize", "lower", "predict", "encode")
 _LAST_STAGE = {"level1": "import", "level2": "quantize", "level4": "lower", "binary": "encode"}
 
 OnStage = Callable[[str, str], None]  # (stage, one-line detail) after each stage
@@ -179,6 +179,8 @@ def build(model, target, *, quant: str | None = None, calibration=None, emit: st
     if last in ("import", "quantize"):
         return module, report
     module = stage("lower", lambda: _lower(module, tgt, lower_options, report))
+    if _has_performance_model():
+        stage("predict", lambda: _predict(module, tgt, report))
     if last == "lower":
         return module, report
     return stage("encode", lambda: _encode(module, tgt, report)), report
@@ -225,6 +227,38 @@ def _lower(module, tgt, options, report: dict):
     report["passes"] = [s.as_dict() for s in stats]
     programs = [op for op in module.body.operations if op.operation.name == "func.func"]
     return module, f"level 4: {len(programs)} PE programs ({', '.join(s.name for s in stats)})"
+
+
+def _has_performance_model() -> bool:
+    try:
+        import npu.perf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _predict(module, tgt, report: dict):
+    """Cycles, time and energy from the performance model (npu.perf); timing does not depend on values,
+    so the program runs on zero inputs. A model failure is reported, not fatal."""
+    from npu.interp.level4_memory import api_dtype
+    from npu.perf import simulate
+
+    inputs = {}
+    for op in module.body.operations:
+        op = op.operation
+        if op.name == "npu_mem.global" and op.attributes["kind"].value == "input":
+            t = op.attributes["type"].value
+            inputs[op.attributes["sym_name"].value] = np.zeros(list(t.shape), api_dtype(str(t.element_type)))
+    try:
+        _, perf = simulate(module, inputs, tgt)
+    except NpuError as err:
+        report["performance"] = {"error": str(err)}
+        return None, f"performance model failed: {err}"
+    report["performance"] = {"cycles": perf.cycles, "seconds": perf.seconds, "energy_uj": perf.energy.total_pj / 1e6,
+                             "macs": perf.macs, "matrix_utilization": perf.matrix_utilization,
+                             "roofline_ratio": perf.roofline_ratio, "bound": perf.bound.to_dict()}
+    return None, (f"{perf.cycles:,.0f} cycles ({perf.seconds * 1e6:.1f} us at {tgt.chip.clock_hz / 1e9:g} GHz), "
+                  f"{perf.energy.total_pj / 1e6:.2f} uJ")
 
 
 def _encode(module, tgt, report: dict):

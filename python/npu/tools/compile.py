@@ -4,10 +4,11 @@
               [--report out.json] [--emit=level1|level2|level4|binary]
 
 Stages (npu.api.build): import -> quantize (with --quant) -> lower (tile, place,
-PE programs, SRAM/external allocation, schedule, race check) -> encode.
+PE programs, SRAM/external allocation, schedule, race check) -> predict (the
+performance model's cycles and energy, when npu.perf is present) -> encode.
 `--emit` stops after a stage and writes its MLIR instead of the binary. Each
 stage prints one progress line on stderr; the summary (graph ops, PEs used,
-instructions, SRAM peak, sizes) goes to stdout, or to stderr when the output
+instructions, SRAM peak, sizes, predicted cycles/energy) goes to stdout, or to stderr when the output
 itself goes to stdout. Any bad input is one line on stderr, exit 1, and
 nothing is written (neither the output nor the report).
 """
@@ -38,11 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _progress(quiet: bool):
-    stages = {"import": 1, "quantize": 2, "lower": 3, "encode": 4}
+    from npu.api import STAGES
 
     def on_stage(name: str, detail: str) -> None:
         if not quiet:
-            print(f"npu-compile: [{stages[name]}/4] {name}: {detail}", file=sys.stderr, flush=True)
+            print(f"npu-compile: [{STAGES.index(name) + 1}/{len(STAGES)}] {name}: {detail}", file=sys.stderr,
+                  flush=True)
 
     return on_stage
 
@@ -63,6 +65,10 @@ def summary(report: dict, output: str) -> list[str]:
         lines.append(f"SRAM peak: {b['sram_peak_bytes']} of {b['sram_bytes_per_pe']} bytes per PE{where}")
         lines.append(f"external memory: {b['external_bytes']} bytes, weights {b['weights_bytes']} bytes")
         lines.append(f"binary: {b['bytes']} bytes")
+    perf = report.get("performance")
+    if perf and "cycles" in perf:
+        lines.append(f"predicted (npu.perf): {perf['cycles']:,.0f} cycles = {perf['seconds'] * 1e6:.1f} us, "
+                     f"{perf['energy_uj']:.2f} uJ, matrix utilization {100 * perf['matrix_utilization']:.1f}%")
     total = sum(s["seconds"] for s in report["stages"])
     lines.append(f"compile time: {total:.2f} s (" + ", ".join(f"{s['stage']} {s['seconds']:.2f} s"
                                                           for s in report["stages"]) + ")")
