@@ -158,7 +158,7 @@ class PerfMachine(Level4Machine):
     def __init__(self, module, target=None, *, config: PerfConfig | None = None, check: bool = True, on_op=None,
                  layer_names: list[str] | None = None):
         super().__init__(module, target, check=check, on_op=on_op)
-        self.phase_names = list(layer_names or [])
+        self.phase_names = list(layer_names or []) if self._barriers_separate(len(layer_names or [])) else []
         if self.target is None:
             raise NpuError("the performance model needs a target: pass one, or compile the module for a preset "
                            "(npu_pe.target)")
@@ -209,6 +209,11 @@ class PerfMachine(Level4Machine):
         if tally is None:
             tally = self.layers[name] = LayerTally(name)
         return tally
+
+    def _barriers_separate(self, layers: int) -> bool:
+        """Does every program have exactly `layers - 1` barriers (one between consecutive layers)?"""
+        return layers > 0 and all(sum(s.name == "npu_noc.barrier" for s in steps) == layers - 1
+                                  for steps, _ in self.programs.values())
 
     def _phase_name(self, phase: int) -> str:
         """Layer of ops without a name location: the phase-th of `layer_names` (phases end at barriers)."""

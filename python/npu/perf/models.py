@@ -5,10 +5,11 @@ module or its text), runs the spatial passes of issue 6 in order
 (`npu-tile`, `npu-place`, `npu-lower-to-pe`, `npu-alloc-sram`, `npu-alloc-ext`,
 optionally `npu-schedule` + `npu-check-races`) with verification after each,
 and returns `Lowered(module, layer_names)`. `layer_names` lists the ONNX node
-names of the ops that become a layer of PE code, in program order: the
-lowering separates layers by barriers, so `PerfMachine(..., layer_names=...)`
-names phase k after the k-th of them when the level-4 ops carry no name
-location of their own.
+names of the ops that become a layer of PE code, in program order. When the
+level-4 ops carry no name location of their own and every program has one
+barrier between consecutive layers, `PerfMachine(..., layer_names=...)` names
+phase k after the k-th of them; otherwise layers are "phase k" (k = barriers
+passed).
 
 A failing pass raises NpuError with its first diagnostic.
 """
