@@ -33,8 +33,7 @@ from math import prod
 
 from mlir import ir
 
-from npu.errors import NpuError
-from npu.spatial.graph import PLACE_ATTR, TILE_ATTR
+from npu.spatial.graph import PLACE_ATTR, TILE_ATTR, SpatialError
 
 
 @dataclass(frozen=True)
@@ -122,27 +121,27 @@ class TilePlan:
 
     @classmethod
     def from_op(cls, op: ir.Operation) -> "TilePlan | None":
-        """The plan on `op`, None without one; NpuError naming the op when malformed."""
+        """The plan on `op`, None without one; SpatialError naming the op when malformed."""
         if TILE_ATTR not in op.attributes:
             return None
         attr = op.attributes[TILE_ATTR]
         where = f"'{op.name}' op"
         if not isinstance(attr, ir.DictAttr) or "family" not in attr:
-            raise NpuError(f"{where} expects {TILE_ATTR} to be a dictionary with a 'family', got {attr}")
-        family = _string(attr["family"], where, "family")
+            raise SpatialError(op, f"{where} expects {TILE_ATTR} to be a dictionary with a 'family', got {attr}")
+        family = _string(attr["family"], where, "family", op)
         if family == "view":
             return cls("view", Space((), ()), ())
         try:
-            dims = tuple(_string(a, where, "dims") for a in attr["dims"])
-            reduce = tuple(_string(a, where, "reduce") for a in attr["reduce"])
+            dims = tuple(_string(a, where, "dims", op) for a in attr["dims"])
+            reduce = tuple(_string(a, where, "reduce", op) for a in attr["reduce"])
             sizes = tuple(int(v) for v in attr["sizes"])
             tile = tuple(int(v) for v in attr["tile"])
             sram = int(attr["sram"].value) if "sram" in attr else 0
             cycles = int(attr["cycles"].value) if "cycles" in attr else 0
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise NpuError(f"{where} expects {TILE_ATTR} with dims, sizes, tile and reduce, got {attr}") from None
+            raise SpatialError(op, f"{where} expects {TILE_ATTR} with dims, sizes, tile and reduce, got {attr}") from None
         if not (len(dims) == len(sizes) == len(tile)) or any(t < 1 or t > s for t, s in zip(tile, sizes)):
-            raise NpuError(f"{where} expects {TILE_ATTR} tile sizes in [1, size] for each of its {len(dims)} "
+            raise SpatialError(op, f"{where} expects {TILE_ATTR} tile sizes in [1, size] for each of its {len(dims)} "
                            f"dims, got sizes {list(sizes)} and tile {list(tile)}")
         return cls(family, Space(dims, sizes, reduce), tile, sram, cycles)
 
@@ -164,17 +163,17 @@ class Placement:
         attr = op.attributes[PLACE_ATTR]
         where = f"'{op.name}' op"
         try:
-            return cls(_string(attr["strategy"], where, "strategy"), int(attr["kgroups"].value),
+            return cls(_string(attr["strategy"], where, "strategy", op), int(attr["kgroups"].value),
                        tuple(int(v) for v in attr["pes"]))
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise NpuError(f"{where} expects {PLACE_ATTR} with strategy, kgroups and pes, got {attr}") from None
+            raise SpatialError(op, f"{where} expects {PLACE_ATTR} with strategy, kgroups and pes, got {attr}") from None
 
 
 def _i64s(values) -> str:
     return "array<i64: " + ", ".join(str(int(v)) for v in values) + ">" if len(values) else "array<i64>"
 
 
-def _string(attr: ir.Attribute, where: str, what: str) -> str:
+def _string(attr: ir.Attribute, where: str, what: str, op: ir.Operation | None = None) -> str:
     if not isinstance(attr, ir.StringAttr):
-        raise NpuError(f"{where} expects {TILE_ATTR} {what} to hold strings, got {attr}")
+        raise SpatialError(op, f"{where} expects {TILE_ATTR} {what} to hold strings, got {attr}")
     return attr.value

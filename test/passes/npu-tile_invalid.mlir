@@ -1,0 +1,44 @@
+// RUN: npu-opt %s --split-input-file --verify-diagnostics --target=edge-lpddr --npu-tile
+
+// An op without a spatial lowering rule is named, never dropped.
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @below {{'npu_tensor.sin' op cannot lower to level 4 yet: no spatial lowering rule for 'sin'}}
+  %0 = "npu_tensor.sin"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A rule that does not cover an attribute value says what it expects.
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @below {{'npu_tensor.gelu' op cannot lower to level 4 yet: expects approximate = "none", got "tanh"}}
+  %0 = "npu_tensor.gelu"(%x) {approximate = "tanh"} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @main(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4xf32>) -> tensor<4x4xf32> {
+  // expected-error @below {{'npu_tensor.gemm' op cannot lower to level 4 yet: expects alpha = 1 and beta = 1 (got alpha = 2.0, beta = 1.0)}}
+  %0 = "npu_tensor.gemm"(%a, %b, %c) {alpha = 2.0 : f32, beta = 1.0 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<4x8xf32>, tensor<8x4xf32>, tensor<4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+// A softmax row of 200000 floats (800000 bytes) cannot be split and exceeds half of
+// edge-lpddr's 512 KiB SRAM.
+func.func @main(%x: tensor<1x200000xf32>) -> tensor<1x200000xf32> {
+  // expected-error @below {{'npu_tensor.softmax' op cannot be tiled into the 262144-byte SRAM budget of target 'edge-lpddr': its smallest tile needs}}
+  %0 = "npu_tensor.softmax"(%x) {axis = 1 : i64} : (tensor<1x200000xf32>) -> tensor<1x200000xf32>
+  return %0 : tensor<1x200000xf32>
+}
+
+// -----
+
+// Integer data through a float-only recipe.
+func.func @main(%x: tensor<4xi8>) -> tensor<4xi8> {
+  // expected-error @below {{'npu_tensor.exp' op cannot lower to level 4 yet: expects float data, got i8}}
+  %0 = "npu_tensor.exp"(%x) : (tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
+}
