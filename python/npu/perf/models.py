@@ -22,7 +22,7 @@ from mlir import ir
 
 from npu.errors import NpuError
 
-__all__ = ["PIPELINE", "Lowered", "lower_for_timing"]
+__all__ = ["PIPELINE", "Lowered", "lower_for_timing", "naive_plans"]
 
 PIPELINE = ("npu-tile", "npu-place", "npu-lower-to-pe", "npu-alloc-sram", "npu-alloc-ext")
 SCHEDULED = PIPELINE + ("npu-schedule", "npu-check-races")
@@ -60,8 +60,13 @@ def _layer_names(module: ir.Module) -> list[str]:
     return names
 
 
-def lower_for_timing(source, target, passes: tuple[str, ...] = PIPELINE, options: dict | None = None) -> Lowered:
-    """Level-4 module of `source` for `target` (a Target), and its layer names (see the module docstring)."""
+def lower_for_timing(source, target, passes: tuple[str, ...] = PIPELINE, options: dict | None = None,
+                     after: dict | None = None) -> Lowered:
+    """Level-4 module of `source` for `target` (a Target), and its layer names (see the module docstring).
+
+    `options` maps a pass name to its option text; `after` maps a pass name to
+    a function `(module, target)` run right after it (e.g. `naive_plans`).
+    """
     from npu.ir.context import make_context
     from npu.ir.diagnostics import DiagnosticCollector
     from npu.ir.pass_base import PassEnv, PassFailed
@@ -83,6 +88,36 @@ def lower_for_timing(source, target, passes: tuple[str, ...] = PIPELINE, options
                 raise NpuError(f"{name}: {first}") from None
             if not verify_ops(module.operation, target):
                 raise NpuError(f"{name}: {diags.errors[0] if diags.errors else 'verification failed'}")
+            if after and name in after:
+                after[name](module, target)
             if name == "npu-place":
                 names = _layer_names(module)
     return Lowered(module, names)
+
+
+def naive_plans(module: ir.Module, target) -> None:
+    """Replace every npu-tile plan by a fixed rule: the largest candidate tile that fits the SRAM budget.
+
+    The baseline the cost-chosen plans are compared with (bench/perf_roofline.py):
+    fewest tiles, most reuse, no regard for how many PEs get work. Uses the
+    tiler's own candidates and fit test (npu.spatial), read-only.
+    """
+    from math import prod
+
+    from npu.spatial.cost import Chip
+    from npu.spatial.family import family_named
+    from npu.spatial.graph import TILE_ATTR, read_graph
+    from npu.spatial.plan import TilePlan
+
+    chip = Chip(target)
+    for node in read_graph(module.operation).nodes:
+        plan = TilePlan.from_op(node.op)
+        if plan is None or plan.family == "view":
+            continue
+        fam = family_named(plan.family)
+        fitting = [t for t in fam.candidates(node, plan.space, chip) if chip.fits(fam.step_buffers(node, t, chip))]
+        if not fitting:
+            continue
+        tile = max(fitting, key=prod)
+        naive = TilePlan(plan.family, plan.space, tuple(tile), chip.footprint(fam.step_buffers(node, tile, chip)), 0)
+        node.op.attributes[TILE_ATTR] = naive.to_attr()
