@@ -64,6 +64,7 @@ class Artifact:
         self._loaded.source = source
         self.report = dict(report or {})
         self.report.setdefault("binary", binary_summary(self._loaded, len(self.data)))
+        self._machine = None
 
     # ------------------------------------------------------------ contents
 
@@ -114,10 +115,15 @@ class Artifact:
 
     def run(self, inputs: dict[str, np.ndarray], on_op=None) -> dict[str, np.ndarray]:
         """Run the binary on the level-4 interpreter; outputs keyed by name."""
-        from npu.interp.level4 import run_level4
+        from npu.interp.level4 import Level4Machine, run_level4
 
         checked = self.check_inputs(inputs)
-        return run_level4(self.module, checked, target=self.target, on_op=on_op)
+        if on_op is not None:
+            return run_level4(self.module, checked, target=self.target, on_op=on_op)
+        if self._machine is None:  # built once: its programs are decoded once for many runs
+            self._machine = Level4Machine(self.module, self.target)
+        with self.module.context:
+            return self._machine.run(checked)
 
 
 def _spec(sym) -> IOSpec:
