@@ -5,9 +5,11 @@ Steps, each printed as it runs:
   2. run the cleanup pipeline through npu-opt's machinery;
   3. run the golden interpreter and onnxruntime on the held-out test split;
   4. report error figures (max abs, SQNR, top-1 agreement) and accuracy, and write
-     out/demo/report.json.
-Later stages (quantize, lower to the mesh, emit and run a .npubin) join this ladder as
-they land.
+     out/demo/report.json;
+  5. npu-compile: the same model to a .npubin for the edge-lpddr target (import, lower to
+     PE programs, allocate, schedule, check races, predict, encode), float and int8;
+  6. npu-run: load each binary (checked by the hardened loader), run it on the level-4
+     interpreter over the held-out split and compare with onnxruntime.
 """
 
 from __future__ import annotations
@@ -75,11 +77,58 @@ def run_demo(samples: int, out_dir: Path) -> dict:
     print(f"    {figures}")
     print(f"    top-1 agreement {report['top1_agreement']:.4f}; accuracy golden {report['accuracy_golden']:.4f}, "
           f"onnxruntime {report['accuracy_onnxruntime']:.4f}")
+    if figures.verdict not in ("equal", "close") or report["top1_agreement"] < 1.0:
+        (out_dir / "report.json").write_text(json.dumps(report, indent=2, default=float))
+        raise NpuError(f"golden interpreter disagrees with onnxruntime beyond tolerance: {figures}")
+    report["binaries"] = [_binary_stage(model_path, x, y, reference, out_dir, quant)
+                          for quant in (None, "int8")]
     (out_dir / "report.json").write_text(json.dumps(report, indent=2, default=float))
     print(f"==> report written to {out_dir / 'report.json'}")
-    if figures.verdict not in ("equal", "close") or report["top1_agreement"] < 1.0:
-        raise NpuError(f"golden interpreter disagrees with onnxruntime beyond tolerance: {figures}")
     return report
+
+
+TARGET = "edge-lpddr"
+
+
+def _binary_stage(model_path: Path, x, y, reference, out_dir: Path, quant: str | None) -> dict:
+    """Stages 5-6 for one precision: compile to .npubin, load it back, run it, compare with onnxruntime."""
+    from npu.api import compile, load
+    from npu.compare import compare, top1_agreement
+    from npu.tools.compile import summary
+
+    kind = quant or "float"
+    binary = out_dir / f"digits_cnn.{kind}.npubin"
+    flags = f" --quant {quant} --calib {(EXAMPLE / 'calib').relative_to(ROOT)}" if quant else ""
+    t = _stage(f"npu-compile {model_path.relative_to(ROOT)} -o {binary.name} --target {TARGET}{flags}")
+    artifact = compile(model_path, target=TARGET, quant=quant, calibration=EXAMPLE / "calib" if quant else None,
+                       on_stage=lambda stage, detail: print(f"    {stage}: {detail}"))
+    artifact.save(binary)
+    for line in summary(artifact.report, str(binary.relative_to(ROOT)))[1:]:
+        print(f"    {line}")
+
+    t = _stage(f"npu-run {binary.name} on {len(x)} held-out images (level-4 interpreter) vs onnxruntime")
+    loaded = load(binary, target=TARGET)
+    outputs = np.concatenate([loaded.run({"input": x[i : i + 1]})["logits"] for i in range(len(x))])
+    figures = compare("logits", reference, outputs)
+    result = {
+        "binary": str(binary.relative_to(ROOT)),
+        "quant": quant,
+        "report": artifact.report,
+        "binary_vs_onnxruntime": figures.as_dict(),
+        "top1_agreement": top1_agreement(reference, outputs),
+        "accuracy_binary": float(np.mean(outputs.argmax(-1) == y)),
+        "seconds": time.perf_counter() - t,
+    }
+    print(f"    {figures}")
+    print(f"    top-1 agreement {result['top1_agreement']:.4f}; accuracy binary {result['accuracy_binary']:.4f} "
+          f"({time.perf_counter() - t:.2f} s)")
+    # float binaries must match onnxruntime closely; int8 ones must keep the predictions (within 2%)
+    ok = figures.verdict in ("equal", "close") and result["top1_agreement"] == 1.0 if quant is None \
+        else result["top1_agreement"] >= 0.98
+    if not ok:
+        raise NpuError(f"the {kind} binary disagrees with onnxruntime beyond tolerance: {figures}, "
+                       f"top-1 agreement {result['top1_agreement']:.4f}")
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
