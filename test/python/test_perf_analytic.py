@@ -406,3 +406,18 @@ def test_simulate_returns_outputs_and_report():
     m = parse(matmul_module(), DC)
     out, rep = simulate(m, inputs, target=DC)
     assert rep.cycles == 2912.0 and "2,912 cycles" in rep.format()
+
+
+def test_layers_are_keyed_by_the_onnx_name_locations():
+    # ops under loc("conv1") and loc("fc") report as those layers; the DMA of conv1 (3200 B on
+    # edge-lpddr: [0, 100) + 120) and fc's relu ([220, 270): 3200 i8 at 64/cycle) keep their spans.
+    E, S = mt((3200,), "i8", "ext"), mt((3200,), "i8", "sram")
+    body = [f'%x = "npu_mem.get_global"() {{name = @x}} : () -> {E}', f'%s = "npu_mem.alloc"() : () -> {S}',
+            f'%o = "npu_mem.alloc"() : () -> {S}',
+            "%t = " + dma("%x", "%s", 3200, E, S) + ' loc("conv1")',
+            '"npu_mem.dma_wait"(%t) : (!npu_mem.token) -> () loc("conv1")',
+            f'"npu_pe.unary"(%s, %o) {{kind = "relu"}} : ({S}, {S}) -> () loc("fc")']
+    text = module([glob("x", "input", (3200,), "i8")], [pe_func((0, 0), body)])
+    _, rep, _, _ = timed(text, EDGE, {"x": np.zeros(3200, np.int8)})
+    spans = {layer.name: (layer.first, layer.last) for layer in rep.layers}
+    assert spans == {"conv1": (0.0, 220.0), "fc": (220.0, 270.0)}
