@@ -96,6 +96,7 @@ class Graph:
     nodes: list[Node]
     inputs: list[Tensor]
     outputs: list[Tensor]
+    output_names: list[str] = field(default_factory=list)
 
 
 def element_name(t: ir.Type) -> str:
@@ -153,6 +154,7 @@ def read_graph(module_op: ir.Operation) -> Graph:
               for a, n in zip(args, _arg_names(func, "arg_attrs", len(args), "input"))]
     nodes: list[Node] = []
     outputs: list[Tensor] = []
+    names: list[str] = []
     for op in block.operations:
         op = op.operation
         name = op.name
@@ -173,4 +175,4 @@ def read_graph(module_op: ir.Operation) -> Graph:
         for t in operands:
             t.consumers.append(node)
         nodes.append(node)
-    return Graph(func, tensors, nodes, inputs, outputs)
+    return Graph(func, tensors, nodes, inputs, outputs, names)

@@ -69,10 +69,10 @@ def _plans(graph: Graph, chip: Chip) -> list[tuple[TilePlan, Placement | None, F
 def _locate(lw: Lowering) -> None:
     graph = lw.graph
     outputs = {t.index for t in graph.outputs}
-    for t in graph.outputs:
+    for t, name in zip(graph.outputs, graph.output_names):
         if t.producer is None:
             raise SpatialError(graph.func, f"'func.func' op cannot lower a graph output that is "
-                                           f"{'an input' if t.kind == 'input' else 'a constant'} ('{t.name}')")
+                                           f"{'an input' if t.kind == 'input' else 'a constant'} ('{name}')")
 
     def symbol_for(t: Tensor) -> str:
         if t.kind == "input":
