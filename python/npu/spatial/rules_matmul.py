@@ -29,6 +29,7 @@ import numpy as np
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, halvings, register, splits
 from npu.spatial.graph import Node
+from npu.spatial.layout import Pattern, box_pattern
 from npu.spatial.plan import Space
 from npu.spatial.program import nbytes
 
@@ -143,7 +144,7 @@ class MatmulFamily(Family):
         first = True
         pending = []
         if len(node.operands) > 2 and not ctx.is_member:
-            pending.append(self._bias_into(ctx, acc, m0, n0, mt, nt))
+            pending.append(self._bias_into(ctx, acc, bidx, m0, n0, mt, nt))
             first = False
         zps = {}
         if node.name == "matmul_int":
@@ -186,20 +187,20 @@ class MatmulFamily(Family):
             prog.dealloc(part)
         prog.dealloc(products)
 
-    def _bias_into(self, ctx, acc, m0, n0, mt, nt) -> str:
-        """Start acc from the bias, broadcast over the rows by the DMA pattern."""
+    def _bias_into(self, ctx, acc, bidx, m0, n0, mt, nt) -> str:
+        """Start acc from the bias, broadcast over the rows (and batch) by the DMA pattern."""
         node = ctx.node
         bias = node.operands[2]
-        _, m, n, *_ = _geometry(node)
+        batch, m, n, *_ = _geometry(node)
+        full = batch + (m, n)
         view = ctx.view_of(bias)
-        view = view.reshape((1,) * (2 - len(view.shape)) + view.shape) if len(view.shape) < 2 else view
-        view = view.broadcast_to((m, n))
-        buf_dtype = acc.dtype
-        if bias.dtype != buf_dtype:
-            raise_unsupported(node, f"a bias of the accumulator type {buf_dtype}, got {bias.dtype}")
-        from npu.spatial.layout import Pattern, box_pattern
-
-        pattern = box_pattern(view, (m0, n0), (mt, nt), (0, 1))
+        if len(view.shape) > len(full):
+            view = view.reshape(view.shape[len(view.shape) - len(full):])
+        view = view.reshape((1,) * (len(full) - len(view.shape)) + view.shape).broadcast_to(full)
+        if bias.dtype != acc.dtype:
+            raise_unsupported(node, f"a bias of the accumulator type {acc.dtype}, got {bias.dtype}")
+        nb = len(bidx)
+        pattern = box_pattern(view, bidx + (m0, n0), (1,) * nb + (mt, nt), tuple(range(nb + 2)))
         ext = ctx.lw.globals[view.symbol]
         src = ctx.prog.global_buf(view.symbol, ext.shape, ext.dtype)
         return ctx.prog.dma(src, acc, pattern, Pattern.contiguous(mt * nt))

@@ -26,6 +26,15 @@ from npu.spatial.plan import Space, TilePlan
 from npu.spatial.storage import VIEW_OPS, assign_views
 
 
+# Ops the spatial lowering knows but cannot express with the npu_pe op set yet.
+NOT_EXPRESSIBLE = {
+    "softmax_int": "npu_pe has no count-leading-zeros and no per-element shift, which the integer softmax "
+                   "needs (quantize with integer_norm=False to keep softmax in float)",
+    "layer_norm_int": "npu_pe has no count-leading-zeros and no per-element shift, which the integer layer "
+                      "normalization needs (quantize with integer_norm=False to keep it in float)",
+}
+
+
 def node_family(node: Node, copies: set[int]) -> Family | None:
     """The family lowering `node`, or None for a view."""
     if node.name in VIEW_OPS:
@@ -41,6 +50,9 @@ def plan_graph(graph: Graph, chip: Chip) -> list[TilePlan]:
             plans.append(TilePlan("view", Space((), ()), ()))
             continue
         fam = node_family(node, copies)
+        if node.name in NOT_EXPRESSIBLE:
+            raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: "
+                                        f"{NOT_EXPRESSIBLE[node.name]}")
         if fam is None:
             raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: no spatial lowering rule for "
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
