@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from npu.binary import container as C
 from npu.binary import isa
@@ -251,3 +252,29 @@ def test_weights_are_aligned_in_the_const_section(good):
     for sym in weights:
         start = data.find(sym.data, const_at)
         assert start >= 0 and (start - const_at) % C.CONST_ALIGN == 0
+
+
+# ---------------------------------------------------------------- real lowered modules
+
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sampled_from(["digits_cnn", "digits_transformer"]), st.sampled_from(["edge-lpddr", "datacenter-hbm"]),
+       st.integers(2, 4), st.integers(2, 4), st.sampled_from([1, 2, 4]))
+def test_lowered_models_round_trip_on_random_meshes(model, preset, rows, cols, sram_divisor):
+    """Real modules from the spatial pipeline (LOWER, ALLOC) on random mesh sizes and SRAM budgets."""
+    from npu.onnx.importer import import_model
+    from npu.spatial import lower_module
+    from npu.target import load_target
+
+    base = load_target(preset)
+    target = base.with_overrides({"mesh.rows": rows, "mesh.cols": cols,
+                                  "pe.sram.bytes": base.pe.sram.bytes // sram_divisor})
+    module = import_model(ROOT / "examples" / "digits" / f"{model}.onnx")
+    try:
+        lower_module(module, target)
+    except NpuError as err:  # a budget the lowering refuses (one-line error) is not a binary case
+        assert "\n" not in str(err)
+        event("lowering refused")
+        return
+    event("lowered")
+    data, loaded = roundtrip(module, target)
+    assert loaded.target.fingerprint() == target.fingerprint()
