@@ -278,3 +278,31 @@ def test_lowered_models_round_trip_on_random_meshes(model, preset, rows, cols, s
     event("lowered")
     data, loaded = roundtrip(module, target)
     assert loaded.target.fingerprint() == target.fingerprint()
+
+
+QUANT_IO = """module attributes {npu_pe.target = "edge-lpddr"} {
+  "npu_mem.global"() {sym_name = "x", kind = "input", type = memref<2x3xi8, "ext">, address = 0,
+                      npu.quant = !quant.uniform<i8:f32, 0.25:-5>} : () -> ()
+  "npu_mem.global"() {sym_name = "y", kind = "output", type = memref<2x3xi8, "ext">, address = 64,
+                      npu.quant = !quant.uniform<i8<-127:127>:f32:1, {0.5:1, 0.125:2, 2.0}>} : () -> ()
+  func.func @pe_0_0() attributes {npu_pe.pe = array<i64: 0, 0>} {
+    %x = "npu_mem.get_global"() {name = @x} : () -> memref<2x3xi8, "ext">
+    %y = "npu_mem.get_global"() {name = @y} : () -> memref<2x3xi8, "ext">
+    %a = "npu_mem.alloc"() {offset = 0} : () -> memref<2x3xi8, "sram">
+    %t = "npu_mem.dma_start"(%x, %a) {src_offset = 0, src_sizes = array<i64: 6>, src_strides = array<i64: 1>, dst_offset = 0, dst_sizes = array<i64: 6>, dst_strides = array<i64: 1>} : (memref<2x3xi8, "ext">, memref<2x3xi8, "sram">) -> !npu_mem.token
+    "npu_mem.dma_wait"(%t) : (!npu_mem.token) -> ()
+    %u = "npu_mem.dma_start"(%a, %y) {src_offset = 0, src_sizes = array<i64: 6>, src_strides = array<i64: 1>, dst_offset = 0, dst_sizes = array<i64: 6>, dst_strides = array<i64: 1>} : (memref<2x3xi8, "sram">, memref<2x3xi8, "ext">) -> !npu_mem.token
+    "npu_mem.dma_wait"(%u) : (!npu_mem.token) -> ()
+    return
+  }
+}
+"""
+
+
+def test_io_quantization_parameters_are_in_the_symbol_table():
+    data, loaded = roundtrip(parse(QUANT_IO))
+    x, y = loaded.inputs[0].quant, loaded.outputs[0].quant
+    assert (x.axis, x.scales, x.zero_points, x.storage_min, x.storage_max) == (-1, (0.25,), (-5,), -128, 127)
+    assert (y.axis, y.scales, y.zero_points, y.storage_min) == (1, (0.5, 0.125, 2.0), (1, 2, 0), -127)
+    with pytest.raises(NpuError, match="expects the npu.quant storage type to be the element type i8, got i16"):
+        encode(parse(QUANT_IO.replace("<i8:f32, 0.25:-5>", "<i16:f32, 0.25:-5>")))

@@ -189,6 +189,9 @@ def _symbol(op: ir.Operation, position: int, blobs) -> Symbol:
         sym.data = pack_storage(array, t.dtype)
     if QUANT_ATTR in attrs:
         sym.quant = _quant(op, attrs[QUANT_ATTR])
+        if sym.quant.storage != t.dtype:
+            raise _fail(op, f"expects the {QUANT_ATTR} storage type to be the element type {t.dtype}, "
+                            f"got {sym.quant.storage}")
     return sym
 
 

@@ -324,6 +324,8 @@ def _read_quant(r: _Reader, at: int, end: int, size: int, ref_at: int, name: str
                              f"{storage}/{expressed}")
     if reserved or reserved2 or flags > 1:
         raise r.fail(at, f"quantization record of '{name}' has nonzero reserved bits")
+    if names[0] != t.dtype:
+        raise r.fail(at + 1, f"quantization record of '{name}' has storage type {names[0]}, the symbol holds {t.dtype}")
     channels = 1 if axis == -1 else (t.shape[axis] if 0 <= axis < len(t.shape) else None)
     if channels != n:
         raise r.fail(at + 4, f"quantization record of '{name}': axis {axis} with {n} values "
