@@ -2013,4 +2013,47 @@ irdl.dialect @npu_tensor {
     irdl.results(out: %out_t)
     irdl.attributes { "acc" = %acc_a, "scale" = %scale_a }
   }
+
+  // Integer softmax along `axis` (npu.numerics.softmax_int8, docs/quantization.md), TOSA operators only:
+  // d = x - max(x); e = TABLE16(128 d, exp_table) >> 7 = round(32767 exp(s_x d)); S = sum(e); 1/S by CLZ normalization
+  // and recip_table (2^15 (255/256) / (1 + f)); out = round(255 e / S) - 128. int8 in; int8 out, scale 1/255, zero point -128.
+  // exp_table and recip_table are 513-entry int16 TABLEs (npu.numerics.softmax_exp_table(s_x), reciprocal_table()).
+  // Example:
+  //   %0 = "npu_tensor.softmax_int"(%q, %exp, %recip) {axis = 1 : i64} : (tensor<2x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>, tensor<513xi16>, tensor<513xi16>) -> tensor<2x8x!quant.uniform<i8:f32, 0.0039215688593685627:-128>>
+  irdl.operation @softmax_int {
+    %input = irdl.base "!builtin.tensor"
+    %exp_table = irdl.base "!builtin.tensor"
+    %recip_table = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, exp_table: %exp_table, recip_table: %recip_table)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a }
+  }
+
+  // Integer layer normalization over the dims from `axis` on (npu.numerics.layer_norm_int8, docs/quantization.md):
+  // u = x - input_zp; c = N u - sum(u); h = c * 2^-pre_shift; W = sum(h^2) + epsilon; rsqrt(W) by CLZ normalization and
+  // rsqrt_table (513 x int16); P = MUL(c or h << sh/2, r, 16 + max(pre_shift, 0)); A = MUL(P, gamma, gamma_shift) + beta;
+  // out = RESCALE(A, multiplier, shift, rounding_mode) + output_zp. gamma, beta: int32, shaped like the normalized dims.
+  // Example:
+  //   %0 = "npu_tensor.layer_norm_int"(%q, %rsqrt, %g, %b) {axis = 1 : i64, epsilon = 12 : i64, gamma_shift = 7 : i64, input_zp = -3 : i64, multiplier = 1518500250 : i64, output_zp = 0 : i64, pre_shift = -4 : i64, rounding_mode = "SINGLE_ROUND", shift = 50 : i64} : (tensor<2x8x!quant.uniform<i8:f32, 2.000000e-02:-3>>, tensor<513xi16>, tensor<8xi32>, tensor<8xi32>) -> tensor<2x8x!quant.uniform<i8:f32, 1.500000e-02>>
+  irdl.operation @layer_norm_int {
+    %input = irdl.base "!builtin.tensor"
+    %rsqrt_table = irdl.base "!builtin.tensor"
+    %gamma = irdl.base "!builtin.tensor"
+    %beta = irdl.base "!builtin.tensor"
+    %out_t = irdl.base "!builtin.tensor"
+    %axis_a = irdl.base "#builtin.integer"
+    %epsilon_a = irdl.base "#builtin.integer"
+    %gamma_shift_a = irdl.base "#builtin.integer"
+    %input_zp_a = irdl.base "#builtin.integer"
+    %multiplier_a = irdl.base "#builtin.integer"
+    %output_zp_a = irdl.base "#builtin.integer"
+    %pre_shift_a = irdl.base "#builtin.integer"
+    %rounding_mode_a = irdl.base "#builtin.string"
+    %shift_a = irdl.base "#builtin.integer"
+    irdl.operands(input: %input, rsqrt_table: %rsqrt_table, gamma: %gamma, beta: %beta)
+    irdl.results(out: %out_t)
+    irdl.attributes { "axis" = %axis_a, "epsilon" = %epsilon_a, "gamma_shift" = %gamma_shift_a, "input_zp" = %input_zp_a, "multiplier" = %multiplier_a, "output_zp" = %output_zp_a, "pre_shift" = %pre_shift_a, "rounding_mode" = %rounding_mode_a, "shift" = %shift_a }
+  }
 }

@@ -11,7 +11,10 @@ bit-exact integer program needs and what IRDL cannot say:
   A rescale's multiplier is not checked against in_scale / out_scale: fused
   scalar multiplies and means (1/N) legitimately change the ratio;
 * TOSA's ranges: multipliers in [0, 2^31), shifts in [2, 62], zero points only
-  on 8-bit types, clamp bounds inside the storage type, 256-entry int8 tables;
+  on 8-bit types, clamp bounds inside the storage type, 256-entry int8 tables,
+  513-entry int16 tables for the integer softmax and layer normalization;
+* the integer softmax's fixed output (scale 1/255, zero point -128) and the ranges
+  its sums and the layer normalization's shifts need;
 * result shapes (conv output size by the ONNX formula, matmul, reductions).
 
 Every failure is one located diagnostic: `'npu_tensor.rescale' op expects ...`.
@@ -29,6 +32,7 @@ from npu.ir.attrs import from_attr
 from npu.ir.types import broadcast_shapes, tensor_shape
 from npu.ir.verify import VerifyEnv, verifier
 from npu.numerics import int_range
+from npu.numerics.normalization import LN_MAX_PRE_SHIFT, LN_MIN_PRE_SHIFT, SOFTMAX_MAX_N, SOFTMAX_OUT_SCALE, SOFTMAX_OUT_ZP
 from npu.quant.qtypes import QParams, qparams_from_attrs, qparams_of
 
 ROUNDING_MODES = ("SINGLE_ROUND", "DOUBLE_ROUND")
@@ -225,10 +229,17 @@ def _verify_matmul_int(op: ir.Operation) -> None:
         _expect(_int_storage(bias) == "int32", f"expects an int32 bias, got {_elem(bias)}")
         _expect(broadcast_shapes(expected, tensor_shape(bias)) == expected,
                 f"expects a bias broadcastable to {expected}, got {tensor_shape(bias)}")
-    qb = qparams_of(b)
+    qa, qb = qparams_of(a), qparams_of(b)
     _expect(qb is None or qb.per_tensor or qb.axis == len(sb) - 1,
             f"expects a per-tensor rhs or one quantized along its last axis, got axis {qb.axis if qb else None}")
-    _expect_acc_scale(op, out, a, b, sb[-1], len(expected) - 1)
+    _expect(qa is None or qa.per_tensor or qa.axis == len(sa) - 2,
+            f"expects a per-tensor lhs or one quantized along its row axis {len(sa) - 2}, got axis {qa.axis if qa else None}")
+    _expect(qa is None or qb is None or qa.per_tensor or qb.per_tensor,
+            "expects at most one operand quantized per channel")
+    if qa is not None and not qa.per_tensor:  # a constant left operand, one scale per output row
+        _expect_acc_scale(op, out, b, a, sa[-2], len(expected) - 2)
+    else:
+        _expect_acc_scale(op, out, a, b, sb[-1], len(expected) - 1)
 
 
 @_quant_verifier("rescale")
@@ -376,3 +387,66 @@ def _verify_matmul_float(op: ir.Operation) -> None:
         _expect(_elem(bias) == ir.F32Type.get(), f"expects an f32 bias, got {_elem(bias)}")
         _expect(broadcast_shapes(expected, tensor_shape(bias)) == expected,
                 f"expects a bias broadcastable to {expected}, got {tensor_shape(bias)}")
+
+
+# ----------------------------------------------------------------------------- softmax / layer normalization
+
+
+def _expect_table16(v: ir.Value, what: str) -> None:
+    t = _elem(v)
+    _expect(isinstance(t, ir.IntegerType) and t.width == 16 and tensor_shape(v) == [513],
+            f"expects a tensor<513xi16> {what}, got {v.type}")
+
+
+def _expect_axis(op: ir.Operation, rank: int) -> int:
+    axis = int(_attr(op, "axis"))
+    _expect(0 <= axis < max(rank, 1), f"expects axis in [0, {rank}), got {axis}")
+    return axis
+
+
+@_quant_verifier("softmax_int")
+def _verify_softmax_int(op: ir.Operation) -> None:
+    x, exp_t, recip_t, out = op.operands[0], op.operands[1], op.operands[2], op.results[0]
+    _expect_storage(x, ("int8",), "an input")
+    _expect_storage(out, ("int8",), "a result")
+    _expect_table16(exp_t, "exp table")
+    _expect_table16(recip_t, "reciprocal table")
+    shape = tensor_shape(x)
+    _expect(tensor_shape(out) == shape, f"expects result shape {shape}, got {tensor_shape(out)}")
+    axis = _expect_axis(op, len(shape))
+    _expect(shape[axis] <= SOFTMAX_MAX_N, f"expects at most {SOFTMAX_MAX_N} values along axis {axis} "
+                                          f"(the int32 sum of exponentials), got {shape[axis]}")
+    qo = qparams_of(out)
+    _expect(qo is not None and qo.per_tensor and float(qo.scale) == SOFTMAX_OUT_SCALE
+            and int(qo.zero_point) == SOFTMAX_OUT_ZP,
+            f"expects a result of scale 1/255 and zero point {SOFTMAX_OUT_ZP} (the integer softmax's output), got {_elem(out)}")
+
+
+@_quant_verifier("layer_norm_int")
+def _verify_layer_norm_int(op: ir.Operation) -> None:
+    x, table, gamma, beta, out = (*op.operands[:4], op.results[0])
+    _expect_storage(x, ("int8",), "an input")
+    _expect_storage(out, ("int8",), "a result")
+    _expect_table16(table, "rsqrt table")
+    shape = tensor_shape(x)
+    _expect(tensor_shape(out) == shape, f"expects result shape {shape}, got {tensor_shape(out)}")
+    axis = _expect_axis(op, len(shape))
+    for v, what in ((gamma, "gamma"), (beta, "beta")):
+        _expect(_int_storage(v) == "int32" and tensor_shape(v) == shape[axis:],
+                f"expects an int32 {what} of shape {shape[axis:]} (the normalized dims), got {v.type}")
+    qo = qparams_of(out)
+    _expect(qo is None or qo.per_tensor, f"expects a per-tensor result type, got {_elem(out)}")
+    _expect_zp(op, "input_zp", x, "input")
+    _expect_zp(op, "output_zp", out, "result")
+    eps = int(_attr(op, "epsilon"))
+    _expect(1 <= eps < 2**31, f"expects epsilon in [1, 2^31) (the variance's integer epsilon), got {eps}")
+    pre = int(_attr(op, "pre_shift"))
+    _expect(LN_MIN_PRE_SHIFT <= pre <= LN_MAX_PRE_SHIFT,
+            f"expects pre_shift in [{LN_MIN_PRE_SHIFT}, {LN_MAX_PRE_SHIFT}], got {pre}")
+    gs = int(_attr(op, "gamma_shift"))
+    _expect(0 <= gs <= 63, f"expects gamma_shift in [0, 63] (TOSA MUL), got {gs}")
+    mult, shift = int(_attr(op, "multiplier")), int(_attr(op, "shift"))
+    _expect(0 <= mult < 2**31, "expects a multiplier in [0, 2^31) (TOSA REQUIRE)")
+    _expect(2 <= shift <= 62, f"expects a shift in [2, 62] (TOSA REQUIRE), got {shift}")
+    mode = _attr(op, "rounding_mode")
+    _expect(mode in ROUNDING_MODES, f"expects rounding_mode {' or '.join(ROUNDING_MODES)}, got '{mode}'")

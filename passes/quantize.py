@@ -3,7 +3,7 @@
 Options: scheme (int8, fp8e4m3, fp8e5m2, int4, bf16, fp16, fp32), per-channel,
 symmetric, calib (directory of .npz/.npy inputs, required), method (minmax,
 percentile, entropy, mse), percentile, group-size (int4), rounding (single or
-double), overrides ("layer=precision,..."), cache. Accumulators come from
+double), integer-norm (false keeps Softmax/LayerNormalization in float), overrides ("layer=precision,..."), cache. Accumulators come from
 --target (default edge-lpddr). Algorithm: npu.quant.api.quantize on a copy of
 the module (fold BatchNormalization, calibrate with the golden interpreter,
 lower), then the module's body is replaced by the level-2 function.
@@ -38,6 +38,7 @@ class QuantizePass(Pass):
     group_size: int = 32
     rounding: str = "single"
     overrides: str = ""
+    integer_norm: bool = True
     cache: bool = True
 
     def run(self, op: ir.Operation, env: PassEnv) -> None:
@@ -48,7 +49,7 @@ class QuantizePass(Pass):
         source = ir.Module.parse(op.get_asm(binary=False, large_elements_limit=None, enable_debug_info=True))
         module, _ = quantize(source, self.calib, self.scheme, per_channel=self.per_channel, symmetric=self.symmetric,
                              method=self.method, percentile=self.percentile, group_size=self.group_size,
-                             rounding=self.rounding, overrides=self.overrides, target=env.target, cache=self.cache,
+                             rounding=self.rounding, integer_norm=self.integer_norm, overrides=self.overrides, target=env.target, cache=self.cache,
                              progress=False)
         block = op.regions[0].blocks[0]
         for old in list(block.operations):

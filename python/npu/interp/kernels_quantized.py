@@ -1,13 +1,14 @@
 """Golden-interpreter kernels of the level-2 (quantized) npu_tensor ops.
 
 Owns: quantize, dequantize, conv_int, matmul_int, rescale, clamp, table,
-add_int, reduce_sum_int, quantize_float, dequantize_float, conv_float,
-matmul_float (IRDL section "level 2: quantized" of npu_tensor.irdl.mlir,
+add_int, reduce_sum_int, softmax_int, layer_norm_int, quantize_float,
+dequantize_float, conv_float, matmul_float (IRDL section "level 2: quantized" of npu_tensor.irdl.mlir,
 semantics in docs/quantization.md).
 
 Every arithmetic rule comes from npu.numerics: affine quantize/dequantize
 (ONNX rules), conv2d_int / matmul_int (exact int32 accumulation, wrapping),
-RESCALE (TOSA apply_scale_32), CLAMP, TABLE, fp8/bf16/fp16 rounding and the
+RESCALE (TOSA apply_scale_32), CLAMP, TABLE, the integer softmax and layer
+normalization (npu.numerics.normalization), fp8/bf16/fp16 rounding and the
 sequential float accumulation of float_matmul. These kernels only gather
 operands, read attributes and reshape; a later level-4 interpreter must
 reproduce them bit for bit, so each op's semantics stay one formula.
@@ -33,6 +34,7 @@ from npu.numerics import (
     wrap,
 )
 from npu.numerics.inttypes import int_type
+from npu.numerics.normalization import layer_norm_int8, softmax_int8
 from npu.quant.qtypes import qparams_from_attrs
 
 _INT32 = (-(1 << 31), (1 << 31) - 1)
@@ -146,6 +148,22 @@ def k_reduce_sum_int(inputs, attrs, results):
     x = _as_int(inputs[0]) - int(attrs["input_zp"])
     total = x.sum(axis=tuple(attrs["axes"]), keepdims=bool(attrs["keepdims"]))
     return [_require_int32(total, "reduce_sum_int").reshape(results[0].shape).astype(results[0].dtype)]
+
+
+@kernel("npu_tensor.softmax_int")
+def k_softmax_int(inputs, attrs, results):
+    """Integer softmax (npu.numerics.softmax_int8): int8 in, int8 out with scale 1/256 and zero point -128."""
+    x, exp_table, recip_table = inputs
+    return [softmax_int8(x, exp_table, recip_table, axis=int(attrs["axis"]))]
+
+
+@kernel("npu_tensor.layer_norm_int")
+def k_layer_norm_int(inputs, attrs, results):
+    """Integer layer normalization over the dims from `axis` on (npu.numerics.layer_norm_int8)."""
+    x, table, gamma, beta = inputs
+    names = ("input_zp", "epsilon", "pre_shift", "gamma_shift", "multiplier", "shift", "output_zp")
+    return [layer_norm_int8(x, table, gamma, beta, axis=int(attrs["axis"]), rounding_mode=attrs["rounding_mode"],
+                            **{n: int(attrs[n]) for n in names})]
 
 
 # ----------------------------------------------------------------------------- low-precision float

@@ -15,6 +15,8 @@ Modules:
     floats       fp8 / bf16 / fp16 rounding (ml_dtypes), float quantize, accumulation
     table        TABLE int8 / int16 and table builders for float functions
     integer_ops  MATMUL / CONV2D accumulation, CLAMP, INTDIV, shifts, MUL
+    int_elementwise  int32 ADD / SUB, CLZ, LOGICAL_LEFT_SHIFT, BITWISE_AND, CAST, REDUCE_SUM / REDUCE_MAX
+    normalization    integer softmax and layer normalization built from the TOSA operators above
 """
 
 from npu.numerics.affine import dequantize_affine, qparams_from_range, quantize_affine
@@ -38,6 +40,16 @@ from npu.numerics.integer_ops import (
     mul_int,
     narrow_accumulator,
 )
+from npu.numerics.int_elementwise import (
+    add_int32,
+    bitwise_and,
+    cast_int,
+    clz,
+    logical_left_shift,
+    reduce_max_int,
+    reduce_sum_int,
+    sub_int32,
+)
 from npu.numerics.inttypes import (
     INT_TYPES,
     in_range,
@@ -57,6 +69,15 @@ from npu.numerics.scaling import (
     quantize_multiplier,
     rescale,
 )
+from npu.numerics.normalization import (
+    LayerNormParams,
+    layer_norm_int8,
+    layer_norm_params,
+    reciprocal_table,
+    rsqrt_table,
+    softmax_exp_table,
+    softmax_int8,
+)
 from npu.numerics.table import TABLE_FUNCTIONS, build_table_int8, build_table_int16, table_int8, table_int16
 
 __all__ = [
@@ -67,4 +88,7 @@ __all__ = [
     "max_finite", "mul_int", "multiplier_to_scale", "narrow_accumulator", "qparams_from_range",
     "quantize_affine", "quantize_float", "quantize_multiplier", "require_in_range", "rescale",
     "round_to_format", "saturate", "storage_dtype", "table_int8", "table_int16", "wrap",
+    "add_int32", "sub_int32", "clz", "logical_left_shift", "bitwise_and", "cast_int", "reduce_sum_int",
+    "reduce_max_int", "LayerNormParams", "layer_norm_int8", "layer_norm_params", "reciprocal_table", "rsqrt_table",
+    "softmax_exp_table", "softmax_int8",
 ]

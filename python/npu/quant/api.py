@@ -120,6 +120,7 @@ def lower_with(module: ir.Module, graph: Graph, calib: CalibrationResult, scheme
         layers=[asdict(r) for r in lowering.records],
         float_ops=[{"kind": k, "name": n} for k, n in lowering.float_ops],
         tables=[{"output": o, "nodes": ns} for o, ns in lowering.region_ops],
+        integer_ops=[{"kind": k, "name": n} for k, n in lowering.integer_ops],
         op_counts=dict(Counter(op.operation.name for op in _main_ops(out))),
     )
     return out, report
@@ -127,21 +128,22 @@ def lower_with(module: ir.Module, graph: Graph, calib: CalibrationResult, scheme
 
 def quantize(model, calibration, scheme="int8", *, per_channel: bool | None = None, symmetric: bool | None = None,
              method: str | None = None, percentile: float | None = None, group_size: int | None = None,
-             rounding: str | None = None, overrides=None, target=None, cache: bool = True, progress=None,
-             fold_bn: bool = True) -> tuple[ir.Module, QuantReport]:
+             rounding: str | None = None, integer_norm: bool | None = None, overrides=None, target=None,
+             cache: bool = True, progress=None, fold_bn: bool = True) -> tuple[ir.Module, QuantReport]:
     """Quantize `model` (level-1 module, ONNX path or ModelProto) with `calibration` data.
 
     `calibration`: a directory of .npz/.npy files, one such file, or a list of
     samples (dicts keyed by input name, or arrays for one-input models).
     `scheme`: a Scheme or a precision name (int8, fp8e4m3, fp8e5m2, int4, bf16,
-    fp16, fp32); the keyword options override its fields. `overrides` maps layer
+    fp16, fp32); the keyword options override its fields (`integer_norm=False` keeps
+    Softmax and LayerNormalization in float). `overrides` maps layer
     names (ONNX node names) to precisions ("conv1=fp16,fc=int8" also works).
     `target`: a Target, preset name or TOML path (default edge-lpddr) giving the
     accumulators. Returns the verified level-2 module (a new module in the
     model's context) and its QuantReport. Errors are one-line NpuErrors.
     """
     sch = make_scheme(scheme, per_channel=per_channel, symmetric=symmetric, method=method, percentile=percentile,
-                      group_size=group_size, rounding=rounding, overrides=overrides)
+                      group_size=group_size, rounding=rounding, integer_norm=integer_norm, overrides=overrides)
     module, graph, calib, _ = prepare(model, calibration, fold_bn=fold_bn, cache=cache, progress=progress)
     name = str(model) if isinstance(model, (str, Path)) else ""
     return lower_with(module, graph, calib, sch, target, name)

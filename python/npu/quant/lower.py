@@ -15,7 +15,9 @@ quantize_float) are emitted once, on demand. Algorithm:
    an elementwise region whose only dynamic input is one int8 tensor -> one TABLE;
    ReLU/Clip -> CLAMP; data movement (reshape, transpose, max_pool, ...) -> the same
    op on int8; Add of two int8 tensors -> RESCALE to int32, ADD, RESCALE;
-   ReduceMean/GlobalAveragePool -> reduce_sum_int + RESCALE;
+   ReduceMean/GlobalAveragePool -> reduce_sum_int + RESCALE; Softmax -> softmax_int;
+   LayerNormalization -> layer_norm_int; Concat -> RESCALE to common parameters + concat
+   (npu.quant.integer_ops);
 4. anything else is copied as a float op, its int8 inputs dequantized first;
 5. the results are returned in their original (float) types.
 
@@ -52,6 +54,7 @@ ELEMENTWISE = {"add", "sub", "mul", "div", "pow", "neg", "abs", "sqrt", "exp", "
                "celu", "selu", "thresholded_relu", "gelu", "relu", "clip", "sin", "cos", "max", "min", "floor",
                "ceil", "round", "sign"}
 REDUCE_MEAN = {"reduce_mean", "global_average_pool"}
+INTEGER_FORMS = {"softmax", "layer_normalization", "concat"}  # npu.quant.integer_ops
 # Ops whose output range is known: quantized over it, not over what calibration happened to see
 # (a softmax maximum seen on a few samples is rarely the largest; TFLite and onnxruntime do the same).
 FIXED_RANGES = {"softmax": (0.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
@@ -114,6 +117,7 @@ class Lowering:
         self.records: list[LayerRecord] = []
         self.float_ops: list[tuple[str, str]] = []  # (kind, name) copied as float ops
         self.region_ops: list[tuple[str, list[str]]] = []  # (table output name, region node names)
+        self.integer_ops: list[tuple[str, str]] = []  # (kind, name) of softmax / layer norm / concat in integer form
         self._qp: dict[ir.Value, QParams] = {}
         self._names: dict[str, int] = {}
 
@@ -298,8 +302,21 @@ class Lowering:
             self._add_int(node)
         elif int8_in and node.kind in REDUCE_MEAN:
             self._reduce_mean(node)
+        elif self.scheme.dtype != "fp32" and node.kind in INTEGER_FORMS and self._integer_form(node, int8_in):
+            self.integer_ops.append((node.kind, node.name))
         else:
             self.copy_float(node)
+
+    def _integer_form(self, node: Node, int8_in: bool) -> bool:
+        from npu.quant import integer_ops
+
+        if node.kind == "concat":
+            return any(self.has_int8(v) for v in node.operands) and integer_ops.lower_concat(self, node)
+        if not (int8_in and self.scheme.integer_norm):
+            return False
+        if node.kind == "softmax":
+            return integer_ops.lower_softmax(self, node)
+        return integer_ops.lower_layer_norm(self, node)
 
     def copy_float(self, node: Node) -> None:
         operands = [None if v is None else self.as_orig(v) for v in node.operands]

@@ -1,7 +1,8 @@
 """QuantReport: what the quantizer did and what it cost, as text, JSON and a plot.
 
 Filled in stages: `npu.quant.quantize` records the scheme, the calibration, every
-layer's precision and parameters, the ops kept in float and the TABLE regions;
+layer's precision and parameters, the ops kept in float, the TABLE regions and the
+softmax / layer norm / concat ops in integer form;
 `npu.quant.evaluate` adds accuracy (top-1, logits SQNR) and per-layer figures
 (SQNR, cosine and verdict vs the float module, keyed by ONNX node name), the
 first layer whose error jumps, and, when run, onnxruntime's figures side by side.
@@ -43,6 +44,7 @@ class QuantReport:
     layers: list[dict] = field(default_factory=list)
     float_ops: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
+    integer_ops: list[dict] = field(default_factory=list)
     op_counts: dict = field(default_factory=dict)
     accuracy: dict = field(default_factory=dict)
     per_layer: list[dict] = field(default_factory=list)
@@ -98,6 +100,9 @@ class QuantReport:
             out.append("")
             out.append("  elementwise regions as int8 TABLEs: " + "; ".join(
                 f"{t['output']} <- {'+'.join(t['nodes'])}" for t in self.tables))
+        if self.integer_ops:
+            out.append("  integer softmax / layer norm / concat: " + ", ".join(
+                f"{f['name']} ({f['kind']})" for f in self.integer_ops))
         if self.float_ops:
             out.append("  ops kept in float (quantize/dequantize around them): " + ", ".join(
                 f"{f['name']} ({f['kind']})" for f in self.float_ops))

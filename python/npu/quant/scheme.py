@@ -57,6 +57,7 @@ class Scheme:
     group_size: int = 32
     rounding: str = "SINGLE_ROUND"
     tables: bool = True
+    integer_norm: bool = True  # Softmax and LayerNormalization in integer form (else float between (de)quantize)
     overrides: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
