@@ -167,8 +167,8 @@ def _fits(kind: str, value: int) -> bool:
     return lo <= value <= hi
 
 
-_INT_FMT = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "i32": "<i"}
-_INTS_FMT = {1: "b", 2: "h", 4: "i", 8: "q"}
+INT_FORMATS = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "i32": "<i"}  # struct format per int kind
+INTS_FORMATS = {1: "b", 2: "h", 4: "i", 8: "q"}  # struct code per element width of an `ints` field
 
 
 def pack_scalar(dtype: str, value: int | float) -> bytes:
@@ -208,11 +208,11 @@ def pack_instruction(instr: Instr, types: _Interner, where: str) -> bytes:
 
 
 def _pack_field(kind: str, v, types: _Interner) -> bytes:
-    if kind in _INT_FMT:
+    if kind in INT_FORMATS:
         v = 0 if v is None else v
         if not _fits(kind, v):
             raise ValueError
-        return struct.pack(_INT_FMT[kind], v)
+        return struct.pack(INT_FORMATS[kind], v)
     if kind == "bool":
         return struct.pack("<B", int(bool(v)))
     if kind in ("enum", "ref", "symbol"):
@@ -229,13 +229,13 @@ def _pack_field(kind: str, v, types: _Interner) -> bytes:
         return struct.pack("<H", len(v)) + b"".join(_pack_coords(r) for r in v)
     if kind == "ints":
         width, items = v
-        return struct.pack(f"<BH{len(items)}{_INTS_FMT[width]}", width, len(items), *items)
+        return struct.pack(f"<BH{len(items)}{INTS_FORMATS[width]}", width, len(items), *items)
     if kind == "scalar":
         return pack_scalar(*v)
     raise AssertionError(f"no packer for field kind {kind}")  # table bug
 
 
-assert set(KINDS) == set(_INT_FMT) | {"bool", "enum", "ref", "symbol", "refs", "type", "coord", "coords",
+assert set(KINDS) == set(INT_FORMATS) | {"bool", "enum", "ref", "symbol", "refs", "type", "coord", "coords",
                                       "routes", "ints", "scalar"}
 
 

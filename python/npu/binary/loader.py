@@ -399,8 +399,6 @@ def _read_debug(r: _Reader, s: _Sections, strings, streams, debug_at) -> list[li
 
 # ---------------------------------------------------------------- 6: instructions
 
-_INT_FMT = {"u8": "<B", "u16": "<H", "u32": "<I", "u64": "<Q", "i32": "<i"}
-_INTS_FMT = {1: "b", 2: "h", 4: "i", 8: "q"}
 _FLOAT_NP = None
 
 
@@ -453,8 +451,8 @@ class _Stream:
         """(value, next offset) of field f at `at`; `end` is the instruction's end."""
         r, kind = self.r, f.kind
         what = f"field '{f.name}'"
-        if kind in _INT_FMT:
-            (v,) = r.unpack(_INT_FMT[kind], at, end, what)
+        if kind in C.INT_FORMATS:
+            (v,) = r.unpack(C.INT_FORMATS[kind], at, end, what)
             if kind == "u64" and v >= 1 << 63:
                 raise self.fail(at, f"{what} is {v}, more than an i64 holds")
             return v, at + isa.KINDS[kind].size
@@ -496,9 +494,9 @@ class _Stream:
             return routes, pos
         if kind == "ints":
             width, n = r.unpack("<BH", at, end, what)
-            if width not in _INTS_FMT:
+            if width not in C.INTS_FORMATS:
                 raise self.fail(at, f"{what} has element width {width}, expected 1, 2, 4 or 8")
-            items = r.unpack(f"<{n}{_INTS_FMT[width]}", at + 3, end, what)
+            items = r.unpack(f"<{n}{C.INTS_FORMATS[width]}", at + 3, end, what)
             return (width, tuple(items)), at + 3 + width * n
         if kind == "scalar":
             return self.scalar(at, end, what), at + 9
@@ -588,7 +586,9 @@ def _check_canonical(r: _Reader, binary: C.Binary) -> None:
         raise r.fail(0, f"content cannot be re-encoded: {err}") from None
     if again != r.data:
         n = min(len(again), len(r.data))
-        diff = next((i for i in range(n) if again[i] != r.data[i]), n)
+        a, b = np.frombuffer(again, np.uint8, n), np.frombuffer(r.data, np.uint8, n)
+        differ = np.flatnonzero(a != b)
+        diff = int(differ[0]) if differ.size else n
         raise r.fail(diff, "non-canonical encoding (the writer spells this content differently: "
                            "nonzero padding, reordered or unused table entries)")
 
