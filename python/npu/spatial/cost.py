@@ -5,7 +5,8 @@ spatial passes need:
 
 * `sram_budget`: bytes one tile step may keep live in a PE's SRAM (half the
   SRAM when double buffering, so the scheduler can prefetch the next tile),
-  minus per-buffer alignment slack (one SRAM bank row per buffer).
+  minus per-buffer alignment slack (one bank width per buffer, the default
+  alignment of npu-alloc-sram).
 * `matmul_cycles(m, n, k, dtype)`: passes of the R x C matrix unit times K,
   scaled by the unit's MAC rate for the dtype (a tile of 17 rows on a 16-row
   unit costs two passes: that is the shape-alignment term).
@@ -43,8 +44,8 @@ class Chip:
 
     @property
     def align(self) -> int:
-        """Per-buffer slack assumed for alignment: one row of the SRAM banks."""
-        return self.target.pe.sram.bank_bytes_per_cycle * self.target.pe.sram.banks
+        """Per-buffer slack assumed for alignment: one bank width."""
+        return self.target.pe.sram.bank_bytes_per_cycle
 
     @cached_property
     def sram_budget(self) -> int:
