@@ -1,8 +1,12 @@
 """Emitting one layer (conv, matmul, gemm) of level 1 at its level-2 precision.
 
 A layer is normalized to a `LayerSpec`: a dynamic input x, a constant weight
-(conv [M, C, KH, KW]; matmul/gemm [K, N], with Gemm's transB and alpha applied)
-or a dynamic right-hand side (attention), and a float bias (Gemm's beta applied).
+(conv [M, C, KH, KW]; matmul/gemm [K, N], with Gemm's transB and alpha applied;
+or, for a constant *left* operand, [M, K] with one channel per output row) or a
+dynamic right-hand side (attention), and a float bias (Gemm's beta applied). A
+Gemm whose dynamic operand is transposed (transA, or transB when A is the
+constant) transposes x first, on whichever representation the layer reads
+(int8, low-precision float or f32), with an `npu_tensor.transpose`.
 `fuse_tail` then absorbs the single-use ops after it:
 
     layer -> Add/Sub(const)*  -> Mul/Div(positive scalar)?  -> Relu | Clip ?
@@ -11,6 +15,7 @@ or a dynamic right-hand side (attention), and a float bias (Gemm's beta applied)
 (float-format layers absorb the bias adds only). Per precision:
 
     int8   acc = conv_int / matmul_int(quantize(x), w_int8, bias_int32)   scale s_x * s_w[c]
+                 (constant left operand: matmul_int(w_int8, quantize(x)), s_w per output row)
            y   = rescale(acc, s_x * s_w[c] * factor / s_y) [-> clamp]     next int8 activation
            (a returned result is dequantized straight from the int32 accumulator)
     fp8 / bf16 / fp16
@@ -46,14 +51,18 @@ class LayerSpec:
     bias: np.ndarray | None
     out_shape: list[int]
     conv_attrs: dict = field(default_factory=dict)
+    lhs_weight: bool = False  # the constant is the left operand: out = w @ x, channels are output rows
+    trans_x: bool = False  # x is transposed (its last two dims) before the product (Gemm transA / transB)
 
     @property
     def channels(self) -> int:
-        return self.out_shape[1] if self.kind == "conv" else self.out_shape[-1]
+        return self.out_shape[self.channel_axis]
 
     @property
     def channel_axis(self) -> int:
-        return 1 if self.kind == "conv" else len(self.out_shape) - 1
+        if self.kind == "conv":
+            return 1
+        return len(self.out_shape) - (2 if self.lhs_weight else 1)
 
 
 @dataclass
@@ -82,8 +91,13 @@ def layer_spec(lw: Lowering, node: Node) -> LayerSpec | str:
         return LayerSpec("conv", x, g.consts[w].astype(np.float64), None, bias, out_shape, attrs)
     if node.kind == "matmul":
         a, b = ops[:2]
+        if g.is_const(a) and g.is_const(b):
+            return "matmul of two constants"
         if g.is_const(a):
-            return "matmul with a constant left operand"
+            w = g.consts[a]
+            if w.ndim != 2 or len(b.type.shape) < 2:
+                return "matmul with a constant left operand needs a rank-2 constant and a right operand of rank >= 2"
+            return LayerSpec("matmul", b, w.astype(np.float64), None, None, out_shape, lhs_weight=True)
         if g.is_const(b):
             w = g.consts[b]
             if w.ndim != 2:
@@ -91,14 +105,37 @@ def layer_spec(lw: Lowering, node: Node) -> LayerSpec | str:
             return LayerSpec("matmul", a, w.astype(np.float64), None, None, out_shape)
         return LayerSpec("matmul", a, None, b, None, out_shape)
     if node.kind == "gemm":
-        a, b, c = (ops + [None])[:3]
-        if int(node.attrs.get("transA", 0)) or g.is_const(a) or not g.is_const(b) or (c is not None and not g.is_const(c)):
-            return "gemm needs transA = 0, a dynamic A and constant B and C"
-        w = g.consts[b].astype(np.float64)
-        w = (w.T if int(node.attrs.get("transB", 0)) else w) * float(node.attrs.get("alpha", 1.0))
-        bias = None if c is None else g.consts[c].astype(np.float64) * float(node.attrs.get("beta", 1.0))
-        return LayerSpec("matmul", a, w, None, bias, out_shape)
+        return _gemm_spec(lw, node, out_shape)
     return f"not a layer: {node.kind}"
+
+
+def _gemm_spec(lw: Lowering, node: Node, out_shape: list[int]) -> LayerSpec | str:
+    """Y = alpha op(A) op(B) + beta C with exactly one of A, B constant (and C constant)."""
+    g = lw.g
+    a, b, c = (node.operands + [None])[:3]
+    if c is not None and not g.is_const(c):
+        return "gemm needs a constant C"
+    if g.is_const(a) == g.is_const(b):
+        return "gemm needs exactly one constant operand of A and B"
+    alpha, beta = float(node.attrs.get("alpha", 1.0)), float(node.attrs.get("beta", 1.0))
+    trans_a, trans_b = bool(int(node.attrs.get("transA", 0))), bool(int(node.attrs.get("transB", 0)))
+    bias = None if c is None else g.consts[c].astype(np.float64) * beta
+    if g.is_const(b):
+        w = g.consts[b].astype(np.float64)
+        return LayerSpec("matmul", a, (w.T if trans_b else w) * alpha, None, bias, out_shape, trans_x=trans_a)
+    w = g.consts[a].astype(np.float64)
+    return LayerSpec("matmul", b, (w.T if trans_a else w) * alpha, None, bias, out_shape, lhs_weight=True,
+                     trans_x=trans_b)
+
+
+def transposed_x(lw: Lowering, spec: LayerSpec, val: ir.Value, name: str) -> ir.Value:
+    """`val` (a representation of spec.x) with its last two dims swapped when spec.trans_x (Gemm transA)."""
+    if not spec.trans_x:
+        return val
+    shape = list(val.type.shape)
+    perm = list(range(len(shape) - 2)) + [len(shape) - 1, len(shape) - 2]
+    rtype = ir.RankedTensorType.get([shape[p] for p in perm], val.type.element_type)
+    return lw.emit("npu_tensor.transpose", [val], [rtype], {"perm": perm}, loc(name, "transpose"))[0]
 
 
 def _fold_bias(spec: LayerSpec, bias: np.ndarray | None, c: np.ndarray) -> np.ndarray | None:
@@ -162,7 +199,8 @@ def fuse_tail(lw: Lowering, spec: LayerSpec, node: Node, integer: bool) -> Tail:
 
 
 def _weight_axis(spec: LayerSpec) -> int:
-    return 0 if spec.kind == "conv" else 1
+    """The weight's output-channel axis: conv [M, ...] and a left operand [M, K] 0, a right operand [K, N] 1."""
+    return 0 if spec.kind == "conv" or spec.lhs_weight else 1
 
 
 def _channel_absmax(w: np.ndarray, axis: int) -> np.ndarray:
@@ -192,6 +230,7 @@ def _group(k: int, size: int) -> int:
 def _int8_layer(lw: Lowering, node: Node, spec: LayerSpec, rec: LayerRecord) -> None:
     tail = fuse_tail(lw, spec, node, integer=True)
     xq, qx = lw.as_int8(spec.x)
+    xq = transposed_x(lw, spec, xq, node.name)
     c, axis = spec.channels, spec.channel_axis
     if spec.weight is not None:
         qw = int8_weight_qparams(spec, lw.scheme.per_channel)
@@ -206,14 +245,18 @@ def _int8_layer(lw: Lowering, node: Node, spec: LayerSpec, rec: LayerRecord) -> 
         if spec.kind == "conv":
             b = QParams("int32", acc_scale, np.zeros(c), 0).quantize(np.broadcast_to(tail.bias, (c,)))
         else:
-            full = np.broadcast_to(tail.bias, tail.bias.shape[:-1] + (c,)) if tail.bias.ndim else np.full((c,), float(tail.bias))
-            b = QParams("int32", acc_scale, np.zeros(c), full.ndim - 1).quantize(full)
+            per_channel_shape = (c, 1) if spec.lhs_weight else (c,)
+            full = np.broadcast_to(tail.bias, np.broadcast_shapes(tail.bias.shape, per_channel_shape))
+            b = QParams("int32", acc_scale, np.zeros(c), full.ndim - len(per_channel_shape)).quantize(full)
         bval = lw.constant(b, None, f"{node.name}_bias")
     acc_name = lw.g.value_name(tail.acc_value)
     acc_type = tensor_type(spec.out_shape, qacc)
     if spec.kind == "conv":
         attrs = dict(spec.conv_attrs, input_zp=int(qx.zero_point), weight_zp=0)
         acc = lw.emit("npu_tensor.conv_int", [xq, wval, bval], [acc_type], attrs, loc(acc_name, "conv_int"))[0]
+    elif spec.lhs_weight:
+        attrs = {"lhs_zp": int(qw.zero_point.reshape(-1)[0]), "rhs_zp": int(qx.zero_point)}
+        acc = lw.emit("npu_tensor.matmul_int", [wval, xq, bval], [acc_type], attrs, loc(acc_name, "matmul_int"))[0]
     else:
         attrs = {"lhs_zp": int(qx.zero_point), "rhs_zp": int(qw.zero_point.reshape(-1)[0])}
         acc = lw.emit("npu_tensor.matmul_int", [xq, wval, bval], [acc_type], attrs, loc(acc_name, "matmul_int"))[0]
@@ -239,10 +282,13 @@ def _float_layer(lw: Lowering, node: Node, spec: LayerSpec, fmt: str, rec: Layer
     tail = fuse_tail(lw, spec, node, integer=False)
     acc = lw.plan.accumulators[_ACC_KEY[fmt]]
     xv, sx = lw.as_format(spec.x, fmt)
+    xv = transposed_x(lw, spec, xv, node.name)
     c, axis = spec.channels, _weight_axis(spec)
     if spec.weight is not None:
         if fmt.startswith("fp8"):
-            amax = _channel_absmax(spec.weight, axis) if lw.scheme.per_channel else np.array([np.abs(spec.weight).max()])
+            # the matmul_float epilogue scales along the last axis: a left-operand weight gets one scale
+            per_channel = lw.scheme.per_channel and not spec.lhs_weight
+            amax = _channel_absmax(spec.weight, axis) if per_channel else np.array([np.abs(spec.weight).max()])
             sw = np.where(amax > 0, amax / max_finite(fmt), 1.0).astype(np.float32)
         else:
             sw = np.ones(1, dtype=np.float32)
@@ -263,9 +309,9 @@ def _int4_layer(lw: Lowering, node: Node, spec: LayerSpec, rec: LayerRecord) -> 
     w = spec.weight
     name = node.name
     w2 = w.reshape(w.shape[0], -1) if spec.kind == "conv" else w
-    axis = 1 if spec.kind == "conv" else 0
+    axis = 1 if spec.kind == "conv" or spec.lhs_weight else 0  # groups along the reduction axis
     group = _group(w2.shape[axis], lw.scheme.group_size)
-    if spec.kind == "conv":
+    if axis == 1:
         amax = np.abs(w2).reshape(w2.shape[0], -1, group).max(axis=2)
     else:
         amax = np.abs(w2).reshape(-1, group, w2.shape[1]).max(axis=1)
@@ -282,7 +328,7 @@ def _int4_layer(lw: Lowering, node: Node, spec: LayerSpec, rec: LayerRecord) -> 
     acc = lw.plan.accumulators["fp32"]
     rec.weight = {"dtype": "int4", "group_size": group, "scale_min": float(scale.min()), "scale_max": float(scale.max())}
     rec.input = rec.output = {"dtype": "float32", "accumulator": acc}
-    _emit_float_compute(lw, spec, tail, lw.as_orig(spec.x), wval, acc, [1.0], rec)
+    _emit_float_compute(lw, spec, tail, transposed_x(lw, spec, lw.as_orig(spec.x), name), wval, acc, [1.0], rec)
 
 
 def _emit_float_compute(lw, spec, tail, xv, wval, acc, scale, rec) -> None:
@@ -294,7 +340,8 @@ def _emit_float_compute(lw, spec, tail, xv, wval, acc, scale, rec) -> None:
         attrs = dict(spec.conv_attrs, acc=acc, scale=scale)
         y = lw.emit("npu_tensor.conv_float", [xv, wval, bval], [out_type], attrs, loc(name, "conv_float"))[0]
     else:
-        y = lw.emit("npu_tensor.matmul_float", [xv, wval, bval], [out_type], {"acc": acc, "scale": scale},
+        operands = [wval, xv, bval] if spec.lhs_weight else [xv, wval, bval]
+        y = lw.emit("npu_tensor.matmul_float", operands, [out_type], {"acc": acc, "scale": scale},
                     loc(name, "matmul_float"))[0]
     lw.set_orig(tail.acc_value, y)
     _mark_fused(lw, tail, rec)
