@@ -44,13 +44,7 @@ def test_digits_model_matches_onnxruntime(model, data):
 
 from npu.onnx import conformance  # noqa: E402
 
-SLOW_ARCHITECTURES = {"bvlc_alexnet", "vgg19", "zfnet512", "resnet50"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.slow) if n in SLOW_ARCHITECTURES else n for n in conformance.ARCHITECTURES],
-)
+@pytest.mark.parametrize("name", conformance.ARCHITECTURES)
 def test_architecture_graph_matches_its_reference(name):
     result = conformance.run_architecture(name)
     assert result.status == conformance.PASS, result.message

@@ -136,6 +136,14 @@ class OnnxNode:
 # ----------------------------------------------------------------------------- builder
 
 
+def _is_splat(array: np.ndarray) -> bool:
+    """True when every element equals the first (and the dtype prints as a splat)."""
+    if array.size < 2 or not dtypes.buffer_compatible(array.dtype) or array.dtype.kind not in "biuf":
+        return False
+    flat = array.reshape(-1)
+    return bool((flat == flat[0]).all())
+
+
 class GraphBuilder:
     """Creates npu_tensor ops and constants in the body of @main, folding constants."""
 
@@ -155,6 +163,8 @@ class GraphBuilder:
         sub_byte = kind in ("bool", "int4", "uint4", "int2", "uint2", "float4_e2m1fn")
         if sub_byte or (array.size <= INLINE_LIMIT and dtypes.buffer_compatible(array.dtype)):
             attr = to_attr(array)
+        elif _is_splat(array):  # e.g. ConstantOfShape fills: one element, not a blob
+            attr = ir.DenseElementsAttr.get(array.reshape(-1)[:1].copy(), type=dtypes.tensor_type(array.shape, array.dtype))
         else:
             attr = resources.resource_attr(array, self._resource_name(name_hint))
         value = arith.ConstantOp(attr.type, attr).result
