@@ -263,3 +263,23 @@ def binary_case(op: str, shape, elt: str, *, shift: int | None = None, round: bo
         attrs = f" {{round = {str(bool(round)).lower()}}}" if round is not None else ""
         f.lines.append(f"  %r = tosa.{op} %arg0, %arg1{attrs} : ({t}, {t}) -> {rt}")
     return f.text("%r", rt)
+
+
+def unary_case(op: str, shape, elt: str, out_elt: str | None = None) -> str:
+    """Elementwise unary op on one graph input: tosa.clz (int32), tosa.cast (elt -> out_elt), ..."""
+    t = tensor_type(shape, _ELT[elt])
+    rt = tensor_type(shape, _ELT[out_elt or elt])
+    f = _Func([t])
+    f.lines.append(f"  %r = tosa.{op} %arg0 : ({t}) -> {rt}")
+    return f.text("%r", rt)
+
+
+def reduce_case(op: str, shape, elt: str, axis: int) -> str:
+    """tosa.reduce_sum / reduce_max along `axis` (the reduced dim kept as 1)."""
+    t = tensor_type(shape, _ELT[elt])
+    out = list(shape)
+    out[axis] = 1
+    rt = tensor_type(out, _ELT[elt])
+    f = _Func([t])
+    f.lines.append(f"  %r = tosa.{op} %arg0 {{axis = {int(axis)} : i32}} : ({t}) -> {rt}")
+    return f.text("%r", rt)
