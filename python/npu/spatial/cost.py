@@ -22,7 +22,7 @@ These are estimates for choosing between plans, not the performance model
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from npu.dialects.level4 import ACCUMULATOR_TYPE, TARGET_DTYPE
@@ -37,12 +37,19 @@ class Chip:
 
     target: object
     double_buffer: bool = True
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
-    @property
+    def _cached(self, key, compute):
+        value = self._memo.get(key)
+        if value is None:
+            value = self._memo[key] = compute()
+        return value
+
+    @cached_property
     def num_pes(self) -> int:
         return self.target.mesh.rows * self.target.mesh.cols
 
-    @property
+    @cached_property
     def align(self) -> int:
         """Per-buffer slack assumed for alignment: one bank width."""
         return self.target.pe.sram.bank_bytes_per_cycle
@@ -60,25 +67,31 @@ class Chip:
 
     # ------------------------------------------------------------ matrix unit
     def matrix_supports(self, dtype: str) -> bool:
-        name = TARGET_DTYPE.get(dtype)
-        return name is not None and self.target.pe.matrix.macs_per_cycle[name] > 0
+        def compute():
+            name = TARGET_DTYPE.get(dtype)
+            return name is not None and self.target.pe.matrix.macs_per_cycle[name] > 0
+        return self._cached(("matrix", dtype), compute)
 
     def accumulator(self, dtype: str) -> str:
         """The accumulator element type of the matrix unit for inputs of `dtype`."""
-        return ACCUMULATOR_TYPE[self.target.accumulator_dtype(TARGET_DTYPE[dtype])]
+        return self._cached(("acc", dtype), lambda: ACCUMULATOR_TYPE[self.target.accumulator_dtype(TARGET_DTYPE[dtype])])
+
+    def _matrix(self, dtype: str) -> tuple[int, int, int]:
+        mx = self.target.pe.matrix
+        return self._cached(("mx", dtype), lambda: (mx.rows, mx.cols, mx.macs_per_cycle[TARGET_DTYPE[dtype]]))
 
     def matmul_cycles(self, m: int, n: int, k: int, dtype: str) -> float:
-        mx = self.target.pe.matrix
         if not self.matrix_supports(dtype):
             return self.vector_cycles(2 * m * n * k, dtype)
-        passes = -(-m // mx.rows) * -(-n // mx.cols)
-        return passes * k * (mx.rows * mx.cols) / mx.macs_per_cycle[TARGET_DTYPE[dtype]]
+        rows, cols, rate = self._matrix(dtype)
+        return -(-m // rows) * -(-n // cols) * k * (rows * cols) / rate
 
     # ------------------------------------------------------------ vector unit, DMA
     def vector_cycles(self, elements: int, dtype: str) -> float:
-        name = _RATE_DTYPE.get(dtype) or TARGET_DTYPE.get(dtype, "fp32")
-        rate = self.target.pe.vector.ops_per_cycle[name] or self.target.pe.vector.lanes
-        return elements / rate
+        def compute():
+            name = _RATE_DTYPE.get(dtype) or TARGET_DTYPE.get(dtype, "fp32")
+            return self.target.pe.vector.ops_per_cycle[name] or self.target.pe.vector.lanes
+        return elements / self._cached(("vec", dtype), compute)
 
     def dma_cycles(self, nbytes: int, transfers: int = 1) -> float:
         dma = self.target.pe.dma

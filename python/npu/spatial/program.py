@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from math import prod
 
 import numpy as np
@@ -59,7 +60,7 @@ class Buf:
     dtype: str
     space: str = "sram"
 
-    @property
+    @cached_property
     def type(self) -> str:
         return memref(self.shape, self.dtype, self.space)
 

@@ -32,7 +32,14 @@ from npu.spatial.rules_matmul import MatmulFamily
 
 
 class ConvGeometry:
-    """Shapes and window parameters of a 2-D convolution or pooling node."""
+    """Shapes and window parameters of a 2-D convolution or pooling node (`of(node)` caches it)."""
+
+    @classmethod
+    def of(cls, node: Node, kernel=None) -> "ConvGeometry":
+        geom = node.__dict__.get("_conv_geometry")
+        if geom is None:
+            geom = node.__dict__["_conv_geometry"] = cls(node, kernel)
+        return geom
 
     def __init__(self, node: Node, kernel=None):
         x = node.operands[0].shape
@@ -80,7 +87,7 @@ class ConvFamily(Family):
         return None
 
     def space(self, node: Node) -> Space:
-        g = ConvGeometry(node)
+        g = ConvGeometry.of(node)
         return Space(("n", "g", "oh", "ow", "m", "c"),
                      (g.n, g.group, g.oh, g.ow, g.m // g.group, g.c // g.group), ("c",))
 
@@ -104,7 +111,7 @@ class ConvFamily(Family):
 
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         _, _, toh, tow, tm, ct = tile
-        g = ConvGeometry(node)
+        g = ConvGeometry.of(node)
         dtype, acc, matrix = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
         bufs = [nbytes((g.span(0, toh), g.span(1, tow), ct), dtype), nbytes((kk, tm), dtype), nbytes((p, tm), acc)]
@@ -121,7 +128,7 @@ class ConvFamily(Family):
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         _, _, toh, tow, tm, ct = tile
-        g = ConvGeometry(node)
+        g = ConvGeometry.of(node)
         dtype, _, _ = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
         moved = (nbytes((g.span(0, toh), g.span(1, tow), ct), dtype) + nbytes((kk, tm), dtype)
@@ -139,7 +146,7 @@ class ConvFamily(Family):
     def resident_boxes(self, ctx) -> list:
         if ctx.node.operands[1].kind != "const":
             return []
-        g = ConvGeometry(ctx.node)
+        g = ConvGeometry.of(ctx.node)
         _, gi, _, _, m0, _ = ctx.lo
         tm = ctx.sizes[4]
         return [self._weight_box(ctx, g, gi, m0, tm, clo[5], csz[5])
@@ -147,7 +154,7 @@ class ConvFamily(Family):
 
     def emit(self, ctx) -> None:
         node, prog, chip = ctx.node, ctx.prog, ctx.chip
-        g = ConvGeometry(node)
+        g = ConvGeometry.of(node)
         dtype, acc_t, matrix = self._types(node, chip)
         n, gi, oh0, ow0, m0, _ = ctx.lo
         _, _, toh, tow, tm, _ = ctx.sizes

@@ -52,7 +52,7 @@ class PoolFamily(Family):
         return None
 
     def space(self, node: Node) -> Space:
-        g = ConvGeometry(node, node.attrs["kernel_shape"])
+        g = ConvGeometry.of(node, node.attrs["kernel_shape"])
         return Space(("n", "oh", "ow", "c"), (g.n, g.oh, g.ow, g.c))
 
     def candidates(self, node: Node, space: Space, chip: Chip):
@@ -66,7 +66,7 @@ class PoolFamily(Family):
 
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         _, toh, tow, tc = tile
-        g = ConvGeometry(node, node.attrs["kernel_shape"])
+        g = ConvGeometry.of(node, node.attrs["kernel_shape"])
         dtype = node.out.dtype
         p, kk = toh * tow, g.kernel[0] * g.kernel[1]
         return [nbytes((g.span(0, toh), g.span(1, tow), tc), dtype), nbytes((p, kk * tc), dtype),
@@ -74,7 +74,7 @@ class PoolFamily(Family):
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         _, toh, tow, tc = tile
-        g = ConvGeometry(node, node.attrs["kernel_shape"])
+        g = ConvGeometry.of(node, node.attrs["kernel_shape"])
         dtype = node.out.dtype
         p, kk = toh * tow, g.kernel[0] * g.kernel[1]
         moved = nbytes((g.span(0, toh), g.span(1, tow), tc), dtype) + nbytes((p, tc), dtype)
@@ -82,7 +82,7 @@ class PoolFamily(Family):
 
     def emit(self, ctx) -> None:
         node, prog = ctx.node, ctx.prog
-        g = ConvGeometry(node, node.attrs["kernel_shape"])
+        g = ConvGeometry.of(node, node.attrs["kernel_shape"])
         dtype = node.out.dtype
         n, oh0, ow0, c0 = ctx.lo
         _, toh, tow, tc = ctx.sizes

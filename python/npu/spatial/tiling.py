@@ -45,6 +45,7 @@ def node_family(node: Node, copies: set[int]) -> Family | None:
 def plan_graph(graph: Graph, chip: Chip) -> list[TilePlan]:
     _, copies = assign_views(graph, lambda t: f"t{t.index}", lambda t: View.dense(f"c{t.index}", t.shape))
     plans = []
+    memo: dict = {}  # ops with equal signatures (repeated blocks of a network) share one search
     for node in graph.nodes:
         if node.name in VIEW_OPS and node.out.index not in copies:
             plans.append(TilePlan("view", Space((), ()), ()))
@@ -56,8 +57,17 @@ def plan_graph(graph: Graph, chip: Chip) -> list[TilePlan]:
         if fam is None:
             raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: no spatial lowering rule for "
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
-        plans.append(choose_plan(node, fam, chip))
+        key = _signature(node, fam)
+        if key not in memo:
+            memo[key] = choose_plan(node, fam, chip)
+        plans.append(memo[key])
     return plans
+
+
+def _signature(node: Node, fam: Family) -> tuple:
+    """What a plan depends on: the family, shapes, types, storage orders and semantic attributes."""
+    tensors = tuple((t.shape, t.dtype, t.order, t.kind) for t in node.operands + node.results if t is not None)
+    return fam.name, node.name, tensors, repr(sorted(node.attrs.items()))
 
 
 def check_supported(node: Node, fam: Family, chip: Chip) -> None:
