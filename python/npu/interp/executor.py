@@ -124,6 +124,7 @@ class Program:
                     value = from_attr(attr)
                 else:
                     raise NpuError(f"{_where(op)}: unsupported constant {attr}")
+                value.setflags(write=False)  # shared by every run; lets kernels cache widened copies
                 slots[op.result] = len(slots)
                 self.constants[slots[op.result]] = value
                 continue
