@@ -45,7 +45,7 @@ from npu.dialects.level4 import INT_ARRAYS, PE_ATTR, TARGET_ATTR, buffer_type
 from npu.errors import NpuError
 from npu.interp.level4_compute import COMPUTE, run_compute
 from npu.interp.level4_memory import BufRef, BytePattern, Memory, api_dtype, element_pattern, nbytes_of
-from npu.interp.level4_noc import Barriers, Network, RecvPost, Semaphores, Transfer
+from npu.interp.level4_noc import BarrierGroup, Barriers, Network, RecvPost, Semaphores, Transfer
 from npu.ir import resources
 from npu.ir.attrs import dense_value, from_attr
 from npu.ir.diagnostics import format_location
@@ -135,8 +135,9 @@ class PEState:
     sram: Memory | None
     pc: int = 0
     done: bool = False
-    blocked: str | None = None  # why the current op cannot proceed
+    blocked: Callable[[], str] | None = None  # why the current op cannot proceed (formatted on demand)
     barrier_generation: int | None = None
+    arrived: bool = False  # registered at a barrier in this call (progress, though blocked)
     live: dict[int, tuple[int, int, Step]] = field(default_factory=dict)  # alloc slot -> SRAM range
     outstanding: dict[int, object] = field(default_factory=dict)  # id(token) -> unwaited token
 
@@ -195,6 +196,8 @@ class Level4Machine:
         self.programs: dict[Coord, tuple[list[Step], int]] = {}
         self.semaphore_decls: list[tuple[Coord, int, int]] = []
         self._type_cache: dict = {}
+        self._attr_cache: dict = {}  # attributes are uniqued: convert each distinct one once
+        self._groups: dict = {}
         self._blobs: dict[str, bytes] | None = None
         with module.context:
             self._prepare()
@@ -250,9 +253,31 @@ class Level4Machine:
                 value = dense_value(attr)
             else:
                 if self._blobs is None:
-                    self._blobs = resources.resource_blobs(self.module)
+                    self._blobs = self._resource_blobs()
                 value = resources.resource_value(attr, self._blobs)
         self.globals[name] = GlobalInfo(name, kind, btype[0], btype[1], address, value, op)
+
+    def _group(self, attr: ir.Attribute, barrier_id: int) -> "BarrierGroup":
+        """One BarrierGroup per (id, set of PEs): hashed once, compared by identity afterwards."""
+        if (attr, barrier_id) not in self._groups:
+            pes = tuple(sorted(_coords(self._attr_cache[attr])))
+            key = (barrier_id, pes)
+            if key not in self._groups:
+                self._groups[key] = BarrierGroup(barrier_id, pes)
+            self._groups[(attr, barrier_id)] = self._groups[key]
+        return self._groups[(attr, barrier_id)]
+
+    def _resource_blobs(self) -> dict[str, bytes]:
+        """The dense-resource blobs of the weight globals: print a module of just those globals
+        (printing a whole level-4 module, ~10^5 ops, only to reach its resource section is slow)."""
+        with ir.Location.unknown():
+            holder = ir.Module.create()
+            with ir.InsertionPoint(holder.body):
+                for op in self.module.body.operations:
+                    op = op.operation
+                    if op.name == "npu_mem.global" and "value" in op.attributes:
+                        op.clone()
+        return resources.resource_blobs(holder)
 
     def _prepare_program(self, pe: Coord, func: ir.Operation) -> tuple[list[Step], int]:
         slots: dict[ir.Value, int] = {}
@@ -275,7 +300,18 @@ class Level4Machine:
             for r in op.results:
                 slots[r] = len(slots)
                 results.append(slots[r])
-            attrs = {a: _attr_value(op.attributes[a]) for a in op.attributes}
+            attrs = {}
+            for a in op.attributes:
+                attr = op.attributes[a]
+                if attr not in self._attr_cache:
+                    self._attr_cache[attr] = _attr_value(attr)
+                attrs[a] = self._attr_cache[attr]
+            if name == "npu_noc.barrier":
+                attrs["_group"] = self._group(op.attributes["pes"], attrs["id"])
+            elif name in ("npu_noc.send", "npu_noc.multicast"):
+                attrs["_dsts"] = [tuple(attrs["dst"])] if name == "npu_noc.send" else _coords(attrs["dsts"])
+                attrs["_routes"] = ([_coords(attrs["route"])] if name == "npu_noc.send"
+                                    else [_coords(r) for r in attrs["routes"]])
             steps.append(Step(op, name, operands, results, [self._buffer_type(v.type) for v in op.operands],
                               [self._buffer_type(r.type) for r in op.results], attrs))
             if name == "npu_noc.semaphore":
@@ -396,14 +432,15 @@ class Level4Machine:
             active = [st for st in active if not st.done]
             if active and not progress:
                 raise NpuError("deadlock: " + "; ".join(
-                    f"{st.name} blocked at {st.steps[st.pc].where}: {st.blocked}" for st in active))
+                    f"{st.name} blocked at {st.steps[st.pc].where}: {st.blocked()}" for st in active))
 
     def advance(self, st: PEState) -> bool:
         """Execute the next op of `st`; False (and `st.blocked` set) when it must wait."""
         step = st.steps[st.pc]
         operands = [st.values[s] for s in step.operands]
         if not self.execute(st, step, operands):
-            return st.barrier_generation is not None and st.blocked == "arrived"
+            arrived, st.arrived = st.arrived, False
+            return arrived
         st.blocked = None
         st.pc += 1
         if self.on_op is not None:
@@ -582,11 +619,7 @@ class Level4Machine:
     def _send(self, st: PEState, step: Step, operands: list) -> bool:
         buf = operands[0]
         a = step.attrs
-        if step.name == "npu_noc.send":
-            dsts, routes = [tuple(a["dst"])], [_coords(a["route"])]
-        else:
-            dsts, routes = _coords(a["dsts"]), [_coords(r) for r in a["routes"]]
-        transfer = Transfer(st.pe, step.op, buf, dsts, routes, a["tag"])
+        transfer = Transfer(st.pe, step.op, buf, a["_dsts"], a["_routes"], a["tag"])
         if self.check:
             self._check_inflight(st, step, buf.pattern, "its buffer", write=False, mem=buf.mem)
         self._inflight(st, step, buf.mem, buf.pattern, "source", "transfer", transfer)
@@ -626,12 +659,13 @@ class Level4Machine:
             if isinstance(token, Transfer) and token.src == st.pe and not token.sender_done:
                 if not token.matched:
                     missing = [d for d in token.dsts if d not in token.recvs]
-                    st.blocked = (f"waits for PE {_fmt(missing[0])} to post the 'npu_noc.recv' matching "
-                                  f"{token.op.name.split('.')[1]} tag {token.tag}")
+                    st.blocked = lambda token=token, missing=missing: (
+                        f"waits for PE {_fmt(missing[0])} to post the 'npu_noc.recv' matching "
+                        f"{token.op.name.split('.')[1]} tag {token.tag}")
                     return False
             elif isinstance(token, RecvPost) and token.pe == st.pe and not token.done:
                 if token.transfer is None:
-                    st.blocked = f"waits for a send from PE {_fmt(token.src)} with tag {token.tag}"
+                    st.blocked = lambda token=token: f"waits for a send from PE {_fmt(token.src)} with tag {token.tag}"
                     return False
             else:
                 raise self.error(st, step, "expects tokens of transfers this PE posted and has not waited for")
@@ -667,24 +701,22 @@ class Level4Machine:
         count = step.attrs["count"]
         if self.semaphores.try_wait(pe, sem_id, count):
             return True
-        st.blocked = (f"waits for semaphore {sem_id} to reach {count} "
-                      f"(holds {self.semaphores.value[(pe, sem_id)]})")
+        st.blocked = lambda: (f"waits for semaphore {sem_id} to reach {count} "
+                              f"(holds {self.semaphores.value[(pe, sem_id)]})")
         return False
 
     def _barrier(self, st: PEState, step: Step, operands: list) -> bool:
-        group = tuple(sorted(_coords(step.attrs["pes"])))
-        bid = step.attrs["id"]
+        group = step.attrs["_group"]
         if st.barrier_generation is None:
-            st.barrier_generation = self.barriers.arrive(bid, group, st.pe)
-            arrived = True
-        else:
-            arrived = False
-        if self.barriers.passed(bid, group, st.barrier_generation):
+            st.barrier_generation = self.barriers.arrive(group, st.pe)
+            st.arrived = True
+        generation = st.barrier_generation
+        if self.barriers.passed(group, generation):
             st.barrier_generation = None
+            st.arrived = False
             return True
-        missing = self.barriers.missing(bid, group, st.barrier_generation)
-        st.blocked = "arrived" if arrived else (
-            f"waits at barrier {bid} for {', '.join('PE ' + _fmt(p) for p in missing)}")
+        st.blocked = lambda: (f"waits at barrier {group.id} for "
+                              f"{', '.join('PE ' + _fmt(p) for p in self.barriers.missing(group, generation))}")
         return False
 
     def _return(self, st: PEState, step: Step, operands: list) -> bool:

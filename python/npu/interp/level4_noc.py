@@ -148,22 +148,35 @@ class Semaphores:
         return True
 
 
+@dataclass(eq=False)
+class BarrierGroup:
+    """A barrier id with its group of PEs (one object per distinct pair, compared by identity)."""
+
+    id: int
+    pes: tuple[Coord, ...]
+
+
 class Barriers:
-    """Arrival counts per (id, group) and PE."""
+    """Per barrier group: arrivals of each PE, and how many PEs reached each generation."""
 
     def __init__(self):
-        self.arrivals: dict[tuple[int, tuple[Coord, ...]], dict[Coord, int]] = defaultdict(lambda: defaultdict(int))
+        self.arrivals: dict[BarrierGroup, dict[Coord, int]] = defaultdict(lambda: defaultdict(int))
+        self.reached: dict[BarrierGroup, list[int]] = defaultdict(list)
 
-    def arrive(self, barrier_id: int, group: tuple[Coord, ...], pe: Coord) -> int:
-        """Register `pe` at its next barrier; returns which one (1 = its first)."""
-        counts = self.arrivals[(barrier_id, group)]
+    def arrive(self, group: BarrierGroup, pe: Coord) -> int:
+        """Register `pe` at its next barrier of `group`; returns which one (1 = its first)."""
+        counts = self.arrivals[group]
         counts[pe] += 1
-        return counts[pe]
+        generation = counts[pe]
+        reached = self.reached[group]
+        if len(reached) < generation:
+            reached.append(0)
+        reached[generation - 1] += 1
+        return generation
 
-    def passed(self, barrier_id: int, group: tuple[Coord, ...], generation: int) -> bool:
-        counts = self.arrivals[(barrier_id, group)]
-        return all(counts[q] >= generation for q in group)
+    def passed(self, group: BarrierGroup, generation: int) -> bool:
+        return self.reached[group][generation - 1] == len(group.pes)
 
-    def missing(self, barrier_id: int, group: tuple[Coord, ...], generation: int) -> list[Coord]:
-        counts = self.arrivals[(barrier_id, group)]
-        return [q for q in group if counts[q] < generation]
+    def missing(self, group: BarrierGroup, generation: int) -> list[Coord]:
+        counts = self.arrivals[group]
+        return [q for q in group.pes if counts[q] < generation]
