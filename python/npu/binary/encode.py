@@ -299,8 +299,17 @@ def _ref(op: ir.Operation, value: ir.Value, defs: dict) -> int:
     return defs[value]
 
 
+_IS_I64: dict[ir.Type, bool] = {}
+
+
 def _int_value(op: ir.Operation, name: str, attr: ir.Attribute) -> int:
-    if isinstance(attr, ir.BoolAttr) or not isinstance(attr, ir.IntegerAttr) or str(attr.type) != "i64":
+    ok = isinstance(attr, ir.IntegerAttr) and not isinstance(attr, ir.BoolAttr)
+    if ok:
+        t = attr.type
+        if t not in _IS_I64:
+            _IS_I64[t] = str(t) == "i64"
+        ok = _IS_I64[t]
+    if not ok:
         raise _fail(op, f"expects attribute '{name}' to be an i64 integer, got {attr}")
     return int(attr.value)
 

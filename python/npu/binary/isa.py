@@ -126,17 +126,11 @@ class OpDef:
     fields: tuple[Field, ...]
     semantics: str
 
-    @property
-    def optional_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.optional)
-
-    @property
-    def operand_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.role == "operand")
-
-    @property
-    def attr_fields(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.role == "attr")
+    def __post_init__(self):
+        # derived views, computed once (the encoder and loader ask per instruction)
+        object.__setattr__(self, "optional_fields", tuple(f for f in self.fields if f.optional))
+        object.__setattr__(self, "operand_fields", tuple(f for f in self.fields if f.role == "operand"))
+        object.__setattr__(self, "attr_fields", tuple(f for f in self.fields if f.role == "attr"))
 
     def fixed_layout(self) -> list[tuple[int, Field]]:
         """(byte offset, field) of the fields before the first variable-size one."""
