@@ -665,12 +665,23 @@ def _verify(binary: C.Binary, module, tgt, name: str, context) -> None:
     from npu.ir.diagnostics import DiagnosticCollector
     from npu.ir.verify import verify_ops
 
+    def check(m) -> bool:  # MLIR's verifier (IRDL constraints), then npu's Python verifiers
+        try:
+            m.operation.verify()
+        except ir.MLIRError as err:
+            for diag in err.error_diagnostics:
+                diags.add(diag)
+            return False
+        return verify_ops(m.operation, target=tgt)
+
+    from mlir import ir
+
     with module.context, DiagnosticCollector(module.context, name) as diags:
-        if verify_ops(module.operation, target=tgt):
+        if check(module):
             return
     located = to_module(binary, source=name, offset_locations=True, context=context)
     with located.context, DiagnosticCollector(located.context, name) as diags:
-        verify_ops(located.operation, target=tgt)
+        check(located)
     first = diags.errors[0] if diags.errors else None
     text = first.message if first is not None else "the decoded module fails verification"
     found = _OFFSET_LOC.search(str(first)) if first is not None else None
