@@ -193,6 +193,8 @@ class GraphBuilder:
         for i, (shape, dtype) in enumerate(results):
             if shape is None or dtype is None:
                 raise node.error(f"cannot infer a static shape for result {i} of '{op_name}'")
+            if any(int(d) < 0 for d in shape):
+                raise node.error(f"result {i} of '{op_name}' has a negative dimension {list(shape)}")
             types.append(dtypes.tensor_type(shape, dtype))
         if any(v is None for v in operands):
             sizes = [0 if v is None else 1 for v in operands]
@@ -307,13 +309,16 @@ def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes
         model = onnx.inliner.inline_local_functions(model)
     current = _default_opset(model)
     target = opset if opset is not None else max(current, MIN_OPSET)
+    if input_shapes:  # before converting: the converter records shapes it infers in value_info
+        model = _copy(model)
+        _pin_input_shapes(model, input_shapes, where)
     if target != current:
         try:
             model = onnx.version_converter.convert_version(model, target)
         except Exception as err:  # the converter raises bare RuntimeErrors
             raise NpuError(f"'{where}': cannot convert opset {current} to {target}: {_first_line(err)}") from None
-    if input_shapes:
-        _pin_input_shapes(model, input_shapes, where)
+    if input_shapes or target != current:
+        _drop_stale_shapes(model)
     try:
         return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
     except Exception as err:  # InferenceError and friends
@@ -324,6 +329,27 @@ def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes
         return onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
     except Exception:
         raise NpuError(f"'{where}': ONNX shape inference failed: {_first_line(strict_error)}") from None
+
+
+def _copy(model: onnx.ModelProto) -> onnx.ModelProto:
+    copy = onnx.ModelProto()
+    copy.CopyFrom(model)
+    return copy
+
+
+def _drop_stale_shapes(model: onnx.ModelProto) -> None:
+    """Forget the shapes recorded before the inputs were pinned or the opset converted.
+
+    value_info holds the exporter's (or the version converter's) view of every
+    intermediate shape, with -1 or symbolic dims, sometimes wrong dims the converter
+    derived from them; graph outputs keep their element type and rank only. Shape
+    inference then recomputes every shape from the pinned inputs.
+    """
+    del model.graph.value_info[:]
+    for out in model.graph.output:
+        if out.type.HasField("tensor_type") and out.type.tensor_type.HasField("shape"):
+            for d in out.type.tensor_type.shape.dim:
+                d.Clear()
 
 
 def _first_line(err: Exception) -> str:

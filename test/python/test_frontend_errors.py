@@ -1,0 +1,100 @@
+"""Error paths of the ONNX front-end, npu-translate and npu-run: one line, exit 1, nothing written.
+
+Each test builds its bad input inline (onnx.helper, numpy) and checks the exact
+message or the part of it that names what and where.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from npu.errors import NpuError
+from npu.interp.executor import run_module
+from npu.onnx.importer import import_model
+
+F = TensorProto.FLOAT
+
+
+def _vi(name, shape, elem=F):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def _model(nodes, inputs, outputs, inits=(), value_info=(), opset=17, ir_version=None):
+    graph = helper.make_graph(nodes, "g", inputs, outputs, initializer=list(inits), value_info=list(value_info))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    if ir_version is not None:
+        model.ir_version = ir_version
+    return model
+
+
+def _tool(module, *args):
+    return subprocess.run([sys.executable, "-m", f"npu.tools.{module}", *map(str, args)], capture_output=True, text=True)
+
+
+def _one_line_error(proc, prog):
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{prog}: error: "), proc.stderr
+    return lines[0]
+
+
+# ----------------------------------------------------------------------------- opset conversion + pinning
+
+
+def _paddle_like_softmax():
+    """Opset 11 (converted to 13): Softmax(axis=1) over [1, 3, H, W] flattens to 2-D.
+
+    Exported with -1 spatial dims in the input and value_info, as Paddle2ONNX does;
+    the version converter used to derive a wrong [1, 3] shape for its Flatten from
+    them, which survived shape inference and broke the import of a pinned model.
+    """
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu1"),
+        helper.make_node("Softmax", ["r"], ["y"], name="softmax1", axis=1),
+    ]
+    dims = [1, 3, -1, -1]
+    return _model(nodes, [_vi("x", dims)], [_vi("y", dims)], value_info=[_vi("r", dims)], opset=11, ir_version=6)
+
+
+def test_converted_opset_with_pinned_symbolic_dims_imports_and_runs():
+    model = _paddle_like_softmax()
+    module = import_model(model, input_shapes={"x": [1, 3, 4, 5]})
+    x = np.random.default_rng(0).standard_normal((1, 3, 4, 5)).astype(np.float32)
+    y = run_module(module, {"x": x})["y"]
+    flat = np.maximum(x, 0).reshape(1, -1)
+    expected = (np.exp(flat - flat.max()) / np.exp(flat - flat.max()).sum()).reshape(x.shape)
+    np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-7)
+
+
+def test_pinning_a_shape_that_value_info_records_otherwise():
+    """value_info from the export (8x8) is stale once the input is pinned to 16x8."""
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu1"),
+        helper.make_node("Transpose", ["r"], ["y"], name="t1", perm=[0, 1, 3, 2]),
+    ]
+    model = _model(nodes, [_vi("x", [1, 3, 8, 8])], [_vi("y", [1, 3, 8, 8])], value_info=[_vi("r", [1, 3, 8, 8])])
+    module = import_model(model, input_shapes={"x": [1, 3, 16, 8]})
+    assert "tensor<1x3x8x16xf32>" in str(module)
+    # the caller's model is left as it was
+    assert [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim] == [1, 3, 8, 8]
+    assert len(model.graph.value_info) == 1
+
+
+def test_unpinned_negative_dim_is_a_one_line_error():
+    with pytest.raises(NpuError, match=r"graph input 'x' has dynamic dimension \(dim 2\); pin it"):
+        import_model(_paddle_like_softmax())
+
+
+def test_converted_opset_through_npu_translate(tmp_path):
+    onnx.save(_paddle_like_softmax(), tmp_path / "m.onnx")
+    ok = _tool("translate", "--import-onnx", tmp_path / "m.onnx", "--input-shape", "x=1,3,4,5")
+    assert ok.returncode == 0, ok.stderr
+    assert '"npu_tensor.softmax"' in ok.stdout and "tensor<1x60xf32>" in ok.stdout
+    bad = _tool("translate", "--import-onnx", tmp_path / "m.onnx", "-o", tmp_path / "out.mlir")
+    line = _one_line_error(bad, "npu-translate")
+    assert "graph input 'x' has dynamic dimension (dim 2)" in line
+    assert not (tmp_path / "out.mlir").exists()
