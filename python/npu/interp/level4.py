@@ -135,7 +135,7 @@ class PEState:
     sram: Memory | None
     pc: int = 0
     done: bool = False
-    blocked: Callable[[], str] | None = None  # why the current op cannot proceed (formatted on demand)
+    why: Callable[[], str] | None = None  # why the current op cannot proceed (formatted on demand)
     barrier_generation: int | None = None
     arrived: bool = False  # registered at a barrier in this call (progress, though blocked)
     live: dict[int, tuple[int, int, Step]] = field(default_factory=dict)  # alloc slot -> SRAM range
@@ -144,6 +144,11 @@ class PEState:
     @property
     def name(self) -> str:
         return f"PE ({self.pe[0]}, {self.pe[1]})"
+
+    @property
+    def blocked(self) -> str | None:
+        """Why the current op cannot proceed, or None."""
+        return None if self.why is None else self.why()
 
 
 def _attr_value(attr: ir.Attribute) -> Any:
@@ -432,7 +437,7 @@ class Level4Machine:
             active = [st for st in active if not st.done]
             if active and not progress:
                 raise NpuError("deadlock: " + "; ".join(
-                    f"{st.name} blocked at {st.steps[st.pc].where}: {st.blocked()}" for st in active))
+                    f"{st.name} blocked at {st.steps[st.pc].where}: {st.blocked}" for st in active))
 
     def advance(self, st: PEState) -> bool:
         """Execute the next op of `st`; False (and `st.blocked` set) when it must wait."""
@@ -441,7 +446,7 @@ class Level4Machine:
         if not self.execute(st, step, operands):
             arrived, st.arrived = st.arrived, False
             return arrived
-        st.blocked = None
+        st.why = None
         st.pc += 1
         if self.on_op is not None:
             self.on_op(st.pe, step.op, operands)
@@ -659,13 +664,13 @@ class Level4Machine:
             if isinstance(token, Transfer) and token.src == st.pe and not token.sender_done:
                 if not token.matched:
                     missing = [d for d in token.dsts if d not in token.recvs]
-                    st.blocked = lambda token=token, missing=missing: (
+                    st.why = lambda token=token, missing=missing: (
                         f"waits for PE {_fmt(missing[0])} to post the 'npu_noc.recv' matching "
                         f"{token.op.name.split('.')[1]} tag {token.tag}")
                     return False
             elif isinstance(token, RecvPost) and token.pe == st.pe and not token.done:
                 if token.transfer is None:
-                    st.blocked = lambda token=token: f"waits for a send from PE {_fmt(token.src)} with tag {token.tag}"
+                    st.why = lambda token=token: f"waits for a send from PE {_fmt(token.src)} with tag {token.tag}"
                     return False
             else:
                 raise self.error(st, step, "expects tokens of transfers this PE posted and has not waited for")
@@ -701,7 +706,7 @@ class Level4Machine:
         count = step.attrs["count"]
         if self.semaphores.try_wait(pe, sem_id, count):
             return True
-        st.blocked = lambda: (f"waits for semaphore {sem_id} to reach {count} "
+        st.why = lambda: (f"waits for semaphore {sem_id} to reach {count} "
                               f"(holds {self.semaphores.value[(pe, sem_id)]})")
         return False
 
@@ -715,7 +720,7 @@ class Level4Machine:
             st.barrier_generation = None
             st.arrived = False
             return True
-        st.blocked = lambda: (f"waits at barrier {group.id} for "
+        st.why = lambda: (f"waits at barrier {group.id} for "
                               f"{', '.join('PE ' + _fmt(p) for p in self.barriers.missing(group, generation))}")
         return False
 

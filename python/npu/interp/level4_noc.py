@@ -150,22 +150,31 @@ class Semaphores:
 
 @dataclass(eq=False)
 class BarrierGroup:
-    """A barrier id with its group of PEs (one object per distinct pair, compared by identity)."""
+    """A barrier id with its group of PEs (one object per distinct pair, hashed by identity)."""
 
     id: int
     pes: tuple[Coord, ...]
 
 
 class Barriers:
-    """Per barrier group: arrivals of each PE, and how many PEs reached each generation."""
+    """Barrier arrivals of one run.
+
+    `arrivals[(id, pes)]` maps each PE of a group (pes sorted) to how many
+    barriers of it the PE has arrived at; `reached[group][g - 1]` counts the
+    PEs that arrived at their g-th.
+    """
 
     def __init__(self):
-        self.arrivals: dict[BarrierGroup, dict[Coord, int]] = defaultdict(lambda: defaultdict(int))
-        self.reached: dict[BarrierGroup, list[int]] = defaultdict(list)
+        self.arrivals: dict[tuple[int, tuple[Coord, ...]], dict[Coord, int]] = {}
+        self.counts: dict[BarrierGroup, dict[Coord, int]] = {}
+        self.reached: dict[BarrierGroup, list[int]] = {}
 
     def arrive(self, group: BarrierGroup, pe: Coord) -> int:
         """Register `pe` at its next barrier of `group`; returns which one (1 = its first)."""
-        counts = self.arrivals[group]
+        counts = self.counts.get(group)
+        if counts is None:
+            counts = self.counts[group] = self.arrivals[(group.id, group.pes)] = defaultdict(int)
+            self.reached[group] = []
         counts[pe] += 1
         generation = counts[pe]
         reached = self.reached[group]
@@ -178,5 +187,5 @@ class Barriers:
         return self.reached[group][generation - 1] == len(group.pes)
 
     def missing(self, group: BarrierGroup, generation: int) -> list[Coord]:
-        counts = self.arrivals[group]
+        counts = self.counts[group]
         return [q for q in group.pes if counts[q] < generation]
