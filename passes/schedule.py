@@ -69,8 +69,8 @@ class SchedulePass(Pass):
 
 
 def _fitting_order(prog, deps, capacity: int, align: int, fill: float) -> list[int]:
-    """The first order, for fills fill, 3/4, 1/2, 1/4 of it and 0, whose buffers still pack."""
-    for f in (fill, 0.75 * fill, 0.5 * fill, 0.25 * fill, 0.0):
+    """The first order, for fills from `fill` down to 0, whose buffers still pack."""
+    for f in (fill, 0.9 * fill, 0.8 * fill, 0.65 * fill, 0.5 * fill, 0.25 * fill, 0.0):
         order = schedule(prog, deps, int(f * capacity))
         pos = np.empty(len(order), dtype=np.int64)
         pos[np.array(order, dtype=np.int64)] = np.arange(len(order))

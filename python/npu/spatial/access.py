@@ -60,6 +60,17 @@ def op_kind(name: str) -> str:
     return COMPUTE if name.startswith("npu_pe.") else OTHER
 
 
+_BUFFERS: dict = {}
+
+
+def buffer_of(t: ir.Type) -> Buffer:
+    """The Buffer of a (verified) memref type, cached per type."""
+    buf = _BUFFERS.get(t)
+    if buf is None:
+        buf = _BUFFERS[t] = buffer_type(t)[0]
+    return buf
+
+
 def where(op: ir.Operation) -> str:
     """`'npu_mem.dma_start' (line 12)`: how messages name another op."""
     found = file_line(op.location)
@@ -72,8 +83,9 @@ def merge_runs(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nda
     """Sorted, disjoint, non-adjacent runs covering the union of [starts, ends)."""
     if starts.size <= 1:
         return starts, ends
-    order = np.argsort(starts, kind="stable")
-    starts, ends = starts[order], ends[order]
+    if not (starts[1:] >= starts[:-1]).all():
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], ends[order]
     reach = np.maximum.accumulate(ends)
     new = np.empty(starts.size, dtype=bool)
     new[0] = True
@@ -110,6 +122,9 @@ def pattern_runs(offset: int, sizes: list[int], strides: list[int], elem_bits: i
     while dims and dims[-1][1] == run:  # contiguous inner dimensions form one run
         run *= dims.pop()[0]
     count = int(np.prod([n for n, _ in dims])) if dims else 1
+    if not dims:  # one contiguous run
+        lo, hi = offset * elem_bits // 8, -(-(offset + run) * elem_bits // 8)
+        return np.array([lo], dtype=np.int64), np.array([hi], dtype=np.int64)
     if count > MAX_RUNS:  # too many runs: the extent covers them all
         last = offset + sum((n - 1) * s for n, s in dims) + run
         starts = np.array([offset], dtype=np.int64)
@@ -152,27 +167,40 @@ class Root:
 
 @dataclass(eq=False)
 class Access:
-    """Bytes of one root read or written by one op (asynchronously until `end`)."""
+    """Bytes of one root read or written by one op (asynchronously until `end`).
+
+    `lo`, `hi` bound the bytes in the root's domain; `runs` (merged byte runs,
+    computed on first use) are exact; `single` says they form one run."""
 
     index: int
     end: int
     root: Root
     write: bool
-    starts: np.ndarray    # byte runs in the root's domain, merged
-    ends: np.ndarray
-    rel: tuple[int, int]  # extent relative to the root (for messages)
+    lo: int
+    hi: int
+    single: bool
+    rel: tuple[int, int]          # extent relative to the root (for messages)
+    pattern: tuple | None = None  # (offset, sizes, strides, element bits, byte shift) of a DMA side
+    _runs: tuple | None = None
 
     @property
     def runs(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.starts, self.ends
+        if self._runs is None:
+            if self.single or self.pattern is None:
+                self._runs = (np.array([self.lo], dtype=np.int64), np.array([self.hi], dtype=np.int64))
+            else:
+                offset, sizes, strides, elem_bits, shift = self.pattern
+                starts, ends = pattern_runs(offset, sizes, strides, elem_bits)
+                self._runs = (starts + shift, ends + shift)
+        return self._runs
 
     @property
-    def lo(self) -> int:
-        return int(self.starts[0])
+    def starts(self) -> np.ndarray:
+        return self.runs[0]
 
     @property
-    def hi(self) -> int:
-        return int(self.ends[-1])
+    def ends(self) -> np.ndarray:
+        return self.runs[1]
 
     @property
     def is_async(self) -> bool:
@@ -257,11 +285,11 @@ def build_program(func: ir.Operation, global_ops: dict[str, ir.Operation] | None
 def _visit(prog: Program, i: int, op: ir.Operation, views: dict, tokens: dict, global_ops: dict) -> None:
     name = op.name
     if name == "npu_mem.alloc":
-        buf, _ = buffer_type(op.results[0].type)
+        buf = buffer_of(op.results[0].type)
         root = Root(op, i, "sram", buf.nbytes, "", _int_attr(op, "offset"), buf)
         _new_root(prog, views, op.results[0], root)
     elif name == "npu_mem.get_global":
-        buf, _ = buffer_type(op.results[0].type)
+        buf = buffer_of(op.results[0].type)
         gname = op.attributes["name"].value
         gop = global_ops.get(gname)
         address = _int_attr(gop, "address") if gop is not None else None
@@ -277,11 +305,10 @@ def _visit(prog: Program, i: int, op: ir.Operation, views: dict, tokens: dict, g
         tokens[op.results[0]] = i
         for pos, side, write in ((0, "src", False), (1, "dst", True)):
             root, base = _resolve(prog, views, op, pos, i)
-            buf, _ = buffer_type(op.operands[pos].type)
-            starts, ends = pattern_runs(
-                _int_attr(op, f"{side}_offset"), [int(v) for v in op.attributes[f"{side}_sizes"]],
-                [int(v) for v in op.attributes[f"{side}_strides"]], bits(buf.dtype))
-            _add(prog, i, root, write, base, starts, ends, async_=True)
+            buf = buffer_of(op.operands[pos].type)
+            _add_pattern(prog, i, root, write, base, _int_attr(op, f"{side}_offset"),
+                         [int(v) for v in op.attributes[f"{side}_sizes"]],
+                         [int(v) for v in op.attributes[f"{side}_strides"]], bits(buf.dtype))
     elif name in ("npu_mem.dma_wait", "npu_noc.wait"):
         started = [tokens.pop(t) for t in op.operands if t in tokens]
         prog.waited[i] = started
@@ -332,18 +359,28 @@ def _resolve(prog: Program, views: dict, op: ir.Operation, pos: int, i: int) -> 
 def _whole(prog: Program, views: dict, op: ir.Operation, i: int, pos: int, write: bool,
            async_: bool = False) -> None:
     root, base = _resolve(prog, views, op, pos, i)
-    buf, _ = buffer_type(op.operands[pos].type)
-    one = np.array([0], dtype=np.int64)
-    _add(prog, i, root, write, base, one, one + buf.nbytes, async_)
-
-
-def _add(prog: Program, i: int, root: Root, write: bool, base: int, starts: np.ndarray,
-         ends: np.ndarray, async_: bool = False) -> None:
+    nbytes = buffer_of(op.operands[pos].type).nbytes
     shift = base + (root.offset or 0)
-    rel = (base + int(starts[0]), base + int(ends[-1]))
-    access = Access(i, i + 1 if async_ else i, root, write, starts + shift, ends + shift, rel)
+    _append(prog, Access(i, i + 1 if async_ else i, root, write, shift, shift + nbytes, True, (base, base + nbytes)))
+
+
+def _add_pattern(prog: Program, i: int, root: Root, write: bool, base: int, offset: int, sizes: list[int],
+                 strides: list[int], elem_bits: int) -> None:
+    """An asynchronous DMA access: its extent now, its exact runs when needed."""
+    dims = [(n, st) for n, st in zip(sizes, strides) if n > 1 and st > 0]
+    run = 1
+    while dims and dims[-1][1] == run:
+        run *= dims.pop()[0]
+    last = offset + sum((n - 1) * st for n, st in dims) + run  # one past the last element
+    lo, hi = offset * elem_bits // 8, -(-last * elem_bits // 8)
+    shift = base + (root.offset or 0)
+    _append(prog, Access(i, i + 1, root, write, lo + shift, hi + shift, not dims, (base + lo, base + hi),
+                         (offset, sizes, strides, elem_bits, shift)))
+
+
+def _append(prog: Program, access: Access) -> None:
     prog.accesses.append(access)
-    prog.by_op[i].append(access)
+    prog.by_op[access.index].append(access)
 
 
 def build_programs(module: ir.Operation) -> list[Program]:

@@ -154,7 +154,7 @@ def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimi
         return best
     if _aligned_bound(sizes, aligns, starts, ends) > capacity:
         return Packing(empty, best.peak, live, at, False, True, "alignment")
-    found, complete = exact_pack(sizes, aligns, starts, ends, capacity, budget)
+    found, complete = exact_pack(sizes, aligns, starts, ends, capacity, budget) if budget > 0 else (None, False)
     if found is not None:
         return Packing(found, int((found + sizes).max()), live, at, True, order="exact")
     return Packing(empty, best.peak, live, at, False, complete, "fragmentation" if complete else "heuristic")

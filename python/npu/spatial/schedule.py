@@ -112,11 +112,13 @@ def dependences(prog: Program, readonly: set[str]) -> Deps:
 
 
 def _effects(prog: Program) -> list[list[tuple]]:
-    """Per op: (domain, lo, hi, runs, write) of its accesses, async ones at start and wait."""
+    """Per op: (domain, lo, hi, access or None, write); async accesses at their start and their wait.
+
+    `None` stands for a whole-buffer effect (alloc and dealloc)."""
     n = len(prog.ops)
     eff: list[list[tuple]] = [[] for _ in range(n)]
     for a in prog.accesses:
-        item = (a.root.domain(), a.lo, a.hi, a.runs, a.write)
+        item = (a.root.domain(), a.lo, a.hi, a, a.write)
         eff[a.index].append(item)
         if a.is_async and a.end < n:
             eff[a.end].append(item)
@@ -132,21 +134,38 @@ def _effects(prog: Program) -> list[list[tuple]]:
     return eff
 
 
+def _runs(lo: int, hi: int, acc) -> tuple:
+    if acc is None or acc.single:
+        return np.array([lo], dtype=np.int64), np.array([hi], dtype=np.int64)
+    return acc.runs
+
+
+def _overlap(lo: int, hi: int, acc, elo: int, ehi: int, eacc) -> bool:
+    """Two effects whose extents intersect: do their bytes? (exact only when one is strided)"""
+    if (acc is None or acc.single) and (eacc is None or eacc.single):
+        return True
+    return runs_overlap(_runs(lo, hi, acc), _runs(elo, ehi, eacc)) is not None
+
+
 def _memory_edges(prog: Program, preds: list[set[int]]) -> None:
+    """Edges between ops touching overlapping bytes, one of them writing.
+
+    Per domain, the effects seen so far; an effect covered by a later
+    single-run write is dropped (anything conflicting with it conflicts with
+    that write, which is ordered after it)."""
     active: dict[tuple, list[tuple]] = {}
     for i, effects in enumerate(_effects(prog)):
-        for dom, lo, hi, runs, write in effects:
+        for dom, lo, hi, acc, write in effects:
             lst = active.setdefault(dom, [])
             keep = []
+            whole = acc is None or acc.single
             for entry in lst:
-                j, elo, ehi, eruns, ewrite = entry
-                if j != i and (write or ewrite) and lo < ehi and elo < hi and (
-                        runs is None or eruns is None or runs_overlap(runs, eruns) is not None):
+                j, elo, ehi, eacc, ewrite = entry
+                if j != i and (write or ewrite) and lo < ehi and elo < hi and _overlap(lo, hi, acc, elo, ehi, eacc):
                     preds[i].add(j)
-                covered = write and (runs is None or runs[0].size == 1) and lo <= elo and ehi <= hi
-                if not covered or j == i:
+                if not (write and whole and lo <= elo and ehi <= hi) or j == i:
                     keep.append(entry)
-            keep.append((i, lo, hi, runs, write))
+            keep.append((i, lo, hi, acc, write))
             active[dom] = keep
 
 
@@ -174,42 +193,66 @@ def _sync_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> Non
 # ---------------------------------------------------------------- list scheduling
 
 class _Live:
-    """Bytes of unallocated SRAM buffers in use as ops are emitted."""
+    """Bytes of unallocated SRAM buffers in use as ops are emitted.
+
+    A buffer is in use from the first emitted op touching it (an access, or
+    the wait completing one) until the last; `freers` collects the ops that
+    are now the last toucher of some buffer (emitting them frees bytes)."""
 
     def __init__(self, prog: Program):
         self.touch: dict[int, list] = {}
-        self.left = {}
         self.size = {}
         for root in prog.roots:
             if root.space == "sram" and root.offset is None:
                 self.size[root] = root.nbytes
-        ops_of: dict = {r: set() for r in self.size}
+        self.remaining: dict = {r: set() for r in self.size}
         for a in prog.accesses:
-            if a.root in ops_of:
-                ops_of[a.root].add(a.index)
+            if a.root in self.remaining:
+                self.remaining[a.root].add(a.index)
                 if a.end < len(prog.ops):
-                    ops_of[a.root].add(a.end)
-        for r, ops in ops_of.items():
-            self.left[r] = len(ops)
+                    self.remaining[a.root].add(a.end)
+        for r, ops in self.remaining.items():
             for i in ops:
                 self.touch.setdefault(i, []).append(r)
+        # the original order's live bytes at each op, and where each buffer was first touched
+        n = len(prog.ops)
+        self.first = {r: min(ops) for r, ops in self.remaining.items() if ops}
+        delta = np.zeros(n + 2, dtype=np.int64)
+        for r, ops in self.remaining.items():
+            if ops:
+                delta[min(ops)] += self.size[r]
+                delta[max(ops) + 1] -= self.size[r]
+        self.profile = np.cumsum(delta)[: n + 1]
+        self.freers: list[int] = [next(iter(ops)) for ops in self.remaining.values() if len(ops) == 1]
         self.started: set = set()
         self.bytes = 0
 
     def new_bytes(self, i: int) -> int:
-        return sum(self.size[r] for r in self.touch.get(i, []) if r not in self.started)
+        return sum(self.size[r] for r in self.touch.get(i, ()) if r not in self.started)
 
-    def frees(self, i: int) -> bool:
-        return any(self.left[r] == 1 for r in self.touch.get(i, []))
+    def hoist_peak(self, i: int, now: int) -> tuple[int, list]:
+        """(the original live bytes peak until the buffers op i starts were first touched, their sizes)."""
+        new = [r for r in self.touch.get(i, ()) if r not in self.started and self.first[r] > now]
+        if not new:
+            return 0, []
+        until = max(self.first[r] for r in new)
+        return int(self.profile[now:until].max()) if until > now else 0, new
 
-    def emit(self, i: int) -> None:
-        for r in self.touch.get(i, []):
+    def emit(self, i: int) -> bool:
+        """Account for op i; True when it freed bytes."""
+        freed = False
+        for r in self.touch.get(i, ()):
             if r not in self.started:
                 self.started.add(r)
                 self.bytes += self.size[r]
-            self.left[r] -= 1
-            if self.left[r] == 0:
+            ops = self.remaining[r]
+            ops.discard(i)
+            if not ops:
                 self.bytes -= self.size[r]
+                freed = True
+            elif len(ops) == 1:
+                self.freers.append(next(iter(ops)))
+        return freed
 
 
 def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
@@ -223,13 +266,27 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
     lazy: set[int] = set()
     deferred: list[int] = []
     live = _Live(prog)
+    freeing: list[int] = []   # heap of ready lazy ops that end some buffer's use
+    is_freer: set[int] = set()
+    freed = [False]           # bytes were freed since the last retry of the deferred prefetches
+    ahead: list[tuple[int, int]] = []  # heap of (original first touch, size) of buffers started early
+    ahead_bytes = [0]
     out: list[int] = []
+
+    def note_freers() -> None:
+        for w in live.freers:
+            is_freer.add(w)
+            if w in lazy:
+                heapq.heappush(freeing, w)
+        live.freers.clear()
 
     def ready(s: int) -> None:
         if deps.cat[s] == EAGER:
             heapq.heappush(eager, s)
         elif deps.cat[s] == LAZY:
             lazy.add(s)
+            if s in is_freer:
+                heapq.heappush(freeing, s)
 
     def emit(i: int) -> None:
         for j in deps.needs[i]:
@@ -239,30 +296,48 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
         done[i] = True
         out.append(i)
         left[0] -= 1
-        live.emit(i)
+        freed[0] |= live.emit(i)
         lazy.discard(i)
         for s in deps.succs[i]:
             indeg[s] -= 1
             if indeg[s] == 0:
                 ready(s)
+        note_freers()
 
     def fits(s: int) -> bool:
+        """Whether prefetching s now keeps the live bytes within the budget until its buffers' original start."""
+        if budget is None:
+            return True
         extra = live.new_bytes(s)
-        return budget is None or extra == 0 or live.bytes + extra <= budget
+        if extra == 0:
+            return True
+        now = normals[k[0]] if k[0] < len(normals) else n
+        peak, new = live.hoist_peak(s, now)
+        if not new:
+            return live.bytes + extra <= budget
+        size = sum(live.size[r] for r in new)
+        if live.bytes + extra > budget or ahead_bytes[0] + size + peak > budget:
+            return False
+        for r in new:
+            heapq.heappush(ahead, (live.first[r], live.size[r]))
+        ahead_bytes[0] += size
+        return True
 
     def free_some() -> bool:
         """Emit the oldest ready wait that ends a buffer's use; True if one was emitted."""
-        for w in sorted(lazy):
-            if live.frees(w):
+        while freeing:
+            w = heapq.heappop(freeing)
+            if not done[w] and w in lazy:
                 emit(w)
                 return True
         return False
 
+    note_freers()
     for i in range(n):
         if indeg[i] == 0 and deps.cat[i] != ON_DEMAND:
             ready(i)
     normals = [i for i in range(n) if deps.cat[i] == NORMAL]
-    k = 0
+    k = [0]
     while left[0]:
         while eager:
             s = heapq.heappop(eager)
@@ -276,19 +351,23 @@ def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
             break
         if budget is not None and live.bytes > budget and free_some():
             continue
-        nxt = normals[k] if k < len(normals) else n
+        nxt = normals[k[0]] if k[0] < len(normals) else n
+        while ahead and ahead[0][0] <= nxt:  # the original order has caught up with these buffers
+            ahead_bytes[0] -= heapq.heappop(ahead)[1]
         late = [s for s in deferred if s < nxt]
         if late:
             deferred.remove(min(late))
             emit(min(late))
             continue
-        if k < len(normals):
+        if k[0] < len(normals):
             if indeg[nxt] == 0:
                 emit(nxt)
-                k += 1
-                for s in deferred:  # memory freed by the op may admit a deferred prefetch
-                    heapq.heappush(eager, s)
-                deferred.clear()
+                k[0] += 1
+                if freed[0] and deferred:  # freed bytes may admit a deferred prefetch
+                    for s in deferred:
+                        heapq.heappush(eager, s)
+                    deferred.clear()
+                freed[0] = False
                 continue
             x = _ready_ancestor(nxt, deps, indeg, done)
         else:
