@@ -43,7 +43,7 @@ class PlacePass(Pass):
                 plan = TilePlan.from_op(node.op)
                 if plan is None:
                     raise SpatialError(node.op, f"'{node.op.name}' op has no npu.tile plan (run npu-tile first)")
-                if plan.family == "view":
+                if plan.runs_nowhere:
                     continue
                 fam = family_named(plan.family)
                 if fam is None:

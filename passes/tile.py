@@ -8,7 +8,8 @@ After (datacenter-hbm):
         sram = ..., cycles = ...}} : ...
 
 Algorithm (npu.spatial.tiling):
-  1. read the graph of @main; decide which layout-only ops are views and which copies;
+  1. read the graph of @main; decide which layout-only ops are views and which copies,
+     and which elementwise chains fuse into the conv/matmul before them (fuse=false: none);
   2. for each other op, find its family (an op without one is an error naming it);
   3. search the family's candidate tiles whose working set (x2 with double buffering)
      fits the target's SRAM, pick the cheapest by the cost estimate;
@@ -31,12 +32,13 @@ class TilePass(Pass):
     NAME = "npu-tile"
     SUMMARY = "Level 1/2 -> 3: choose a tile shape for every op that fits a PE's SRAM (cost-estimated)"
     double_buffer: bool = True
+    fuse: bool = True
 
     def run(self, op: ir.Operation, env: PassEnv) -> None:
         target = env.require_target(op, self.NAME)
         try:
             graph = read_graph(op)
-            plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer))
+            plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer), fuse=self.fuse)
         except SpatialError as err:
             raise env.fail(err.op or op, str(err)) from None
         for node, plan in zip(graph.nodes, plans):

@@ -115,3 +115,32 @@ func.func @main(%x: tensor<1x2x8x8xf32> {npu.name = "x"}) -> (tensor<1x4x8x8xf32
   %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, npu.tile = {family = "conv", dims = ["n", "g", "oh", "ow", "m", "c"], sizes = array<i64: 1, 1, 8, 8, 4, 2>, tile = array<i64: 1, 1, 4, 8, 4, 2>, reduce = ["c"], sram = 40000 : i64, cycles = 100 : i64}, npu.place = {strategy = "output-stationary", kgroups = 1 : i64, pes = array<i64: 0, 1>}} : (tensor<1x2x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// conv -> batch_normalization -> relu fused (npu.tile epilogue = 2): the accumulator tile
+// is scaled and shifted by the per-channel BN constants (computed at compile time, loaded
+// once per layer as [1, 1, 1, 4] boxes) and clamped at 0 in place, then stored straight
+// into the output: the conv and BN results never get a global.
+// CHECK-LABEL: module attributes
+// CHECK-NOT: kind = "scratch"
+// CHECK: func.func @pe_0_0()
+// CHECK: %[[ACC:.*]] = "npu_mem.alloc"() : () -> memref<64x4xf32, "sram">
+// CHECK: "npu_pe.matmul"(%{{.*}}, %{{.*}}, %[[ACC]])
+// CHECK: %[[T:.*]] = "npu_mem.view"(%[[ACC]]) {byte_offset = 0 : i64} : (memref<64x4xf32, "sram">) -> memref<1x8x8x4xf32, "sram">
+// CHECK: "npu_pe.binary"(%[[T]], %[[A:.*]], %[[T]]) {kind = "mul"} : (memref<1x8x8x4xf32, "sram">, memref<1x1x1x4xf32, "sram">, memref<1x8x8x4xf32, "sram">)
+// CHECK: "npu_pe.binary"(%[[T]], %{{.*}}, %[[T]]) {kind = "add"}
+// CHECK: "npu_pe.unary"(%[[T]], %[[T]]) {kind = "relu"}
+// CHECK: %[[Y:.*]] = "npu_mem.get_global"() {name = @y}
+// CHECK: "npu_mem.dma_start"(%[[ACC]], %[[Y]])
+func.func @main(%x: tensor<1x2x8x8xf32> {npu.name = "x"}) -> (tensor<1x4x8x8xf32> {npu.name = "y"}) {
+  %w = arith.constant dense<1.0> : tensor<4x2x3x3xf32>
+  %s = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %b = arith.constant dense<0.5> : tensor<4xf32>
+  %m = arith.constant dense<0.25> : tensor<4xf32>
+  %v = arith.constant dense<2.0> : tensor<4xf32>
+  %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>, npu.tile = {family = "conv", dims = ["n", "g", "oh", "ow", "m", "c"], sizes = array<i64: 1, 1, 8, 8, 4, 2>, tile = array<i64: 1, 1, 8, 8, 4, 2>, reduce = ["c"], sram = 40000 : i64, cycles = 100 : i64, epilogue = 2 : i64}, npu.place = {strategy = "output-stationary", kgroups = 1 : i64, pes = array<i64: 0>}} : (tensor<1x2x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %1 = "npu_tensor.batch_normalization"(%0, %s, %b, %m, %v) {epsilon = 9.99999974E-6 : f32, npu.tile = {family = "fused"}} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  %2 = "npu_tensor.relu"(%1) {npu.tile = {family = "fused"}} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}

@@ -50,3 +50,12 @@ func.func @main(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>) -> tensor<4x4xf32> {
 func.func @main(%x: tensor<4xf32> {npu.name = "x"}) -> (tensor<4xf32> {npu.name = "y"}) {
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// A fused mark without the producer's epilogue count that claims it.
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @below {{'npu_tensor.relu' op is marked fused but follows no conv or matmul whose npu.tile epilogue includes it}}
+  %0 = "npu_tensor.relu"(%x) {npu.tile = {family = "fused"}} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

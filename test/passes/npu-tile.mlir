@@ -94,3 +94,33 @@ func.func @main(%x: tensor<1x8x32xf32>, %s: tensor<32xf32>, %b: tensor<32xf32>) 
   %1 = "npu_tensor.reduce_mean"(%0#0) {axes = array<i64: 1>, keepdims = 0 : i64} : (tensor<1x8x32xf32>) -> tensor<1x32xf32>
   return %1 : tensor<1x32xf32>
 }
+
+// -----
+
+// Elementwise chains after a convolution fuse into it: the conv's plan counts them
+// (epilogue = 3), each carries family "fused". The residual add joins because its other
+// operand (%x) exists before the conv runs; the relu's result has two readers, so the
+// chain ends there and the exp is a layer of its own.
+// CHECK-LABEL: func.func @main
+// CHECK: "npu_tensor.conv"
+// CHECK-SAME: epilogue = 3 : i64, family = "conv"
+// CHECK: "npu_tensor.batch_normalization"
+// CHECK-SAME: npu.tile = {family = "fused"}
+// CHECK: "npu_tensor.add"
+// CHECK-SAME: npu.tile = {family = "fused"}
+// CHECK: "npu_tensor.relu"
+// CHECK-SAME: npu.tile = {family = "fused"}
+// CHECK: "npu_tensor.exp"
+// CHECK-SAME: family = "eltwise"
+func.func @main(%x: tensor<1x4x8x8xf32>, %w: tensor<4x4x3x3xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) {
+  %s = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %b = arith.constant dense<0.5> : tensor<4xf32>
+  %m = arith.constant dense<0.25> : tensor<4xf32>
+  %v = arith.constant dense<2.0> : tensor<4xf32>
+  %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x8x8xf32>
+  %1 = "npu_tensor.batch_normalization"(%0, %s, %b, %m, %v) {epsilon = 9.99999974E-6 : f32} : (tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x8x8xf32>
+  %2 = "npu_tensor.add"(%1, %x) : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %3 = "npu_tensor.relu"(%2) : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %4 = "npu_tensor.exp"(%3) : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %3, %4 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+}

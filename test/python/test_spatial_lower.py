@@ -137,7 +137,7 @@ def test_plans_fit_the_sram_budget_and_cover_the_space(ctx, model, preset, overr
     chip = Chip(load_target(preset).with_overrides(overrides))
     graph = read_graph(module.operation)
     for node, plan in zip(graph.nodes, plan_graph(graph, chip)):
-        if plan.family == "view":
+        if plan.runs_nowhere:
             continue
         fam = family_named(plan.family)
         assert chip.fits(fam.step_buffers(node, plan.tile, chip)), node.name

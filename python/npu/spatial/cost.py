@@ -4,7 +4,8 @@
 spatial passes need:
 
 * `sram_budget`: bytes one tile step may keep live in a PE's SRAM (half the
-  SRAM when double buffering, so the scheduler can prefetch the next tile),
+  SRAM when double buffering, so the scheduler can prefetch the next tile, after
+  setting aside `const_cache_bytes` = 1/16 for small constants a PE keeps for a layer),
   minus per-buffer alignment slack (one bank width per buffer, the default
   alignment of npu-alloc-sram).
 * `matmul_cycles(m, n, k, dtype)`: passes of the R x C matrix unit times K,
@@ -55,8 +56,13 @@ class Chip:
         return self.target.pe.sram.bank_bytes_per_cycle
 
     @cached_property
+    def const_cache_bytes(self) -> int:
+        """SRAM a PE keeps for small constant boxes reused across a layer's tiles (1/16)."""
+        return self.target.pe.sram.bytes // 16
+
+    @cached_property
     def sram_budget(self) -> int:
-        sram = self.target.pe.sram.bytes
+        sram = self.target.pe.sram.bytes - self.const_cache_bytes
         return sram // 2 if self.double_buffer else sram
 
     def fits(self, buffer_bytes: list[int]) -> bool:

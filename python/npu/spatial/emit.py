@@ -188,6 +188,23 @@ def _level4_typed(attr: ir.Attribute) -> bool:
 # ------------------------------------------------------------------ one item
 
 
+class ConstCache:
+    """Small constant boxes (biases, normalization constants, scalars) a PE keeps for a layer
+    once loaded, up to `budget` bytes; the layer's end deallocates them."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.buffers: dict = {}
+        self.kept: set = set()
+        self.used = 0
+
+    def keep(self, key, buf: Buf) -> None:
+        if self.used + buf.nbytes <= self.budget:
+            self.buffers[key] = buf
+            self.kept.add(buf)
+            self.used += buf.nbytes
+
+
 @dataclass
 class KSplit:
     """K-split role of an item: the K-group 0 PE and the PEs of the other K groups."""
@@ -208,6 +225,8 @@ class ItemCtx:
     chunks: range
     ksplit: KSplit | None = None
     resident: dict = field(default_factory=dict)
+    # small constant boxes this PE already loaded in this layer (kept until the layer ends)
+    cache: "ConstCache | None" = None
 
     @property
     def chip(self) -> Chip:
@@ -235,12 +254,17 @@ class ItemCtx:
         key = (view.symbol, pattern, shape)
         if key in self.resident:
             return self.resident[key], None
+        cache = self.cache
+        if cache is not None and key in cache.buffers:
+            return cache.buffers[key], None
         buf = self.prog.alloc(shape, dtype)
         ext = self.lw.globals[view.symbol]
         src_buf = self.prog.global_buf(view.symbol, ext.shape, ext.dtype)
         tok = self.prog.dma(src_buf, buf, pattern, Pattern.contiguous(pattern.count))
         if ext.kind in ("scratch", "output"):
             self.prog.record("r", view.symbol, pattern)
+        elif cache is not None:
+            cache.keep(key, buf)
         return buf, tok
 
     def store(self, buf: Buf, dst: Tensor | View, lo, sizes, order) -> str:
@@ -252,8 +276,10 @@ class ItemCtx:
         return self.prog.dma(buf, dst_buf, Pattern.contiguous(pattern.count), pattern)
 
     def release(self, *bufs: Buf) -> None:
-        resident = set(self.resident.values())
-        self.prog.dealloc(*[b for b in bufs if b not in resident])
+        kept = set(self.resident.values())
+        if self.cache is not None:
+            kept |= self.cache.kept
+        self.prog.dealloc(*[b for b in bufs if b not in kept])
 
     def combine_partials(self, acc: Buf) -> bool:
         """K split over PEs: members send `acc` to the leader (True: the member is done), the

@@ -6,7 +6,8 @@
    an error naming the op);
 2. give every tensor its location (npu.spatial.storage): `input` / `output`
    globals named after the ONNX tensors, `scratch` globals for activations,
-   `weight` globals for constants (on first use), views for layout-only ops;
+   `weight` globals for constants (on first use), views for layout-only ops,
+   nothing for the intermediates of fused epilogues (npu.spatial.epilogue);
 3. for each op in program order, emit its layer: every PE runs its items in tile
    order (the family's `emit`), after loading the layer's resident weight
    blocks once (a block several PEs need is DMA'd by the first and multicast to
@@ -26,7 +27,7 @@ import numpy as np
 from mlir import ir
 
 from npu.spatial.cost import Chip
-from npu.spatial.emit import GlobalDecl, ItemCtx, KSplit, Lowering, route
+from npu.spatial.emit import ConstCache, GlobalDecl, ItemCtx, KSplit, Lowering, route
 from npu.spatial.family import Family, family_named
 from npu.spatial.graph import Graph, SpatialError, Tensor, read_graph
 from npu.spatial.layout import View, box_pattern
@@ -42,7 +43,7 @@ def _plans(graph: Graph, chip: Chip) -> list[tuple[TilePlan, Placement | None, F
         plan = TilePlan.from_op(node.op)
         if plan is None:
             raise SpatialError(node.op, f"'{node.op.name}' op has no npu.tile plan (run npu-tile first)")
-        if plan.family == "view":
+        if plan.runs_nowhere:
             out.append((plan, None, None))
             continue
         fam = family_named(plan.family)
@@ -63,7 +64,29 @@ def _plans(graph: Graph, chip: Chip) -> list[tuple[TilePlan, Placement | None, F
         if why:
             raise SpatialError(node.op, f"'{node.op.name}' op expects {why}")
         out.append((plan, place, fam))
+    _link_epilogues(graph, out)
     return out
+
+
+def _link_epilogues(graph: Graph, plans) -> None:
+    """Give each head its fused chain (`node.epilogue`), checking the `fused` marks agree."""
+    owned = set()
+    by_node = {node: plan for node, (plan, _, _) in zip(graph.nodes, plans)}
+    for node, (plan, _, _) in zip(graph.nodes, plans):
+        chain, cur = [], node.out
+        for _ in range(plan.epilogue):
+            nxt = cur.consumers[0] if len(cur.consumers) == 1 else None
+            if nxt is None or by_node[nxt].family != "fused":
+                raise SpatialError(node.op, f"'{node.op.name}' op expects {plan.epilogue} fused elementwise ops "
+                                            f"after it (npu.tile epilogue), found {len(chain)}")
+            chain.append(nxt)
+            owned.add(nxt)
+            cur = nxt.out
+        node.__dict__["epilogue"] = chain
+    for node, (plan, _, _) in zip(graph.nodes, plans):
+        if plan.family == "fused" and node not in owned:
+            raise SpatialError(node.op, f"'{node.op.name}' op is marked fused but follows no conv or matmul "
+                                        f"whose npu.tile epilogue includes it")
 
 
 def _locate(lw: Lowering) -> None:
@@ -74,7 +97,12 @@ def _locate(lw: Lowering) -> None:
             raise SpatialError(graph.func, f"'func.func' op cannot lower a graph output that is "
                                            f"{'an input' if t.kind == 'input' else 'a constant'} ('{name}')")
 
+    internal = {n.out.index for n in graph.nodes for _ in n.__dict__.get("epilogue", ())[:1]}
+    internal |= {f.out.index for n in graph.nodes for f in n.__dict__.get("epilogue", ())[:-1]}
+
     def symbol_for(t: Tensor) -> str:
+        if t.index in internal:
+            return "<fused>"
         if t.kind == "input":
             return lw.declare(t.name, "input", t.shape, t.dtype).symbol
         if t.index in outputs:
@@ -111,12 +139,14 @@ def _emit_layer(lw: Lowering, layer: int, node, plan: TilePlan, place: Placement
         lw.program(pe).begin_layer(layer)
     resident = _preload(lw, fam, plan, items, multicast)
     for pe in sorted(items):
+        cache = ConstCache(chip.const_cache_bytes)
         for ctx in items[pe]:
             ctx.resident = resident[pe].buffers
+            ctx.cache = cache
             fam.emit(ctx)
         prog = lw.program(pe)
         prog.noc_wait(resident[pe].sends)
-        prog.dealloc(*resident[pe].buffers.values())
+        prog.dealloc(*resident[pe].buffers.values(), *cache.buffers.values())
         prog.end_layer()
 
 
@@ -139,7 +169,7 @@ def _preload(lw: Lowering, fam: Family, plan: TilePlan, items, multicast: bool) 
                 boxes.setdefault(key, dtype)
         total = sum(_bytes(key[2], dtype) for key, dtype in boxes.items())
         factor = 2 if chip.double_buffer else 1
-        if boxes and total + factor * plan.sram <= chip.target.pe.sram.bytes:
+        if boxes and total + factor * plan.sram + chip.const_cache_bytes <= chip.target.pe.sram.bytes:
             wanted[pe] = boxes
     sharers: dict = defaultdict(list)
     for pe in sorted(wanted):
@@ -195,7 +225,7 @@ def _lower(module_op: ir.Operation, chip: Chip, multicast: bool) -> None:
     plans = _plans(graph, chip)
     lw = Lowering(graph, chip)
     _locate(lw)
-    layers = [(node, p) for node, p in zip(graph.nodes, plans) if p[0].family != "view"]
+    layers = [(node, p) for node, p in zip(graph.nodes, plans) if not p[0].runs_nowhere]
     for i, (node, (plan, place, fam)) in enumerate(layers):
         _emit_layer(lw, i, node, plan, place, fam, multicast)
     synchronize(lw)

@@ -13,7 +13,9 @@ is the chosen tile shape. Dims listed in `reduce` are reduction dims: their
 tiles are sequential steps (chunks) of one output tile, not independent tiles.
 The parallel tiles are numbered row-major over the other dims. `sram` is the
 estimated working set of one step in bytes and `cycles` the layer estimate.
-Layout-only ops carry `{family = "view"}`.
+Layout-only ops carry `{family = "view"}`; elementwise ops fused into the conv or
+matmul before them carry `{family = "fused"}`, and that producer's plan records how
+many follow it (`epilogue = 2 : i64`, see npu.spatial.epilogue).
 
 npu-place adds where each tile runs:
 
@@ -55,6 +57,12 @@ class TilePlan:
     tile: tuple[int, ...]
     sram: int = 0
     cycles: int = 0
+    epilogue: int = 0  # elementwise ops fused after this one (npu.spatial.epilogue)
+
+    @property
+    def runs_nowhere(self) -> bool:
+        """Views and fused ops have no layer of their own."""
+        return self.family in ("view", "fused")
 
     @property
     def grid(self) -> tuple[int, ...]:
@@ -110,13 +118,14 @@ class TilePlan:
 
     # ------------------------------------------------------------ attribute
     def to_attr(self) -> ir.Attribute:
-        if self.family == "view":
-            return ir.Attribute.parse('{family = "view"}')
+        if self.runs_nowhere:
+            return ir.Attribute.parse(f'{{family = "{self.family}"}}')
         names = ", ".join(f'"{d}"' for d in self.space.dims)
         red = ", ".join(f'"{d}"' for d in self.space.reduce)
+        fused = f", epilogue = {self.epilogue} : i64" if self.epilogue else ""
         text = (f'{{family = "{self.family}", dims = [{names}], sizes = {_i64s(self.space.sizes)}, '
                 f"tile = {_i64s(self.tile)}, reduce = [{red}], sram = {self.sram} : i64, "
-                f"cycles = {self.cycles} : i64}}")
+                f"cycles = {self.cycles} : i64{fused}}}")
         return ir.Attribute.parse(text)
 
     @classmethod
@@ -129,8 +138,8 @@ class TilePlan:
         if not isinstance(attr, ir.DictAttr) or "family" not in attr:
             raise SpatialError(op, f"{where} expects {TILE_ATTR} to be a dictionary with a 'family', got {attr}")
         family = _string(attr["family"], where, "family", op)
-        if family == "view":
-            return cls("view", Space((), ()), ())
+        if family in ("view", "fused"):
+            return cls(family, Space((), ()), ())
         try:
             dims = tuple(_string(a, where, "dims", op) for a in attr["dims"])
             reduce = tuple(_string(a, where, "reduce", op) for a in attr["reduce"])
@@ -138,12 +147,13 @@ class TilePlan:
             tile = tuple(int(v) for v in attr["tile"])
             sram = int(attr["sram"].value) if "sram" in attr else 0
             cycles = int(attr["cycles"].value) if "cycles" in attr else 0
+            epilogue = int(attr["epilogue"].value) if "epilogue" in attr else 0
         except (KeyError, TypeError, ValueError, AttributeError):
             raise SpatialError(op, f"{where} expects {TILE_ATTR} with dims, sizes, tile and reduce, got {attr}") from None
         if not (len(dims) == len(sizes) == len(tile)) or any(t < 1 or t > s for t, s in zip(tile, sizes)):
             raise SpatialError(op, f"{where} expects {TILE_ATTR} tile sizes in [1, size] for each of its {len(dims)} "
                            f"dims, got sizes {list(sizes)} and tile {list(tile)}")
-        return cls(family, Space(dims, sizes, reduce), tile, sram, cycles)
+        return cls(family, Space(dims, sizes, reduce), tile, sram, cycles, epilogue)
 
 
 @dataclass(frozen=True)

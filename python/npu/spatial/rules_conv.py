@@ -23,11 +23,13 @@ product runs on the vector unit as in rules_matmul.
 from __future__ import annotations
 
 from npu.spatial.cost import Chip
+from npu.spatial.epilogue import run_epilogue
 from npu.spatial.family import Family, halvings, register, splits
 from npu.spatial.graph import Node
 from npu.spatial.layout import Pattern, View, box_pattern
 from npu.spatial.plan import Space
 from npu.spatial.program import nbytes
+from npu.spatial.rules_eltwise import epilogue_bytes
 from npu.spatial.rules_matmul import MatmulFamily
 
 
@@ -121,7 +123,7 @@ class ConvFamily(Family):
             bufs.append(nbytes((p, tm), node.out.dtype))
         if not matrix:
             bufs += [nbytes((p, kk, tm), "f32"), nbytes((p, tm), "f32")]
-        return bufs
+        return bufs + epilogue_bytes(node, p * tm)
 
     def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
         return nbytes((tile[2] * tile[3], tile[4]), self._types(node, chip)[1])
@@ -203,9 +205,13 @@ class ConvFamily(Family):
         if node.out.dtype != acc_t:
             out = prog.alloc((p, tm), node.out.dtype)
             prog.cast(acc, out)
-        tok = ctx.store(out, node.out, (n, gi * (g.m // g.group) + m0, oh0, ow0), (1, tm, toh, tow), (0, 2, 3, 1))
+        lo, sizes, order = (n, gi * (g.m // g.group) + m0, oh0, ow0), (1, tm, toh, tow), (0, 2, 3, 1)
+        result, tensor = run_epilogue(ctx, out, lo, sizes, order)
+        tok = ctx.store(result, tensor, lo, sizes, order)
         prog.dma_wait([tok])
         ctx.release(*{acc, out})
+        if result not in (acc, out):
+            ctx.release(result)
 
     def _bias_into(self, ctx, acc, g: ConvGeometry, m0: int, p: int, tm: int) -> str:
         bias = ctx.view_of(ctx.node.operands[2])

@@ -223,6 +223,8 @@ class EltwiseFamily(Family):
             return f"float data, got {dtype}"
         if node.name == "gelu" and node.attrs.get("approximate", "none") != "none":
             return f"approximate = \"none\", got \"{node.attrs.get('approximate')}\""
+        if node.name == "batch_normalization" and any(t.kind != "const" for t in node.operands[1:5]):
+            return "constant scale, bias, mean and variance"
         if node.name == "pow":
             exp = node.operands[1]
             if exp.kind != "const" or exp.numel != 1:
@@ -287,20 +289,71 @@ class EltwiseFamily(Family):
         if node.name == "rescale" and len(node.attrs["multiplier"]) > 1:
             axis = int(node.attrs["axis"]) % rank
             order = tuple(d for d in order if d != axis) + (axis,)
-        ins, tokens = [], []
-        for i, t in enumerate(node.operands):
-            if i in _SKIP.get(node.name, ()):
-                continue
-            if i in _WHOLE.get(node.name, ()):
-                buf, tok = ctx.load(t, (0,) * len(t.shape), t.shape, tuple(range(len(t.shape))), t.dtype)
-            else:
-                buf, tok = _load_operand(ctx, ctx.view_of(t), t.shape, t.dtype, order)
-            ins.append(buf)
-            tokens.append(tok)
-        prog.dma_wait([t for t in tokens if t])
-        out = prog.alloc(tuple(ctx.sizes[d] for d in order), node.out.dtype)
-        tile = Tile(ctx, ins, out, order, rank)
-        RECIPES[node.name](tile)
+        out = compute_tile(ctx, order, {})
         tok = ctx.store(out, out_view, ctx.lo, ctx.sizes, order)
         prog.dma_wait([tok])
-        ctx.release(*ins, *tile.temps, out)
+        ctx.release(out)
+
+
+# recipes that may write their result over a full-size input of the same type
+IN_PLACE = set(UNARY) | set(BINARY) | {"gelu", "batch_normalization", "clip", "clamp"}
+
+
+def compute_tile(ctx, order, given: dict, in_place: bool = False) -> Buf:
+    """Run `ctx.node`'s recipe on the box (ctx.lo, ctx.sizes) with buffer dims in `order`.
+
+    Operands in `given` (tensor index -> buffer already holding the box, e.g. a fused
+    producer's accumulator) are used as they are; the others are loaded. With
+    `in_place`, a recipe in IN_PLACE writes over the given buffer when it has the
+    result's type. Returns the result buffer; every other buffer the recipe used is
+    released.
+    """
+    node, prog = ctx.node, ctx.prog
+    rank = len(ctx.sizes)
+    ins, tokens, loaded = [], [], []
+    for i, t in enumerate(node.operands):
+        if i in _SKIP.get(node.name, ()):
+            continue
+        if t.index in given:
+            ins.append(given[t.index])
+            continue
+        if i in _WHOLE.get(node.name, ()):
+            buf, tok = ctx.load(t, (0,) * len(t.shape), t.shape, tuple(range(len(t.shape))), t.dtype)
+        else:
+            buf, tok = _load_operand(ctx, ctx.view_of(t), t.shape, t.dtype, order)
+        ins.append(buf)
+        loaded.append(buf)
+        tokens.append(tok)
+    prog.dma_wait([t for t in tokens if t])
+    shape = tuple(ctx.sizes[d] for d in order)
+    reuse = [b for b in given.values() if b.shape == shape and b.dtype == node.out.dtype]
+    if in_place and node.name in IN_PLACE and reuse:
+        out = reuse[0]
+    else:
+        out = prog.alloc(shape, node.out.dtype)
+    tile = Tile(ctx, ins, out, order, rank)
+    RECIPES[node.name](tile)
+    ctx.release(*loaded, *tile.temps)
+    return out
+
+
+def fusable(node: Node, producer_out, chip: Chip, order: tuple[int, ...]) -> bool:
+    """Whether elementwise `node` can run as an epilogue on a tile of `producer_out` kept in SRAM
+    with dims in `order`: same result shape, a recipe that handles the op, and for a per-channel
+    rescale the channel axis innermost."""
+    if node.name not in RECIPES or EltwiseFamily().unsupported(node, chip) is not None:
+        return False
+    if node.out.shape != producer_out.shape or len(node.out.shape) != len(order):
+        return False
+    if sum(1 for t in node.operands if t is producer_out) != 1:
+        return False
+    if node.name == "rescale" and len(node.attrs["multiplier"]) > 1:
+        return int(node.attrs["axis"]) % len(order) == order[-1]
+    return True
+
+
+def epilogue_bytes(node: Node, out_elems: int) -> list[int]:
+    """SRAM for the fused epilogue of `node` (set by npu-tile): links run one after the other
+    (each frees its input), so the chain needs at most a result, one other operand box and a
+    temporary at a time, at 4 bytes an element; small constants live in the layer's cache."""
+    return [4 * out_elems] * 3 if node.__dict__.get("epilogue") else []

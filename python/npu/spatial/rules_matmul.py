@@ -89,7 +89,9 @@ class MatmulFamily(Family):
             bufs.append(nbytes((mt, nt), node.out.dtype))
         if not matrix:
             bufs += [nbytes((mt, kt, nt), "f32"), nbytes((mt, nt), "f32")]
-        return bufs
+        from npu.spatial.rules_eltwise import epilogue_bytes
+
+        return bufs + epilogue_bytes(node, mt * nt)
 
     def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
         return nbytes((tile[1], tile[2]), self._types(node, chip)[1])
@@ -206,12 +208,18 @@ class MatmulFamily(Family):
         return ctx.prog.dma(src, acc, pattern, Pattern.contiguous(mt * nt))
 
     def _store(self, ctx, out, batch, bidx, m0, n0, mt, nt) -> None:
+        from npu.spatial.epilogue import run_epilogue
+
         node = ctx.node
         _, m, n, k, a2, b2, *_ = _geometry(node)
-        view = ctx.where().reshape(batch + (m, n))
         nb = len(bidx)
-        tok = ctx.store(out, view, bidx + (m0, n0), (1,) * nb + (mt, nt), tuple(range(nb + 2)))
+        lo, sizes, order = bidx + (m0, n0), (1,) * nb + (mt, nt), tuple(range(nb + 2))
+        result, tensor = run_epilogue(ctx, out, lo, sizes, order)
+        view = ctx.view_of(tensor).reshape(batch + (m, n))
+        tok = ctx.store(result, view, lo, sizes, order)
         ctx.prog.dma_wait([tok])
+        if result is not out:
+            ctx.release(result)
 
 
 def raise_unsupported(node: Node, what: str):

@@ -3,7 +3,8 @@
 `plan_graph(graph, chip)` returns one `TilePlan` per node, in graph order:
 
 1. Layout-only ops become `view` when npu.spatial.storage can express their
-   result as a strided view of the operand, else the `copy` family.
+   result as a strided view of the operand, else the `copy` family; chains of
+   elementwise ops after a conv or matmul are fused into it (npu.spatial.epilogue).
 2. Every other op needs a family (npu.spatial.family); an op without one, or
    with attributes its family does not handle, is an error naming the op.
 3. For each candidate tile of the family (a few dozen shapes built from even
@@ -16,9 +17,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from math import prod
 
 from npu.spatial.cost import Chip
+from npu.spatial.epilogue import fuse_chains
 from npu.spatial.family import Family, family_named, family_of, supported_ops
 from npu.spatial.graph import Graph, Node, SpatialError
 from npu.spatial.layout import View
@@ -42,13 +45,20 @@ def node_family(node: Node, copies: set[int]) -> Family | None:
     return family_of(node)
 
 
-def plan_graph(graph: Graph, chip: Chip) -> list[TilePlan]:
+def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
     _, copies = assign_views(graph, lambda t: f"t{t.index}", lambda t: View.dense(f"c{t.index}", t.shape))
+    chains = fuse_chains(graph, chip, {t.index for t in graph.outputs}) if fuse else {}
+    fused = {f for chain in chains.values() for f in chain}
+    for head, chain in chains.items():
+        head.__dict__["epilogue"] = chain
     plans = []
     memo: dict = {}  # ops with equal signatures (repeated blocks of a network) share one search
     for node in graph.nodes:
         if node.name in VIEW_OPS and node.out.index not in copies:
             plans.append(TilePlan("view", Space((), ()), ()))
+            continue
+        if node in fused:
+            plans.append(TilePlan("fused", Space((), ()), ()))
             continue
         fam = node_family(node, copies)
         if node.name in NOT_EXPRESSIBLE:
@@ -60,14 +70,18 @@ def plan_graph(graph: Graph, chip: Chip) -> list[TilePlan]:
         key = _signature(node, fam)
         if key not in memo:
             memo[key] = choose_plan(node, fam, chip)
-        plans.append(memo[key])
+        plan = memo[key]
+        if node in chains:
+            plan = replace(plan, epilogue=len(chains[node]))
+        plans.append(plan)
     return plans
 
 
 def _signature(node: Node, fam: Family) -> tuple:
     """What a plan depends on: the family, shapes, types, storage orders and semantic attributes."""
     tensors = tuple((t.shape, t.dtype, t.order, t.kind) for t in node.operands + node.results if t is not None)
-    return fam.name, node.name, tensors, repr(sorted(node.attrs.items()))
+    chain = tuple(f.name for f in node.__dict__.get("epilogue", ()))
+    return fam.name, node.name, tensors, repr(sorted(node.attrs.items())), chain
 
 
 def check_supported(node: Node, fam: Family, chip: Chip) -> None:
