@@ -208,11 +208,12 @@ def spread_floats(shape, dtype):
 @pytest.mark.parametrize("dtype,acc_dtype", [(np.float32, np.float32), (ml_dtypes.bfloat16, np.float32),
                                              (np.float16, np.float16), (ml_dtypes.float8_e4m3fn, ml_dtypes.bfloat16)])
 @pytest.mark.parametrize("accumulate", [False, True])
-def test_matmul_float_is_the_sequential_f32_chain(dtype, acc_dtype, accumulate):
-    a, b = spread_floats((5, 48), dtype), spread_floats((48, 7), dtype)
-    c = spread_floats((5, 7), acc_dtype)
+@pytest.mark.parametrize("m,k,n", [(5, 48, 7), (9, 20, 9)])  # both evaluation paths: accumulate, K-step loop
+def test_matmul_float_is_the_sequential_f32_chain(dtype, acc_dtype, accumulate, m, k, n):
+    a, b = spread_floats((m, k), dtype), spread_floats((k, n), dtype)
+    c = spread_floats((m, n), acc_dtype)
     op = MATMUL.replace("{acc}", "true" if accumulate else "false").replace("{zp}", "")
-    out = run_compute(op, {"a": a, "b": b}, (5, 7), acc_dtype, out_init=c if accumulate else None)
+    out = run_compute(op, {"a": a, "b": b}, (m, n), acc_dtype, out_init=c if accumulate else None)
     ref = seq_f32_matmul(a, b, c if accumulate else None).astype(acc_dtype)
     assert out.dtype == np.dtype(acc_dtype)
     assert np.array_equal(out.view(np.uint8), ref.view(np.uint8))
@@ -379,16 +380,18 @@ def test_reduce_max_min(kind):
     assert np.array_equal(out, getattr(a, kind)(axis=0, keepdims=True))
 
 
-def test_reduce_float_sum_ascending_f32():
-    a = spread_floats((6, 40), np.float32)
-    out = run_compute(REDUCE.replace("{kind}", "sum").replace("{axis}", "1"), {"a": a}, (6, 1), np.float32)
-    ref = np.zeros((6, 1), np.float32)
-    for i in range(6):
+@pytest.mark.parametrize("rows", [6, 70])  # both evaluation paths: accumulate, step loop
+def test_reduce_float_sum_ascending_f32(rows):
+    a = spread_floats((rows, 40), np.float32)
+    out = run_compute(REDUCE.replace("{kind}", "sum").replace("{axis}", "1"), {"a": a}, (rows, 1), np.float32)
+    ref = np.zeros((rows, 1), np.float32)
+    for i in range(rows):
         acc = a[i, 0]
         for j in range(1, 40):
             acc = np.float32(acc + a[i, j])
         ref[i, 0] = acc
     assert np.array_equal(out, ref)
+    assert not np.array_equal(out, a.sum(axis=1, keepdims=True))  # numpy's pairwise order differs here
 
 
 def test_table_int8_and_int16():

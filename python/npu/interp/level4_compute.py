@@ -77,21 +77,38 @@ def matmul(args, types, attrs, out_shape) -> np.ndarray:
     return to_float(float_matmul_f32(a, b, c if attrs["accumulate"] else None), acc_type)
 
 
+# Below this many output elements, numpy's per-call overhead of the K-step loop dominates and
+# one `np.add.accumulate` over all K products (a C loop of the same f32 additions) is faster.
+_ACCUMULATE_MAX_OUTPUTS = 64
+_CHUNK_ELEMENTS = 1 << 18
+
+
 def float_matmul_f32(a: np.ndarray, b: np.ndarray, init: np.ndarray | None) -> np.ndarray:
     """acc = init (or +0.0); for k ascending: acc = f32(acc + f32(a[:, k] * b[k, :])).
 
     Each product and each partial sum is an IEEE f32 operation (round to
-    nearest-even), exactly the order npu_pe.matmul specifies; vectorized over
-    M x N, one pass per k.
+    nearest-even), exactly the order npu_pe.matmul specifies. Vectorized over
+    M x N with one pass per k, or, for small outputs, the products of a chunk
+    of K summed by `np.add.accumulate` along k (sequential f32 additions too,
+    so the bits are the same).
     """
     at = np.ascontiguousarray(np.asarray(a).astype(np.float32).T)  # [K, M]: row k is column k of A
     b32 = np.ascontiguousarray(np.asarray(b).astype(np.float32))
-    m, n = at.shape[1], b32.shape[1]
+    k, m, n = at.shape[0], at.shape[1], b32.shape[1]
     acc = np.zeros((m, n), np.float32) if init is None else np.array(init, dtype=np.float32)
-    prod_ = np.empty((m, n), np.float32)
     with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(at.shape[0]):
-            np.multiply(at[k][:, None], b32[k][None, :], out=prod_)
+        if m * n <= _ACCUMULATE_MAX_OUTPUTS:
+            step = max(1, _CHUNK_ELEMENTS // max(1, m * n))
+            for k0 in range(0, k, step):
+                k1 = min(k, k0 + step)
+                terms = np.empty((k1 - k0 + 1, m, n), np.float32)
+                terms[0] = acc
+                np.multiply(at[k0:k1, :, None], b32[k0:k1, None, :], out=terms[1:])
+                acc = np.add.accumulate(terms, axis=0)[-1]
+            return acc
+        prod_ = np.empty((m, n), np.float32)
+        for kk in range(k):
+            np.multiply(at[kk][:, None], b32[kk][None, :], out=prod_)
             np.add(acc, prod_, out=acc)
     return acc
 
@@ -194,10 +211,13 @@ def reduce(args, types, attrs, out_shape) -> np.ndarray:
     if is_int(src):
         return saturate(_i64(x).sum(axis=axis, keepdims=True), INT_NAME[dst])
     xs = np.moveaxis(np.asarray(x).astype(np.float32), axis, 0)
-    acc = np.array(xs[0], dtype=np.float32)
     with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(1, xs.shape[0]):
-            np.add(acc, xs[i], out=acc)
+        if xs[0].size <= _ACCUMULATE_MAX_OUTPUTS:  # the same additions in one C loop
+            acc = np.add.accumulate(xs, axis=0)[-1]
+        else:
+            acc = np.array(xs[0], dtype=np.float32)
+            for i in range(1, xs.shape[0]):
+                np.add(acc, xs[i], out=acc)
     return to_float(np.expand_dims(acc, axis), dst)
 
 
