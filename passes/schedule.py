@@ -75,7 +75,7 @@ def _fitting_order(prog, deps, capacity: int, align: int, fill: float) -> list[i
         pos = np.empty(len(order), dtype=np.int64)
         pos[np.array(order, dtype=np.int64)] = np.arange(len(order))
         items = program_items(prog, align, pos)
-        if pack(items.sizes, items.aligns, items.starts, items.ends, capacity, budget=0).ok:
+        if pack(items.sizes, items.aligns, items.starts, items.ends, capacity, budget=0, orders=("size",)).ok:
             return order
     return list(range(len(prog.ops)))
 

@@ -152,10 +152,14 @@ class Root:
     offset: int | None    # SRAM offset or global address, when assigned
     buffer: Buffer
 
-    def domain(self) -> tuple:
+    def __post_init__(self) -> None:
         if self.space == "sram":
-            return ("sram",) if self.offset is not None else ("buf", self)
-        return ("ext",) if self.offset is not None else ("global", self.name)
+            self._domain = ("sram",) if self.offset is not None else ("buf", self)
+        else:
+            self._domain = ("ext",) if self.offset is not None else ("global", self.name)
+
+    def domain(self) -> tuple:
+        return self._domain
 
     def describe(self) -> str:
         if self.space == "ext":

@@ -112,6 +112,18 @@ def _gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int, best: bool = Fal
     """A multiple of `align` where [x, x + size) avoids every [lo, hi): the lowest, or the tightest gap."""
     if lo.size == 0:
         return 0
+    if lo.size <= 32:  # few neighbours: plain Python is faster than numpy here
+        pairs = sorted(zip(lo.tolist(), hi.tolist()))
+        reach, found, room = 0, None, None
+        for a, b in pairs + [(1 << 62, 1 << 62)]:
+            cand = -(-reach // align) * align
+            if cand + size <= a:
+                if not best:
+                    return cand
+                if room is None or a - cand < room:
+                    found, room = cand, a - cand
+            reach = max(reach, b)
+        return found
     order = np.argsort(lo, kind="stable")
     lo, hi = lo[order], hi[order]
     reach = np.maximum.accumulate(hi)
@@ -129,10 +141,12 @@ def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
     return _gap(lo, hi, size, align)
 
 
-def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimize: bool = False) -> Packing:
+def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimize: bool = False,
+         orders: tuple[str, ...] = ORDERS) -> Packing:
     """Pack items into `capacity` bytes (see the module docstring).
 
-    Stops at the first heuristic that fits unless `minimize`, which tries them all for the lowest peak."""
+    Stops at the first heuristic that fits unless `minimize`, which tries them all for the lowest peak;
+    `orders` limits the heuristics tried (a quick feasibility check passes one)."""
     sizes = np.asarray(sizes, dtype=np.int64)
     aligns = np.asarray(aligns, dtype=np.int64)
     starts = np.asarray(starts, dtype=np.int64)
@@ -142,7 +156,7 @@ def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimi
     if live > capacity:
         return Packing(empty, 0, live, at, False, True, "live")
     best = None
-    for kind in ORDERS:
+    for kind in orders:
         for fit in (False, True):
             offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, aligns, starts, ends), fit)
             peak = int((offsets + sizes).max()) if sizes.size else 0

@@ -75,19 +75,22 @@ def check_program(prog: Program, uninitialized: bool = False) -> list[Finding]:
     found: list[Finding] = []
     pending: list[Access] = []
     contents = _Contents(prog, uninitialized)
+    freed = {d: root for root, d in prog.dealloc_of.items()}
+    soonest = 1 << 62  # the earliest end among the pending accesses
     for i, op in enumerate(prog.ops):
-        if pending:
+        if soonest <= i:
             pending = [p for p in pending if p.end > i]
+            soonest = min((p.end for p in pending), default=1 << 62)
         accesses = prog.by_op[i]
-        if op.name == "npu_mem.dealloc":
-            found += _dealloc_in_flight(prog, i, op, pending)
+        if i in freed:
+            found += _dealloc_in_flight(prog, freed[i], op, pending)
         for a in accesses:
             d = prog.dealloc_of.get(a.root)
             if d is not None and d < i:
                 found.append(Finding(op, f"'{op.name}' op uses {a.root.describe()} after its "
                                          f"{where(prog.ops[d])}"))
                 continue
-            clash = _in_flight_clash(prog.ops, a, pending)
+            clash = _in_flight_clash(prog.ops, a, pending) if pending else None
             if clash is not None:
                 found.append(Finding(op, clash))
         if op.name == "npu_mem.dma_start" and len(accesses) == 2:
@@ -97,12 +100,14 @@ def check_program(prog: Program, uninitialized: bool = False) -> list[Finding]:
                 found.append(Finding(op, f"'{op.name}' op copies between overlapping "
                                          f"{_range_of(dst.root, *hit)}"))
         found += contents.step(i, op, accesses)
-        pending += [a for a in accesses if a.is_async]
+        for a in accesses:
+            if a.is_async:
+                pending.append(a)
+                soonest = min(soonest, a.end)
     return found
 
 
-def _dealloc_in_flight(prog: Program, i: int, op: ir.Operation, pending: list[Access]) -> list[Finding]:
-    root = next((r for r, d in prog.dealloc_of.items() if d == i), None)
+def _dealloc_in_flight(prog: Program, root: Root, op: ir.Operation, pending: list[Access]) -> list[Finding]:
     for p in pending:
         if p.root is root:
             return [Finding(op, f"'{op.name}' op deallocates {root.describe()} while the "

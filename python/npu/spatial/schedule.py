@@ -222,7 +222,7 @@ class _Live:
             if ops:
                 delta[min(ops)] += self.size[r]
                 delta[max(ops) + 1] -= self.size[r]
-        self.profile = np.cumsum(delta)[: n + 1]
+        self.peaks = _RangeMax(np.cumsum(delta)[: n + 1])
         self.freers: list[int] = [next(iter(ops)) for ops in self.remaining.values() if len(ops) == 1]
         self.started: set = set()
         self.bytes = 0
@@ -236,7 +236,7 @@ class _Live:
         if not new:
             return 0, []
         until = max(self.first[r] for r in new)
-        return int(self.profile[now:until].max()) if until > now else 0, new
+        return self.peaks.query(now, until), new
 
     def emit(self, i: int) -> bool:
         """Account for op i; True when it freed bytes."""
@@ -253,6 +253,25 @@ class _Live:
             elif len(ops) == 1:
                 self.freers.append(next(iter(ops)))
         return freed
+
+
+class _RangeMax:
+    """max(values[lo:hi]) in O(1) per query (sparse table)."""
+
+    def __init__(self, values: np.ndarray):
+        self.levels = [values.tolist()]
+        width = 1
+        while 2 * width <= values.size:
+            prev = np.asarray(self.levels[-1])
+            self.levels.append(np.maximum(prev[:-width], prev[width:]).tolist())
+            width *= 2
+
+    def query(self, lo: int, hi: int) -> int:
+        if hi <= lo:
+            return 0
+        k = (hi - lo).bit_length() - 1
+        row = self.levels[k]
+        return max(row[lo], row[hi - (1 << k)])
 
 
 def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
