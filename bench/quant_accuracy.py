@@ -15,8 +15,11 @@ the test split, MIXED_MARGIN dB above what all-int8 reaches there, so that int8 
 misses it by construction); onnxruntime's quantize_static (QDQ,
 int8, same calibration data) per-channel and per-tensor; per-layer SQNR / cosine of
 npu int8 per-channel and onnxruntime side by side, and the first layer whose error
-jumps. Writes <out>/quant_accuracy.json, quant_accuracy.txt and, when matplotlib is
-installed, one per-layer SQNR plot per model (quant_sqnr_<model>.png).
+jumps. For a model whose int8 program has integer softmax / layer normalization
+(npu.numerics.normalization), the same scheme with those ops kept in float
+(integer_norm=False) is measured too, and the per-layer table shows both. Writes
+<out>/quant_accuracy.json, quant_accuracy.txt and, when matplotlib is installed, one
+per-layer SQNR plot per model (quant_sqnr_<model>.png).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
 from npu.quant import measure, quantize, reference_module, search  # noqa: E402
-from npu.quant.evaluate import first_output, output_sqnr, run_batch, top1  # noqa: E402
+from npu.quant.evaluate import compare_layers, first_output, output_sqnr, run_batch, top1  # noqa: E402
 
 MIXED_MARGIN = 3.0
 MODELS = {
@@ -81,7 +84,10 @@ def bench_model(name: str) -> dict:
         logits = first_output(run_batch(module, xs))
         row = {"scheme": label, "top1": top1(logits, ys), "logits_sqnr_db": _finite(output_sqnr(ref_logits, logits)),
                "layers": report.layer_precisions(), "float_ops": [f["name"] for f in report.float_ops],
-               "tables": [t_["output"] for t_ in report.tables]}
+               "integer_ops": [f["name"] for f in report.integer_ops], "tables": [t_["output"] for t_ in report.tables]}
+        out["rows"].append(row)
+        print(f"{name}: {label:<28} top-1 {row['top1']:.4f}  logits SQNR {row['logits_sqnr_db']}"
+              f"  ({time.perf_counter() - t:.1f} s)", file=sys.stderr)
         if label == "int8 per-channel":
             measure(report, reference, module, xs, ys, onnx_model=model, calibration=calib)
             out["per_layer"] = report.per_layer
@@ -89,9 +95,8 @@ def bench_model(name: str) -> dict:
             out["ort_per_layer"] = report.ort["per_layer"]
             out["report_text"] = report.to_text()
             out["_report"] = report
-        out["rows"].append(row)
-        print(f"{name}: {label:<28} top-1 {row['top1']:.4f}  logits SQNR {row['logits_sqnr_db']}"
-              f"  ({time.perf_counter() - t:.1f} s)", file=sys.stderr)
+            if report.integer_ops:
+                _float_norm_row(out, model, calib, reference, xs, ys, ref_logits)
     # mixed precision: sensitivity search on the calibration inputs, for a target int8 alone misses
     int8_model, _ = quantize(model, calib, "int8", progress=False)
     calib_ref = first_output(run_batch(reference, calib))
@@ -118,6 +123,17 @@ def bench_model(name: str) -> dict:
     return out
 
 
+def _float_norm_row(out: dict, model, calib, reference, xs, ys, ref_logits) -> None:
+    """int8 per-channel with softmax / layer norm kept in float: a row and its per-layer SQNR."""
+    module, report = quantize(model, calib, "int8", integer_norm=False, progress=False)
+    logits = first_output(run_batch(module, xs))
+    out["rows"].append({"scheme": "int8 per-channel, float softmax/layernorm", "top1": top1(logits, ys),
+                        "logits_sqnr_db": _finite(output_sqnr(ref_logits, logits)),
+                        "float_ops": [f["name"] for f in report.float_ops]})
+    out["float_norm_per_layer"] = compare_layers(reference, module, xs[:100])
+    out["integer_ops"] = [f["name"] for f in out["_report"].integer_ops]
+
+
 def text_report(results: dict) -> str:
     lines = ["npu quantization accuracy (top-1 on each model's held-out split; logits SQNR vs the fp32 golden)", ""]
     for name, r in results["models"].items():
@@ -131,13 +147,22 @@ def text_report(results: dict) -> str:
                 extra = f"  fp16: {len(row['kept_fp16'])}/{row['layer_count']} layers, target met: {row['target_met']}"
             lines.append(f"  {row['scheme']:<58} {row['top1']:>7.4f} {sq:>8}{extra}")
         lines.append("")
-        lines.append("  per layer, int8 per-channel (npu level 2 | onnxruntime QDQ), SQNR dB / cosine vs fp32:")
+        fl = {o["name"]: o for o in r.get("float_norm_per_layer", [])}
+        integer = set(r.get("integer_ops", []))
+        extra = " | float softmax/layernorm" if fl else ""
+        lines.append(f"  per layer, int8 per-channel (npu level 2 | onnxruntime QDQ{extra}), SQNR dB / cosine vs fp32"
+                     + ("; * = integer softmax / layer norm:" if fl else ":"))
         ort = {o["name"]: o for o in r["ort_per_layer"]}
+
+        def cell(o):
+            if not o:
+                return "     -        -"
+            return f"{o['sqnr_db']:6.1f} {o['cosine']:.6f}" if math.isfinite(o["sqnr_db"]) else f"{'inf':>6} {o['cosine']:.6f}"
+
         for p in r["per_layer"]:
-            o = ort.get(p["name"])
-            ours = f"{p['sqnr_db']:6.1f} {p['cosine']:.6f}" if math.isfinite(p["sqnr_db"]) else f"{'inf':>6} {p['cosine']:.6f}"
-            theirs = f"{o['sqnr_db']:6.1f} {o['cosine']:.6f}" if o else "     -        -"
-            lines.append(f"    {p['name']:<28} {ours} | {theirs}")
+            star = "*" if p["name"] in integer else " "
+            line = f"    {star}{p['name']:<27} {cell(p)} | {cell(ort.get(p['name']))}"
+            lines.append(line + (f" | {cell(fl.get(p['name']))}" if fl else ""))
         j = r["first_jump"]
         lines.append("  first error jump: " + (f"{j['name']} ({j['drop_db']:.1f} dB below {j['after']})" if j else "none"))
         lines.append("")

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--percentile", type=float, default=99.99)
     p.add_argument("--group-size", type=int, default=32, help="int4 weight-only group size")
     p.add_argument("--rounding", default="single", help="RESCALE rounding: single (default) or double")
+    p.add_argument("--float-norm", action="store_true",
+                   help="keep Softmax and LayerNormalization in float (default: integer softmax_int / layer_norm_int)")
     p.add_argument("--override", action="append", default=[], metavar="LAYER=PRECISION",
                    help="per-layer precision (repeatable; comma-separated lists too)")
     p.add_argument("--search", metavar="TARGET", help="mixed precision for an accuracy target: 'sqnr>=30' or 'top1_drop<=0.5'")
@@ -73,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         progress = False if args.no_progress else None
         overrides = ",".join(args.override)
         options = dict(per_channel=args.per_channel, symmetric=args.symmetric, method=args.method,
-                       percentile=args.percentile, group_size=args.group_size, rounding=args.rounding)
+                       percentile=args.percentile, group_size=args.group_size, rounding=args.rounding,
+                       integer_norm=not args.float_norm)
         evals = _eval_set(args.eval, args.eval_limit) if args.eval else (None, None)
         if args.search:
             module, report = mixed.search(args.model, args.calib, args.search, low=args.quant, high=args.high,
