@@ -281,3 +281,44 @@ def test_passes_keep_level4_results(prog, seed):
                 got = run_level4(module, {"x": x}, target=target)
             for name, value in reference.items():
                 np.testing.assert_array_equal(got[name], value, err_msg=f"{pipeline} sram={sram}")
+
+
+# ---------------------------------------------------------------- 4. the bundled models, lowered by npu-lower-to-pe
+
+MODELS = [("digits_cnn", "edge-lpddr"), ("digits_cnn", "datacenter-hbm"), ("digits_cnn", "large-inference"),
+          ("digits_transformer", "edge-lpddr"),
+          pytest.param("digits_transformer", "datacenter-hbm", marks=pytest.mark.slow),
+          pytest.param("digits_transformer", "large-inference", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("model,preset", MODELS)
+def test_bundled_models_keep_level4_results(model, preset):
+    """LOWER's level-4 output for the digits models: every pipeline verifies, has no race, and SIM agrees."""
+    from pathlib import Path
+
+    from npu.interp.level4 import run_level4
+    from npu.onnx.importer import import_model
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "digits" / f"{model}.onnx"
+    text = import_model(str(path)).operation.get_asm(assume_verified=True)
+    target = load_target(preset)
+    ctx = make_context()
+    with ctx, ir.Location.unknown():
+        module = parse_module(text, ctx)
+        for step in parse_pipeline("npu-tile,npu-place,npu-lower-to-pe"):
+            step.run(module, PassEnv(target=target))
+        level4 = module.operation.get_asm(assume_verified=True)
+        inputs = {}
+        for op in module.body.operations:
+            op = op.operation
+            if op.name == "npu_mem.global" and op.attributes["kind"].value == "input":
+                shape = list(op.attributes["type"].value.shape)
+                inputs[op.attributes["sym_name"].value] = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+        reference = run_level4(module, inputs, target=target)
+    for pipeline in PIPELINES:
+        allocated, errors = _run_pipeline(level4, pipeline, target)
+        assert allocated is not None, (pipeline, errors)
+        with allocated.context, ir.Location.unknown():
+            got = run_level4(allocated, inputs, target=target)
+        for name, value in reference.items():
+            np.testing.assert_array_equal(got[name], value, err_msg=pipeline)
