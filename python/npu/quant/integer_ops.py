@@ -38,14 +38,6 @@ from npu.quant.qtypes import QParams, tensor_type
 SOFTMAX_QPARAMS = QParams("int8", SOFTMAX_OUT_SCALE, SOFTMAX_OUT_ZP)
 
 
-def _shared_table(lw: Lowering, key: str, build) -> object:
-    """One constant per module for a table that does not depend on the op (reciprocal, rsqrt)."""
-    cache = lw.__dict__.setdefault("_shared_tables", {})
-    if key not in cache:
-        cache[key] = lw.constant(build(), None, key)
-    return cache[key]
-
-
 def lower_softmax(lw: Lowering, node: Node) -> bool:
     """softmax(x) -> softmax_int(x_q, exp_table, recip_table); the exp table depends on s_x only."""
     x = node.operands[0]
@@ -55,10 +47,10 @@ def lower_softmax(lw: Lowering, node: Node) -> bool:
     if len(node.results) != 1 or shape[axis] > SOFTMAX_MAX_N or not qp.per_tensor:
         return False
     exp_t = lw.constant(softmax_exp_table(float(qp.scale)), None, f"{node.name}_exp")
-    recip_t = _shared_table(lw, "softmax_recip", reciprocal_table)
+    recip_t = lw.shared_constant("softmax_recip", reciprocal_table)
     y = lw.emit("npu_tensor.softmax_int", [val, exp_t, recip_t], [tensor_type(shape, SOFTMAX_QPARAMS)],
                 {"axis": axis}, loc(node.name, "softmax_int"))[0]
-    lw._qp[node.result] = SOFTMAX_QPARAMS
+    lw.pin_qparams(node.result, SOFTMAX_QPARAMS)
     lw.set_int8(node.result, y, SOFTMAX_QPARAMS)
     return True
 
@@ -88,7 +80,7 @@ def lower_layer_norm(lw: Lowering, node: Node) -> bool:
                               float(node.attrs.get("epsilon", 1e-5)), gamma, beta, float(qo.scale), int(qo.zero_point))
     except NumericsError:
         return False
-    table = _shared_table(lw, "layer_norm_rsqrt", rsqrt_table)
+    table = lw.shared_constant("layer_norm_rsqrt", rsqrt_table)
     gq = lw.constant(np.ascontiguousarray(p.gamma.reshape(dims)), None, f"{node.name}_gamma")
     bq = lw.constant(np.ascontiguousarray(p.beta.reshape(dims)), None, f"{node.name}_beta")
     attrs = {"axis": axis, "epsilon": p.epsilon, "gamma_shift": p.gamma_shift, "input_zp": p.input_zp,
@@ -114,7 +106,7 @@ def lower_concat(lw: Lowering, node: Node) -> bool:
     if not all(lw.has_int8(v) or g.is_const(v) for v in node.operands):
         return False
     qo = lw.act_qparams(_concat_output(lw, node))
-    lw._qp[node.result] = qo
+    lw.pin_qparams(node.result, qo)
     at = loc(node.name, "rescale")
     parts = []
     for v in node.operands:

@@ -119,6 +119,7 @@ class Lowering:
         self.region_ops: list[tuple[str, list[str]]] = []  # (table output name, region node names)
         self.integer_ops: list[tuple[str, str]] = []  # (kind, name) of softmax / layer norm / concat in integer form
         self._qp: dict[ir.Value, QParams] = {}
+        self._shared: dict[str, ir.Value] = {}
         self._names: dict[str, int] = {}
 
     # ------------------------------------------------------------------ module
@@ -262,6 +263,16 @@ class Lowering:
 
     def set_int8(self, v: ir.Value, val: ir.Value, qp: QParams) -> None:
         self.rep[v] = Rep(q=(val, qp))
+
+    def pin_qparams(self, v: ir.Value, qp: QParams) -> None:
+        """Give `v` fixed int8 parameters (not its calibrated range), e.g. the integer softmax's 1/255."""
+        self._qp[v] = qp
+
+    def shared_constant(self, key: str, build) -> ir.Value:
+        """One constant per module, named `key`, for data no op parameter changes (a reciprocal TABLE)."""
+        if key not in self._shared:
+            self._shared[key] = self.constant(build(), None, key)
+        return self._shared[key]
 
     def set_orig(self, v: ir.Value, val: ir.Value) -> None:
         self.rep[v] = Rep(orig=val)
