@@ -3,7 +3,7 @@
     read(data, source="<binary>", target=None) -> Binary     (pure Python, no MLIR)
     load(path_or_bytes, target=None) -> Loaded               (read + level-4 module, verified)
 
-Every read is bounds-checked against the region it belongs to (file, section,
+Every read (`npu.binary.reader.Reader`) is bounds-checked against the region it belongs to (file, section,
 instruction), every count is checked against the bytes that would hold it
 before anything is allocated, and every index (string, type, symbol, operand)
 is checked against its table. A failure is a `BinaryError`: one line naming
@@ -18,10 +18,11 @@ the byte offset and the reason. The order of the checks:
   5. strings, types, module counts, symbols (external address range, weight
      sizes, quantization records), programs (PE inside the mesh, once each),
      debug table;
-  6. every instruction of every stream: known opcode, length consistent with
-     its fields, operands naming earlier instructions that define the right
-     kind of value, enums/types/symbols in range, scalars representable, SRAM
-     buffers inside the PE's SRAM, `func.return` last;
+  6. every instruction of every stream (`npu.binary.stream`): known opcode,
+     length consistent with its fields, operands naming earlier instructions
+     that define the right kind of value, enums/types/symbols in range,
+     scalars representable, SRAM buffers inside the PE's SRAM, `func.return`
+     last;
   7. canonical form: re-writing the decoded content gives the same bytes, so
      a file means exactly what the loader decoded (nothing is ignored);
   8. (`load` only) the rebuilt level-4 module passes the dialect verifiers with
@@ -41,43 +42,9 @@ import numpy as np
 
 from npu.binary import container as C
 from npu.binary import isa
+from npu.binary.reader import BinaryError, Reader, out_of_range
+from npu.binary.stream import read_stream
 from npu.errors import NpuError
-
-
-class BinaryError(NpuError):
-    """A rejected binary: `offset` is the byte offset of the problem in the file."""
-
-    def __init__(self, source: str, offset: int, reason: str):
-        super().__init__(f"{source}: at byte {offset}: {reason}")
-        self.source = source
-        self.offset = offset
-        self.reason = reason
-
-
-class _Reader:
-    """Bounds-checked little-endian reads of one file."""
-
-    def __init__(self, data: bytes, source: str):
-        self.data = data
-        self.source = source
-
-    def fail(self, offset: int, reason: str) -> BinaryError:
-        return BinaryError(self.source, offset, reason)
-
-    def unpack(self, fmt: str, offset: int, end: int, what: str) -> tuple:
-        size = struct.calcsize(fmt)
-        if offset < 0 or offset + size > end:
-            raise self.fail(min(max(offset, 0), end), f"{what} runs past the end of its region "
-                                                      f"(needs {size} bytes, {max(end - offset, 0)} left)")
-        return struct.unpack_from(fmt, self.data, offset)
-
-    def count(self, offset: int, end: int, item_bytes: int, what: str, fmt: str = "<I") -> int:
-        (n,) = self.unpack(fmt, offset, end, f"count of {what}")
-        room = end - offset - struct.calcsize(fmt)
-        if n * item_bytes > room:
-            raise self.fail(offset, f"count of {what} is {n}, but only {room} bytes follow "
-                                    f"({item_bytes} needed per item)")
-        return n
 
 
 @dataclass
@@ -89,7 +56,7 @@ class _Sections:
 def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     """Parse and check `data` (see the module docstring); `target` is the Target expected, if any."""
     data = bytes(data)
-    r = _Reader(data, source)
+    r = Reader(data, source)
     _check_header(r)
     sections = _read_sections(r)
     tgt, toml = _read_target(r, sections, target)
@@ -101,7 +68,7 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     _check_positions(r, sections, symbols, programs)
     debug = _read_debug(r, sections, strings, counts, debug_at)
     for prog, code, locs in zip(programs, counts, debug):
-        _read_stream(r, sections, prog, code, locs, types, symbols, tgt)
+        read_stream(r, prog, code, locs, types, symbols, tgt)
     binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, module_loc, _version(data), tgt)
     _check_canonical(r, binary)
     return binary
@@ -113,7 +80,7 @@ def _version(data: bytes) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- 1-3: header, checksum, sections
 
-def _check_header(r: _Reader) -> None:
+def _check_header(r: Reader) -> None:
     data = r.data
     if len(data) < len(C.MAGIC) or data[:len(C.MAGIC)] != C.MAGIC:
         raise r.fail(0, "not a .npubin file (bad magic number)")
@@ -137,7 +104,7 @@ def _check_header(r: _Reader) -> None:
         raise r.fail(len(data) - C.CHECKSUM_BYTES, "checksum mismatch: the file is corrupt")
 
 
-def _read_sections(r: _Reader) -> _Sections:
+def _read_sections(r: Reader) -> _Sections:
     end = len(r.data) - C.CHECKSUM_BYTES
     count, table = r.unpack("<II", 56, end, "section table reference")
     if count != len(C.SECTIONS):
@@ -166,7 +133,7 @@ def _read_sections(r: _Reader) -> _Sections:
 
 # ---------------------------------------------------------------- 4: target
 
-def _read_target(r: _Reader, s: _Sections, expected):
+def _read_target(r: Reader, s: _Sections, expected):
     from npu.target import TargetError, parse_target
 
     at = s.offsets["TARGET"]
@@ -195,7 +162,7 @@ def _read_target(r: _Reader, s: _Sections, expected):
 
 # ---------------------------------------------------------------- 5: tables
 
-def _read_strings(r: _Reader, s: _Sections) -> list[str]:
+def _read_strings(r: Reader, s: _Sections) -> list[str]:
     at, end = s.offsets["STRINGS"], s.ends["STRINGS"]
     n = r.count(at, end, 8, "strings")
     table = r.unpack(f"<{2 * n}I", at + 4, end, "string table")
@@ -212,7 +179,7 @@ def _read_strings(r: _Reader, s: _Sections) -> list[str]:
     return out
 
 
-def _string(r: _Reader, strings: list[str], index: int, at: int, what: str, optional: bool = False) -> str | None:
+def _string(r: Reader, strings: list[str], index: int, at: int, what: str, optional: bool = False) -> str | None:
     if optional and index == C.NONE:
         return None
     if index >= len(strings):
@@ -220,7 +187,7 @@ def _string(r: _Reader, strings: list[str], index: int, at: int, what: str, opti
     return strings[index]
 
 
-def _read_types(r: _Reader, s: _Sections) -> list[C.TypeEntry]:
+def _read_types(r: Reader, s: _Sections) -> list[C.TypeEntry]:
     at, end = s.offsets["TYPES"], s.ends["TYPES"]
     n = r.count(at, end, 4, "types")
     out, pos = [], at + 4
@@ -240,7 +207,7 @@ def _read_types(r: _Reader, s: _Sections) -> list[C.TypeEntry]:
     return out
 
 
-def _read_module(r: _Reader, s: _Sections, strings: list[str]):
+def _read_module(r: Reader, s: _Sections, strings: list[str]):
     at, end = s.offsets["MODULE"], s.ends["MODULE"]
     if end - at != C.MODULE_BYTES:
         raise r.fail(at, f"MODULE section has {end - at} bytes, expected {C.MODULE_BYTES}")
@@ -249,11 +216,7 @@ def _read_module(r: _Reader, s: _Sections, strings: list[str]):
             _string(r, strings, loc, at + 12, "module location"))
 
 
-def _out_of_range(what, lo, hi, limit, where) -> str:
-    return f"out-of-range {where} address: {what} [{lo}, {hi}) ends past the {limit}-byte {where}"
-
-
-def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) -> list[C.Symbol]:
+def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int) -> list[C.Symbol]:
     at, end = s.offsets["SYMBOLS"], s.ends["SYMBOLS"]
     n = r.count(at, end, C.SYMBOL_BYTES, "symbols")
     if n != expected:
@@ -280,7 +243,7 @@ def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) 
         if t.space != "ext":
             raise r.fail(e + 8, f"symbol '{name}' has a {t.space} type, expected ext")
         if address + t.nbytes > tgt.memory.bytes:
-            raise r.fail(e + 16, _out_of_range(f"symbol '{name}'", address, address + t.nbytes,
+            raise r.fail(e + 16, out_of_range(f"symbol '{name}'", address, address + t.nbytes,
                                                tgt.memory.bytes, "external memory"))
         sym = C.Symbol(name, C.SYMBOL_KINDS[kind], t, address, position,
                        _string(r, strings, loc_i, e + 60, f"location of symbol '{name}'"))
@@ -312,7 +275,7 @@ def _read_symbols(r: _Reader, s: _Sections, strings, types, tgt, expected: int) 
     return out
 
 
-def _read_quant(r: _Reader, at: int, end: int, size: int, ref_at: int, name: str, t: C.TypeEntry) -> C.Quant:
+def _read_quant(r: Reader, at: int, end: int, size: int, ref_at: int, name: str, t: C.TypeEntry) -> C.Quant:
     flags, storage, expressed, reserved, axis, smin, smax, n, reserved2 = r.unpack(
         "<BBBBiqqII", at, end, f"quantization record of '{name}'")
     if size != C.QUANT_HEADER_BYTES + 16 * n:
@@ -342,7 +305,7 @@ def _read_quant(r: _Reader, at: int, end: int, size: int, ref_at: int, name: str
     return C.Quant(flags, names[0], names[1], smin, smax, axis, tuple(scales), tuple(zps))
 
 
-def _read_programs(r: _Reader, s: _Sections, strings, tgt, expected: int):
+def _read_programs(r: Reader, s: _Sections, strings, tgt, expected: int):
     at, end = s.offsets["PROGRAMS"], s.ends["PROGRAMS"]
     n = r.count(at, end, C.PROGRAM_BYTES, "programs")
     if n != expected:
@@ -373,14 +336,14 @@ def _read_programs(r: _Reader, s: _Sections, strings, tgt, expected: int):
     return out, streams, debug_at
 
 
-def _check_positions(r: _Reader, s: _Sections, symbols, programs) -> None:
+def _check_positions(r: Reader, s: _Sections, symbols, programs) -> None:
     positions = sorted([x.position for x in symbols] + [p.position for p in programs])
     if positions != list(range(len(positions))):
         raise r.fail(s.offsets["SYMBOLS"], "positions of the symbols and programs are not a permutation "
                                            f"of 0..{len(positions) - 1}")
 
 
-def _read_debug(r: _Reader, s: _Sections, strings, streams, debug_at) -> list[list[str]]:
+def _read_debug(r: Reader, s: _Sections, strings, streams, debug_at) -> list[list[str]]:
     at, end = s.offsets["DEBUG"], s.ends["DEBUG"]
     n = r.count(at, end, 4, "debug entries")
     total = sum(count for _, _, count, _ in streams)
@@ -397,189 +360,9 @@ def _read_debug(r: _Reader, s: _Sections, strings, streams, debug_at) -> list[li
     return out
 
 
-# ---------------------------------------------------------------- 6: instructions
-
-_FLOAT_NP = None
-
-
-def _float_dtypes():
-    global _FLOAT_NP
-    if _FLOAT_NP is None:
-        import ml_dtypes
-
-        _FLOAT_NP = {"f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2,
-                     "bf16": ml_dtypes.bfloat16, "f16": np.float16, "f32": np.float32, "f64": np.float64}
-    return _FLOAT_NP
-
-
-class _Stream:
-    """Decoding state of one PE stream."""
-
-    def __init__(self, r: _Reader, prog: C.Program, types, symbols, tgt):
-        self.r, self.prog, self.types, self.symbols, self.tgt = r, prog, types, symbols, tgt
-        self.results: list[str | None] = []
-
-    def where(self) -> str:
-        return f"PE ({self.prog.pe[0]}, {self.prog.pe[1]}) instruction {len(self.results)}"
-
-    def fail(self, at: int, reason: str) -> BinaryError:
-        return self.r.fail(at, f"{self.where()}: {reason}")
-
-    def coords(self, at: int, end: int, what: str) -> tuple[list[tuple[int, int]], int]:
-        n = self.r.count(at, end, 4, what, "<H")
-        flat = self.r.unpack(f"<{2 * n}H", at + 2, end, what)
-        pes = [(flat[2 * i], flat[2 * i + 1]) for i in range(n)]
-        for pe in pes:
-            self.check_pe(pe, at, what)
-        return pes, at + 2 + 4 * n
-
-    def check_pe(self, pe, at: int, what: str) -> None:
-        if not (pe[0] < self.tgt.mesh.rows and pe[1] < self.tgt.mesh.cols):
-            raise self.fail(at, f"{what} names PE ({pe[0]}, {pe[1]}), outside the "
-                                f"{self.tgt.mesh.rows}x{self.tgt.mesh.cols} mesh")
-
-    def ref(self, index: int, at: int, f: isa.Field) -> int:
-        if index >= len(self.results):
-            raise self.fail(at, f"operand '{f.name}' names instruction {index}, not an earlier one")
-        kind = self.results[index]
-        if kind != f.expect:
-            raise self.fail(at, f"operand '{f.name}' names instruction {index}, which defines "
-                                f"{kind or 'nothing'}, expected a {f.expect}")
-        return index
-
-    def field(self, f: isa.Field, at: int, end: int):
-        """(value, next offset) of field f at `at`; `end` is the instruction's end."""
-        r, kind = self.r, f.kind
-        what = f"field '{f.name}'"
-        if kind in C.INT_FORMATS:
-            (v,) = r.unpack(C.INT_FORMATS[kind], at, end, what)
-            if kind == "u64" and v >= 1 << 63:
-                raise self.fail(at, f"{what} is {v}, more than an i64 holds")
-            return v, at + isa.KINDS[kind].size
-        if kind in ("bool", "enum"):
-            (v,) = r.unpack("<B", at, end, what)
-            limit = 2 if kind == "bool" else len(f.choices)
-            if v >= limit:
-                raise self.fail(at, f"{what} is {v}, expected below {limit}")
-            return (bool(v) if kind == "bool" else f.choices[v]), at + 1
-        if kind == "ref":
-            (v,) = r.unpack("<I", at, end, what)
-            return self.ref(v, at, f), at + 4
-        if kind == "refs":
-            n = r.count(at, end, 4, what, "<H")
-            refs = r.unpack(f"<{n}I", at + 2, end, what)
-            return [self.ref(v, at + 2 + 4 * k, f) for k, v in enumerate(refs)], at + 2 + 4 * n
-        if kind == "type":
-            (v,) = r.unpack("<I", at, end, what)
-            if v >= len(self.types):
-                raise self.fail(at, f"{what} names type {v}, but there are {len(self.types)}")
-            return self.types[v], at + 4
-        if kind == "symbol":
-            (v,) = r.unpack("<I", at, end, what)
-            if v >= len(self.symbols):
-                raise self.fail(at, f"{what} names symbol {v}, but there are {len(self.symbols)}")
-            return v, at + 4
-        if kind == "coord":
-            pe = r.unpack("<HH", at, end, what)
-            self.check_pe(pe, at, what)
-            return tuple(pe), at + 4
-        if kind == "coords":
-            return self.coords(at, end, what)
-        if kind == "routes":
-            n = r.count(at, end, 2, what, "<H")
-            routes, pos = [], at + 2
-            for _ in range(n):
-                route, pos = self.coords(pos, end, what)
-                routes.append(route)
-            return routes, pos
-        if kind == "ints":
-            width, n = r.unpack("<BH", at, end, what)
-            if width not in C.INTS_FORMATS:
-                raise self.fail(at, f"{what} has element width {width}, expected 1, 2, 4 or 8")
-            items = r.unpack(f"<{n}{C.INTS_FORMATS[width]}", at + 3, end, what)
-            return (width, tuple(items)), at + 3 + width * n
-        if kind == "scalar":
-            return self.scalar(at, end, what), at + 9
-        raise AssertionError(f"no reader for field kind {kind}")  # table bug
-
-    def scalar(self, at: int, end: int, what: str):
-        code, = self.r.unpack("<B", at, end, what)
-        dtype = isa.DTYPE_NAMES.get(code)
-        if dtype is None:
-            raise self.fail(at, f"{what} has unknown type code {code}")
-        if dtype in _float_dtypes():
-            (v,) = self.r.unpack("<d", at + 1, end, what)
-            np_type = _float_dtypes()[dtype]
-            if math.isnan(v) or float(np.array(v).astype(np_type)) != v:
-                raise self.fail(at, f"{what} value {v!r} is not a {dtype} value")
-            return dtype, v
-        (v,) = self.r.unpack("<q", at + 1, end, what)
-        bits = isa.DTYPE_BITS[dtype]
-        if not -(1 << (bits - 1)) <= v < (1 << (bits - 1)):
-            raise self.fail(at, f"{what} value {v} does not fit {dtype}")
-        return dtype, v
-
-
-def _read_stream(r: _Reader, s: _Sections, prog: C.Program, stream, locs: list[str], types, symbols, tgt) -> None:
-    start, end, count, entry_at = stream
-    st = _Stream(r, prog, types, symbols, tgt)
-    pos = start
-    while pos < end and len(prog.instrs) < count:
-        opcode, mask, length = r.unpack("<BBH", pos, end, f"header of {st.where()}")
-        op = isa.BY_OPCODE.get(opcode)
-        if op is None:
-            raise st.fail(pos, f"unknown opcode 0x{opcode:02X}")
-        if length < isa.HEADER_BYTES or length % isa.INSTRUCTION_ALIGN or pos + length > end:
-            raise st.fail(pos + 2, f"inconsistent sizes: instruction length {length} "
-                                   f"({end - pos} bytes left in the stream)")
-        if mask >> len(op.optional_fields):
-            raise st.fail(pos + 1, f"present mask 0x{mask:02X} sets bits beyond the "
-                                   f"{len(op.optional_fields)} optional fields of {op.name}")
-        values, at, bit = {}, pos + isa.HEADER_BYTES, 0
-        for f in op.fields:
-            if f.optional:
-                present = mask >> bit & 1
-                bit += 1
-                if not present:  # stored as zero bytes, not decoded
-                    raw = r.unpack(f"<{f.size}s", at, pos + length, f"field '{f.name}'")[0]
-                    if any(raw):
-                        raise st.fail(at, f"absent optional field '{f.name}' is not zero")
-                    values[f.name], at = None, at + f.size
-                    continue
-            values[f.name], at = st.field(f, at, pos + length)
-        if C.align(at - pos, isa.INSTRUCTION_ALIGN) != length:
-            raise st.fail(pos + 2, f"inconsistent sizes: instruction length {length}, its fields end at "
-                                   f"{at - pos} bytes")
-        instr = C.Instr(op, values, locs[len(prog.instrs)], pos)
-        _check_semantics(st, instr, pos)
-        prog.instrs.append(instr)
-        st.results.append(op.result)
-        pos += length
-        if op.name == "func.return" and len(prog.instrs) != count:
-            raise st.fail(pos - length, f"func.return before the end of the stream ({count} instructions)")
-    if len(prog.instrs) != count or pos != end:
-        raise r.fail(pos, f"inconsistent sizes: stream of PE ({prog.pe[0]}, {prog.pe[1]}) holds "
-                          f"{len(prog.instrs)} instructions in {pos - start} bytes, its entry says "
-                          f"{count} in {end - start}")
-    if not prog.instrs or prog.instrs[-1].op.name != "func.return":
-        raise r.fail(end, f"stream of PE ({prog.pe[0]}, {prog.pe[1]}) does not end with func.return")
-
-
-def _check_semantics(st: _Stream, instr: C.Instr, at: int) -> None:
-    """Checks the bytes alone can make: buffer placement in the PE's SRAM."""
-    name, v = instr.op.name, instr.values
-    if name == "npu_mem.alloc":
-        t, off = v["type"], v["offset"]
-        if t.space != "sram":
-            raise st.fail(at, f"npu_mem.alloc of a {t.space} type, expected sram")
-        sram = st.tgt.pe.sram.bytes
-        if off + t.nbytes > sram:
-            raise st.fail(at + 8, _out_of_range("buffer", off, off + t.nbytes, sram, "SRAM"))
-
-
 # ---------------------------------------------------------------- 7: canonical form
 
-def _check_canonical(r: _Reader, binary: C.Binary) -> None:
+def _check_canonical(r: Reader, binary: C.Binary) -> None:
     try:
         again = C.write(binary)
     except C.EncodeError as err:
