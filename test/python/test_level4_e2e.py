@@ -178,7 +178,8 @@ def test_injected_missing_signal_deadlocks(cnn_edge):
     def drop_first_signal(lines, start, end):
         del lines[next(i for i in range(start, end) if '"npu_noc.sem_signal"' in lines[i])]
 
-    with pytest.raises(NpuError, match=r"^deadlock: .*blocked at 'npu_noc.sem_wait' .*waits for semaphore \d+ to reach 1 \(holds 0\)"):
+    with pytest.raises(NpuError, match=r"^deadlock: .*blocked at 'npu_noc.sem_wait' .*"
+                                       r"waits for semaphore \d+ to reach 1 \(holds 0\)"):
         _run_mutant(_mutate(text, drop_first_signal), target)
 
 
@@ -186,10 +187,11 @@ def test_injected_missing_recv_wait(cnn_edge):
     text, target = cnn_edge
     lines = text.split("\n")
     recv = next(i for i, line in enumerate(lines) if '"npu_noc.recv"(' in line)
-    pe = next(re.search(r"@(pe_\d+_\d+)", lines[i]).group(1) for i in range(recv, -1, -1) if "func.func @pe_" in lines[i])
+    header = next(i for i in range(recv, -1, -1) if "func.func @pe_" in lines[i])
+    pe = re.search(r"@(pe_\d+_\d+)", lines[header]).group(1)
     start, end = _program_lines(text, pe)
     k = next(i for i in range(recv, end) if '"npu_noc.wait"(' in lines[i])
     del lines[k]
-    with pytest.raises(NpuError, match=r"(reads .* while its bytes are still arriving from the receive of 'npu_noc.recv'"
-                                       r"|ends the program while 'npu_noc.recv')"):
+    with pytest.raises(NpuError, match=r"(reads .* while its bytes are still arriving from the receive "
+                                       r"of 'npu_noc.recv'|ends the program while 'npu_noc.recv')"):
         _run_mutant("\n".join(lines), target)

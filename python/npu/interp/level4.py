@@ -214,9 +214,9 @@ class Level4Machine:
         from npu.target import Target, list_presets, load_target
 
         attrs = self.module.operation.attributes
-        named = None
-        if TARGET_ATTR in attrs:
-            named = attrs[TARGET_ATTR].value if isinstance(attrs[TARGET_ATTR], ir.StringAttr) else str(attrs[TARGET_ATTR])
+        named = attrs[TARGET_ATTR] if TARGET_ATTR in attrs else None
+        if named is not None:
+            named = named.value if isinstance(named, ir.StringAttr) else str(named)
         if target is None:
             return load_target(named) if named in list_presets() else None
         if not isinstance(target, Target):
