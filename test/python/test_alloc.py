@@ -114,6 +114,17 @@ def test_pack_matches_brute_force(inst):
     assert result.ok == _brute_force(sizes, aligns, starts, ends, capacity)
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(-1000, 1000), min_size=1, max_size=70), st.data())
+def test_range_max_matches_numpy(values, data):
+    from npu.spatial.schedule import _RangeMax
+
+    table = _RangeMax(np.array(values, dtype=np.int64))
+    lo = data.draw(st.integers(0, len(values)))
+    hi = data.draw(st.integers(lo, len(values)))
+    assert table.query(lo, hi) == (max(values[lo:hi]) if hi > lo else 0)
+
+
 def test_fragmentation_is_proven():
     # 48 + 48 + 32 = 128 bytes fit at once, but the 64-aligned pair sits at 0 and 64
     # and leaves two 16-byte holes for the 32-byte buffer.

@@ -227,7 +227,7 @@ def ext_races(programs: list[Program], sync: SyncResult) -> list[Finding]:
     pe_col = np.array([sync.index[programs[p].pe] for p, _ in items], dtype=np.int64)
     start = np.array([a.index for _, a in items], dtype=np.int64)
     end = np.array([a.end for _, a in items], dtype=np.int64)
-    vc = np.zeros((len(items), len(sync.pes)), dtype=np.int64)
+    vc = np.zeros((len(items), len(sync.pes)), dtype=np.int32)
     for p, prog in enumerate(programs):
         rows = np.flatnonzero(np.array([q == p for q, _ in items]))
         if rows.size:
