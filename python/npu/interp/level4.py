@@ -2,7 +2,7 @@
 
     outputs = run_level4(module, {"x": x}, target="edge-lpddr")
 
-`run_level4(module, inputs, *, target=None, on_op=None, check=True)` takes
+`run_level4(module, inputs, *, target=None, on_op=None, check=True, schedule="row-major")` takes
 the inputs keyed by the `sym_name` of the `npu_mem.global`s of kind "input"
 and returns the outputs keyed by those of kind "output". `Level4Machine`
 prepares a module once (programs as lists of `Step`s, globals, semaphores)
