@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 import onnx
-from onnx import numpy_helper
+
+from npu.onnx.validate import tensor_array
 
 MAX_UNROLL = 1024
 
@@ -110,7 +111,7 @@ def _import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, b
     for name, value in bindings.items():
         imp.bind(rename(name), value)
     for t in graph.initializer:
-        imp.bind(rename(t.name), builder.constant(numpy_helper.to_array(t), rename(t.name)))
+        imp.bind(rename(t.name), builder.constant(tensor_array(t, "subgraph initializer"), rename(t.name)))
     for k, node in enumerate(graph.node):
         sub = _renamed(node, rename)
         if not sub.name:

@@ -43,6 +43,7 @@ from npu.ir import dtypes, resources
 from npu.ir.attrs import from_attr, to_attr
 from npu.ir.context import make_context
 from npu.onnx import control_flow, functions
+from npu.onnx.validate import check_model_tensors, check_required_inputs, tensor_array
 from npu.onnx.registry import get_converter
 
 MIN_OPSET = 13
@@ -300,11 +301,15 @@ def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: s
     return bound
 
 
-def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> onnx.ModelProto:
+def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> tuple[onnx.ModelProto, bool]:
+    """The checked, converted, pinned and shape-inferred model, and whether strict inference passed."""
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as err:
         raise NpuError(f"'{where}' is not a valid ONNX model: {_first_line(err)}") from None
+    except UnicodeDecodeError:  # the checker's message quotes a name that is not UTF-8
+        raise NpuError(f"'{where}' is not a valid ONNX model: it holds a name or string that is not UTF-8 text") from None
+    check_model_tensors(model, where)
     if model.functions:
         model = onnx.inliner.inline_local_functions(model)
     current = _default_opset(model)
@@ -320,13 +325,13 @@ def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes
     if input_shapes or target != current:
         _drop_stale_shapes(model)
     try:
-        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
+        return onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True), True
     except Exception as err:  # InferenceError and friends
         strict_error = err
     # Strict inference fails on some valid models (errors inside function bodies);
     # lenient inference plus per-node inference during import still pins every shape.
     try:
-        return onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
+        return onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True), False
     except Exception:
         raise NpuError(f"'{where}': ONNX shape inference failed: {_first_line(strict_error)}") from None
 
@@ -399,40 +404,48 @@ def _type_info(tp: onnx.TypeProto):
 
 
 def _type_proto(shape, dtype) -> onnx.TypeProto:
-    return helper.make_tensor_type_proto(helper.np_dtype_to_tensor_dtype(np.dtype(dtype)), list(shape))
+    return helper.make_tensor_type_proto(helper.np_dtype_to_tensor_dtype(np.dtype(dtype)), None if shape is None else list(shape))
 
 
-def _attr_values(proto: onnx.NodeProto, schema) -> dict[str, Any]:
+def _attr_values(proto: onnx.NodeProto, schema, where: str) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     if schema is not None:
         for name, spec in schema.attributes.items():
             if spec.default_value.type != onnx.AttributeProto.UNDEFINED:
-                attrs[name] = _attr_value(spec.default_value)
+                attrs[name] = _attr_value(spec.default_value, where)
     for a in proto.attribute:
-        attrs[a.name] = _attr_value(a)
+        attrs[a.name] = _attr_value(a, where)
     return attrs
 
 
-def _attr_value(a: onnx.AttributeProto) -> Any:
+def _attr_value(a: onnx.AttributeProto, where: str) -> Any:
     if a.type == onnx.AttributeProto.TENSOR:
-        return numpy_helper.to_array(a.t)
+        return tensor_array(a.t, f"{where}: attribute '{a.name}'")
     if a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS):
         return None  # subgraphs are not supported; converters that need them reject the node
     value = helper.get_attribute_value(a)
     if isinstance(value, bytes):
-        return value.decode()
+        return _text(value, a, where)
     if isinstance(value, list):
-        return [v.decode() if isinstance(v, bytes) else v for v in value]
+        return [_text(v, a, where) if isinstance(v, bytes) else v for v in value]
     return value
+
+
+def _text(value: bytes, a: onnx.AttributeProto, where: str) -> str:
+    try:
+        return value.decode()
+    except UnicodeDecodeError as err:
+        raise NpuError(f"{where}: attribute '{a.name}' is not UTF-8 text (byte {err.start})") from None
 
 
 # ----------------------------------------------------------------------------- import
 
 
 class _Importer:
-    def __init__(self, model: onnx.ModelProto, where: str):
+    def __init__(self, model: onnx.ModelProto, where: str, strict: bool = True):
         self.model = model
         self.where = where
+        self.strict = strict  # whole-model strict inference passed (else each node is checked)
         self.graph = model.graph
         self.opsets = {imp.domain or "": imp.version for imp in model.opset_import}
         self.opsets.setdefault("", self.opsets.get("ai.onnx", MIN_OPSET))
@@ -464,7 +477,7 @@ class _Importer:
             for i, arg in zip(inputs, block.arguments):
                 self.env[i.name] = arg
             for t in self.graph.initializer:
-                array = numpy_helper.to_array(t)
+                array = tensor_array(t, f"'{self.where}': initializer")
                 with ir.Location.name(t.name):
                     self.env[t.name] = builder.constant(array, t.name)
                 self.consts[t.name] = array
@@ -553,6 +566,7 @@ class _Importer:
                          if v in self.env and builder.value_of(self.env[v]) is None]
                 raise NotStaticError(str(err), outer[0] if outer else err.input_name) from None
             return
+        check_required_inputs(proto, schema, where)
         inputs, consts, in_types = [], [], []
         for n in proto.input:
             if not n:
@@ -563,10 +577,18 @@ class _Importer:
             inputs.append(self.env[n])
             consts.append(builder.value_of(self.env[n]))
             in_types.append(self.types.get(n))
-        out_types = self._output_types(proto, schema, in_types, consts, opsets)
-        node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema))
+        out_types, rejected = self._output_types(proto, schema, in_types, consts, opsets)
+        node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema, where))
         with node.location:
-            values = control(self, node, proto, builder, opsets) if control else conv(node, builder)
+            try:
+                values = control(self, node, proto, builder, opsets) if control else conv(node, builder)
+            except (IndexError, KeyError, TypeError, ValueError):
+                # Converters and folding kernels expect nodes ONNX accepts. Some nodes it
+                # rejects still import (ONNX's own function bodies feed Range 1-element
+                # tensors), so its objection is reported only when the converter fails.
+                if rejected is None:
+                    raise
+                raise NpuError(f"{where}: {rejected}") from None
         outs = [o for o in proto.output]
         if len(values) < len([o for o in outs if o]):
             raise node.error(f"converter returned {len(values)} values for {len(outs)} outputs")
@@ -578,14 +600,19 @@ class _Importer:
             t = value.type
             self.types[out_name] = (list(t.shape), dtypes.numpy_dtype(t.element_type))
 
-    def _output_types(self, proto, schema, in_types, consts, opsets) -> list:
+    def _output_types(self, proto, schema, in_types, consts, opsets) -> tuple[list, str | None]:
+        """Output (shape, dtype)s, and ONNX's objection to the node if it has one.
+
+        The node is inferred again when a dim is still open, or for every node when
+        whole-model inference had to be lenient (it then hides invalid nodes).
+        """
         found = [self.types.get(o) if o else None for o in proto.output]
-        if all(t is not None and t[0] is not None for o, t in zip(proto.output, found) if o) or schema is None:
-            return found
-        # Shape inference left a dim open: infer this node again with the static inputs we know.
+        complete = all(t is not None and t[0] is not None for o, t in zip(proto.output, found) if o)
+        if schema is None or (complete and self.strict):
+            return found, None
         types, data = {}, {}
         for n, t, c in zip(proto.input, in_types, consts):
-            if n and t is not None and t[0] is not None and t[1] is not None:
+            if n and t is not None and t[1] is not None:
                 types[n] = _type_proto(*t)
                 if c is not None and c.size <= 1 << 20:
                     data[n] = numpy_helper.from_array(c, n)
@@ -593,9 +620,13 @@ class _Importer:
             inferred = onnx.shape_inference.infer_node_outputs(
                 schema, proto, types, data, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()]
             )
-        except Exception:
-            return found
-        return [_type_info(inferred[o]) if o in inferred else t for o, t in zip(proto.output, found)]
+        except Exception as err:  # InferenceError, or a ValidationError for a bad attribute
+            return found, _first_line(err)
+        out = []
+        for o, t in zip(proto.output, found):
+            new = _type_info(inferred[o]) if o in inferred else None
+            out.append(new if new is not None and new[0] is not None else t)
+        return out, None
 
     def _check_result(self, node: OnnxNode, k: int, value: ir.Value) -> None:
         expected = node.output_shapes[k] if k < len(node.output_shapes) else None
@@ -646,11 +677,11 @@ def import_model(
     model, where = load_model(model_or_path)
     if bind_inputs:
         model = _bind_inputs(model, bind_inputs, where)
-    model = _prepare(model, where, opset, input_shapes)
+    model, strict = _prepare(model, where, opset, input_shapes)
     ctx = context or make_context()
     with ctx, ir.Location.unknown(), DiagnosticCollector(ctx, where) as diags:
         module = ir.Module.create()
-        _Importer(model, where).run(module)
+        _Importer(model, where, strict).run(module)
         try:
             module.operation.verify()
         except ir.MLIRError as err:
