@@ -3,9 +3,11 @@
 `Program(module)` prepares the module once: it reads every constant (inline
 dense attributes via npu.ir.attrs, dense resources by parsing the module's
 resource section once, npu.ir.resources), resolves each op's kernel
-(npu.interp.registry) and numbers the values. `Program.run(inputs)` then walks
-the ops in order, calls each kernel on numpy arrays, checks each result against
-the op's result type, frees values after their last use, and returns the
+(npu.interp.registry), converts its attributes, numbers the values and asks the
+op's planner, if it has one, for a prepared run (geometry and constant operands
+processed once; see registry.py). `Program.run(inputs)` then walks the ops in
+order, calls each prepared run (or kernel) on numpy arrays, checks each result
+against the op's result type, frees values after their last use, and returns the
 results keyed by their `npu.name`. `on_result(op, values)` is called after each
 op (per-layer compares, traces). Errors are one-line NpuErrors naming the op's
 location.
@@ -20,7 +22,7 @@ import numpy as np
 from mlir import ir
 
 from npu.errors import NpuError
-from npu.interp.registry import ResultSpec, get_kernel
+from npu.interp.registry import OperandSpec, ResultSpec, Run, get_kernel, get_planner
 from npu.ir import dtypes, resources
 from npu.ir.attrs import from_attr
 from npu.ir.diagnostics import format_location
@@ -37,6 +39,7 @@ class _Step:
     specs: list[ResultSpec]
     results: list[int]
     frees: list[int]  # slots whose last use is this step
+    call: Run | None = None  # the planner's prepared run, else the kernel with attrs and specs bound
 
 
 @dataclass(frozen=True)
@@ -140,13 +143,34 @@ class Program:
             for r in op.results:
                 slots[r] = len(slots)
                 results.append(slots[r])
-            self.steps.append(_Step(op, kernel, operands, attrs, [_spec(r.type) for r in op.results], results, []))
+            step = _Step(op, kernel, operands, attrs, [_spec(r.type) for r in op.results], results, [])
+            step.call = self._prepare(step, [self._operand_spec(v, slots) for v in op.operands])
+            self.steps.append(step)
         if ret is None:
             raise NpuError("func @main has no func.return")
         self.output_slots = [slots[v] for v in ret.operands]
         out_names = _names(fattrs["res_attrs"] if "res_attrs" in fattrs else None, len(self.output_slots), "output")
         self.outputs = [IOSpec(n, _spec(v.type).shape, _spec(v.type).dtype) for n, v in zip(out_names, ret.operands)]
         self._plan_frees()
+
+    def _operand_spec(self, value: ir.Value, slots: dict) -> OperandSpec | None:
+        if not isinstance(value.type, ir.RankedTensorType):
+            return None
+        spec = _spec(value.type)
+        return OperandSpec(spec.shape, spec.dtype, self.constants.get(slots[value]))
+
+    def _prepare(self, step: _Step, operand_specs: list[OperandSpec | None]) -> Run:
+        """The op's prepared run from its planner, else its kernel with attrs and specs bound."""
+        planner = get_planner(step.op.name)
+        if planner is not None:
+            for i, slot in enumerate(step.operands):  # absent optional operands: None in both lists
+                if slot is None:
+                    operand_specs.insert(i, None)
+            call = planner(step.attrs, operand_specs, step.specs)
+            if call is not None:
+                return call
+        kernel, attrs, specs = step.kernel, step.attrs, step.specs
+        return lambda args: kernel(args, attrs, specs)
 
     def _plan_frees(self) -> None:
         last: dict[int, int] = {}
@@ -183,15 +207,16 @@ class Program:
         for k, value in enumerate(self.check_inputs(inputs)):
             env[k] = value
         for step in self.steps:
-            args = [None if s is None else env[s] for s in step.operands]
             try:
-                outs = step.kernel(args, step.attrs, step.specs)
+                outs = step.call([None if s is None else env[s] for s in step.operands])
             except NpuError as err:
                 raise NpuError(f"{_where(step.op)}: {err}") from None
-            if len(outs) != len(step.specs):
-                raise NpuError(f"{_where(step.op)}: kernel returned {len(outs)} results, expected {len(step.specs)}")
-            for k, (out, spec, slot) in enumerate(zip(outs, step.specs, step.results)):
-                out = np.asarray(out)
+            specs = step.specs
+            if len(outs) != len(specs):
+                raise NpuError(f"{_where(step.op)}: kernel returned {len(outs)} results, expected {len(specs)}")
+            for k, slot in enumerate(step.results):
+                out = np.asarray(outs[k])
+                spec = specs[k]
                 if out.shape != spec.shape or out.dtype != spec.dtype:
                     raise NpuError(
                         f"{_where(step.op)}: kernel result {k} is {_describe(out.shape, out.dtype)}, "

@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from npu.interp.registry import ResultSpec, kernel
+from npu.interp.registry import ResultSpec, kernel, planner
 
 # ---------------------------------------------------------------- helpers
 
@@ -88,17 +88,23 @@ def _pad_value_min(dtype: np.dtype):
 
 
 def pad_spatial(x: np.ndarray, begin: Sequence[int], end: Sequence[int], value=0) -> np.ndarray:
-    """Pad (or, for negative amounts, crop) the trailing spatial dims of `x`."""
+    """Pad (or, for negative amounts, crop) the trailing spatial dims of `x`.
+
+    A padded result is a new C-contiguous array (filled with `value`, `x` copied in);
+    without padding, the (cropped) view of `x` itself.
+    """
     nd = len(begin)
     lead = x.ndim - nd
     crop = tuple(slice(None) for _ in range(lead)) + tuple(
         slice(max(-b, 0), x.shape[lead + i] - max(-e, 0)) for i, (b, e) in enumerate(zip(begin, end))
     )
     x = x[crop]
-    widths = [(0, 0)] * lead + [(max(b, 0), max(e, 0)) for b, e in zip(begin, end)]
-    if not any(w for pair in widths for w in pair):
+    if not any(b > 0 or e > 0 for b, e in zip(begin, end)):
         return x
-    return np.pad(x, widths, mode="constant", constant_values=value)
+    shape = x.shape[:lead] + tuple(d + max(b, 0) + max(e, 0) for d, b, e in zip(x.shape[lead:], begin, end))
+    out = np.zeros(shape, dtype=x.dtype) if value == 0 else np.full(shape, value, dtype=x.dtype)
+    out[(Ellipsis,) + tuple(slice(max(b, 0), max(b, 0) + d) for b, d in zip(begin, x.shape[lead:]))] = x
+    return out
 
 
 def window_pads(
@@ -195,6 +201,94 @@ def _inputs(inputs: list, n: int) -> list:
 
 
 
+class ConvGeometry:
+    """An N-d grouped convolution's shape-only facts, computed once (a Program keeps one
+    per conv op): padding, the chunks of output rows, the window view of the input.
+
+    run(x, wm, bias) computes y[n, m, o] = b[m] + sum_{c in group(m), k} x[n, c, o*s - pad + k*d] * w[m, c, k]
+    by im2col: per chunk of output rows, cols (G, C/G * K, N * Pc) is one widening copy
+    of a strided window view of the padded input, then one matmul batched over groups,
+    (G, M/G, C/G * K) @ cols. Chunks keep cols below IM2COL_CHUNK elements. The sum and
+    the bias are accumulated in the accumulation dtype and rounded once to `out_dtype`.
+    A conv with one input channel per group goes to the depthwise form instead.
+    """
+
+    def __init__(self, x_shape, w_shape, *, strides, pads, dilations, group, out_shape):
+        self.nd = nd = len(x_shape) - 2
+        self.n, c = x_shape[:2]
+        m = w_shape[0]
+        self.ks = tuple(w_shape[2:])
+        self.g = g = group
+        self.cg, self.mg = cg, mg = c // g, m // g
+        self.kk = kk = prod(self.ks)
+        self.strides, self.dilations = tuple(strides), tuple(dilations)
+        self.out_shape = out_shape = tuple(out_shape)
+        self.begin, self.end = window_pads(x_shape[2:], out_shape, self.ks, strides, dilations, pads)
+        row = cg * kk * self.n * prod(out_shape[1:])  # cols elements per output row (per group)
+        step = max(1, IM2COL_CHUNK // max(1, row * g))
+        self.chunks = [(r0, min(out_shape[0], r0 + step)) for r0 in range(0, out_shape[0], step)]
+        # window view axes (N, G, C/G, *K, *sub) -> cols axes (G, C/G, *K, N, *sub)
+        self.perm = (1, 2) + tuple(range(3, 3 + nd)) + (0,) + tuple(range(3 + nd, 3 + 2 * nd))
+        self.depthwise = cg == 1
+        if self.depthwise:
+            self.offset_slices = [
+                (slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape) for off in kernel_offsets(self.ks)
+            ]
+
+    def weight(self, w: np.ndarray) -> np.ndarray:
+        """The weight in the form `run` takes: widened, (G, M/G, C/G * K) (depthwise: (G, M/G, K))."""
+        return widen_const(w).reshape(self.g, self.mg, self.cg * self.kk)
+
+    def bias(self, b: np.ndarray | None) -> np.ndarray | None:
+        return None if b is None else widen(b).reshape((1, self.g, self.mg) + (1,) * self.nd)
+
+    def run(self, x: np.ndarray, wm: np.ndarray, bias: np.ndarray | None, out_dtype=None) -> np.ndarray:
+        """(N, M, *out_shape): x (N, C, *in), wm and bias from weight() and bias()."""
+        acc = acc_dtype(x.dtype)
+        xp = pad_spatial(x, self.begin, self.end, 0)
+        if self.depthwise:
+            return self._depthwise(xp, wm, bias, acc, out_dtype)
+        n, g, cg, mg, kk, nd = self.n, self.g, self.cg, self.mg, self.kk, self.nd
+        out_shape, s0 = self.out_shape, self.strides[0]
+        y = np.empty((n, g, mg) + out_shape, dtype=out_dtype or acc)
+        for r0, r1 in self.chunks:
+            sub = (r1 - r0,) + out_shape[1:]
+            cols = np.empty((g, cg) + self.ks + (n,) + sub, dtype=acc)
+            cols[...] = self._windows(xp, r0, sub).transpose(self.perm)  # one widening copy
+            yc = _mm(wm, cols.reshape(g, cg * kk, n * prod(sub)))  # (G, M/G, N*Pc)
+            yc = yc.reshape((g, mg, n) + sub).transpose((2, 0, 1) + tuple(range(3, 3 + nd)))
+            if bias is None:
+                y[:, :, :, r0:r1] = yc
+            else:
+                np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
+        return y.reshape((n, g * mg) + out_shape)
+
+    def _windows(self, xp: np.ndarray, r0: int, sub: tuple[int, ...]) -> np.ndarray:
+        """Strided view (N, G, C/G, *K, *sub) of xp: [n, g, c, k, o] = xp[n, g*C/G + c, (r0 + o)*s + k*d]."""
+        n, g, cg, nd = self.n, self.g, self.cg, self.nd
+        st = xp.strides
+        spatial = st[2:]
+        shape = (n, g, cg) + self.ks + sub
+        strides = (st[0], st[1] * cg, st[1]) + tuple(t * d for t, d in zip(spatial, self.dilations))
+        strides += tuple(t * s for t, s in zip(spatial, self.strides))
+        base = xp[:, :, r0 * self.strides[0] :]
+        return np.lib.stride_tricks.as_strided(base, shape, strides, writeable=False)
+
+    def _depthwise(self, xp, wm, bias, acc, out_dtype) -> np.ndarray:
+        """One input channel per group: per kernel offset, one broadcast multiply-add over
+        every (n, group, multiplier, position), accumulated in order from zero."""
+        n, g, mg, out_shape = self.n, self.g, self.mg, self.out_shape
+        spatial = (1,) * self.nd
+        y = np.zeros((n, g, mg) + out_shape, dtype=acc)
+        tmp = np.empty_like(y)
+        for ki, sl in enumerate(self.offset_slices):
+            np.multiply(xp[sl][:, :, None], wm[None, :, :, ki].reshape((1, g, mg) + spatial), out=tmp)
+            y += tmp
+        if bias is not None:
+            y += bias
+        return y.reshape((n, g * mg) + out_shape).astype(out_dtype or acc, copy=False)
+
+
 def conv(
     x: np.ndarray,
     w: np.ndarray,
@@ -207,71 +301,9 @@ def conv(
     out_shape: Sequence[int],
     out_dtype=None,
 ) -> np.ndarray:
-    """N-d grouped convolution; returns (N, M, *out_shape).
-
-    y[n, m, o] = b[m] + sum_{c in group(m), k} x[n, c, o*s - pad + k*d] * w[m, c, k]
-    im2col: cols (G, C/G * K, N * P) gathered (and widened to the accumulation
-    dtype) with one strided slice per kernel offset, then one matmul batched over
-    groups: (G, M/G, C/G * K) @ cols. Output rows are processed in chunks so cols
-    stays below IM2COL_CHUNK elements. The sum and the bias are accumulated in the
-    accumulation dtype and rounded once, to `out_dtype` if given.
-    """
-    acc = acc_dtype(x.dtype)
-    w = widen_const(w)
-    nd = x.ndim - 2
-    n, c = x.shape[:2]
-    m = w.shape[0]
-    ks = tuple(w.shape[2:])
-    g = group
-    cg, mg = c // g, m // g
-    kk = prod(ks)
-    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dilations, pads)
-    xp = pad_spatial(x, begin, end, 0)
-    wm = w.reshape(g, mg, cg * kk)
-    bias = None if b is None else widen(b).reshape(1, g, mg, *([1] * nd))
-    if cg == 1:
-        return _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype)
-    y = np.empty((n, g, mg) + tuple(out_shape), dtype=out_dtype or acc)
-    row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
-    step = max(1, IM2COL_CHUNK // max(1, row * g))
-    offsets = list(kernel_offsets(ks))
-    for r0 in range(0, out_shape[0], step):
-        r1 = min(out_shape[0], r0 + step)
-        sub = (r1 - r0,) + tuple(out_shape[1:])
-        pc = prod(sub)
-        cols = np.empty((g, cg, kk, n) + sub, dtype=acc)
-        perm = (1, 2, 0) + tuple(range(3, 3 + nd))
-        for ki, off in enumerate(offsets):
-            sl = window_slice(off, strides, dilations, out_shape)
-            sl = (slice(sl[0].start + r0 * strides[0], sl[0].start + (r1 - 1) * strides[0] + 1, strides[0]),) + sl[1:]
-            xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub), a strided view
-            cols[:, :, ki] = xs.reshape((n, g, cg) + sub).transpose(perm)  # one widening copy
-        yc = _mm(wm, cols.reshape(g, cg * kk, n * pc))  # (G, M/G, N*Pc)
-        yc = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
-        if bias is None:
-            y[:, :, :, r0:r1] = yc
-        else:
-            np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
-    return y.reshape(n, m, *out_shape)
-
-
-def _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype) -> np.ndarray:
-    """Convolution with one input channel per group: per kernel offset, one
-    broadcast multiply-add over every (n, group, multiplier, position)."""
-    n, g = xp.shape[:2]
-    mg = w.shape[0] // g
-    nd = len(out_shape)
-    spatial = (1,) * nd
-    wk = w.reshape(g, mg, -1)
-    y = np.zeros((n, g, mg) + tuple(out_shape), dtype=acc)
-    tmp = np.empty_like(y)
-    for ki, off in enumerate(kernel_offsets(w.shape[2:])):
-        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape)]
-        np.multiply(xs[:, :, None], wk[None, :, :, ki].reshape((1, g, mg) + spatial), out=tmp)
-        y += tmp
-    if bias is not None:
-        y += bias
-    return y.reshape(n, g * mg, *out_shape).astype(out_dtype or acc, copy=False)
+    """N-d grouped convolution; returns (N, M, *out_shape) (see ConvGeometry)."""
+    geo = ConvGeometry(x.shape, w.shape, strides=strides, pads=pads, dilations=dilations, group=group, out_shape=out_shape)
+    return geo.run(x, geo.weight(w), geo.bias(b), out_dtype)
 
 
 def conv_transpose(
@@ -320,8 +352,9 @@ def conv_transpose(
     return y
 
 
-def _conv_args(attrs: dict, x: np.ndarray, w: np.ndarray, out: ResultSpec) -> dict:
-    nd = x.ndim - 2
+def _conv_args(attrs: dict, x, w, out: ResultSpec) -> dict:
+    """Keyword arguments of conv / ConvGeometry; x and w are arrays or OperandSpecs."""
+    nd = len(x.shape) - 2
     return dict(
         strides=_attr_list(attrs, "strides", nd, 1),
         pads=_attr_list(attrs, "pads", 2 * nd, 0),
@@ -336,6 +369,23 @@ def _conv_kernel(inputs, attrs, results):
     x, w, b = _inputs(inputs, 3)
     out = results[0]
     return [_cast(conv(x, w, b, **_conv_args(attrs, x, w, out), out_dtype=out.dtype), out)]
+
+
+@planner("npu_tensor.conv")
+def _conv_plan(attrs, operands, results):
+    """Geometry once; constant weight and bias widened and laid out once."""
+    x, w, b = _inputs(operands, 3)
+    out = results[0]
+    geo = ConvGeometry(x.shape, w.shape, **_conv_args(attrs, x, w, out))
+    wm = None if w.value is None else geo.weight(w.value)
+    bias = None if b is None or b.value is None else geo.bias(b.value)
+
+    def run(inputs):
+        xv, wv, bv = _inputs(inputs, 3)
+        y = geo.run(xv, geo.weight(wv) if wm is None else wm, geo.bias(bv) if bias is None else bias, out.dtype)
+        return [_cast(y, out)]
+
+    return run
 
 
 @kernel("npu_tensor.conv_transpose")

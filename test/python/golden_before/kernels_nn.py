@@ -1,0 +1,976 @@
+"""Golden-interpreter kernels of the neural-network family of npu_tensor.
+
+Owns: conv, conv_transpose, conv_integer, gemm, matmul, matmul_integer,
+max_pool, average_pool, lp_pool, global_{average,max,lp}_pool,
+batch_normalization(_training), instance_normalization, group_normalization,
+layer_normalization, rms_normalization, mean_variance_normalization,
+lp_normalization, lrn, softmax, log_softmax, hardmax, the reduce_* ops,
+arg_max, arg_min, top_k and einsum.
+
+Accumulation rules (the golden numerics of this family):
+  * float inputs (f16, bf16, f32, f64) are widened to float64, every sum,
+    product and transcendental runs in float64, and the result is rounded
+    once to the result dtype. So a float32 conv is the float64 result rounded
+    to float32, independent of BLAS blocking up to float64 rounding noise.
+  * integer inputs accumulate exactly in int64 (float64 BLAS is used when
+    every partial sum provably fits in 53 bits, which is exact too), then
+    cast to the result dtype (C-style wrap, as ONNX integer ops do).
+
+Sliding-window ops (conv, pools) loop over the kernel window offsets only
+(at most prod(kernel_shape) iterations); each iteration is one strided numpy
+slice over every batch, channel and output position. The output spatial
+shape is taken from the op's result type (the verifier checks it against
+the ONNX formula), so ceil_mode needs no special case beyond end padding.
+"""
+
+from __future__ import annotations
+
+import weakref
+from math import prod
+from typing import Any, Sequence
+
+import numpy as np
+
+from npu.interp.registry import ResultSpec, kernel
+
+# ---------------------------------------------------------------- helpers
+
+# im2col buffers are built in chunks of output rows of at most this many elements.
+IM2COL_CHUNK = 1 << 23
+# Large float32 matmul operands are widened to float64 in cache-sized column blocks.
+WIDEN_CHUNK = 1 << 18
+# Read-only (constant) operands up to this many elements keep a memoized float64 copy.
+WIDE_CACHE_LIMIT = 1 << 24
+
+
+def acc_dtype(dtype: np.dtype) -> np.dtype:
+    """The accumulation dtype of an element type: float64 or int64 (bool stays bool)."""
+    dtype = np.dtype(dtype)
+    if dtype == np.bool_:
+        return dtype
+    if np.issubdtype(dtype, np.integer):
+        return np.dtype(np.int64)
+    return np.dtype(np.float64)
+
+
+def widen(x: np.ndarray) -> np.ndarray:
+    """`x` in its accumulation dtype (float64 / int64)."""
+    return np.asarray(x).astype(acc_dtype(np.asarray(x).dtype), copy=False)
+
+
+# float64 copies of read-only operands (constants), keyed by id and checked by weakref.
+_WIDE: dict[int, tuple[weakref.ref, np.ndarray]] = {}
+
+
+def widen_const(x: np.ndarray) -> np.ndarray:
+    """widen(x), memoized when x is read-only (a constant the executor will pass again).
+
+    Writeable arrays are never cached: they could change in place between runs.
+    """
+    if x.flags.writeable or x.dtype == acc_dtype(x.dtype):
+        return widen(x)
+    key = id(x)
+    hit = _WIDE.get(key)
+    if hit is not None and hit[0]() is x:
+        return hit[1]
+    wide = widen(x)
+    wide.setflags(write=False)
+    _WIDE[key] = (weakref.ref(x, lambda _ref, key=key: _WIDE.pop(key, None)), wide)
+    return wide
+
+
+def _pad_value_min(dtype: np.dtype):
+    if np.issubdtype(dtype, np.floating) or dtype.kind == "V":
+        return -np.inf
+    if dtype == np.bool_:
+        return False
+    return np.iinfo(dtype).min
+
+
+def pad_spatial(x: np.ndarray, begin: Sequence[int], end: Sequence[int], value=0) -> np.ndarray:
+    """Pad (or, for negative amounts, crop) the trailing spatial dims of `x`."""
+    nd = len(begin)
+    lead = x.ndim - nd
+    crop = tuple(slice(None) for _ in range(lead)) + tuple(
+        slice(max(-b, 0), x.shape[lead + i] - max(-e, 0)) for i, (b, e) in enumerate(zip(begin, end))
+    )
+    x = x[crop]
+    widths = [(0, 0)] * lead + [(max(b, 0), max(e, 0)) for b, e in zip(begin, end)]
+    if not any(w for pair in widths for w in pair):
+        return x
+    return np.pad(x, widths, mode="constant", constant_values=value)
+
+
+def window_pads(
+    in_shape: Sequence[int],
+    out_shape: Sequence[int],
+    kernel_shape: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    pads: Sequence[int],
+) -> tuple[list[int], list[int]]:
+    """Begin/end padding so that every window of every output position is in bounds.
+
+    The end padding is the explicit one, extended when ceil_mode makes the last
+    window run past it.
+    """
+    nd = len(in_shape)
+    begin = list(pads[:nd])
+    end = []
+    for i in range(nd):
+        need = (out_shape[i] - 1) * strides[i] + (kernel_shape[i] - 1) * dilations[i] + 1
+        end.append(max(pads[nd + i], need - in_shape[i] - begin[i]))
+    return begin, end
+
+
+def window_slice(offset: Sequence[int], strides, dilations, out_shape) -> tuple[slice, ...]:
+    """Spatial slices picking, for window offset `offset`, one element per output position."""
+    return tuple(
+        slice(k * d, k * d + s * (o - 1) + 1, s) for k, d, s, o in zip(offset, dilations, strides, out_shape)
+    )
+
+
+def kernel_offsets(kernel_shape: Sequence[int]):
+    return np.ndindex(*kernel_shape)
+
+
+def _attr_list(attrs: dict, name: str, nd: int, default: int) -> list[int]:
+    v = attrs.get(name)
+    return list(v) if v else [default] * nd
+
+
+def _exact_in_float64(a: np.ndarray, b: np.ndarray, k: int) -> bool:
+    """True when an integer dot product of length k of a and b is exact in float64."""
+    amax = int(np.abs(a).max(initial=0))
+    bmax = int(np.abs(b).max(initial=0))
+    return amax * bmax * max(k, 1) < 2**53
+
+
+def int_matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Exact int64 (batched) matrix product of integer arrays."""
+    a = a.astype(np.int64)
+    b = b.astype(np.int64)
+    if _exact_in_float64(a, b, a.shape[-1]):
+        return np.matmul(a.astype(np.float64), b.astype(np.float64)).astype(np.int64)
+    return np.matmul(a, b)
+
+
+def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Matrix product in the accumulation dtype (exact for integers).
+
+    Operands may come in their storage dtype: a large `b` is widened one block
+    of columns at a time (a float32 weight matrix is never copied whole to float64).
+    """
+    if np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_:
+        return int_matmul(a, b)
+    a = widen(a)
+    if b.dtype == acc_dtype(b.dtype) or b.size <= 4 * WIDEN_CHUNK:
+        return np.matmul(a, widen_const(b))
+    if not b.flags.writeable and b.size <= WIDE_CACHE_LIMIT:
+        return np.matmul(a, widen_const(b))
+    n = b.shape[-1]
+    step = max(1, WIDEN_CHUNK // max(1, b.size // n))
+    batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    y = np.empty(batch + (a.shape[-2], n), dtype=a.dtype)
+    for j in range(0, n, step):
+        y[..., j : j + step] = np.matmul(a, widen(b[..., j : j + step]))
+    return y
+
+
+def _cast(y: np.ndarray, spec: ResultSpec) -> np.ndarray:
+    """`y` in the result's dtype and shape (either may be unknown while folding)."""
+    y = np.asarray(y)
+    if spec.dtype is not None:
+        y = y.astype(spec.dtype, copy=False)
+    return y if spec.shape is None else y.reshape(spec.shape)
+
+
+def _inputs(inputs: list, n: int) -> list:
+    """`inputs` padded with None up to n entries (absent trailing optional operands)."""
+    return list(inputs) + [None] * (n - len(inputs))
+
+
+# ------------------------------------------------------------ convolution
+
+
+
+
+def conv(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None,
+    *,
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    group: int,
+    out_shape: Sequence[int],
+    out_dtype=None,
+) -> np.ndarray:
+    """N-d grouped convolution; returns (N, M, *out_shape).
+
+    y[n, m, o] = b[m] + sum_{c in group(m), k} x[n, c, o*s - pad + k*d] * w[m, c, k]
+    im2col: cols (G, C/G * K, N * P) gathered (and widened to the accumulation
+    dtype) with one strided slice per kernel offset, then one matmul batched over
+    groups: (G, M/G, C/G * K) @ cols. Output rows are processed in chunks so cols
+    stays below IM2COL_CHUNK elements. The sum and the bias are accumulated in the
+    accumulation dtype and rounded once, to `out_dtype` if given.
+    """
+    acc = acc_dtype(x.dtype)
+    w = widen_const(w)
+    nd = x.ndim - 2
+    n, c = x.shape[:2]
+    m = w.shape[0]
+    ks = tuple(w.shape[2:])
+    g = group
+    cg, mg = c // g, m // g
+    kk = prod(ks)
+    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dilations, pads)
+    xp = pad_spatial(x, begin, end, 0)
+    wm = w.reshape(g, mg, cg * kk)
+    bias = None if b is None else widen(b).reshape(1, g, mg, *([1] * nd))
+    if cg == 1:
+        return _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype)
+    y = np.empty((n, g, mg) + tuple(out_shape), dtype=out_dtype or acc)
+    row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
+    step = max(1, IM2COL_CHUNK // max(1, row * g))
+    offsets = list(kernel_offsets(ks))
+    for r0 in range(0, out_shape[0], step):
+        r1 = min(out_shape[0], r0 + step)
+        sub = (r1 - r0,) + tuple(out_shape[1:])
+        pc = prod(sub)
+        cols = np.empty((g, cg, kk, n) + sub, dtype=acc)
+        perm = (1, 2, 0) + tuple(range(3, 3 + nd))
+        for ki, off in enumerate(offsets):
+            sl = window_slice(off, strides, dilations, out_shape)
+            sl = (slice(sl[0].start + r0 * strides[0], sl[0].start + (r1 - 1) * strides[0] + 1, strides[0]),) + sl[1:]
+            xs = xp[(slice(None), slice(None)) + sl]  # (N, C, *sub), a strided view
+            cols[:, :, ki] = xs.reshape((n, g, cg) + sub).transpose(perm)  # one widening copy
+        yc = _mm(wm, cols.reshape(g, cg * kk, n * pc))  # (G, M/G, N*Pc)
+        yc = yc.reshape(g, mg, n, *sub).transpose(2, 0, 1, *range(3, 3 + nd))
+        if bias is None:
+            y[:, :, :, r0:r1] = yc
+        else:
+            np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
+    return y.reshape(n, m, *out_shape)
+
+
+def _depthwise(xp, w, bias, strides, dilations, out_shape, acc, out_dtype) -> np.ndarray:
+    """Convolution with one input channel per group: per kernel offset, one
+    broadcast multiply-add over every (n, group, multiplier, position)."""
+    n, g = xp.shape[:2]
+    mg = w.shape[0] // g
+    nd = len(out_shape)
+    spatial = (1,) * nd
+    wk = w.reshape(g, mg, -1)
+    y = np.zeros((n, g, mg) + tuple(out_shape), dtype=acc)
+    tmp = np.empty_like(y)
+    for ki, off in enumerate(kernel_offsets(w.shape[2:])):
+        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape)]
+        np.multiply(xs[:, :, None], wk[None, :, :, ki].reshape((1, g, mg) + spatial), out=tmp)
+        y += tmp
+    if bias is not None:
+        y += bias
+    return y.reshape(n, g * mg, *out_shape).astype(out_dtype or acc, copy=False)
+
+
+def conv_transpose(
+    x: np.ndarray,
+    w: np.ndarray,
+    b: np.ndarray | None,
+    *,
+    strides: Sequence[int],
+    pads: Sequence[int],
+    dilations: Sequence[int],
+    group: int,
+    out_shape: Sequence[int],
+) -> np.ndarray:
+    """N-d grouped transposed convolution; returns (N, M, *out_shape).
+
+    Scatter form: full[n, m, i*s + k*d] += sum_c x[n, c, i] * w[c, m, k], then
+    out = full[..., pads_begin : pads_begin + out_shape] (zero beyond `full`,
+    which is how output_padding adds trailing zeros-plus-bias positions).
+    """
+    x = widen(x)
+    w = widen(w)
+    nd = x.ndim - 2
+    n, c = x.shape[:2]
+    ins = x.shape[2:]
+    ks = w.shape[2:]
+    g = group
+    cg, mg = c // g, w.shape[1]
+    m = mg * g
+    pin = prod(ins)
+    full_shape = [(i - 1) * s + (k - 1) * d + 1 for i, s, k, d in zip(ins, strides, ks, dilations)]
+    full = np.zeros((n, g, mg, *full_shape), dtype=x.dtype)
+    xg = x.reshape(n, g, cg, pin).transpose(1, 2, 0, 3).reshape(g, cg, n * pin)  # (G, C/G, N*Pin)
+    wg = w.reshape(g, cg, mg, *ks)
+    for off in kernel_offsets(ks):
+        wk = wg[(slice(None), slice(None), slice(None)) + off].transpose(0, 2, 1)  # (G, M/G, C/G)
+        contrib = wk * xg if cg == 1 else _mm(wk, xg)  # (G, M/G, N*Pin)
+        contrib = np.moveaxis(contrib.reshape(g, mg, n, *ins), 2, 0)  # (N, G, M/G, *in)
+        sl = window_slice(off, strides, dilations, ins)  # start k*d, step s, one per input position
+        full[(slice(None), slice(None), slice(None)) + sl] += contrib
+    full = full.reshape(n, m, *full_shape)
+    begin = [-p for p in pads[:nd]]
+    end = [o - f + pads[i] for i, (o, f) in enumerate(zip(out_shape, full_shape))]
+    y = pad_spatial(full, begin, end, 0)
+    if b is not None:
+        y = y + widen(b).reshape((m,) + (1,) * nd)
+    return y
+
+
+def _conv_args(attrs: dict, x: np.ndarray, w: np.ndarray, out: ResultSpec) -> dict:
+    nd = x.ndim - 2
+    return dict(
+        strides=_attr_list(attrs, "strides", nd, 1),
+        pads=_attr_list(attrs, "pads", 2 * nd, 0),
+        dilations=_attr_list(attrs, "dilations", nd, 1),
+        group=int(attrs.get("group", 1)),
+        out_shape=tuple(out.shape[2:]),
+    )
+
+
+@kernel("npu_tensor.conv")
+def _conv_kernel(inputs, attrs, results):
+    x, w, b = _inputs(inputs, 3)
+    out = results[0]
+    return [_cast(conv(x, w, b, **_conv_args(attrs, x, w, out), out_dtype=out.dtype), out)]
+
+
+@kernel("npu_tensor.conv_transpose")
+def _conv_transpose_kernel(inputs, attrs, results):
+    x, w, b = _inputs(inputs, 3)
+    return [_cast(conv_transpose(x, w, b, **_conv_args(attrs, x, w, results[0])), results[0])]
+
+
+def _zero_point_per_channel(zp: np.ndarray | None, rank: int, axis: int) -> np.ndarray | int:
+    """A scalar or 1-D zero point, broadcastable along `axis` of a rank-`rank` tensor."""
+    if zp is None:
+        return 0
+    zp = np.asarray(zp).astype(np.int64)
+    if zp.size == 1:
+        return zp.reshape(())
+    shape = [1] * rank
+    shape[axis] = zp.size
+    return zp.reshape(shape)
+
+
+@kernel("npu_tensor.conv_integer")
+def _conv_integer_kernel(inputs, attrs, results):
+    """ConvInteger: (x - x_zp) conv (w - w_zp), exact int32 result."""
+    x, w, xzp, wzp = _inputs(inputs, 4)
+    xi = x.astype(np.int64) - _zero_point_per_channel(xzp, x.ndim, 1)
+    wi = w.astype(np.int64) - _zero_point_per_channel(wzp, w.ndim, 0)
+    y = conv(xi, wi, None, **_conv_args(attrs, x, w, results[0]))
+    return [_cast(y, results[0])]
+
+
+# ------------------------------------------------------------- matmul/gemm
+
+
+def gemm(a, b, c, *, alpha: float, beta: float, trans_a: int, trans_b: int) -> np.ndarray:
+    """alpha * A' @ B' + beta * C in the accumulation dtype."""
+    if not b.flags.writeable and b.size <= WIDE_CACHE_LIMIT:
+        b = widen_const(b)  # memoize before transposing (a transposed view is a new object)
+    a = a.T if trans_a else a
+    b = b.T if trans_b else b
+    y = _mm(a, b)
+    if alpha != 1.0:
+        y = y * alpha
+    if c is not None:
+        y = y + beta * widen(c)
+    return y
+
+
+@kernel("npu_tensor.gemm")
+def _gemm_kernel(inputs, attrs, results):
+    a, b, c = _inputs(inputs, 3)
+    y = gemm(
+        a,
+        b,
+        c,
+        alpha=float(attrs.get("alpha", 1.0)),
+        beta=float(attrs.get("beta", 1.0)),
+        trans_a=int(attrs.get("transA", 0)),
+        trans_b=int(attrs.get("transB", 0)),
+    )
+    return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.matmul")
+def _matmul_kernel(inputs, attrs, results):
+    a, b = inputs[:2]
+    return [_cast(_mm(a, b), results[0])]
+
+
+@kernel("npu_tensor.matmul_integer")
+def _matmul_integer_kernel(inputs, attrs, results):
+    """MatMulInteger: (a - a_zp) @ (b - b_zp), exact int32 result.
+
+    a_zp is scalar or per-row (along a's M axis), b_zp scalar or per-column.
+    """
+    a, b, azp, bzp = _inputs(inputs, 4)
+    ai = a.astype(np.int64)
+    bi = b.astype(np.int64)
+    if azp is not None:
+        azp = np.asarray(azp).astype(np.int64)
+        ai = ai - (azp.reshape(()) if azp.size == 1 else azp.reshape(-1, 1))
+    if bzp is not None:
+        bzp = np.asarray(bzp).astype(np.int64)
+        bi = bi - (bzp.reshape(()) if bzp.size == 1 else bzp.reshape(-1))
+    return [_cast(int_matmul(ai, bi), results[0])]
+
+
+# ----------------------------------------------------------------- pooling
+
+
+def _pool_geometry(attrs: dict, x: np.ndarray, out: ResultSpec):
+    nd = x.ndim - 2
+    ks = list(attrs["kernel_shape"])
+    strides = _attr_list(attrs, "strides", nd, 1)
+    dil = _attr_list(attrs, "dilations", nd, 1)
+    pads = _attr_list(attrs, "pads", 2 * nd, 0)
+    out_shape = tuple(out.shape[2:])
+    return ks, strides, dil, pads, out_shape
+
+
+def _window_counts(in_shape, out_shape, ks, strides, dil, pads, *, include_pad: bool) -> np.ndarray:
+    """Per output position, how many window elements fall inside the input
+    (or inside input + explicit pads when include_pad). Separable, so built
+    from one 1-D count per spatial dim."""
+    nd = len(in_shape)
+    count = np.ones((), dtype=np.float64)
+    for i in range(nd):
+        lo = -pads[i] if include_pad else 0
+        hi = in_shape[i] + (pads[nd + i] if include_pad else 0)
+        starts = np.arange(out_shape[i]) * strides[i] - pads[i]
+        pos = starts[:, None] + np.arange(ks[i])[None, :] * dil[i]
+        c1 = ((pos >= lo) & (pos < hi)).sum(axis=1).astype(np.float64)
+        count = np.multiply.outer(count, c1)
+    return count
+
+
+def max_pool(x, ks, strides, dil, pads, out_shape, *, storage_order: int = 0, want_indices=False):
+    """Max over each window (padding never wins); optional flat argmax indices."""
+    nd = x.ndim - 2
+    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dil, pads)
+    xp = pad_spatial(x, begin, end, _pad_value_min(x.dtype))
+    best = None
+    arg = None
+    for off in kernel_offsets(ks):
+        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape)]
+        if best is None:
+            best = xs.copy()
+            arg = np.zeros(best.shape, dtype=np.int64) if want_indices else None
+            continue
+        if want_indices:
+            better = xs > best
+            k_flat = np.ravel_multi_index(off, ks)
+            arg[better] = k_flat
+            best = np.where(better, xs, best)
+        else:
+            np.maximum(best, xs, out=best)
+    if not want_indices:
+        return best, None
+    # window offset -> input coordinates -> flat index over (N, C, *spatial)
+    koff = np.unravel_index(arg, ks)
+    in_shape = x.shape[2:]
+    flat = np.zeros(arg.shape, dtype=np.int64)
+    coords = []
+    for i in range(nd):
+        o = np.arange(out_shape[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+        coords.append(o * strides[i] - pads[i] + koff[i] * dil[i])
+    order = range(nd) if storage_order == 0 else reversed(range(nd))
+    for i in order:
+        flat = flat * in_shape[i] + coords[i]
+    nc = np.arange(x.shape[0] * x.shape[1]).reshape(x.shape[0], x.shape[1], *([1] * nd))
+    return best, flat + nc * prod(in_shape)
+
+
+@kernel("npu_tensor.max_pool")
+def _max_pool_kernel(inputs, attrs, results):
+    x = inputs[0]
+    ks, strides, dil, pads, out_shape = _pool_geometry(attrs, x, results[0])
+    y, idx = max_pool(
+        x, ks, strides, dil, pads, out_shape,
+        storage_order=int(attrs.get("storage_order", 0)),
+        want_indices=len(results) > 1,
+    )
+    out = [_cast(y, results[0])]
+    if len(results) > 1:
+        out.append(_cast(idx, results[1]))
+    return out
+
+
+def average_pool(x, ks, strides, dil, pads, out_shape, *, count_include_pad: int) -> np.ndarray:
+    """Window sum / window count, in float64. Padded elements add 0; the count
+    includes explicit padding iff count_include_pad (never the ceil_mode tail)."""
+    xw = widen(x)
+    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dil, pads)
+    xp = pad_spatial(xw, begin, end, 0)
+    total = np.zeros(x.shape[:2] + tuple(out_shape), dtype=xw.dtype)
+    for off in kernel_offsets(ks):
+        total += xp[(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape)]
+    count = _window_counts(x.shape[2:], out_shape, ks, strides, dil, pads, include_pad=bool(count_include_pad))
+    return total / count
+
+
+@kernel("npu_tensor.average_pool")
+def _average_pool_kernel(inputs, attrs, results):
+    x = inputs[0]
+    ks, strides, dil, pads, out_shape = _pool_geometry(attrs, x, results[0])
+    y = average_pool(x, ks, strides, dil, pads, out_shape, count_include_pad=int(attrs.get("count_include_pad", 0)))
+    return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.lp_pool")
+def _lp_pool_kernel(inputs, attrs, results):
+    """LpPool: (sum over window of |x|^p)^(1/p); padding contributes 0."""
+    x = inputs[0]
+    ks, strides, dil, pads, out_shape = _pool_geometry(attrs, x, results[0])
+    p = float(attrs.get("p", 2))
+    xw = np.abs(widen(x)) ** p
+    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dil, pads)
+    xp = pad_spatial(xw, begin, end, 0)
+    total = np.zeros(x.shape[:2] + tuple(out_shape))
+    for off in kernel_offsets(ks):
+        total += xp[(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape)]
+    return [_cast(total ** (1.0 / p), results[0])]
+
+
+def _spatial_axes(x: np.ndarray) -> tuple[int, ...]:
+    return tuple(range(2, x.ndim))
+
+
+@kernel("npu_tensor.global_average_pool")
+def _global_average_pool_kernel(inputs, attrs, results):
+    x = inputs[0]
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    return [_cast(flat.sum(axis=-1, dtype=acc_dtype(x.dtype)) / flat.shape[-1], results[0])]
+
+
+@kernel("npu_tensor.global_max_pool")
+def _global_max_pool_kernel(inputs, attrs, results):
+    x = inputs[0]
+    return [_cast(x.max(axis=_spatial_axes(x), keepdims=True), results[0])]
+
+
+@kernel("npu_tensor.global_lp_pool")
+def _global_lp_pool_kernel(inputs, attrs, results):
+    x = inputs[0]
+    p = float(attrs.get("p", 2))
+    y = (np.abs(widen(x)) ** p).sum(axis=_spatial_axes(x), keepdims=True) ** (1.0 / p)
+    return [_cast(y, results[0])]
+
+
+# ----------------------------------------------------------- normalization
+
+
+def _channel(v: np.ndarray, rank: int) -> np.ndarray:
+    """A per-channel (axis 1) vector broadcastable over a rank-`rank` NC... tensor."""
+    return widen(v).reshape((1, -1) + (1,) * (rank - 2))
+
+
+@kernel("npu_tensor.batch_normalization")
+def _batch_normalization_kernel(inputs, attrs, results):
+    """Inference BatchNormalization: (x - mean) / sqrt(var + eps) * scale + bias,
+    evaluated as x * a + (bias - mean * a) with a = scale / sqrt(var + eps) in float64."""
+    x, scale, bias, mean, var = inputs[:5]
+    r = x.ndim
+    eps = float(attrs.get("epsilon", 1e-5))
+    a = _channel(scale, r) / np.sqrt(_channel(var, r) + eps)  # per channel, float64
+    shift = _channel(bias, r) - _channel(mean, r) * a
+    y = np.multiply(x, a, dtype=acc_dtype(x.dtype))  # widened on the fly
+    y += shift
+    return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.batch_normalization_training")
+def _batch_normalization_training_kernel(inputs, attrs, results):
+    """Training-mode BatchNormalization: normalize with the batch statistics
+    (mean and population variance over every axis but 1) and update the running ones:
+    running = input_stat * momentum + batch_stat * (1 - momentum)."""
+    x, scale, bias, mean, var = inputs[:5]
+    r = x.ndim
+    eps = float(attrs.get("epsilon", 1e-5))
+    momentum = float(attrs.get("momentum", 0.9))
+    xw = widen(x)
+    axes = (0,) + tuple(range(2, r))
+    bmean = xw.mean(axis=axes, keepdims=True)
+    bvar = ((xw - bmean) ** 2).mean(axis=axes, keepdims=True)
+    y = (xw - bmean) / np.sqrt(bvar + eps) * _channel(scale, r) + _channel(bias, r)
+    run_mean = widen(mean) * momentum + bmean.reshape(-1) * (1 - momentum)
+    run_var = widen(var) * momentum + bvar.reshape(-1) * (1 - momentum)
+    return [_cast(v, spec) for v, spec in zip((y, run_mean, run_var), results)]
+
+
+@kernel("npu_tensor.rms_normalization")
+def _rms_normalization_kernel(inputs, attrs, results):
+    """x / sqrt(mean(x^2 over dims [axis, rank)) + epsilon) * scale."""
+    x, scale = inputs[:2]
+    axis = int(attrs.get("axis", -1)) % x.ndim
+    xw = widen(x)
+    ms = (xw * xw).mean(axis=tuple(range(axis, x.ndim)), keepdims=True)
+    return [_cast(xw / np.sqrt(ms + float(attrs.get("epsilon", 1e-5))) * widen(scale), results[0])]
+
+
+@kernel("npu_tensor.instance_normalization")
+def _instance_normalization_kernel(inputs, attrs, results):
+    """Per (n, c): (x - mean) / sqrt(var + eps) * scale[c] + bias[c] over spatial dims."""
+    x, scale, bias = inputs[:3]
+    eps = float(attrs.get("epsilon", 1e-5))
+    xw = widen(x)
+    axes = _spatial_axes(x)
+    mean = xw.mean(axis=axes, keepdims=True)
+    var = ((xw - mean) ** 2).mean(axis=axes, keepdims=True)
+    y = (xw - mean) / np.sqrt(var + eps) * _channel(scale, x.ndim) + _channel(bias, x.ndim)
+    return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.group_normalization")
+def _group_normalization_kernel(inputs, attrs, results):
+    """GroupNormalization (opset 21): normalize per (n, group), then per-channel scale/bias."""
+    x, scale, bias = inputs[:3]
+    eps = float(attrs.get("epsilon", 1e-5))
+    g = int(attrs["num_groups"])
+    n, c = x.shape[:2]
+    xg = widen(x).reshape(n, g, -1)
+    mean = xg.mean(axis=2, keepdims=True)
+    var = ((xg - mean) ** 2).mean(axis=2, keepdims=True)
+    y = ((xg - mean) / np.sqrt(var + eps)).reshape(x.shape)
+    y = y * _channel(scale, x.ndim) + _channel(bias, x.ndim)
+    return [_cast(y, results[0])]
+
+
+def layer_normalization(x, scale, bias, *, axis: int, epsilon: float):
+    """Returns (y, mean, inv_std_dev), all float64; mean/inv keep reduced dims as 1."""
+    xw = widen(x)
+    axes = tuple(range(axis % x.ndim, x.ndim))
+    mean = xw.mean(axis=axes, keepdims=True)
+    var = ((xw - mean) ** 2).mean(axis=axes, keepdims=True)
+    inv = 1.0 / np.sqrt(var + epsilon)
+    y = (xw - mean) * inv * widen(scale)
+    if bias is not None:
+        y = y + widen(bias)
+    return y, mean, inv
+
+
+@kernel("npu_tensor.layer_normalization")
+def _layer_normalization_kernel(inputs, attrs, results):
+    x, scale, bias = _inputs(inputs, 3)
+    y, mean, inv = layer_normalization(
+        x, scale, bias, axis=int(attrs.get("axis", -1)), epsilon=float(attrs.get("epsilon", 1e-5))
+    )
+    return [_cast(v, spec) for v, spec in zip((y, mean, inv), results)]
+
+
+@kernel("npu_tensor.mean_variance_normalization")
+def _mvn_kernel(inputs, attrs, results):
+    """(x - mean) / (sqrt(var) + 1e-9) over `axes` (the epsilon of the ONNX function body)."""
+    x = inputs[0]
+    axes = tuple(attrs.get("axes", [0, 2, 3]))
+    xw = widen(x)
+    mean = xw.mean(axis=axes, keepdims=True)
+    var = ((xw - mean) ** 2).mean(axis=axes, keepdims=True)
+    return [_cast((xw - mean) / (np.sqrt(var) + 1e-9), results[0])]
+
+
+@kernel("npu_tensor.lp_normalization")
+def _lp_normalization_kernel(inputs, attrs, results):
+    """x / ||x||_p along `axis` (p in {1, 2}); a zero norm leaves zeros."""
+    x = inputs[0]
+    axis = int(attrs.get("axis", -1))
+    p = int(attrs.get("p", 2))
+    xw = widen(x)
+    if p == 1:
+        norm = np.abs(xw).sum(axis=axis, keepdims=True)
+    else:
+        norm = np.sqrt((xw * xw).sum(axis=axis, keepdims=True))
+    y = np.divide(xw, norm, out=np.zeros_like(xw), where=norm != 0)
+    return [_cast(y, results[0])]
+
+
+@kernel("npu_tensor.lrn")
+def _lrn_kernel(inputs, attrs, results):
+    """LRN across channels: x / (bias + alpha/size * sum_{window} x^2) ** beta.
+
+    The window of channel c is [c - floor((size-1)/2), c + ceil((size-1)/2)].
+    """
+    x = inputs[0]
+    size = int(attrs["size"])
+    alpha = float(attrs.get("alpha", 1e-4))
+    beta = float(attrs.get("beta", 0.75))
+    bias = float(attrs.get("bias", 1.0))
+    xw = widen(x)
+    sq = xw * xw
+    lo = (size - 1) // 2
+    hi = size - 1 - lo
+    c = x.shape[1]
+    padded = np.pad(sq, [(0, 0), (lo, hi)] + [(0, 0)] * (x.ndim - 2))
+    csum = np.concatenate([np.zeros_like(padded[:, :1]), np.cumsum(padded, axis=1)], axis=1)
+    window = csum[:, size : size + c] - csum[:, :c]
+    y = xw / (bias + alpha / size * window) ** beta
+    return [_cast(y, results[0])]
+
+
+# ----------------------------------------------------------------- softmax
+
+
+def softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    xw = widen(x)
+    e = np.exp(xw - xw.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    xw = widen(x)
+    z = xw - xw.max(axis=axis, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+
+@kernel("npu_tensor.softmax")
+def _softmax_kernel(inputs, attrs, results):
+    return [_cast(softmax(inputs[0], int(attrs.get("axis", -1))), results[0])]
+
+
+@kernel("npu_tensor.log_softmax")
+def _log_softmax_kernel(inputs, attrs, results):
+    return [_cast(log_softmax(inputs[0], int(attrs.get("axis", -1))), results[0])]
+
+
+@kernel("npu_tensor.hardmax")
+def _hardmax_kernel(inputs, attrs, results):
+    """One-hot of the first maximum along `axis`."""
+    x = inputs[0]
+    axis = int(attrs.get("axis", -1)) % x.ndim
+    idx = np.expand_dims(np.argmax(x, axis=axis), axis)
+    y = np.zeros(x.shape, dtype=results[0].dtype)
+    np.put_along_axis(y, idx, 1, axis=axis)
+    return [y]
+
+
+# -------------------------------------------------------------- reductions
+
+
+def _reduce_axes(attrs: dict, rank: int) -> tuple[int, ...] | None:
+    """The reduced axes, or None for the identity (empty axes with noop_with_empty_axes)."""
+    axes = list(attrs.get("axes", []))
+    if not axes:
+        return None if int(attrs.get("noop_with_empty_axes", 0)) else tuple(range(rank))
+    return tuple(sorted(a % rank for a in axes))
+
+
+_REDUCERS = {
+    "reduce_sum": lambda x, ax: x.sum(axis=ax, keepdims=True, dtype=acc_dtype(x.dtype)),
+    "reduce_mean": lambda x, ax: x.mean(axis=ax, keepdims=True, dtype=acc_dtype(x.dtype)),
+    "reduce_prod": lambda x, ax: widen(x).prod(axis=ax, keepdims=True),
+    "reduce_max": lambda x, ax: x.max(axis=ax, keepdims=True, initial=_pad_value_min(x.dtype)),
+    "reduce_min": lambda x, ax: x.min(axis=ax, keepdims=True, initial=_max_value(x.dtype)),
+    "reduce_l1": lambda x, ax: np.abs(widen(x)).sum(axis=ax, keepdims=True),
+    "reduce_l2": lambda x, ax: np.sqrt(np.square(widen(x)).sum(axis=ax, keepdims=True)),
+    "reduce_sum_square": lambda x, ax: np.square(widen(x)).sum(axis=ax, keepdims=True),
+    "reduce_log_sum": lambda x, ax: _log(widen(x).sum(axis=ax, keepdims=True)),
+    "reduce_log_sum_exp": lambda x, ax: _log_sum_exp(widen(x), ax),
+}
+
+
+def _max_value(dtype: np.dtype):
+    if np.issubdtype(dtype, np.floating) or dtype.kind == "V":
+        return np.inf
+    if dtype == np.bool_:
+        return True
+    return np.iinfo(dtype).max
+
+
+def _log(v: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(v)
+
+
+def _log_sum_exp(x: np.ndarray, axes) -> np.ndarray:
+    if x.size == 0 or any(x.shape[a] == 0 for a in axes):
+        return _log(np.exp(x).sum(axis=axes, keepdims=True))
+    m = x.max(axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    return _log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+
+
+def reduce(op: str, x: np.ndarray, attrs: dict[str, Any]) -> np.ndarray:
+    """ONNX Reduce* semantics; the keepdims=0 squeeze comes from the result shape."""
+    axes = _reduce_axes(attrs, x.ndim)
+    if axes is None:
+        return x
+    return _REDUCERS[op](x, axes)
+
+
+def _reduce_kernel(op: str):
+    def run(inputs, attrs, results):
+        return [_cast(reduce(op, inputs[0], attrs), results[0])]
+
+    run.__name__ = f"_{op}_kernel"
+    return run
+
+
+for _op in _REDUCERS:
+    kernel(f"npu_tensor.{_op}")(_reduce_kernel(_op))
+
+
+# ------------------------------------------------------ arg/top-k, einsum
+
+
+def _arg_reduce(x: np.ndarray, axis: int, last: int, fn) -> np.ndarray:
+    """First (or with `last`, last) index of the extreme along `axis`."""
+    if not last:
+        return fn(x, axis=axis)
+    flipped = np.flip(x, axis=axis)
+    return x.shape[axis] - 1 - fn(flipped, axis=axis)
+
+
+@kernel("npu_tensor.arg_min")
+def _arg_min_kernel(inputs, attrs, results):
+    """ArgMin along `axis` (int64; ties: the first, or the last with select_last_index)."""
+    x = inputs[0]
+    idx = _arg_reduce(x, int(attrs["axis"]), int(attrs.get("select_last_index", 0)), np.argmin)
+    return [_cast(idx, results[0])]
+
+
+@kernel("npu_tensor.arg_max")
+def _arg_max_kernel(inputs, attrs, results):
+    """ArgMax along `axis` (int64; ties: the first, or the last with select_last_index)."""
+    x = inputs[0]
+    idx = _arg_reduce(x, int(attrs["axis"]), int(attrs.get("select_last_index", 0)), np.argmax)
+    return [_cast(idx, results[0])]
+
+
+@kernel("npu_tensor.top_k")
+def _top_k_kernel(inputs, attrs, results):
+    """TopK along `axis`: the k largest (or smallest) values, sorted, with their int64
+    indices; equal values keep the lower index first."""
+    x = inputs[0]
+    axis = int(attrs["axis"])
+    k = int(attrs["k"])
+    if int(attrs.get("largest", 1)):
+        key = -x if x.dtype.kind == "f" or x.dtype.kind == "V" else ~x  # ~ reverses integer order exactly
+    else:
+        key = x
+    order = np.argsort(key, axis=axis, kind="stable")
+    idx = np.take(order, np.arange(k), axis=axis)
+    values = np.take_along_axis(x, idx, axis=axis)
+    return [_cast(values, results[0]), _cast(idx, results[1])]
+
+
+@kernel("npu_tensor.einsum")
+def _einsum_kernel(inputs, attrs, results):
+    """numpy einsum of the equation, in the accumulation dtype."""
+    ops = [widen(v) for v in inputs if v is not None]
+    return [_cast(np.einsum(attrs["equation"], *ops), results[0])]
+
+
+# ------------------------------------------------------- unpool, col2im
+
+
+def unpool_shape(x_shape, kernel_shape, strides, pads) -> list[int]:
+    """The pooled-from shape MaxUnpool indices refer to: (in - 1) * s + k - pad_begin - pad_end."""
+    nd = len(kernel_shape)
+    return list(x_shape[:2]) + [
+        (x_shape[2 + i] - 1) * strides[i] + kernel_shape[i] - pads[i] - pads[nd + i] for i in range(nd)
+    ]
+
+
+@kernel("npu_tensor.max_unpool")
+def _max_unpool_kernel(inputs, attrs, results):
+    """MaxUnpool: input[i] is stored at flat index indices[i] of a zero tensor of the
+    pooled-from shape (indices as MaxPool produces them: flat over (N, C, *spatial)),
+    which then sits at the origin of the (possibly larger) result."""
+    x, idx = inputs[:2]
+    nd = x.ndim - 2
+    shape = unpool_shape(x.shape, attrs["kernel_shape"], _attr_list(attrs, "strides", nd, 1), _attr_list(attrs, "pads", 2 * nd, 0))
+    y = np.zeros(prod(shape), dtype=x.dtype)
+    y[np.asarray(idx, dtype=np.int64).reshape(-1)] = x.reshape(-1)
+    out = np.zeros(results[0].shape, dtype=results[0].dtype)
+    region = tuple(slice(0, min(a, b)) for a, b in zip(shape, out.shape))
+    out[region] = y.reshape(shape)[region]
+    return [out]
+
+
+@kernel("npu_tensor.col2im")
+def _col2im_kernel(inputs, attrs, results):
+    """Col2Im: sum the blocks of input [N, C * prod(block_shape), L] back into the image
+    [N, C, *image_shape] (the inverse of im2col; overlapping elements add up)."""
+    x = widen(inputs[0])
+    image = list(attrs["image_shape"])
+    block = list(attrs["block_shape"])
+    nd = len(image)
+    strides = _attr_list(attrs, "strides", nd, 1)
+    dil = _attr_list(attrs, "dilations", nd, 1)
+    pads = _attr_list(attrs, "pads", 2 * nd, 0)
+    n, ck, _ = x.shape
+    c = ck // prod(block)
+    grid = [(image[i] + pads[i] + pads[nd + i] - (block[i] - 1) * dil[i] - 1) // strides[i] + 1 for i in range(nd)]
+    cols = x.reshape(n, c, prod(block), *grid)
+    full = np.zeros((n, c) + tuple(image[i] + pads[i] + pads[nd + i] for i in range(nd)), dtype=x.dtype)
+    for ki, off in enumerate(kernel_offsets(block)):
+        full[(slice(None), slice(None)) + window_slice(off, strides, dil, grid)] += cols[:, :, ki]
+    y = pad_spatial(full, [-p for p in pads[:nd]], [-p for p in pads[nd:]])
+    return [_cast(y, results[0])]
+
+
+# --------------------------------------------------------------- deform conv
+
+
+def _bilinear_gather(xg: np.ndarray, hs: np.ndarray, ws: np.ndarray) -> np.ndarray:
+    """Bilinear samples of xg [N, OG, Cg, H, W] at real coordinates hs, ws [N, OG, *out];
+    taps outside the image contribute 0. Returns [N, OG, *out, Cg]."""
+    n, og, _, h, w = xg.shape
+    bi = np.arange(n).reshape((n, 1) + (1,) * (hs.ndim - 2))
+    gi = np.arange(og).reshape((1, og) + (1,) * (hs.ndim - 2))
+    h0, w0 = np.floor(hs), np.floor(ws)
+    out = 0.0
+    for dh in (0, 1):
+        for dw in (0, 1):
+            hc, wc = h0 + dh, w0 + dw
+            weight = (1 - np.abs(hs - hc)) * (1 - np.abs(ws - wc))
+            inside = (hc >= 0) & (hc < h) & (wc >= 0) & (wc < w)
+            hi = np.clip(hc, 0, h - 1).astype(np.int64)
+            wi = np.clip(wc, 0, w - 1).astype(np.int64)
+            vals = xg[bi, gi, :, hi, wi]  # [N, OG, *out, Cg]
+            out = out + vals * np.where(inside, weight, 0.0)[..., None]
+    return out
+
+
+@kernel("npu_tensor.deform_conv")
+def _deform_conv_kernel(inputs, attrs, results):
+    """2-D deformable convolution: each kernel tap of each output position samples
+    x bilinearly at its regular position plus a learned offset (per offset group),
+    scaled by the optional mask; then the grouped conv matmul."""
+    x, w, offset, b, mask = _inputs(inputs, 5)
+    x, w, offset = widen(x), widen(w), widen(offset)
+    n, c, h, wd = x.shape
+    m, cg = w.shape[:2]
+    ks = tuple(w.shape[2:])
+    kk = prod(ks)
+    out = results[0].shape[2:]
+    g, og = int(attrs.get("group", 1)), int(attrs.get("offset_group", 1))
+    strides = _attr_list(attrs, "strides", 2, 1)
+    dil = _attr_list(attrs, "dilations", 2, 1)
+    pads = _attr_list(attrs, "pads", 4, 0)
+    off = offset.reshape(n, og, kk, 2, *out)
+    msk = None if mask is None else widen(mask).reshape(n, og, kk, *out)
+    xg = x.reshape(n, og, c // og, h, wd)
+    oh = (np.arange(out[0]) * strides[0] - pads[0]).reshape(-1, 1)
+    ow = (np.arange(out[1]) * strides[1] - pads[1]).reshape(1, -1)
+    cols = np.empty((n, c, kk) + tuple(out))
+    for ki, (kh, kw) in enumerate(kernel_offsets(ks)):
+        hs = oh + kh * dil[0] + off[:, :, ki, 0]
+        ws = ow + kw * dil[1] + off[:, :, ki, 1]
+        s = _bilinear_gather(xg, hs, ws)  # [N, OG, OH, OW, C/OG]
+        if msk is not None:
+            s = s * msk[:, :, ki, ..., None]
+        cols[:, :, ki] = np.moveaxis(s, -1, 2).reshape(n, c, *out)
+    p = prod(out)
+    cols = cols.reshape(n, g, cg * kk, p).transpose(1, 2, 0, 3).reshape(g, cg * kk, n * p)
+    y = _mm(w.reshape(g, m // g, cg * kk), cols).reshape(m, n, p).swapaxes(0, 1)
+    if b is not None:
+        y = y + widen(b).reshape(1, m, 1)
+    return [_cast(y, results[0])]
