@@ -46,11 +46,19 @@ WIDE_CACHE_LIMIT = 1 << 24
 def acc_dtype(dtype: np.dtype) -> np.dtype:
     """The accumulation dtype of an element type: float64 or int64 (bool stays bool)."""
     dtype = np.dtype(dtype)
-    if dtype == np.bool_:
-        return dtype
-    if np.issubdtype(dtype, np.integer):
-        return np.dtype(np.int64)
-    return np.dtype(np.float64)
+    acc = _ACC.get(dtype)
+    if acc is None:
+        if dtype == np.bool_:
+            acc = dtype
+        elif np.issubdtype(dtype, np.integer):
+            acc = np.dtype(np.int64)
+        else:
+            acc = np.dtype(np.float64)
+        _ACC[dtype] = acc
+    return acc
+
+
+_ACC: dict[np.dtype, np.dtype] = {}
 
 
 def widen(x: np.ndarray) -> np.ndarray:
@@ -87,24 +95,39 @@ def _pad_value_min(dtype: np.dtype):
     return np.iinfo(dtype).min
 
 
-def pad_spatial(x: np.ndarray, begin: Sequence[int], end: Sequence[int], value=0) -> np.ndarray:
-    """Pad (or, for negative amounts, crop) the trailing spatial dims of `x`.
+class Padding:
+    """Padding (or, for negative amounts, cropping) of the trailing spatial dims of
+    arrays of one shape, with the index arithmetic done once.
 
-    A padded result is a new C-contiguous array (filled with `value`, `x` copied in);
-    without padding, the (cropped) view of `x` itself.
+    Calling it gives a new C-contiguous array filled with `value` and `x` copied in,
+    or, when nothing is padded, the (cropped) view of `x` itself.
     """
-    nd = len(begin)
-    lead = x.ndim - nd
-    crop = tuple(slice(None) for _ in range(lead)) + tuple(
-        slice(max(-b, 0), x.shape[lead + i] - max(-e, 0)) for i, (b, e) in enumerate(zip(begin, end))
-    )
-    x = x[crop]
-    if not any(b > 0 or e > 0 for b, e in zip(begin, end)):
-        return x
-    shape = x.shape[:lead] + tuple(d + max(b, 0) + max(e, 0) for d, b, e in zip(x.shape[lead:], begin, end))
-    out = np.zeros(shape, dtype=x.dtype) if value == 0 else np.full(shape, value, dtype=x.dtype)
-    out[(Ellipsis,) + tuple(slice(max(b, 0), max(b, 0) + d) for b, d in zip(begin, x.shape[lead:]))] = x
-    return out
+
+    def __init__(self, shape: Sequence[int], begin: Sequence[int], end: Sequence[int]):
+        nd = len(begin)
+        lead = len(shape) - nd
+        spatial = shape[lead:]
+        crops = [slice(max(-b, 0), d - max(-e, 0)) for d, b, e in zip(spatial, begin, end)]
+        self.crop = None if all(c.start == 0 and c.stop == d for c, d in zip(crops, spatial)) else (Ellipsis, *crops)
+        kept = [c.stop - c.start for c in crops]
+        self.shape = None
+        if any(b > 0 or e > 0 for b, e in zip(begin, end)):
+            self.shape = tuple(shape[:lead]) + tuple(k + max(b, 0) + max(e, 0) for k, b, e in zip(kept, begin, end))
+            self.interior = (Ellipsis,) + tuple(slice(max(b, 0), max(b, 0) + k) for b, k in zip(begin, kept))
+
+    def __call__(self, x: np.ndarray, value=0) -> np.ndarray:
+        if self.crop is not None:
+            x = x[self.crop]
+        if self.shape is None:
+            return x
+        out = np.zeros(self.shape, dtype=x.dtype) if value == 0 else np.full(self.shape, value, dtype=x.dtype)
+        out[self.interior] = x
+        return out
+
+
+def pad_spatial(x: np.ndarray, begin: Sequence[int], end: Sequence[int], value=0) -> np.ndarray:
+    """Pad (or, for negative amounts, crop) the trailing spatial dims of `x` (see Padding)."""
+    return Padding(x.shape, begin, end)(x, value)
 
 
 def window_pads(
@@ -215,29 +238,45 @@ class ConvGeometry:
 
     def __init__(self, x_shape, w_shape, *, strides, pads, dilations, group, out_shape):
         self.nd = nd = len(x_shape) - 2
-        self.n, c = x_shape[:2]
+        self.n, c = n, c = x_shape[:2]
         m = w_shape[0]
-        self.ks = tuple(w_shape[2:])
+        self.ks = ks = tuple(w_shape[2:])
         self.g = g = group
         self.cg, self.mg = cg, mg = c // g, m // g
-        self.kk = kk = prod(self.ks)
+        self.kk = kk = prod(ks)
         self.strides, self.dilations = tuple(strides), tuple(dilations)
         self.out_shape = out_shape = tuple(out_shape)
-        self.begin, self.end = window_pads(x_shape[2:], out_shape, self.ks, strides, dilations, pads)
-        row = cg * kk * self.n * prod(out_shape[1:])  # cols elements per output row (per group)
-        step = max(1, IM2COL_CHUNK // max(1, row * g))
-        self.chunks = [(r0, min(out_shape[0], r0 + step)) for r0 in range(0, out_shape[0], step)]
-        # window view axes (N, G, C/G, *K, *sub) -> cols axes (G, C/G, *K, N, *sub)
-        self.perm = (1, 2) + tuple(range(3, 3 + nd)) + (0,) + tuple(range(3 + nd, 3 + 2 * nd))
+        self.begin, self.end = window_pads(x_shape[2:], out_shape, ks, strides, dilations, pads)
+        self.pad = Padding(x_shape, self.begin, self.end)
+        self.y_shape = (n, g, mg) + out_shape
         self.depthwise = cg == 1
-        if self.depthwise:
+        if self.depthwise:  # per kernel offset: x[n, g, None, window positions]
             self.offset_slices = [
-                (slice(None), slice(None)) + window_slice(off, strides, dilations, out_shape) for off in kernel_offsets(self.ks)
+                (slice(None), slice(None), None) + window_slice(off, strides, dilations, out_shape) for off in kernel_offsets(ks)
             ]
+            return
+        row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
+        step = max(1, IM2COL_CHUNK // max(1, row * g))
+        # per chunk of output rows [r0, r1): first input row, cols shape, (G, C/G*K, N*Pc), yc shape
+        self.chunks = []
+        for r0 in range(0, out_shape[0], step):
+            r1 = min(out_shape[0], r0 + step)
+            sub = (r1 - r0,) + out_shape[1:]
+            self.chunks.append(
+                (r0, r1, r0 * self.strides[0], (n, g, cg) + ks + sub, (g, cg) + ks + (n,) + sub, (g, cg * kk, n * prod(sub)), (g, mg, n) + sub)
+            )
+        # window view axes (N, G, C/G, *K, *sub) -> cols axes (G, C/G, *K, N, *sub); yc (G, M/G, N, *sub) -> (N, G, M/G, *sub)
+        self.perm = (1, 2) + tuple(range(3, 3 + nd)) + (0,) + tuple(range(3 + nd, 3 + 2 * nd))
+        self.y_perm = (2, 0, 1) + tuple(range(3, 3 + nd))
 
-    def weight(self, w: np.ndarray) -> np.ndarray:
-        """The weight in the form `run` takes: widened, (G, M/G, C/G * K) (depthwise: (G, M/G, K))."""
-        return widen_const(w).reshape(self.g, self.mg, self.cg * self.kk)
+    def weight(self, w: np.ndarray):
+        """The weight in the form `run` takes: widened, (G, M/G, C/G * K); depthwise, a list
+        over kernel offsets of (1, G, M/G, 1...) factors."""
+        wm = widen_const(w).reshape(self.g, self.mg, self.cg * self.kk)
+        if self.depthwise:
+            shape = (1, self.g, self.mg) + (1,) * self.nd
+            return [wm[:, :, ki].reshape(shape) for ki in range(self.kk)]
+        return wm
 
     def bias(self, b: np.ndarray | None) -> np.ndarray | None:
         return None if b is None else widen(b).reshape((1, self.g, self.mg) + (1,) * self.nd)
@@ -245,48 +284,44 @@ class ConvGeometry:
     def run(self, x: np.ndarray, wm: np.ndarray, bias: np.ndarray | None, out_dtype=None) -> np.ndarray:
         """(N, M, *out_shape): x (N, C, *in), wm and bias from weight() and bias()."""
         acc = acc_dtype(x.dtype)
-        xp = pad_spatial(x, self.begin, self.end, 0)
+        xp = self.pad(x)
         if self.depthwise:
             return self._depthwise(xp, wm, bias, acc, out_dtype)
-        n, g, cg, mg, kk, nd = self.n, self.g, self.cg, self.mg, self.kk, self.nd
-        out_shape, s0 = self.out_shape, self.strides[0]
-        y = np.empty((n, g, mg) + out_shape, dtype=out_dtype or acc)
-        for r0, r1 in self.chunks:
-            sub = (r1 - r0,) + out_shape[1:]
-            cols = np.empty((g, cg) + self.ks + (n,) + sub, dtype=acc)
-            cols[...] = self._windows(xp, r0, sub).transpose(self.perm)  # one widening copy
-            yc = _mm(wm, cols.reshape(g, cg * kk, n * prod(sub)))  # (G, M/G, N*Pc)
-            yc = yc.reshape((g, mg, n) + sub).transpose((2, 0, 1) + tuple(range(3, 3 + nd)))
+        y = np.empty(self.y_shape, dtype=out_dtype or acc)
+        mm = np.matmul if acc.kind == "f" and wm.dtype == acc else _mm  # _mm's own float path, minus its checks
+        for r0, r1, row0, view_shape, cols_shape, mat_shape, yc_shape in self.chunks:
+            cols = np.empty(cols_shape, dtype=acc)
+            cols[...] = self._windows(xp, row0, view_shape).transpose(self.perm)  # one widening copy
+            yc = mm(wm, cols.reshape(mat_shape)).reshape(yc_shape).transpose(self.y_perm)
             if bias is None:
                 y[:, :, :, r0:r1] = yc
             else:
                 np.add(yc, bias, out=y[:, :, :, r0:r1], casting="unsafe")
-        return y.reshape((n, g * mg) + out_shape)
+        return y.reshape(x.shape[:1] + (-1,) + self.out_shape)
 
-    def _windows(self, xp: np.ndarray, r0: int, sub: tuple[int, ...]) -> np.ndarray:
-        """Strided view (N, G, C/G, *K, *sub) of xp: [n, g, c, k, o] = xp[n, g*C/G + c, (r0 + o)*s + k*d]."""
-        n, g, cg, nd = self.n, self.g, self.cg, self.nd
+    def _windows(self, xp: np.ndarray, row0: int, shape: tuple[int, ...]) -> np.ndarray:
+        """Read-only strided view `shape` = (N, G, C/G, *K, *sub) of xp:
+        [n, g, c, k, o] = xp[n, g*C/G + c, row0 + o*s + k*d] (row0 offsets the first spatial dim)."""
         st = xp.strides
-        spatial = st[2:]
-        shape = (n, g, cg) + self.ks + sub
-        strides = (st[0], st[1] * cg, st[1]) + tuple(t * d for t, d in zip(spatial, self.dilations))
-        strides += tuple(t * s for t, s in zip(spatial, self.strides))
-        base = xp[:, :, r0 * self.strides[0] :]
-        return np.lib.stride_tricks.as_strided(base, shape, strides, writeable=False)
+        strides = (st[0], st[1] * self.cg, st[1]) + tuple(t * d for t, d in zip(st[2:], self.dilations))
+        strides += tuple(t * s for t, s in zip(st[2:], self.strides))
+        if xp.flags.c_contiguous:  # the common case (a padded copy): a plain view of the buffer
+            view = np.ndarray(shape, xp.dtype, xp, row0 * st[2], strides)
+            view.flags.writeable = False
+            return view
+        return np.lib.stride_tricks.as_strided(xp[:, :, row0:], shape, strides, writeable=False)
 
     def _depthwise(self, xp, wm, bias, acc, out_dtype) -> np.ndarray:
         """One input channel per group: per kernel offset, one broadcast multiply-add over
         every (n, group, multiplier, position), accumulated in order from zero."""
-        n, g, mg, out_shape = self.n, self.g, self.mg, self.out_shape
-        spatial = (1,) * self.nd
-        y = np.zeros((n, g, mg) + out_shape, dtype=acc)
+        y = np.zeros(self.y_shape, dtype=acc)
         tmp = np.empty_like(y)
-        for ki, sl in enumerate(self.offset_slices):
-            np.multiply(xp[sl][:, :, None], wm[None, :, :, ki].reshape((1, g, mg) + spatial), out=tmp)
+        for sl, wk in zip(self.offset_slices, wm):
+            np.multiply(xp[sl], wk, out=tmp)
             y += tmp
         if bias is not None:
             y += bias
-        return y.reshape((n, g * mg) + out_shape).astype(out_dtype or acc, copy=False)
+        return y.reshape(xp.shape[:1] + (-1,) + self.out_shape).astype(out_dtype or acc, copy=False)
 
 
 def conv(
@@ -454,6 +489,57 @@ def _matmul_kernel(inputs, attrs, results):
     return [_cast(_mm(a, b), results[0])]
 
 
+def _float_rhs(b, dynamic_ok: bool = True):
+    """How _mm would take float `b` (an OperandSpec): its widened constant, the marker
+    "widen" (widened whole each run), or None when _mm would widen it in column blocks."""
+    small = b.dtype == acc_dtype(b.dtype) or prod(b.shape) <= 4 * WIDEN_CHUNK
+    if b.value is not None and (small or b.value.size <= WIDE_CACHE_LIMIT):
+        return widen_const(b.value)
+    return "widen" if small and dynamic_ok else None
+
+
+@planner("npu_tensor.matmul")
+def _matmul_plan(attrs, operands, results):
+    """Float operands: _mm's float path with its dtype and size decisions taken once."""
+    a, b = operands[:2]
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        return None
+    bw = _float_rhs(b)
+    if bw is None:
+        return None
+    out = results[0]
+    if isinstance(bw, str):
+        return lambda inputs: [_cast(np.matmul(widen(inputs[0]), widen(inputs[1])), out)]
+    return lambda inputs: [_cast(np.matmul(widen(inputs[0]), bw), out)]
+
+
+@planner("npu_tensor.gemm")
+def _gemm_plan(attrs, operands, results):
+    """Float operands with a constant B: B widened (and transposed) once, beta * C folded once when constant."""
+    a, b, c = _inputs(operands, 3)
+    if a.dtype.kind != "f" or b.dtype.kind != "f" or b.value is None or b.value.size > WIDE_CACHE_LIMIT:
+        return None
+    alpha, beta = float(attrs.get("alpha", 1.0)), float(attrs.get("beta", 1.0))
+    trans_a = int(attrs.get("transA", 0))
+    bw = widen_const(b.value)
+    bw = bw.T if int(attrs.get("transB", 0)) else bw
+    bc = None if c is None or c.value is None else beta * widen(c.value)
+    out = results[0]
+
+    def run(inputs):
+        av, cv = inputs[0], inputs[2] if len(inputs) > 2 else None
+        y = np.matmul(widen(av.T if trans_a else av), bw)
+        if alpha != 1.0:
+            y = y * alpha
+        if bc is not None:
+            y = y + bc
+        elif cv is not None:
+            y = y + beta * widen(cv)
+        return [_cast(y, out)]
+
+    return run
+
+
 @kernel("npu_tensor.matmul_integer")
 def _matmul_integer_kernel(inputs, attrs, results):
     """MatMulInteger: (a - a_zp) @ (b - b_zp), exact int32 result.
@@ -475,8 +561,9 @@ def _matmul_integer_kernel(inputs, attrs, results):
 # ----------------------------------------------------------------- pooling
 
 
-def _pool_geometry(attrs: dict, x: np.ndarray, out: ResultSpec):
-    nd = x.ndim - 2
+def _pool_geometry(attrs: dict, x, out: ResultSpec):
+    """(kernel_shape, strides, dilations, pads, out spatial shape); x an array or OperandSpec."""
+    nd = len(x.shape) - 2
     ks = list(attrs["kernel_shape"])
     strides = _attr_list(attrs, "strides", nd, 1)
     dil = _attr_list(attrs, "dilations", nd, 1)
@@ -501,41 +588,77 @@ def _window_counts(in_shape, out_shape, ks, strides, dil, pads, *, include_pad: 
     return count
 
 
+class PoolGeometry:
+    """A pooling window's shape-only facts for one input shape, computed once (a
+    Program keeps one per pool op): the padding, one index per kernel offset picking
+    that offset's element of every window, and the window counts of average pooling."""
+
+    def __init__(self, x_shape, ks, strides, dil, pads, out_shape):
+        self.x_shape, self.ks, self.strides, self.dil, self.pads = tuple(x_shape), tuple(ks), strides, dil, pads
+        self.out_shape = tuple(out_shape)
+        begin, end = window_pads(x_shape[2:], out_shape, ks, strides, dil, pads)
+        self.pad = Padding(x_shape, begin, end)
+        self.offsets = list(kernel_offsets(ks))
+        self.slices = [(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape) for off in self.offsets]
+        self._counts: dict[bool, np.ndarray] = {}
+
+    def counts(self, include_pad: bool) -> np.ndarray:
+        if include_pad not in self._counts:
+            self._counts[include_pad] = _window_counts(
+                self.x_shape[2:], self.out_shape, self.ks, self.strides, self.dil, self.pads, include_pad=include_pad
+            )
+        return self._counts[include_pad]
+
+    def max(self, x: np.ndarray, *, storage_order: int = 0, want_indices=False):
+        """Max over each window (padding never wins); optional flat argmax indices."""
+        xp = self.pad(x, _pad_value_min(x.dtype))
+        best = xp[self.slices[0]].copy()
+        if not want_indices:
+            for sl in self.slices[1:]:
+                np.maximum(best, xp[sl], out=best)
+            return best, None
+        arg = np.zeros(best.shape, dtype=np.int64)
+        for off, sl in zip(self.offsets[1:], self.slices[1:]):
+            xs = xp[sl]
+            better = xs > best
+            arg[better] = np.ravel_multi_index(off, self.ks)
+            best = np.where(better, xs, best)
+        return best, self._flat_indices(arg, storage_order)
+
+    def _flat_indices(self, arg: np.ndarray, storage_order: int) -> np.ndarray:
+        """window offset -> input coordinates -> flat index over (N, C, *spatial)"""
+        ks, out_shape, in_shape = self.ks, self.out_shape, self.x_shape[2:]
+        nd = len(ks)
+        koff = np.unravel_index(arg, ks)
+        flat = np.zeros(arg.shape, dtype=np.int64)
+        coords = []
+        for i in range(nd):
+            o = np.arange(out_shape[i]).reshape((-1,) + (1,) * (nd - 1 - i))
+            coords.append(o * self.strides[i] - self.pads[i] + koff[i] * self.dil[i])
+        order = range(nd) if storage_order == 0 else reversed(range(nd))
+        for i in order:
+            flat = flat * in_shape[i] + coords[i]
+        n, c = self.x_shape[:2]
+        nc = np.arange(n * c).reshape(n, c, *([1] * nd))
+        return flat + nc * prod(in_shape)
+
+    def average(self, x: np.ndarray, *, count_include_pad: int) -> np.ndarray:
+        """Window sum / window count, in float64. Padded elements add 0; the count
+        includes explicit padding iff count_include_pad (never the ceil_mode tail).
+        The sum runs from zero over the kernel offsets in order; numpy float inputs are
+        widened (exactly) as they are added, others up front."""
+        acc = acc_dtype(x.dtype)
+        xp = self.pad(x if x.dtype.kind == "f" else widen(x), 0)
+        total = np.zeros(self.x_shape[:2] + self.out_shape, dtype=acc)
+        for sl in self.slices:
+            total += xp[sl]
+        return total / self.counts(bool(count_include_pad))
+
+
 def max_pool(x, ks, strides, dil, pads, out_shape, *, storage_order: int = 0, want_indices=False):
     """Max over each window (padding never wins); optional flat argmax indices."""
-    nd = x.ndim - 2
-    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dil, pads)
-    xp = pad_spatial(x, begin, end, _pad_value_min(x.dtype))
-    best = None
-    arg = None
-    for off in kernel_offsets(ks):
-        xs = xp[(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape)]
-        if best is None:
-            best = xs.copy()
-            arg = np.zeros(best.shape, dtype=np.int64) if want_indices else None
-            continue
-        if want_indices:
-            better = xs > best
-            k_flat = np.ravel_multi_index(off, ks)
-            arg[better] = k_flat
-            best = np.where(better, xs, best)
-        else:
-            np.maximum(best, xs, out=best)
-    if not want_indices:
-        return best, None
-    # window offset -> input coordinates -> flat index over (N, C, *spatial)
-    koff = np.unravel_index(arg, ks)
-    in_shape = x.shape[2:]
-    flat = np.zeros(arg.shape, dtype=np.int64)
-    coords = []
-    for i in range(nd):
-        o = np.arange(out_shape[i]).reshape((-1,) + (1,) * (nd - 1 - i))
-        coords.append(o * strides[i] - pads[i] + koff[i] * dil[i])
-    order = range(nd) if storage_order == 0 else reversed(range(nd))
-    for i in order:
-        flat = flat * in_shape[i] + coords[i]
-    nc = np.arange(x.shape[0] * x.shape[1]).reshape(x.shape[0], x.shape[1], *([1] * nd))
-    return best, flat + nc * prod(in_shape)
+    geo = PoolGeometry(x.shape, ks, strides, dil, pads, out_shape)
+    return geo.max(x, storage_order=storage_order, want_indices=want_indices)
 
 
 @kernel("npu_tensor.max_pool")
@@ -553,17 +676,22 @@ def _max_pool_kernel(inputs, attrs, results):
     return out
 
 
+@planner("npu_tensor.max_pool")
+def _max_pool_plan(attrs, operands, results):
+    x = operands[0]
+    geo = PoolGeometry(x.shape, *_pool_geometry(attrs, x, results[0]))
+    storage_order, want = int(attrs.get("storage_order", 0)), len(results) > 1
+
+    def run(inputs):
+        y, idx = geo.max(inputs[0], storage_order=storage_order, want_indices=want)
+        return [_cast(y, results[0])] + ([_cast(idx, results[1])] if want else [])
+
+    return run
+
+
 def average_pool(x, ks, strides, dil, pads, out_shape, *, count_include_pad: int) -> np.ndarray:
-    """Window sum / window count, in float64. Padded elements add 0; the count
-    includes explicit padding iff count_include_pad (never the ceil_mode tail)."""
-    xw = widen(x)
-    begin, end = window_pads(x.shape[2:], out_shape, ks, strides, dil, pads)
-    xp = pad_spatial(xw, begin, end, 0)
-    total = np.zeros(x.shape[:2] + tuple(out_shape), dtype=xw.dtype)
-    for off in kernel_offsets(ks):
-        total += xp[(slice(None), slice(None)) + window_slice(off, strides, dil, out_shape)]
-    count = _window_counts(x.shape[2:], out_shape, ks, strides, dil, pads, include_pad=bool(count_include_pad))
-    return total / count
+    """Window sum / window count, in float64 (see PoolGeometry.average)."""
+    return PoolGeometry(x.shape, ks, strides, dil, pads, out_shape).average(x, count_include_pad=count_include_pad)
 
 
 @kernel("npu_tensor.average_pool")
@@ -572,6 +700,15 @@ def _average_pool_kernel(inputs, attrs, results):
     ks, strides, dil, pads, out_shape = _pool_geometry(attrs, x, results[0])
     y = average_pool(x, ks, strides, dil, pads, out_shape, count_include_pad=int(attrs.get("count_include_pad", 0)))
     return [_cast(y, results[0])]
+
+
+@planner("npu_tensor.average_pool")
+def _average_pool_plan(attrs, operands, results):
+    x = operands[0]
+    geo = PoolGeometry(x.shape, *_pool_geometry(attrs, x, results[0]))
+    include = int(attrs.get("count_include_pad", 0))
+    geo.counts(bool(include))
+    return lambda inputs: [_cast(geo.average(inputs[0], count_include_pad=include), results[0])]
 
 
 @kernel("npu_tensor.lp_pool")
@@ -634,6 +771,29 @@ def _batch_normalization_kernel(inputs, attrs, results):
     y = np.multiply(x, a, dtype=acc_dtype(x.dtype))  # widened on the fly
     y += shift
     return [_cast(y, results[0])]
+
+
+@planner("npu_tensor.batch_normalization")
+def _batch_normalization_plan(attrs, operands, results):
+    """Constant statistics: a and shift folded once (the kernel's float64 expressions);
+    per run x * a in float64, then + shift rounded straight into the result dtype."""
+    x, scale, bias, mean, var = operands[:5]
+    if any(v is None or v.value is None for v in (scale, bias, mean, var)) or len(results) != 1:
+        return None
+    r = len(x.shape)
+    eps = float(attrs.get("epsilon", 1e-5))
+    a = _channel(scale.value, r) / np.sqrt(_channel(var.value, r) + eps)
+    shift = _channel(bias.value, r) - _channel(mean.value, r) * a
+    acc, out = acc_dtype(x.dtype), results[0]
+    if out.shape is None or out.dtype is None or out.shape != np.broadcast_shapes(x.shape, a.shape):
+        return None
+
+    def run(inputs):
+        y = np.empty(out.shape, dtype=out.dtype)
+        np.add(np.multiply(inputs[0], a, dtype=acc), shift, out=y, casting="unsafe")
+        return [y]
+
+    return run
 
 
 @kernel("npu_tensor.batch_normalization_training")
@@ -713,6 +873,36 @@ def _layer_normalization_kernel(inputs, attrs, results):
         x, scale, bias, axis=int(attrs.get("axis", -1)), epsilon=float(attrs.get("epsilon", 1e-5))
     )
     return [_cast(v, spec) for v, spec in zip((y, mean, inv), results)]
+
+
+@planner("npu_tensor.layer_normalization")
+def _layer_normalization_plan(attrs, operands, results):
+    """layer_normalization's float64 expressions with the axes, the count and the widened
+    constant scale and bias taken once; mean is add.reduce / count, as np.mean computes it."""
+    x, scale, bias = _inputs(operands, 3)
+    if scale.value is None or (bias is not None and bias.value is None):
+        return None
+    rank = len(x.shape)
+    axes = tuple(range(int(attrs.get("axis", -1)) % rank, rank))
+    count = prod(x.shape[a] for a in axes)
+    if count == 0:
+        return None
+    eps = float(attrs.get("epsilon", 1e-5))
+    sw = widen(scale.value)
+    bw = None if bias is None else widen(bias.value)
+
+    def run(inputs):
+        xw = widen(inputs[0])
+        mean = np.add.reduce(xw, axis=axes, keepdims=True) / count
+        d = xw - mean
+        var = np.add.reduce(d**2, axis=axes, keepdims=True) / count
+        inv = 1.0 / np.sqrt(var + eps)
+        y = d * inv * sw
+        if bw is not None:
+            y = y + bw
+        return [_cast(v, spec) for v, spec in zip((y, mean, inv), results)]
+
+    return run
 
 
 @kernel("npu_tensor.mean_variance_normalization")
