@@ -220,7 +220,6 @@ class Program:
     ops: list[ir.Operation]
     kinds: list[str]
     roots: list[Root] = field(default_factory=list)
-    root_of_op: dict[int, Root] = field(default_factory=dict)  # defining op index -> root
     accesses: list[Access] = field(default_factory=list)
     by_op: list[list[Access]] = field(default_factory=list)
     # op index of a token-producing op -> index of the op waiting for it (len(ops) if none)
@@ -230,16 +229,6 @@ class Program:
     dealloc_of: dict[Root, int] = field(default_factory=dict)
     uses: dict[Root, list[int]] = field(default_factory=dict)  # ops using the root or a view of it
     ret: ir.Operation | None = None
-
-    def lifetimes(self) -> dict[Root, tuple[int, int]]:
-        """Root -> [first, last] op positions where its bytes are in use (accessed roots only).
-
-        An asynchronous access keeps its bytes in use until its wait."""
-        spans: dict[Root, tuple[int, int]] = {}
-        for a in self.accesses:
-            lo, hi = spans.get(a.root, (a.index, a.end))
-            spans[a.root] = (min(lo, a.index), max(hi, a.end))
-        return spans
 
 
 class ProgramError(Exception):
@@ -343,7 +332,6 @@ def _truthy(op: ir.Operation, name: str) -> bool:
 
 def _new_root(prog: Program, views: dict, value: ir.Value, root: Root) -> None:
     prog.roots.append(root)
-    prog.root_of_op[root.index] = root
     prog.uses[root] = []
     views[value] = (root, 0)
 

@@ -179,7 +179,7 @@ class _Contents:
                                          f"{where(self.prog.ops[self.writer[other]])} overwrote through "
                                          f"{culprit.describe()} (the two buffers share SRAM bytes while both are live)"))
         for a in accesses:
-            if a.root.space == "sram" and a.write:
+            if a.root.space == "sram" and a.write and (a.root.offset is not None or self.uninitialized):
                 _scatter(self._array(a.root), a, self.ids[a.root])
                 self.writer[self.ids[a.root]] = i
         return found
