@@ -256,7 +256,7 @@ def test_weights_are_aligned_in_the_const_section(good):
 
 # ---------------------------------------------------------------- real lowered modules
 
-@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(["digits_cnn", "digits_transformer"]), st.sampled_from(["edge-lpddr", "datacenter-hbm"]),
        st.integers(2, 4), st.integers(2, 4), st.sampled_from([1, 2, 4]))
 def test_lowered_models_round_trip_on_random_meshes(model, preset, rows, cols, sram_divisor):
