@@ -96,7 +96,10 @@ def _load() -> None:
     global _LOADED
     if not _LOADED:
         _LOADED = True
-        from npu.spatial import rules_conv, rules_copy, rules_eltwise, rules_matmul, rules_pool, rules_rows  # noqa: F401
+        import importlib
+
+        for module in ("rules_conv", "rules_copy", "rules_eltwise", "rules_matmul", "rules_pool", "rules_rows"):
+            importlib.import_module(f"npu.spatial.{module}")
 
 
 # ------------------------------------------------------------------ candidate tile sizes

@@ -30,7 +30,7 @@ from npu.spatial.cost import Chip
 from npu.spatial.emit import ConstCache, GlobalDecl, ItemCtx, KSplit, Lowering, route
 from npu.spatial.family import Family, family_named
 from npu.spatial.graph import Graph, SpatialError, Tensor, read_graph
-from npu.spatial.layout import View, box_pattern
+from npu.spatial.layout import box_pattern
 from npu.spatial.placement import check_placement
 from npu.spatial.plan import Placement, TilePlan
 from npu.spatial.program import Pattern
@@ -239,10 +239,10 @@ def synchronize(lw: Lowering) -> None:
     of layer L depends on each PE X != Y that wrote an overlapping element range
     in an earlier layer. X signals semaphore L of Y once after its part of the
     writing layer; Y declares semaphore L and waits for all its writers before
-    its part of layer L. Signals never block and waits only follow signals of
-    earlier layers, so the synchronization cannot deadlock.
+    its part of layer L (`_emit_sync`, which routes a dense layer through a hub).
+    Signals never block and waits only follow signals of earlier layers, so the
+    synchronization cannot deadlock.
     """
-    chip = lw.chip
     pes = sorted(lw.programs)
     pe_id = {pe: i for i, pe in enumerate(pes)}
     by_symbol: dict[str, dict[str, list]] = defaultdict(lambda: {"r": [], "w": []})
