@@ -42,3 +42,12 @@ func.func @main(%x: tensor<4xi8>) -> tensor<4xi8> {
   %0 = "npu_tensor.exp"(%x) : (tensor<4xi8>) -> tensor<4xi8>
   return %0 : tensor<4xi8>
 }
+
+// -----
+
+// With a pad of 3 and a 3x3 kernel, the first output row's window is all padding.
+func.func @main(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x8x8xf32> {
+  // expected-error @below {{'npu_tensor.conv' op cannot lower to level 4 yet: expects pads smaller than the dilated kernel (no window wholly in the padding)}}
+  %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x8x8xf32>
+  return %0 : tensor<1x1x8x8xf32>
+}

@@ -68,6 +68,11 @@ class ConvGeometry:
         s, d, k = self.strides[axis], self.dilations[axis], self.kernel[axis]
         return (count - 1) * s + (k - 1) * d + 1
 
+    def window_in_padding(self) -> bool:
+        """Whether some window lies wholly in the padding (a pad at least the dilated kernel)."""
+        extent = [(k - 1) * d + 1 for k, d in zip(self.kernel, self.dilations)]
+        return any(p >= extent[i % 2] for i, p in enumerate(self.pads))
+
     @property
     def pointwise(self) -> bool:
         return self.kernel == (1, 1) and not any(self.pads)
@@ -86,6 +91,8 @@ class ConvFamily(Family):
         dtype = node.operands[0].dtype
         if not chip.matrix_supports(dtype) and dtype != "f32":
             return f"an input type the matrix unit supports, got {dtype}"
+        if ConvGeometry.of(node).window_in_padding():
+            return "pads smaller than the dilated kernel (no window wholly in the padding)"
         return None
 
     def space(self, node: Node) -> Space:

@@ -49,6 +49,8 @@ class PoolFamily(Family):
             return "no use of the max_pool indices result"
         if node.name == "average_pool" and node.out.dtype not in FLOAT_TYPES:
             return f"float data for average_pool, got {node.out.dtype}"
+        if ConvGeometry.of(node, node.attrs["kernel_shape"]).window_in_padding():
+            return "pads smaller than the dilated kernel (no window wholly in the padding)"
         return None
 
     def space(self, node: Node) -> Space:
