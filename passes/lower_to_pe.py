@@ -9,7 +9,7 @@ After:
     "npu_mem.global"() {sym_name = "y", kind = "output", type = memref<1x10xf32, "ext">} : () -> ()
     ...
     func.func @pe_0_0() attributes {npu_pe.pe = array<i64: 0, 0>} {
-      ... npu_mem.alloc / dma_start / dma_wait, npu_pe.matmul, npu_noc.send|recv|barrier ...
+      ... npu_mem.alloc / dma_start / dma_wait, npu_pe.matmul, npu_noc.send|recv|sem_signal|sem_wait ...
     }
   }
 
@@ -17,9 +17,10 @@ Algorithm (npu.spatial.lowering): locate every tensor (I/O, weight and scratch
 globals, views for layout-only ops); per op, per PE, load the layer's resident
 weight blocks (multicast when shared and the target allows it), then emit each
 placed item with its family's rule (tile loads with halos, npu_pe compute,
-K-split partial sums to the K-group 0 PE over the NoC, stores); a barrier
-between layers. Buffers are left unallocated (no `offset`): npu-alloc-sram
-assigns them.
+fused elementwise epilogues, K-split partial sums to the K-group 0 PE over the
+NoC, stores); then every read of an activation waits, by semaphore, for the
+other PEs whose writes it overlaps. Buffers are left unallocated (no
+`offset`): npu-alloc-sram assigns them.
 """
 
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from npu.spatial.lowering import lower_to_pe
 @dataclass(frozen=True)
 class LowerToPePass(Pass):
     NAME = "npu-lower-to-pe"
-    SUMMARY = "Level 3 -> 4: a program per PE (DMA, npu_pe compute, NoC partial sums and multicast, barriers)"
+    SUMMARY = "Level 3 -> 4: a program per PE (DMA, npu_pe compute, NoC partial sums and multicast, semaphores)"
     multicast: bool = True
     double_buffer: bool = True
 
