@@ -157,10 +157,13 @@ def _expect_qattrs(op: ir.Operation, v: ir.Value, what: str) -> None:
         _expect(scale.size == nb * others, f"expects {nb * others} block scales ({nb} blocks of {block} along axis {axis}), got {scale.size}")
     attrq = qparams_from_attrs({"scale": scale, "zero_point": zp, "axis": axis, "block_size": block}, q.storage, shape,
                                q.qmin, q.qmax)
-    same = (attrq.per_tensor == q.per_tensor and attrq.block_size == q.block_size
-            and (q.per_tensor or attrq.axis == q.axis)
-            and np.array_equal(attrq.scale, q.scale.astype(np.float32).astype(np.float64).reshape(attrq.scale.shape))
-            and np.array_equal(attrq.zero_point, q.zero_point.reshape(attrq.zero_point.shape)))
+    # One scale along an axis of size 1 is per-tensor in effect: compare meanings, not spellings.
+    per_tensor_a = attrq.per_tensor or (attrq.block_size == 0 and attrq.scale.size == 1)
+    per_tensor_q = q.per_tensor or (q.block_size == 0 and q.scale.size == 1)
+    same = (per_tensor_a == per_tensor_q and attrq.block_size == q.block_size
+            and (per_tensor_q or attrq.axis == q.axis)
+            and np.array_equal(attrq.scale.reshape(-1), q.scale.astype(np.float32).astype(np.float64).reshape(-1))
+            and np.array_equal(attrq.zero_point.reshape(-1), q.zero_point.reshape(-1)))
     _expect(same, f"expects scale/zero_point/axis/block_size attributes equal to the {what} type's parameters")
     lo, hi = int_range(q.storage)
     _expect(bool(np.all((zp >= lo) & (zp <= hi))), f"expects zero points inside {q.storage}")
