@@ -132,7 +132,9 @@ class _Stream:
         if dtype in _float_dtypes():
             (v,) = self.r.unpack("<d", at + 1, end, what)
             np_type = _float_dtypes()[dtype]
-            if math.isnan(v) or float(np.array(v).astype(np_type)) != v:
+            with np.errstate(over="ignore"):  # an out-of-range value becomes inf, hence != v
+                exact = float(np.array(v).astype(np_type)) == v
+            if math.isnan(v) or not exact:
                 raise self.fail(at, f"{what} value {v!r} is not a {dtype} value")
             return dtype, v
         (v,) = self.r.unpack("<q", at + 1, end, what)
