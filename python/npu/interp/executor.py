@@ -10,7 +10,9 @@ order, calls each prepared run (or kernel) on numpy arrays, checks each result
 against the op's result type, frees values after their last use, and returns the
 results keyed by their `npu.name`. `on_result(op, values)` is called after each
 op (per-layer compares, traces). Errors are one-line NpuErrors naming the op's
-location.
+location. Ops run under np.errstate(all="ignore"): floating-point warnings do not
+change IEEE results, and one errstate per run costs less than one per kernel
+(on_result runs under the caller's settings).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from npu.ir.attrs import from_attr
 from npu.ir.diagnostics import format_location
 
 OnResult = Callable[[ir.Operation, list[np.ndarray]], None]
+_ABSENT = -1  # the value slot of an absent optional operand (holds None during a run)
 
 
 @dataclass
@@ -182,6 +185,11 @@ class Program:
         for slot, i in last.items():
             if slot not in keep:
                 self.steps[i].frees.append(slot)
+        # what run() reads per step, flat; an absent optional operand reads the _ABSENT slot
+        self._loop = [
+            (st, st.call, tuple(_ABSENT if s is None else s for s in st.operands), tuple(st.specs), tuple(st.results), tuple(st.frees))
+            for st in self.steps
+        ]
 
     def check_inputs(self, inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
         """Inputs in argument order; a one-line error for a missing, unknown or ill-typed one."""
@@ -203,30 +211,34 @@ class Program:
         return arrays
 
     def run(self, inputs: dict[str, np.ndarray], on_result: OnResult | None = None) -> dict[str, np.ndarray]:
-        env: dict[int, np.ndarray] = dict(self.constants)
+        env: dict[int, np.ndarray | None] = dict(self.constants)
+        env[_ABSENT] = None
         for k, value in enumerate(self.check_inputs(inputs)):
             env[k] = value
-        for step in self.steps:
-            try:
-                outs = step.call([None if s is None else env[s] for s in step.operands])
-            except NpuError as err:
-                raise NpuError(f"{_where(step.op)}: {err}") from None
-            specs = step.specs
-            if len(outs) != len(specs):
-                raise NpuError(f"{_where(step.op)}: kernel returned {len(outs)} results, expected {len(specs)}")
-            for k, slot in enumerate(step.results):
-                out = np.asarray(outs[k])
-                spec = specs[k]
-                if out.shape != spec.shape or out.dtype != spec.dtype:
-                    raise NpuError(
-                        f"{_where(step.op)}: kernel result {k} is {_describe(out.shape, out.dtype)}, "
-                        f"the op declares {_describe(spec.shape, spec.dtype)}"
-                    )
-                env[slot] = out
-            if on_result is not None:
-                on_result(step.op, [env[s] for s in step.results])
-            for s in step.frees:
-                env.pop(s, None)
+        caller_errstate = np.geterr()  # on_result runs under the caller's settings
+        with np.errstate(all="ignore"):  # IEEE results either way; kernels' warnings are off
+            for step, call, operands, specs, results, frees in self._loop:
+                try:
+                    outs = call([env[s] for s in operands])
+                except NpuError as err:
+                    raise NpuError(f"{_where(step.op)}: {err}") from None
+                if len(outs) != len(specs):
+                    raise NpuError(f"{_where(step.op)}: kernel returned {len(outs)} results, expected {len(specs)}")
+                for k in range(len(specs)):
+                    out, spec = outs[k], specs[k]
+                    if type(out) is not np.ndarray:
+                        out = np.asarray(out)
+                    if out.shape != spec.shape or (out.dtype is not spec.dtype and out.dtype != spec.dtype):
+                        raise NpuError(
+                            f"{_where(step.op)}: kernel result {k} is {_describe(out.shape, out.dtype)}, "
+                            f"the op declares {_describe(spec.shape, spec.dtype)}"
+                        )
+                    env[results[k]] = out
+                if on_result is not None:
+                    with np.errstate(**caller_errstate):
+                        on_result(step.op, [env[s] for s in results])
+                for s in frees:
+                    del env[s]
         return {spec.name: env[slot] for spec, slot in zip(self.outputs, self.output_slots)}
 
 

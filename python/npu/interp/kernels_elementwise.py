@@ -4,6 +4,10 @@ Broadcasting follows numpy (= ONNX multidirectional broadcasting). Every kernel
 returns arrays of exactly the declared result dtype. Float math runs in the
 operand's dtype (float16 ops are computed in float32 and rounded once, like
 onnxruntime); integer Div truncates toward zero (C semantics, as ONNX says).
+
+Planners (see registry.py) serve the executor the plain ufunc ops whose operands
+need no up-cast with those decisions taken once; the executor runs every op
+under np.errstate(all="ignore"), so a plan skips the kernel's own errstate.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import ml_dtypes
 import numpy as np
 
 from npu.errors import NpuError
-from npu.interp.registry import kernel
+from npu.interp.registry import kernel, planner
 
 def _is_float(dtype: np.dtype) -> bool:
     return np.issubdtype(dtype, np.floating) or dtype.name in ("bfloat16",) or "float8" in dtype.name
@@ -101,6 +105,27 @@ for _name, _fn in _BINARY.items():
     kernel(_name)(_make_binary(_fn))
 
 
+def _plan_elementwise(fn, float_only: bool = False):
+    """Planner of a kernel computing fn(*operands): fn straight on the operands when none
+    needs the narrow-float up-cast (and, with float_only, all are floats), else None."""
+
+    def plan(attrs, operands, results):
+        if any(o is None or _compute_dtype(o.dtype) != o.dtype or (float_only and not _is_float(o.dtype)) for o in operands):
+            return None
+        out = results[0]
+        if len(operands) == 1:
+            return lambda inputs: [_fin(fn(inputs[0]), out)]
+        return lambda inputs: [_fin(fn(inputs[0], inputs[1]), out)]
+
+    return plan
+
+
+for _name, _fn in _BINARY.items():
+    if isinstance(_fn, np.ufunc):
+        planner(_name)(_plan_elementwise(_fn))
+planner("npu_tensor.div")(_plan_elementwise(np.divide, float_only=True))
+
+
 @kernel("npu_tensor.mod")
 def _mod_kernel(inputs, attrs, results):
     a, b = inputs
@@ -117,6 +142,8 @@ def _bit_shift(inputs, attrs, results):
 
 kernel("npu_tensor.max")(_make_binary(np.maximum))
 kernel("npu_tensor.min")(_make_binary(np.minimum))
+planner("npu_tensor.max")(_plan_elementwise(np.maximum))
+planner("npu_tensor.min")(_plan_elementwise(np.minimum))
 
 
 # ---------------------------------------------------------------- unary
@@ -201,6 +228,7 @@ def _make_unary(fn):
 
 for _name, _fn in _UNARY.items():
     kernel(_name)(_make_unary(_fn))
+    planner(_name)(_plan_elementwise(_fn))
 
 
 @kernel("npu_tensor.is_inf")

@@ -37,6 +37,8 @@ from npu.interp.registry import ResultSpec, kernel, planner
 
 # im2col buffers are built in chunks of output rows of at most this many elements.
 IM2COL_CHUNK = 1 << 23
+# Depthwise convs with at most this many products form them in one multiply (cache-sized).
+DEPTHWISE_SMALL = 1 << 15
 # Large float32 matmul operands are widened to float64 in cache-sized column blocks.
 WIDEN_CHUNK = 1 << 18
 # Read-only (constant) operands up to this many elements keep a memoized float64 copy.
@@ -209,9 +211,9 @@ def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _cast(y: np.ndarray, spec: ResultSpec) -> np.ndarray:
     """`y` in the result's dtype and shape (either may be unknown while folding)."""
     y = np.asarray(y)
-    if spec.dtype is not None:
-        y = y.astype(spec.dtype, copy=False)
-    return y if spec.shape is None else y.reshape(spec.shape)
+    if spec.dtype is not None and y.dtype != spec.dtype:
+        y = y.astype(spec.dtype)
+    return y if spec.shape is None or y.shape == spec.shape else y.reshape(spec.shape)
 
 
 def _inputs(inputs: list, n: int) -> list:
@@ -250,10 +252,15 @@ class ConvGeometry:
         self.pad = Padding(x_shape, self.begin, self.end)
         self.y_shape = (n, g, mg) + out_shape
         self.depthwise = cg == 1
-        if self.depthwise:  # per kernel offset: x[n, g, None, window positions]
+        if self.depthwise:
+            # per kernel offset: x[n, g, None, window positions]; small convs: all the windows at once
             self.offset_slices = [
                 (slice(None), slice(None), None) + window_slice(off, strides, dilations, out_shape) for off in kernel_offsets(ks)
             ]
+            self.small = kk * prod(self.y_shape) <= DEPTHWISE_SMALL
+            p = prod(out_shape)
+            self.dw_shapes = ((n, g, 1) + ks + out_shape, ks + (n, g, 1) + out_shape, (kk, n, g, 1, p), (n, g, mg, p))
+            self.perm = tuple(range(3, 3 + nd)) + (0, 1, 2) + tuple(range(3 + nd, 3 + 2 * nd))
             return
         row = cg * kk * n * prod(out_shape[1:])  # cols elements per output row (per group)
         step = max(1, IM2COL_CHUNK // max(1, row * g))
@@ -271,12 +278,13 @@ class ConvGeometry:
 
     def weight(self, w: np.ndarray):
         """The weight in the form `run` takes: widened, (G, M/G, C/G * K); depthwise, a list
-        over kernel offsets of (1, G, M/G, 1...) factors."""
+        over kernel offsets of (1, G, M/G, 1...) factors, then all of them as (K, 1, G, M/G, 1)."""
         wm = widen_const(w).reshape(self.g, self.mg, self.cg * self.kk)
-        if self.depthwise:
-            shape = (1, self.g, self.mg) + (1,) * self.nd
-            return [wm[:, :, ki].reshape(shape) for ki in range(self.kk)]
-        return wm
+        if not self.depthwise:
+            return wm
+        shape = (1, self.g, self.mg) + (1,) * self.nd
+        whole = np.ascontiguousarray(wm.transpose(2, 0, 1)).reshape(self.kk, 1, self.g, self.mg, 1)
+        return [wm[:, :, ki].reshape(shape) for ki in range(self.kk)] + [whole]
 
     def bias(self, b: np.ndarray | None) -> np.ndarray | None:
         return None if b is None else widen(b).reshape((1, self.g, self.mg) + (1,) * self.nd)
@@ -312,13 +320,22 @@ class ConvGeometry:
         return np.lib.stride_tricks.as_strided(xp[:, :, row0:], shape, strides, writeable=False)
 
     def _depthwise(self, xp, wm, bias, acc, out_dtype) -> np.ndarray:
-        """One input channel per group: per kernel offset, one broadcast multiply-add over
-        every (n, group, multiplier, position), accumulated in order from zero."""
+        """One input channel per group: y = sum over kernel offsets k, in order from zero, of
+        x[n, g, window k] * w[g, m, k]. Per offset one broadcast multiply-add; a small conv
+        forms every product in one multiply of its widened windows (K, N, G, 1, P) instead."""
         y = np.zeros(self.y_shape, dtype=acc)
-        tmp = np.empty_like(y)
-        for sl, wk in zip(self.offset_slices, wm):
-            np.multiply(xp[sl], wk, out=tmp)
-            y += tmp
+        if self.small:
+            view_shape, cols_shape, prod_shape, acc_shape = self.dw_shapes
+            cols = np.empty(cols_shape, dtype=acc)
+            cols[...] = self._windows(xp, 0, view_shape).transpose(self.perm)  # one widening copy
+            total = y.reshape(acc_shape)
+            for p in np.multiply(cols.reshape(prod_shape), wm[-1]):  # (K, N, G, M/G, P)
+                total += p
+        else:
+            tmp = np.empty_like(y)
+            for sl, wk in zip(self.offset_slices, wm):
+                np.multiply(xp[sl], wk, out=tmp)
+                y += tmp
         if bias is not None:
             y += bias
         return y.reshape(xp.shape[:1] + (-1,) + self.out_shape).astype(out_dtype or acc, copy=False)
@@ -775,23 +792,20 @@ def _batch_normalization_kernel(inputs, attrs, results):
 
 @planner("npu_tensor.batch_normalization")
 def _batch_normalization_plan(attrs, operands, results):
-    """Constant statistics: a and shift folded once (the kernel's float64 expressions);
-    per run x * a in float64, then + shift rounded straight into the result dtype."""
+    """Constant statistics: a and shift folded once (the kernel's float64 expressions)."""
     x, scale, bias, mean, var = operands[:5]
-    if any(v is None or v.value is None for v in (scale, bias, mean, var)) or len(results) != 1:
+    if any(v is None or v.value is None for v in (scale, bias, mean, var)):
         return None
     r = len(x.shape)
     eps = float(attrs.get("epsilon", 1e-5))
     a = _channel(scale.value, r) / np.sqrt(_channel(var.value, r) + eps)
     shift = _channel(bias.value, r) - _channel(mean.value, r) * a
     acc, out = acc_dtype(x.dtype), results[0]
-    if out.shape is None or out.dtype is None or out.shape != np.broadcast_shapes(x.shape, a.shape):
-        return None
 
     def run(inputs):
-        y = np.empty(out.shape, dtype=out.dtype)
-        np.add(np.multiply(inputs[0], a, dtype=acc), shift, out=y, casting="unsafe")
-        return [y]
+        y = np.multiply(inputs[0], a, dtype=acc)
+        y += shift
+        return [_cast(y, out)]
 
     return run
 
