@@ -34,7 +34,7 @@ from mlir import ir
 from npu.dialects.level4 import fmt
 from npu.ir.pass_base import Pass, PassEnv, PassFailed
 from npu.spatial.access import Program, ProgramError, build_programs, where
-from npu.spatial.alloc_sram import Packing, first_user, pack, program_items
+from npu.spatial.alloc_sram import Packing, first_user, pack, program_items, sram_alignment
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,10 @@ class AllocSramPass(Pass):
             programs = build_programs(op)
         except ProgramError as err:
             raise env.fail(err.op, str(err)) from None
-        align = self.alignment or target.pe.sram.bank_bytes_per_cycle
+        try:
+            align = sram_alignment(self.alignment, target)
+        except ValueError as err:
+            raise env.fail(op, f"pass 'npu-alloc-sram' {err}") from None
         failed = False
         for prog in programs:
             items = program_items(prog, align)

@@ -32,7 +32,7 @@ from mlir import ir
 
 from npu.ir.pass_base import Pass, PassEnv
 from npu.spatial.access import ProgramError, build_programs, globals_of, programs_of
-from npu.spatial.alloc_sram import pack, program_items
+from npu.spatial.alloc_sram import pack, program_items, sram_alignment
 from npu.spatial.schedule import dependences, schedule
 
 WAITS = ("npu_mem.dma_wait", "npu_noc.wait")
@@ -55,7 +55,10 @@ class SchedulePass(Pass):
             raise env.fail(err.op, str(err)) from None
         readonly = _readonly_globals(op, programs)
         capacity = target.pe.sram.bytes
-        align = self.alignment or target.pe.sram.bank_bytes_per_cycle
+        try:
+            align = sram_alignment(self.alignment, target)
+        except ValueError as err:
+            raise env.fail(op, f"pass 'npu-schedule' {err}") from None
         for prog in programs:
             deps = dependences(prog, readonly)
             if all(r.offset is not None for r in prog.roots if r.space == "sram"):

@@ -16,6 +16,7 @@ the lowest aligned address clear of the globals it conflicts with.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,7 @@ from mlir import ir
 
 from npu.dialects.level4 import buffer_type
 from npu.spatial.access import Program, globals_of
-from npu.spatial.alloc_sram import _lowest_gap, align_up
+from npu.spatial.alloc_sram import lowest_gap, align_up
 from npu.spatial.happens_before import SyncResult
 
 KIND_ORDER = ("input", "output", "weight", "scratch")
@@ -80,7 +81,7 @@ def layout(module: ir.Operation, programs: list[Program], sync: SyncResult | Non
     for g in names:
         buf, _ = buffer_type(gops[g].attributes["type"].value)
         sizes.append(buf.nbytes)
-        aligns.append(max(alignment, max(1, _bits(buf.dtype) // 8)))
+        aligns.append(math.lcm(alignment, max(1, _bits(buf.dtype) // 8)))
         kinds.append(gops[g].attributes["kind"].value)
     n = len(names)
     conflict = np.ones((n, n), dtype=bool)
@@ -102,7 +103,7 @@ def layout(module: ir.Operation, programs: list[Program], sync: SyncResult | Non
     offsets = np.full(n, -1, dtype=np.int64)
     for k in order:
         mask = (offsets >= 0) & conflict[k]
-        offsets[k] = _lowest_gap(offsets[mask], offsets[mask] + sizes_a[mask], sizes[k], aligns[k])
+        offsets[k] = lowest_gap(offsets[mask], offsets[mask] + sizes_a[mask], sizes[k], aligns[k])
     end = int((offsets + sizes_a).max()) if n else 0
     unshared = 0
     for k in order:

@@ -58,6 +58,17 @@ def align_up(x: np.ndarray | int, a: np.ndarray | int):
     return -(-x // a) * a
 
 
+def sram_alignment(option: int, target) -> int:
+    """The SRAM alignment to use: the option (a power of two), else the bank width rounded up to one.
+
+    ValueError naming the option when it is not a power of two."""
+    if option:
+        if option < 1 or option & (option - 1):
+            raise ValueError(f"expects option alignment to be a power of two, got {option}")
+        return option
+    return 1 << (target.pe.sram.bank_bytes_per_cycle - 1).bit_length()
+
+
 def max_live(sizes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int]:
     """(most bytes live at one position, that position) for lifetimes [start, end]."""
     if sizes.size == 0:
@@ -136,7 +147,7 @@ def _gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int, best: bool = Fal
     return int(cand[fits[0]])
 
 
-def _lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
+def lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
     """Lowest multiple of `align` where [x, x + size) avoids every [lo, hi)."""
     return _gap(lo, hi, size, align)
 
