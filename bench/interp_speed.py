@@ -193,7 +193,7 @@ def _compare(report: dict, label: str) -> None:
         return
     for rec in report["runs"][label]["models"]:
         old = before.get(rec["model"])
-        if old is None:
+        if old is None or "error" in old or "error" in rec:
             continue
         rec["identical_to_before"] = rec["digest_blas1"] == old["digest_blas1"] and rec["digest_blas_default"] == old["digest_blas_default"]
         rec["speedup_vs_before_1thread"] = round(old["golden_1_seconds"] / rec["golden_1_seconds"], 2)
@@ -229,7 +229,12 @@ def main(argv=None) -> int:
     }
     print(f"{'model':24s} {'import':>7s} {'setup':>7s} {'gold1':>9s} {'goldD':>9s} {'ort1':>9s} {'ortD':>9s} {'r1':>6s} {'rD':>6s} {'r1cpu':>6s}")
     for name in names:
-        rec = bench_model(name, MODELS[name], args.budget, args.max_runs)
+        try:
+            rec = bench_model(name, MODELS[name], args.budget, args.max_runs)
+        except Exception as err:  # record the failure (e.g. an importer limit) and go on
+            run["models"].append({"model": name, "error": f"{type(err).__name__}: {err}"})
+            print(f"{name:24s} error: {type(err).__name__}: {err}", flush=True)
+            continue
         run["models"].append(rec)
         print(
             f"{name:24s} {rec['import_seconds']:7.3f} {rec['setup_seconds']:7.3f} {rec['golden_1_seconds']:9.5f} "

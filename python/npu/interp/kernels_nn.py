@@ -524,10 +524,10 @@ def _matmul_plan(attrs, operands, results):
     bw = _float_rhs(b)
     if bw is None:
         return None
-    out = results[0]
+    out, f64 = results[0], np.float64  # float operands: widen() is astype(float64)
     if isinstance(bw, str):
-        return lambda inputs: [_cast(np.matmul(widen(inputs[0]), widen(inputs[1])), out)]
-    return lambda inputs: [_cast(np.matmul(widen(inputs[0]), bw), out)]
+        return lambda inputs: [_cast(np.matmul(inputs[0].astype(f64, copy=False), inputs[1].astype(f64, copy=False)), out)]
+    return lambda inputs: [_cast(np.matmul(inputs[0].astype(f64, copy=False), bw), out)]
 
 
 @planner("npu_tensor.gemm")
@@ -545,7 +545,7 @@ def _gemm_plan(attrs, operands, results):
 
     def run(inputs):
         av, cv = inputs[0], inputs[2] if len(inputs) > 2 else None
-        y = np.matmul(widen(av.T if trans_a else av), bw)
+        y = np.matmul((av.T if trans_a else av).astype(np.float64, copy=False), bw)  # widen() of a float
         if alpha != 1.0:
             y = y * alpha
         if bc is not None:
@@ -905,8 +905,10 @@ def _layer_normalization_plan(attrs, operands, results):
     sw = widen(scale.value)
     bw = None if bias is None else widen(bias.value)
 
+    acc = acc_dtype(x.dtype)
+
     def run(inputs):
-        xw = widen(inputs[0])
+        xw = inputs[0].astype(acc, copy=False)
         mean = np.add.reduce(xw, axis=axes, keepdims=True) / count
         d = xw - mean
         var = np.add.reduce(d**2, axis=axes, keepdims=True) / count
@@ -986,6 +988,19 @@ def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
 @kernel("npu_tensor.softmax")
 def _softmax_kernel(inputs, attrs, results):
     return [_cast(softmax(inputs[0], int(attrs.get("axis", -1))), results[0])]
+
+
+@planner("npu_tensor.softmax")
+def _softmax_plan(attrs, operands, results):
+    """softmax() with its max and sum as the ufunc reductions ndarray.max / .sum call."""
+    axis, acc, out = int(attrs.get("axis", -1)), acc_dtype(operands[0].dtype), results[0]
+
+    def run(inputs):
+        xw = inputs[0].astype(acc, copy=False)
+        e = np.exp(xw - np.maximum.reduce(xw, axis=axis, keepdims=True))
+        return [_cast(e / np.add.reduce(e, axis=axis, keepdims=True), out)]
+
+    return run
 
 
 @kernel("npu_tensor.log_softmax")
@@ -1068,6 +1083,27 @@ def _reduce_kernel(op: str):
 
 for _op in _REDUCERS:
     kernel(f"npu_tensor.{_op}")(_reduce_kernel(_op))
+
+
+@planner("npu_tensor.reduce_mean")
+def _reduce_mean_plan(attrs, operands, results):
+    """Float reduce_mean: np.mean's own steps (add.reduce in float64, then / count) with
+    the axes and the count taken once."""
+    x = operands[0]
+    axes = _reduce_axes(attrs, len(x.shape))
+    if axes is None or x.dtype.kind != "f":
+        return None
+    count = prod(x.shape[a] for a in axes)
+    if count == 0:
+        return None
+    out = results[0]
+
+    def run(inputs):
+        total = np.add.reduce(inputs[0], axis=axes, dtype=np.float64, keepdims=True)
+        total /= count
+        return [_cast(total, out)]
+
+    return run
 
 
 # ------------------------------------------------------ arg/top-k, einsum
