@@ -276,125 +276,142 @@ class _RangeMax:
 
 def schedule(prog: Program, deps: Deps, budget: int | None) -> list[int]:
     """A new order of the program's op indices (see the module docstring)."""
-    n = len(prog.ops)
-    indeg = [len(p) for p in deps.preds]
-    done = [False] * n
-    pure = [i for i in range(n) if deps.cat[i] == ON_DEMAND]
-    left = [n - len(pure)]
-    eager: list[int] = []
-    lazy: set[int] = set()
-    deferred: list[int] = []
-    live = _Live(prog)
-    freeing: list[int] = []   # heap of ready lazy ops that end some buffer's use
-    is_freer: set[int] = set()
-    freed = [False]           # bytes were freed since the last retry of the deferred prefetches
-    ahead: list[tuple[int, int]] = []  # heap of (original first touch, size) of buffers started early
-    ahead_bytes = [0]
-    out: list[int] = []
+    return _ListScheduler(prog, deps, budget).run()
 
-    def note_freers() -> None:
-        for w in live.freers:
-            is_freer.add(w)
-            if w in lazy:
-                heapq.heappush(freeing, w)
-        live.freers.clear()
 
-    def ready(s: int) -> None:
-        if deps.cat[s] == EAGER:
-            heapq.heappush(eager, s)
-        elif deps.cat[s] == LAZY:
-            lazy.add(s)
-            if s in is_freer:
-                heapq.heappush(freeing, s)
+class _ListScheduler:
+    """The state of one list-scheduling run (see `schedule`)."""
 
-    def emit(i: int) -> None:
-        for j in deps.needs[i]:
-            if not done[j]:
-                done[j] = True
-                out.append(j)
-        done[i] = True
-        out.append(i)
-        left[0] -= 1
-        freed[0] |= live.emit(i)
-        lazy.discard(i)
-        for s in deps.succs[i]:
-            indeg[s] -= 1
-            if indeg[s] == 0:
-                ready(s)
-        note_freers()
+    def __init__(self, prog: Program, deps: Deps, budget: int | None):
+        n = len(prog.ops)
+        self.n, self.deps, self.budget = n, deps, budget
+        self.indeg = [len(p) for p in deps.preds]
+        self.done = [False] * n
+        self.pure = [i for i in range(n) if deps.cat[i] == ON_DEMAND]
+        self.normals = [i for i in range(n) if deps.cat[i] == NORMAL]
+        self.k = 0                      # next op of fixed relative order
+        self.left = n - len(self.pure)  # ops still to emit (pure ones come with their users)
+        self.eager: list[int] = []      # heap of ready DMA starts and deallocs
+        self.lazy: set[int] = set()     # ready waits
+        self.deferred: list[int] = []   # prefetches held back by the budget
+        self.live = _Live(prog)
+        self.freeing: list[int] = []    # heap of ready waits that end some buffer's use
+        self.is_freer: set[int] = set()
+        self.freed = False              # bytes freed since the deferred prefetches were last retried
+        self.ahead: list[tuple[int, int]] = []  # heap of (original first touch, size) of early buffers
+        self.ahead_bytes = 0
+        self.out: list[int] = []
 
-    def fits(s: int) -> bool:
-        """Whether prefetching s now keeps the live bytes within the budget until its buffers' original start."""
-        if budget is None:
-            return True
-        extra = live.new_bytes(s)
-        if extra == 0:
-            return True
-        now = normals[k[0]] if k[0] < len(normals) else n
-        peak, new = live.hoist_peak(s, now)
-        if not new:
-            return live.bytes + extra <= budget
-        size = sum(live.size[r] for r in new)
-        if live.bytes + extra > budget or ahead_bytes[0] + size + peak > budget:
-            return False
-        for r in new:
-            heapq.heappush(ahead, (live.first[r], live.size[r]))
-        ahead_bytes[0] += size
-        return True
+    @property
+    def now(self) -> int:
+        return self.normals[self.k] if self.k < len(self.normals) else self.n
 
-    def free_some() -> bool:
+    def run(self) -> list[int]:
+        self._note_freers()
+        for i in range(self.n):
+            if self.indeg[i] == 0 and self.deps.cat[i] != ON_DEMAND:
+                self._ready(i)
+        while self.left:
+            self._drain_eager()
+            if self.left:
+                self._step()
+        return self.out + [i for i in self.pure if not self.done[i]]  # pure ops nothing uses
+
+    def _step(self) -> None:
+        """Emit one op: a wait to free bytes, a deferred prefetch due now, the next fixed op or what it needs."""
+        if self.budget is not None and self.live.bytes > self.budget and self._free_some():
+            return
+        nxt = self.now
+        while self.ahead and self.ahead[0][0] <= nxt:  # the original order caught up with these buffers
+            self.ahead_bytes -= heapq.heappop(self.ahead)[1]
+        late = [s for s in self.deferred if s < nxt]
+        if late:
+            self._emit_deferred(min(late))
+        elif self.k < len(self.normals) and self.indeg[nxt] == 0:
+            self._emit(nxt)
+            self.k += 1
+            if self.freed and self.deferred:  # freed bytes may admit a deferred prefetch
+                for s in self.deferred:
+                    heapq.heappush(self.eager, s)
+                self.deferred.clear()
+            self.freed = False
+        elif self.k < len(self.normals):
+            self._emit_deferred(_ready_ancestor(nxt, self.deps, self.indeg, self.done))
+        else:
+            self._emit_deferred(min(list(self.lazy) + self.deferred))
+
+    def _drain_eager(self) -> None:
+        while self.eager:
+            s = heapq.heappop(self.eager)
+            if self._fits(s):
+                self._emit(s)
+            elif self._free_some():
+                heapq.heappush(self.eager, s)
+            else:
+                self.deferred.append(s)
+
+    def _emit_deferred(self, i: int) -> None:
+        if i in self.deferred:
+            self.deferred.remove(i)
+        self._emit(i)
+
+    def _emit(self, i: int) -> None:
+        for j in self.deps.needs[i]:
+            if not self.done[j]:
+                self.done[j] = True
+                self.out.append(j)
+        self.done[i] = True
+        self.out.append(i)
+        self.left -= 1
+        self.freed |= self.live.emit(i)
+        self.lazy.discard(i)
+        for s in self.deps.succs[i]:
+            self.indeg[s] -= 1
+            if self.indeg[s] == 0:
+                self._ready(s)
+        self._note_freers()
+
+    def _ready(self, s: int) -> None:
+        if self.deps.cat[s] == EAGER:
+            heapq.heappush(self.eager, s)
+        elif self.deps.cat[s] == LAZY:
+            self.lazy.add(s)
+            if s in self.is_freer:
+                heapq.heappush(self.freeing, s)
+
+    def _note_freers(self) -> None:
+        for w in self.live.freers:
+            self.is_freer.add(w)
+            if w in self.lazy:
+                heapq.heappush(self.freeing, w)
+        self.live.freers.clear()
+
+    def _free_some(self) -> bool:
         """Emit the oldest ready wait that ends a buffer's use; True if one was emitted."""
-        while freeing:
-            w = heapq.heappop(freeing)
-            if not done[w] and w in lazy:
-                emit(w)
+        while self.freeing:
+            w = heapq.heappop(self.freeing)
+            if not self.done[w] and w in self.lazy:
+                self._emit(w)
                 return True
         return False
 
-    note_freers()
-    for i in range(n):
-        if indeg[i] == 0 and deps.cat[i] != ON_DEMAND:
-            ready(i)
-    normals = [i for i in range(n) if deps.cat[i] == NORMAL]
-    k = [0]
-    while left[0]:
-        while eager:
-            s = heapq.heappop(eager)
-            if fits(s):
-                emit(s)
-            elif not free_some():
-                deferred.append(s)
-            else:
-                heapq.heappush(eager, s)
-        if not left[0]:
-            break
-        if budget is not None and live.bytes > budget and free_some():
-            continue
-        nxt = normals[k[0]] if k[0] < len(normals) else n
-        while ahead and ahead[0][0] <= nxt:  # the original order has caught up with these buffers
-            ahead_bytes[0] -= heapq.heappop(ahead)[1]
-        late = [s for s in deferred if s < nxt]
-        if late:
-            deferred.remove(min(late))
-            emit(min(late))
-            continue
-        if k[0] < len(normals):
-            if indeg[nxt] == 0:
-                emit(nxt)
-                k[0] += 1
-                if freed[0] and deferred:  # freed bytes may admit a deferred prefetch
-                    for s in deferred:
-                        heapq.heappush(eager, s)
-                    deferred.clear()
-                freed[0] = False
-                continue
-            x = _ready_ancestor(nxt, deps, indeg, done)
-        else:
-            x = min(list(lazy) + deferred)
-        if x in deferred:
-            deferred.remove(x)
-        emit(x)
-    return out + [i for i in pure if not done[i]]  # pure ops nothing uses
+    def _fits(self, s: int) -> bool:
+        """Whether prefetching s now keeps the live bytes within the budget until its buffers' original start."""
+        if self.budget is None:
+            return True
+        extra = self.live.new_bytes(s)
+        if extra == 0:
+            return True
+        peak, new = self.live.hoist_peak(s, self.now)
+        if not new:
+            return self.live.bytes + extra <= self.budget
+        size = sum(self.live.size[r] for r in new)
+        if self.live.bytes + extra > self.budget or self.ahead_bytes + size + peak > self.budget:
+            return False
+        for r in new:
+            heapq.heappush(self.ahead, (self.live.first[r], self.live.size[r]))
+        self.ahead_bytes += size
+        return True
 
 
 def _ready_ancestor(i: int, deps: Deps, indeg: list[int], done: list[bool]) -> int:
