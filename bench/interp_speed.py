@@ -43,6 +43,7 @@ from pathlib import Path
 
 _T0 = time.perf_counter()
 import numpy as np  # noqa: E402
+import onnx  # noqa: E402
 import onnxruntime as ort  # noqa: E402
 
 from npu.interp.executor import Program  # noqa: E402
@@ -52,7 +53,7 @@ from npu.onnx.importer import import_model  # noqa: E402
 IMPORT_SECONDS = time.perf_counter() - _T0
 
 ROOT = Path(__file__).resolve().parent.parent
-LIGHT = ROOT / ".venv/lib/python3.11/site-packages/onnx/backend/test/data/light"
+LIGHT = Path(onnx.__file__).parent / "backend/test/data/light"  # architecture graphs shipped in the onnx wheel
 MODELS = {
     "digits_cnn": ROOT / "examples/digits/digits_cnn.onnx",
     "digits_transformer": ROOT / "examples/digits/digits_transformer.onnx",
@@ -135,7 +136,8 @@ def op_breakdown(program: Program, inputs: dict) -> dict[str, dict]:
 
 
 def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
-    rec: dict = {"model": name, "path": str(path.relative_to(ROOT))}
+    where = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else f"onnx wheel: {path.relative_to(LIGHT.parents[3])}"
+    rec: dict = {"model": name, "path": where}
     ctx = make_context()
     start = time.perf_counter()
     module = import_model(str(path), context=ctx)

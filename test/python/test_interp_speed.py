@@ -31,7 +31,7 @@ from npu.onnx.importer import import_model
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LIGHT = ROOT / ".venv/lib/python3.11/site-packages/onnx/backend/test/data/light"
+LIGHT = Path(onnx.__file__).parent / "backend/test/data/light"  # architecture graphs shipped in the onnx wheel
 BEFORE = golden_before.load()
 
 

@@ -194,8 +194,8 @@ class Program:
     def check_inputs(self, inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
         """Inputs in argument order; a one-line error for a missing, unknown or ill-typed one."""
         expected = {s.name for s in self.inputs}
-        unknown = [k for k in inputs if k not in expected]
-        if unknown:
+        if len(inputs) > len(expected) or not expected.issuperset(inputs):
+            unknown = [k for k in inputs if k not in expected]
             raise NpuError(f"unknown input '{unknown[0]}' (the model takes: {', '.join(sorted(expected))})")
         arrays = []
         for spec in self.inputs:
@@ -215,7 +215,7 @@ class Program:
         env[_ABSENT] = None
         for k, value in enumerate(self.check_inputs(inputs)):
             env[k] = value
-        caller_errstate = np.geterr()  # on_result runs under the caller's settings
+        caller_errstate = None if on_result is None else np.geterr()  # on_result runs under the caller's settings
         with np.errstate(all="ignore"):  # IEEE results either way; kernels' warnings are off
             for step, call, operands, specs, results, frees in self._loop:
                 try:

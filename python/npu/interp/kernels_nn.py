@@ -26,6 +26,7 @@ the ONNX formula), so ceil_mode needs no special case beyond end padding.
 from __future__ import annotations
 
 import weakref
+from functools import lru_cache
 from math import prod
 from typing import Any, Sequence
 
@@ -89,6 +90,7 @@ def widen_const(x: np.ndarray) -> np.ndarray:
     return wide
 
 
+@lru_cache(maxsize=None)  # per dtype: pools ask on every run
 def _pad_value_min(dtype: np.dtype):
     if np.issubdtype(dtype, np.floating) or dtype.kind == "V":
         return -np.inf
@@ -251,6 +253,7 @@ class ConvGeometry:
         self.begin, self.end = window_pads(x_shape[2:], out_shape, ks, strides, dilations, pads)
         self.pad = Padding(x_shape, self.begin, self.end)
         self.y_shape = (n, g, mg) + out_shape
+        self._view_strides: dict[tuple, tuple] = {}  # input strides -> window view strides
         self.depthwise = cg == 1
         if self.depthwise:
             # per kernel offset: x[n, g, None, window positions]; small convs: all the windows at once
@@ -272,6 +275,7 @@ class ConvGeometry:
             self.chunks.append(
                 (r0, r1, r0 * self.strides[0], (n, g, cg) + ks + sub, (g, cg) + ks + (n,) + sub, (g, cg * kk, n * prod(sub)), (g, mg, n) + sub)
             )
+        self.whole = n == 1 and len(self.chunks) == 1
         # window view axes (N, G, C/G, *K, *sub) -> cols axes (G, C/G, *K, N, *sub); yc (G, M/G, N, *sub) -> (N, G, M/G, *sub)
         self.perm = (1, 2) + tuple(range(3, 3 + nd)) + (0,) + tuple(range(3 + nd, 3 + 2 * nd))
         self.y_perm = (2, 0, 1) + tuple(range(3, 3 + nd))
@@ -295,8 +299,16 @@ class ConvGeometry:
         xp = self.pad(x)
         if self.depthwise:
             return self._depthwise(xp, wm, bias, acc, out_dtype)
-        y = np.empty(self.y_shape, dtype=out_dtype or acc)
         mm = np.matmul if acc.kind == "f" and wm.dtype == acc else _mm  # _mm's own float path, minus its checks
+        if self.whole:  # one image, one chunk: the matmul result is y's layout already
+            _, _, row0, view_shape, cols_shape, mat_shape, _ = self.chunks[0]
+            cols = np.empty(cols_shape, dtype=acc)
+            cols[...] = self._windows(xp, row0, view_shape).transpose(self.perm)
+            y = mm(wm, cols.reshape(mat_shape)).reshape(self.y_shape)
+            if bias is not None:
+                y = y + bias
+            return y.reshape(x.shape[:1] + (-1,) + self.out_shape).astype(out_dtype or acc, copy=False)
+        y = np.empty(self.y_shape, dtype=out_dtype or acc)
         for r0, r1, row0, view_shape, cols_shape, mat_shape, yc_shape in self.chunks:
             cols = np.empty(cols_shape, dtype=acc)
             cols[...] = self._windows(xp, row0, view_shape).transpose(self.perm)  # one widening copy
@@ -308,15 +320,15 @@ class ConvGeometry:
         return y.reshape(x.shape[:1] + (-1,) + self.out_shape)
 
     def _windows(self, xp: np.ndarray, row0: int, shape: tuple[int, ...]) -> np.ndarray:
-        """Read-only strided view `shape` = (N, G, C/G, *K, *sub) of xp:
+        """Strided view `shape` = (N, G, C/G, *K, *sub) of xp, only read:
         [n, g, c, k, o] = xp[n, g*C/G + c, row0 + o*s + k*d] (row0 offsets the first spatial dim)."""
         st = xp.strides
-        strides = (st[0], st[1] * self.cg, st[1]) + tuple(t * d for t, d in zip(st[2:], self.dilations))
-        strides += tuple(t * s for t, s in zip(st[2:], self.strides))
+        strides = self._view_strides.get(st)
+        if strides is None:
+            strides = (st[0], st[1] * self.cg, st[1]) + tuple(t * d for t, d in zip(st[2:], self.dilations))
+            strides = self._view_strides[st] = strides + tuple(t * s for t, s in zip(st[2:], self.strides))
         if xp.flags.c_contiguous:  # the common case (a padded copy): a plain view of the buffer
-            view = np.ndarray(shape, xp.dtype, xp, row0 * st[2], strides)
-            view.flags.writeable = False
-            return view
+            return np.ndarray(shape, xp.dtype, xp, row0 * st[2], strides)
         return np.lib.stride_tricks.as_strided(xp[:, :, row0:], shape, strides, writeable=False)
 
     def _depthwise(self, xp, wm, bias, acc, out_dtype) -> np.ndarray:
