@@ -357,3 +357,10 @@ def test_executor_errstate_leaves_the_callers_settings():
         program.run({"x": -np.ones((2, 3), np.float32)}, on_result=lambda op, v: seen.append(np.geterr()["invalid"]))
         assert np.geterr()["invalid"] == "raise"
     assert seen == ["raise"]
+
+
+def test_lrn_bit_identical():
+    rng = np.random.default_rng(37)
+    for shape, size in (((1, 7, 5, 4), 3), ((2, 16, 3, 3), 5), ((1, 3, 6), 4), ((1, 2, 4, 4), 5)):
+        x = _special(rng, shape, fraction=0.02)
+        _check_op("LRN", {"x": x}, dict(size=size, alpha=2e-3, beta=0.75, bias=1.5))

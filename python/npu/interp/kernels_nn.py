@@ -973,10 +973,16 @@ def _lrn_kernel(inputs, attrs, results):
     xw = widen(x)
     sq = xw * xw
     lo = (size - 1) // 2
-    hi = size - 1 - lo
     c = x.shape[1]
-    padded = np.pad(sq, [(0, 0), (lo, hi)] + [(0, 0)] * (x.ndim - 2))
-    csum = np.concatenate([np.zeros_like(padded[:, :1]), np.cumsum(padded, axis=1)], axis=1)
+    # csum[:, j] = sum of the first j channels of sq zero-padded by lo in front, size-1-lo behind
+    # (np.cumsum's order, one channel at a time: a cumsum along axis 1 crawls through memory)
+    padded = np.zeros((x.shape[0], c + size - 1) + x.shape[2:], dtype=sq.dtype)
+    padded[:, lo : lo + c] = sq
+    csum = np.empty((x.shape[0], c + size) + x.shape[2:], dtype=sq.dtype)
+    csum[:, 0] = 0
+    csum[:, 1] = padded[:, 0]
+    for j in range(1, c + size - 1):
+        np.add(csum[:, j], padded[:, j], out=csum[:, j + 1])
     window = csum[:, size : size + c] - csum[:, :c]
     y = xw / (bias + alpha / size * window) ** beta
     return [_cast(y, results[0])]
