@@ -110,6 +110,9 @@ class DiagnosticCollector:
 
     def __exit__(self, *exc) -> None:
         self._handler.detach()
+        # The handler (a binding object, invisible to the cycle collector) holds our bound
+        # method, which holds the context: drop it or every collected context leaks.
+        self._handler = None
 
     @property
     def errors(self) -> list[Diag]:
