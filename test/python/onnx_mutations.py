@@ -241,7 +241,7 @@ def truncate(model, pick):
 
 def flip_bits(model, pick):
     data = bytearray(model.SerializeToString())
-    for _ in range(1 + pick(8)):
+    for _ in range(1 + pick(8) if data else 0):
         i = pick(len(data))
         data[i] ^= 1 << pick(8)
     return bytes(data)
@@ -508,19 +508,19 @@ MUTATIONS: dict[str, Callable[[onnx.ModelProto, Pick], bytes]] = {
 }
 
 
-def mutate(seed: str, pick: Pick) -> tuple[bytes, list[str]]:
-    """Serialized bytes of `seed` after one to three mutations, and their names."""
-    model = SEEDS[seed]()
-    names = list(MUTATIONS)
+def mutate(seed: str, pick: Pick, names: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """Serialized bytes of `seed` after the mutations `names` (default: one to three
+    picked), and the names of those applied."""
+    if names is None:
+        names = [list(MUTATIONS)[pick(len(MUTATIONS))] for _ in range(1 + pick(3))]
+    data = SEEDS[seed]().SerializeToString()
     applied = []
-    data = model.SerializeToString()
-    for _ in range(1 + pick(3)):
-        name = names[pick(len(names))]
-        applied.append(name)
+    for name in names:
         model = onnx.ModelProto()
         try:
             model.ParseFromString(data)
         except Exception:  # an earlier byte-level mutation broke it: keep those bytes
             break
         data = MUTATIONS[name](model, pick)
+        applied.append(name)
     return data, applied

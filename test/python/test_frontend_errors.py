@@ -98,3 +98,20 @@ def test_converted_opset_through_npu_translate(tmp_path):
     line = _one_line_error(bad, "npu-translate")
     assert "graph input 'x' has dynamic dimension (dim 2)" in line
     assert not (tmp_path / "out.mlir").exists()
+
+
+def test_imports_do_not_leak_contexts():
+    """A long-lived process (fuzzing, a server) imports many models: each context is freed."""
+    import gc
+
+    from mlir import ir
+
+    model = _paddle_like_softmax()
+    gc.collect()
+    before = sum(isinstance(o, ir.Context) for o in gc.get_objects())
+    for k in range(10):
+        import_model(model, input_shapes={"x": [1, 3, 2, 2]})
+        with pytest.raises(NpuError):
+            import_model(model)
+    gc.collect()
+    assert sum(isinstance(o, ir.Context) for o in gc.get_objects()) <= before + 1

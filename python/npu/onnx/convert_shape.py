@@ -257,7 +257,10 @@ def convert_size(node, b):
 @converter("ConstantOfShape")
 def convert_constant_of_shape(node, b):
     """a constant (folded; the shape must be static)."""
-    node.static(0, "shape")
+    shape = node.static(0, "shape")
+    if shape.ndim != 1 or shape.dtype != np.int64 or (shape < 0).any():
+        raise node.error(f"expects a 1-D int64 shape of non-negative dims, got {shape.tolist()}")
+    _check_fold_size(node, int(np.prod(shape.astype(object))))
     value = node.attrs.get("value")
     if value is None:
         value = np.zeros(1, dtype=np.float32)
@@ -267,9 +270,22 @@ def convert_constant_of_shape(node, b):
 @converter("Range")
 def convert_range(node, b):
     """a constant (folded; start, limit and delta must be static)."""
-    for i, what in enumerate(("start", "limit", "delta")):
-        node.static(i, what)
+    start, limit, delta = (node.static(i, what) for i, what in enumerate(("start", "limit", "delta")))
+    if any(v.size != 1 for v in (start, limit, delta)):  # ONNX says scalars; its own function bodies pass [1]
+        raise node.error("expects scalar start, limit and delta")
+    start, limit, delta = (v.reshape(-1)[0].item() for v in (start, limit, delta))
+    if delta == 0 or not all(np.isfinite(v) for v in (start, limit, delta)):
+        raise node.error(f"expects a finite range with a non-zero delta, got start {start}, limit {limit}, delta {delta}")
+    _check_fold_size(node, max(int(np.ceil((limit - start) / delta)), 0))
     return b.emit(node, "npu_tensor.range", node.inputs[:3])
+
+
+def _check_fold_size(node, count: int) -> None:
+    """Kernel-only ops fold to constants: refuse one past the importer's materialization limit."""
+    from npu.onnx.importer import FOLD_LIMIT
+
+    if count > FOLD_LIMIT:
+        raise node.error(f"would fold to a constant of {count} elements, more than the importer materializes ({FOLD_LIMIT})")
 
 
 @converter("Resize")

@@ -43,11 +43,13 @@ from npu.ir import dtypes, resources
 from npu.ir.attrs import from_attr, to_attr
 from npu.ir.context import make_context
 from npu.onnx import control_flow, functions
-from npu.onnx.validate import check_model_tensors, check_required_inputs, tensor_array
+from npu.onnx.validate import check_model_tensors, check_required_inputs, check_text, shape_problem, tensor_array
 from npu.onnx.registry import get_converter
 
 MIN_OPSET = 13
 INLINE_LIMIT = 64  # constants with more elements become dense resources
+# Folding never creates a constant larger than this or 4x its inputs (elements).
+FOLD_LIMIT = 1 << 24
 # Ops kept in the graph even when their inputs are constant (the quantizer reads them).
 NO_FOLD = {"QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul"}
 DEFAULT_DOMAINS = ("", "ai.onnx")
@@ -183,39 +185,72 @@ class GraphBuilder:
         return name
 
     def emit(self, node: OnnxNode, op_name: str, operands, attrs=None, results=None) -> list[ir.Value]:
-        """Create `op_name` at the node's location; folded to constants when all operands are."""
+        """Create `op_name` at the node's location; folded to constants when all operands are.
+
+        A foldable op is created and verified first, so the kernel that folds it only
+        sees operands the op accepts. Kernel-only ops (Range, ConstantOfShape, NonZero,
+        Unique) and results whose shape only the kernel knows fold without that check.
+        """
         attrs = {k: to_attr(v) for k, v in (attrs or {}).items()}
         if results is None:
             results = list(zip(node.output_shapes, node.output_dtypes))
-        folded = self._fold(node, op_name, operands, attrs, results)
-        if folded is not None:
-            return folded
+        foldable = self._foldable(node, op_name, operands)
+        if foldable and (
+            any(s is None or d is None for s, d in results) or not ir.Context.current.is_registered_operation(op_name)
+        ):
+            folded = self._fold(node, op_name, operands, attrs, results)
+            if folded is not None:
+                return folded
+        op = self._create(node, op_name, operands, attrs, results)
+        if foldable:
+            _verify_op(op, node)
+            folded = self._fold(node, op_name, operands, attrs, results)
+            if folded is not None:
+                op.erase()
+                return folded
+        return list(op.results)
+
+    def _create(self, node: OnnxNode, op_name: str, operands, attrs, results) -> ir.Operation:
         types = []
         for i, (shape, dtype) in enumerate(results):
             if shape is None or dtype is None:
                 raise node.error(f"cannot infer a static shape for result {i} of '{op_name}'")
-            if any(int(d) < 0 for d in shape):
-                raise node.error(f"result {i} of '{op_name}' has a negative dimension {list(shape)}")
+            problem = shape_problem(shape)
+            if problem:
+                raise node.error(f"result {i} of '{op_name}' has shape {list(shape)}: {problem}")
             types.append(dtypes.tensor_type(shape, dtype))
+        attrs = dict(attrs)
         if any(v is None for v in operands):
             sizes = [0 if v is None else 1 for v in operands]
             attrs["operandSegmentSizes"] = ir.DenseI32ArrayAttr.get(sizes)
-        op = ir.Operation.create(
+        return ir.Operation.create(
             op_name,
             results=types,
             operands=[v for v in operands if v is not None],
             attributes=attrs,
             loc=node.location,
         )
-        return list(op.results)
+
+    def _foldable(self, node: OnnxNode, op_name: str, operands) -> bool:
+        return (
+            node.fold
+            and all(v is None or v in self.values for v in operands)
+            and get_kernel(op_name) is not None
+        )
 
     def _fold(self, node: OnnxNode, op_name: str, operands, attrs, results) -> list[ir.Value] | None:
-        if not node.fold or any(v is not None and v not in self.values for v in operands):
-            return None
         kernel = get_kernel(op_name)
-        if kernel is None:
-            return None
         inputs = [None if v is None else self.values[v] for v in operands]
+        known = [int(np.prod(s, dtype=object)) for s, _ in results if s is not None and not shape_problem(s)]
+        if sum(known) > max(FOLD_LIMIT, 4 * sum(a.size for a in inputs if a is not None)):
+            # Expanding constants (ConstantOfShape, Expand, Tile, Range) are not
+            # materialized past the limit: the op stays, or is refused if it has no IR form.
+            if ir.Context.current.is_registered_operation(op_name):
+                return None
+            raise node.error(
+                f"would fold to a constant of {sum(known)} elements, more than the importer "
+                f"materializes ({FOLD_LIMIT})"
+            )
         py_attrs = {k: from_attr(a) for k, a in attrs.items()}
         specs = [ResultSpec(None if s is None else tuple(s), None if d is None else np.dtype(d)) for s, d in results]
         try:
@@ -232,6 +267,21 @@ class GraphBuilder:
             with node.location:
                 values.append(self.constant(out, f"{node.name}_{i}"))
         return values
+
+
+def _verify_op(op: ir.Operation, node: OnnxNode) -> None:
+    """MLIR's and npu's verifiers on one op; the first failure as a NpuError."""
+    from npu.ir.diagnostics import DiagnosticCollector, format_diagnostic
+    from npu.ir.verify import verify_ops
+
+    with DiagnosticCollector(op.context, node.name) as diags:
+        try:
+            op.verify()
+        except ir.MLIRError as err:
+            first = err.error_diagnostics[0] if err.error_diagnostics else None
+            raise node.error(format_diagnostic(first) if first else _first_line(err)) from None
+        if not verify_ops(op):
+            raise NpuError(str(diags.errors[0]) if diags.errors else f"{node.name}: '{op.name}' fails verification")
 
 
 # ----------------------------------------------------------------------------- loading
@@ -303,6 +353,7 @@ def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: s
 
 def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> tuple[onnx.ModelProto, bool]:
     """The checked, converted, pinned and shape-inferred model, and whether strict inference passed."""
+    check_text(model, where)
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as err:
@@ -535,6 +586,9 @@ class _Importer:
                     f"pin it with input_shapes / --input-shape {vi.name}=..."
                 )
         shape = [int(d.dim_value) for d in tt.shape.dim]
+        problem = shape_problem(shape)
+        if problem:
+            raise NpuError(f"'{self.where}': graph input '{vi.name}' has shape {shape}: {problem}")
         self.types[vi.name] = (shape, dtype)
         return dtypes.tensor_type(shape, dtype)
 

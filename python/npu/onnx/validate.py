@@ -9,12 +9,17 @@ those checks:
   data never allocates, in ONNX shape inference or in numpy), for every
   initializer and tensor attribute, before anything reads them;
 - `tensor_array(t, what)`: the checked numpy value of a TensorProto;
-- `check_required_inputs(node, schema, where)`: no required input is given as ''.
+- `check_required_inputs(node, schema, where)`: no required input is given as '';
+- `shape_problem(shape)`: what makes a static shape unusable as a tensor type;
+- `check_text(model, where)`: every string field is UTF-8 (onnx.proto is proto2, so
+  protobuf hands invalid ones over as bytes; names flow into MLIR locations).
 """
 
 from __future__ import annotations
 
 import math
+
+from google.protobuf.descriptor import FieldDescriptor
 
 import numpy as np
 import onnx
@@ -106,3 +111,34 @@ def check_required_inputs(proto: onnx.NodeProto, schema, where: str) -> None:
         param = schema.inputs[min(k, len(schema.inputs) - 1)]
         if not name and param.option != optional:
             raise NpuError(f"{where}: input {k} ('{param.name}') is required but given as ''")
+
+
+MAX_ELEMENTS = 2**63 - 1  # MLIR's ShapedType counts elements in int64
+
+
+def shape_problem(shape) -> str | None:
+    """Why `shape` cannot be a static tensor shape (negative dim, int64 overflow), else None."""
+    dims = [int(d) for d in shape]
+    if any(d < 0 for d in dims):
+        return "negative dimension"
+    if math.prod(dims) > MAX_ELEMENTS or any(d > MAX_ELEMENTS for d in dims):
+        return "more elements than an int64 counts"
+    return None
+
+
+def check_text(message, where: str, path: str = "model") -> None:
+    """Raise naming the first string field of `message` (recursively) that is not UTF-8."""
+    for field, value in message.ListFields():
+        here = f"{path}.{field.name}"
+        if field.type == FieldDescriptor.TYPE_STRING:
+            values = value if field.is_repeated else [value]
+            for k, v in enumerate(values):
+                if not isinstance(v, str):
+                    index = f"[{k}]" if field.is_repeated else ""
+                    raise NpuError(f"'{where}': {here}{index} is not UTF-8 text")
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            if field.is_repeated:
+                for k, item in enumerate(value):
+                    check_text(item, where, f"{here}[{k}]")
+            else:
+                check_text(value, where, here)
