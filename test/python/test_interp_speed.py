@@ -20,6 +20,7 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from threadpoolctl import threadpool_limits
 
 import golden_before
 from npu.interp import kernels_nn
@@ -60,8 +61,9 @@ def _special(rng: np.random.Generator, shape, dtype=np.float32, fraction=0.05) -
 
 
 def run_both(module, feeds: dict, what: str) -> None:
-    """Every op's results of the live Program equal the pre-speed-work Program's."""
-    with module.context:
+    """Every op's results of the live Program equal the pre-speed-work Program's (one BLAS
+    thread: quicker on a shared machine; the bench checks both thread counts)."""
+    with module.context, threadpool_limits(limits=1, user_api="blas"):
         live, before = Program(module), BEFORE.Program(module)
         got, want = [], []
         out_live = live.run(feeds, on_result=lambda op, v: got.append(v))
@@ -364,3 +366,12 @@ def test_lrn_bit_identical():
     for shape, size in (((1, 7, 5, 4), 3), ((2, 16, 3, 3), 5), ((1, 3, 6), 4), ((1, 2, 4, 4), 5)):
         x = _special(rng, shape, fraction=0.02)
         _check_op("LRN", {"x": x}, dict(size=size, alpha=2e-3, beta=0.75, bias=1.5))
+
+
+@pytest.mark.parametrize("op, attrs", [("HardSwish", {}), ("HardSigmoid", dict(alpha=0.3, beta=0.4)),
+                                       ("LeakyRelu", dict(alpha=0.1)), ("Elu", dict(alpha=0.7)),
+                                       ("GlobalAveragePool", {}), ("GlobalMaxPool", {})])
+def test_activations_and_global_pools_bit_identical(op, attrs):
+    rng = np.random.default_rng(sum(map(ord, op)))
+    for dtype, tp in ((np.float32, TensorProto.FLOAT), (np.float16, TensorProto.FLOAT16)):
+        _check_op(op, {"x": _special(rng, (2, 3, 5, 4), dtype, fraction=0.1)}, attrs, dtype=tp)

@@ -273,6 +273,22 @@ for _name, _fn in _ACTIVATIONS.items():
     kernel(_name)(_act(_fn))
 
 
+def _plan_act(fn):
+    """Planner of an _act kernel: fn(x, attrs) straight on x when x needs no up-cast."""
+
+    def plan(attrs, operands, results):
+        if _compute_dtype(operands[0].dtype) != operands[0].dtype:
+            return None
+        out = results[0]
+        return lambda inputs: [_fin(fn(inputs[0], attrs), out)]
+
+    return plan
+
+
+for _name, _fn in _ACTIVATIONS.items():
+    planner(_name)(_plan_act(_fn))
+
+
 @kernel("npu_tensor.gelu")
 def _gelu(inputs, attrs, results):
     x = _up(inputs[0])

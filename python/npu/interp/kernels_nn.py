@@ -766,6 +766,15 @@ def _global_average_pool_kernel(inputs, attrs, results):
     return [_cast(flat.sum(axis=-1, dtype=acc_dtype(x.dtype)) / flat.shape[-1], results[0])]
 
 
+@planner("npu_tensor.global_average_pool")
+def _global_average_pool_plan(attrs, operands, results):
+    """The kernel's sum (ndarray.sum is this add.reduce) / count, shapes and dtypes once."""
+    x = operands[0]
+    flat_shape = tuple(x.shape[:2]) + (-1,)
+    count, acc, out = prod(x.shape[2:]), acc_dtype(x.dtype), results[0]
+    return lambda inputs: [_cast(np.add.reduce(inputs[0].reshape(flat_shape), axis=-1, dtype=acc) / count, out)]
+
+
 @kernel("npu_tensor.global_max_pool")
 def _global_max_pool_kernel(inputs, attrs, results):
     x = inputs[0]
