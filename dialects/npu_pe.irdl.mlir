@@ -83,11 +83,28 @@ irdl.dialect @npu_pe {
   }
 
   // Elementwise binary op with numpy broadcasting: out = lhs <kind> rhs.
-  // `kind` is `add`, `sub`, `mul`, `max`, `min` or `div` (float types only).
-  // `lhs`, `rhs` and `out` have one element type; `out`'s shape is the
-  // broadcast of the operand shapes. Integer results are computed exactly
-  // and saturated. `out` may be the same value as `lhs` or `rhs` when their
-  // shapes are equal.
+  // `kind` is `add`, `sub`, `mul`, `max`, `min` or `div` (float types only),
+  // or one of the integer-only kinds below. `lhs`, `rhs` and `out` have one
+  // element type; `out`'s shape is the broadcast of the operand shapes.
+  // Integer `add`..`min` are computed exactly and saturated. `out` may be
+  // the same value as `lhs` or `rhs` when their shapes are equal.
+  // Integer-only kinds (the fixed-point steps of the integer softmax and
+  // layer normalization, npu.numerics.normalization; TOSA operators):
+  //   `add_wrap`    lhs + rhs modulo 2^bits of the type (two's complement
+  //                 wrap, as the int32 accumulator of `matmul`): any integer type.
+  //   `and`         bitwise AND of the two's complement patterns
+  //                 (TOSA BITWISE_AND, npu.numerics.bitwise_and): i8, i16, i32.
+  //   `shl`         the 32-bit pattern of lhs shifted left by rhs, wrapped
+  //                 (TOSA LOGICAL_LEFT_SHIFT, npu.numerics.logical_left_shift):
+  //                 i32; every shift amount must be in [0, 31].
+  //   `ashr`        floor(lhs / 2^rhs) (TOSA ARITHMETIC_RIGHT_SHIFT,
+  //                 round = false): i8, i16, i32; amounts in [0, bits - 1].
+  //   `ashr_round`  as `ashr`, plus 1 when bit rhs - 1 of lhs is set (round
+  //                 half towards +infinity; TOSA ARITHMETIC_RIGHT_SHIFT with
+  //                 round = true, npu.numerics.arithmetic_right_shift).
+  // The shift amounts are rhs's values, one per element after broadcasting
+  // (a [R, 1] rhs shifts each row by its own amount); an amount out of range
+  // is a run-time error (a TOSA REQUIRE).
   // Example:
   //   "npu_pe.binary"(%c, %bias, %c) {kind = "add"} : (memref<16x8xi32, "sram">, memref<1x8xi32, "sram">, memref<16x8xi32, "sram">) -> ()
   irdl.operation @binary {
@@ -100,15 +117,42 @@ irdl.dialect @npu_pe {
     %max = irdl.is "max"
     %min = irdl.is "min"
     %div = irdl.is "div"
-    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div)
+    %add_wrap = irdl.is "add_wrap"
+    %and = irdl.is "and"
+    %shl = irdl.is "shl"
+    %ashr = irdl.is "ashr"
+    %ashr_round = irdl.is "ashr_round"
+    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div, %add_wrap, %and, %shl, %ashr, %ashr_round)
     irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
     irdl.attributes { "kind" = %kind }
   }
 
+  // Fixed-point multiply (TOSA MUL with shift): out = (lhs * rhs + 2^(shift-1)) >> shift.
+  // `lhs`, `rhs` and `out` are i32 buffers with numpy broadcasting (`out`'s
+  // shape is the broadcast of the operand shapes); `shift` is an integer in
+  // [0, 63] (0: the plain product). The product is exact (64-bit), the shift
+  // floors, so the result is lhs * rhs / 2^shift rounded half towards
+  // +infinity (npu.numerics.mul_int). A result outside int32 is a run-time
+  // error (TOSA REQUIRE), never saturated or wrapped. `out` may be the same
+  // value as `lhs` or `rhs` when their shapes are equal.
+  // Example:
+  //   "npu_pe.mul_shift"(%e, %r, %y) {shift = 15 : i64} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  irdl.operation @mul_shift {
+    %lhs = irdl.base "!builtin.memref"
+    %rhs = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %shift = irdl.base "#builtin.integer"
+    irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
+    irdl.attributes { "shift" = %shift }
+  }
+
   // Elementwise unary op: out = <kind>(input).
   // `kind` is `copy`, `neg`, `abs` or `relu` for any type (integer `neg` and
-  // `abs` saturate), or, for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
-  // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2))).
+  // `abs` saturate); for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
+  // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2)));
+  // for i32 only, `clz`: the number of leading zero bits of the 32-bit two's
+  // complement pattern (32 for 0, 0 for negative values; TOSA CLZ,
+  // npu.numerics.clz).
   // Input and output have the same shape and element type; `out` may be the
   // same value as `input`.
   // Example:
@@ -129,7 +173,8 @@ irdl.dialect @npu_pe {
     %sigmoid = irdl.is "sigmoid"
     %erf = irdl.is "erf"
     %gelu = irdl.is "gelu"
-    %kind = irdl.any_of(%copy, %neg, %abs, %relu, %exp, %log, %sqrt, %rsqrt, %recip, %tanh, %sigmoid, %erf, %gelu)
+    %clz = irdl.is "clz"
+    %kind = irdl.any_of(%copy, %neg, %abs, %relu, %exp, %log, %sqrt, %rsqrt, %recip, %tanh, %sigmoid, %erf, %gelu, %clz)
     irdl.operands(input: %in, out: %out)
     irdl.attributes { "kind" = %kind }
   }

@@ -160,11 +160,39 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
     if kind == "div" and out.is_int:
         env.error(op, f"expects float data for kind 'div', got {out.dtype}")
         return
+    allowed = _INT_BINARY.get(kind)
+    if allowed is not None and out.dtype not in allowed:
+        env.error(op, f"expects {' or '.join(allowed)} data for kind '{kind}', got {out.dtype}")
+        return
+    _broadcast_out(op, env, lhs, rhs, out)
+
+
+# integer-only binary kinds and the element types each takes
+_INT_BINARY = {"add_wrap": ("i4", "i8", "i16", "i32"), "and": ("i8", "i16", "i32"), "shl": ("i32",),
+               "ashr": ("i8", "i16", "i32"), "ashr_round": ("i8", "i16", "i32")}
+
+
+def _broadcast_out(op: ir.Operation, env: VerifyEnv, lhs: Buffer, rhs: Buffer, out: Buffer) -> None:
     expected = broadcast_shapes(list(lhs.shape), list(rhs.shape))
     if expected is None:
         env.error(op, f"expects broadcast-compatible lhs and rhs, got {list(lhs.shape)} and {list(rhs.shape)}")
     elif list(out.shape) != expected:
         env.error(op, f"expects out of the broadcast shape {expected}, got {list(out.shape)}")
+
+
+@verifier("npu_pe.mul_shift")
+def _verify_mul_shift(op: ir.Operation, env: VerifyEnv) -> None:
+    bufs = _buffers(op, env, ("lhs", "rhs", "out"))
+    shift = int_attr(op, env, "shift")
+    if bufs is None or shift is None:
+        return
+    if any(b.dtype != "i32" for b in bufs):
+        env.error(op, f"expects i32 lhs, rhs and out, got {', '.join(b.dtype for b in bufs)}")
+        return
+    if not 0 <= shift <= 63:
+        env.error(op, f"expects shift in [0, 63], got {shift}")
+        return
+    _broadcast_out(op, env, *bufs)
 
 
 _ANY_TYPE_UNARY = ("copy", "neg", "abs", "relu")
@@ -176,7 +204,11 @@ def _verify_unary(op: ir.Operation, env: VerifyEnv) -> None:
     if bufs is None or not _same_dtype(op, env, bufs, "input and out"):
         return
     kind = op.attributes["kind"].value
-    if bufs[0].is_int and kind not in _ANY_TYPE_UNARY:
+    if kind == "clz":
+        if bufs[0].dtype != "i32":
+            env.error(op, f"expects i32 data for kind 'clz', got {bufs[0].dtype}")
+            return
+    elif bufs[0].is_int and kind not in _ANY_TYPE_UNARY:
         env.error(op, f"expects float data for kind '{kind}', got {bufs[0].dtype} (use 'npu_pe.table' for "
                       f"integer nonlinearities)")
         return

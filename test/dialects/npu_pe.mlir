@@ -97,3 +97,31 @@ func.func @pe_1_0() attributes {npu_pe.pe = array<i64: 1, 0>} {
   "npu_pe.binary"(%o32, %o32, %o32) {kind = "max"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
   return
 }
+
+// -----
+
+// Fixed-point steps of the integer softmax / layer normalization: CLZ, per-row
+// shifts (a [4, 1] amount per row), rounding right shift, AND, wrapping add and
+// the TOSA MUL with shift.
+// CHECK-LABEL: func.func @pe_0_1()
+func.func @pe_0_1() attributes {npu_pe.pe = array<i64: 0, 1>} {
+  %e = "npu_mem.alloc"() : () -> memref<4x8xi32, "sram">
+  %s = "npu_mem.alloc"() : () -> memref<4x1xi32, "sram">
+  %k = "npu_mem.alloc"() : () -> memref<4x1xi32, "sram">
+  %q = "npu_mem.alloc"() : () -> memref<4x8xi8, "sram">
+  // CHECK: "npu_pe.unary"(%[[S:.*]], %[[K:.*]]) {kind = "clz"} : (memref<4x1xi32, "sram">, memref<4x1xi32, "sram">) -> ()
+  "npu_pe.unary"(%s, %k) {kind = "clz"} : (memref<4x1xi32, "sram">, memref<4x1xi32, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.binary"(%[[S]], %[[K]], %[[S]]) {kind = "shl"} : (memref<4x1xi32, "sram">, memref<4x1xi32, "sram">, memref<4x1xi32, "sram">) -> ()
+  "npu_pe.binary"(%s, %k, %s) {kind = "shl"} : (memref<4x1xi32, "sram">, memref<4x1xi32, "sram">, memref<4x1xi32, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.binary"(%[[E:.*]], %[[K]], %[[E]]) {kind = "ashr_round"} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  "npu_pe.binary"(%e, %k, %e) {kind = "ashr_round"} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.binary"(%[[E]], %[[K]], %[[E]]) {kind = "ashr"}
+  "npu_pe.binary"(%e, %k, %e) {kind = "ashr"} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.binary"(%[[K]], %[[S]], %[[K]]) {kind = "and"}
+  "npu_pe.binary"(%k, %s, %k) {kind = "and"} : (memref<4x1xi32, "sram">, memref<4x1xi32, "sram">, memref<4x1xi32, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.binary"(%[[Q:.*]], %[[Q]], %[[Q]]) {kind = "add_wrap"} : (memref<4x8xi8, "sram">, memref<4x8xi8, "sram">, memref<4x8xi8, "sram">) -> ()
+  "npu_pe.binary"(%q, %q, %q) {kind = "add_wrap"} : (memref<4x8xi8, "sram">, memref<4x8xi8, "sram">, memref<4x8xi8, "sram">) -> ()
+  // CHECK-NEXT: "npu_pe.mul_shift"(%[[E]], %[[S]], %[[E]]) {shift = 15 : i64} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  "npu_pe.mul_shift"(%e, %s, %e) {shift = 15} : (memref<4x8xi32, "sram">, memref<4x1xi32, "sram">, memref<4x8xi32, "sram">) -> ()
+  return
+}

@@ -539,3 +539,67 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   "npu_pe.transpose"(%a, %a) {perm = array<i64: 1, 0>} : (memref<4x4xf32, "sram">, memref<4x4xf32, "sram">) -> ()
   return
 }
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xi16, "sram">
+  // expected-error @below {{'npu_pe.binary' op expects i32 data for kind 'shl', got i16}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "shl"} : (memref<4x4xi16, "sram">, memref<4x4xi16, "sram">, memref<4x4xi16, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xf32, "sram">
+  // expected-error @below {{'npu_pe.binary' op expects i8 or i16 or i32 data for kind 'ashr_round', got f32}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "ashr_round"} : (memref<4x4xf32, "sram">, memref<4x4xf32, "sram">, memref<4x4xf32, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xf16, "sram">
+  // expected-error @below {{'npu_pe.binary' op expects i4 or i8 or i16 or i32 data for kind 'add_wrap', got f16}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "add_wrap"} : (memref<4x4xf16, "sram">, memref<4x4xf16, "sram">, memref<4x4xf16, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xi8, "sram">
+  // expected-error @below {{'npu_pe.unary' op expects i32 data for kind 'clz', got i8}}
+  "npu_pe.unary"(%a, %a) {kind = "clz"} : (memref<4x4xi8, "sram">, memref<4x4xi8, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xi16, "sram">
+  // expected-error @below {{'npu_pe.mul_shift' op expects i32 lhs, rhs and out, got i16, i16, i16}}
+  "npu_pe.mul_shift"(%a, %a, %a) {shift = 1} : (memref<4x4xi16, "sram">, memref<4x4xi16, "sram">, memref<4x4xi16, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xi32, "sram">
+  // expected-error @below {{'npu_pe.mul_shift' op expects shift in [0, 63], got 64}}
+  "npu_pe.mul_shift"(%a, %a, %a) {shift = 64} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4x4xi32, "sram">
+  %b = "npu_mem.alloc"() : () -> memref<3xi32, "sram">
+  // expected-error @below {{'npu_pe.mul_shift' op expects broadcast-compatible lhs and rhs, got [4, 4] and [3]}}
+  "npu_pe.mul_shift"(%a, %b, %a) {shift = 1} : (memref<4x4xi32, "sram">, memref<3xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+  return
+}

@@ -25,7 +25,9 @@ PRESETS = ("edge-lpddr", "datacenter-hbm", "large-inference")
 INTS = ("i8", "i16", "i32")
 FLOATS = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
-FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu"}
+FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "clz"}
+# binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
+INT_BINARY = {"add_wrap": INTS, "and": INTS, "shl": ("i32",), "ashr": INTS, "ashr_round": INTS}
 
 
 def memref(shape, dtype, space) -> str:
@@ -234,7 +236,7 @@ class Gen:
 
     def compute(self, p: _Program) -> None:
         getattr(self, "op_" + self.pick(["matmul", "fill", "binary", "unary", "cast", "reduce", "table",
-                                         "rescale", "clamp", "im2col", "transpose"]))(p)
+                                         "rescale", "clamp", "im2col", "transpose", "mul_shift"]))(p)
 
     def op_matmul(self, p):
         supported = {"int8": "i8", "int4": "i4", "bf16": "bf16", "fp16": "f16"}
@@ -258,7 +260,8 @@ class Gen:
 
     def op_binary(self, p):
         dtype = self.pick(INTS + ("bf16", "f16", "f32"))
-        kind = self.pick([k for k in BINARY_KINDS if k != "div" or dtype not in INTS])
+        kind = self.pick([k for k in BINARY_KINDS if (k != "div" or dtype not in INTS)
+                          and dtype in INT_BINARY.get(k, INTS + FLOATS)])
         shape = self.shape(2)
         rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
         lhs, rhs = self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
@@ -266,9 +269,18 @@ class Gen:
         self.emit(p, "npu_pe.binary", [lhs, rhs, out], [memref(shape, dtype, "sram"), memref(rshape, dtype, "sram"),
                                                         memref(shape, dtype, "sram")], f'kind = "{kind}"')
 
+    def op_mul_shift(self, p):
+        shape = self.shape(2)
+        rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
+        lhs, rhs = self.alloc(p, shape, "i32"), self.alloc(p, rshape, "i32")
+        out = self.pick([lhs, self.alloc(p, shape, "i32")])
+        self.emit(p, "npu_pe.mul_shift", [lhs, rhs, out], [memref(shape, "i32", "sram"), memref(rshape, "i32", "sram"),
+                                                           memref(shape, "i32", "sram")], f"shift = {self.integer(0, 63)}")
+
     def op_unary(self, p):
         dtype = self.pick(INTS + FLOATS)
-        kind = self.pick([k for k in UNARY_KINDS if dtype in FLOATS or k not in FLOAT_ONLY])
+        kind = self.pick([k for k in UNARY_KINDS if (dtype in FLOATS or k not in FLOAT_ONLY)
+                          and (k != "clz" or dtype == "i32")])
         shape = self.shape()
         x = self.alloc(p, shape, dtype)
         y = self.pick([x, self.alloc(p, shape, dtype)])

@@ -977,3 +977,74 @@ def test_allocation_beyond_the_target_sram():
     with pytest.raises(NpuError, match=r"'npu_mem.alloc' .*: allocates SRAM bytes \[8160, 8192\) beyond the 8184 bytes of SRAM"):
         run(text, {}, verify=False, target=small)
     run(text, {}, target=small.with_overrides({"pe.sram.bytes": 8192}))
+
+
+# ---------------------------------------------------------------- fixed-point kinds (integer softmax / layer norm)
+# References with Python integers, independent of npu.numerics.
+
+def _py(a) -> np.ndarray:
+    return np.asarray(a).astype(object)
+
+
+def test_clz_counts_leading_zero_bits_of_the_32_bit_pattern():
+    a = np.array([[0, 1, 2, 3, 255, 256, 2**30, 2**31 - 1], [-1, -2**31, 7, 65535, 65536, 12345, 1 << 20, 5]],
+                 np.int32)
+    out = run_compute(UNARY.replace("{kind}", "clz"), {"a": a}, a.shape, np.int32)
+    ref = [[32 - int(v).bit_length() if v >= 0 else 0 for v in row] for row in a.tolist()]
+    assert out.tolist() == ref
+
+
+@pytest.mark.parametrize("kind", ["shl", "ashr", "ashr_round", "and", "add_wrap"])
+def test_int_only_binary_kinds_with_per_row_amounts(kind):
+    a = ints((4, 6), np.int32)
+    if kind == "shl":
+        b = ints((4, 1), np.int32, 0, 31)
+    elif kind.startswith("ashr"):
+        b = ints((4, 1), np.int32, 0, 31)
+    else:
+        b = ints((4, 1), np.int32)
+    out = run_compute(BINARY.replace("{kind}", kind), {"a": a, "b": b}, (4, 6), np.int32)
+    x, s = _py(a), _py(np.broadcast_to(b, (4, 6)))
+    if kind == "shl":
+        ref = [[int(wrap32((v << k) % 2**32)) for v, k in zip(r, q)] for r, q in zip(x, s)]
+    elif kind == "ashr":
+        ref = [[v >> k for v, k in zip(r, q)] for r, q in zip(x, s)]
+    elif kind == "ashr_round":
+        ref = [[(v >> k) + (1 if k > 0 and (v >> (k - 1)) & 1 else 0) for v, k in zip(r, q)] for r, q in zip(x, s)]
+    elif kind == "and":
+        ref = [[v & k for v, k in zip(r, q)] for r, q in zip(x, s)]
+    else:
+        ref = [[int(wrap32(v + k)) for v, k in zip(r, q)] for r, q in zip(x, s)]
+    assert out.tolist() == ref
+
+
+def test_ashr_round_rounds_half_up_on_int8():
+    a = np.array([[-3, -2, -1, 0, 1, 2, 3, 127]], np.int8)
+    b = np.full((1, 1), 1, np.int8)
+    out = run_compute(BINARY.replace("{kind}", "ashr_round"), {"a": a, "b": b}, a.shape, np.int8)
+    assert out.tolist() == [[-1, -1, 0, 0, 1, 1, 2, 64]]
+
+
+def test_shift_amount_out_of_range_is_a_located_error():
+    a, b = np.ones((2, 2), np.int32), np.full((2, 1), 32, np.int32)
+    with pytest.raises(NpuError, match=r"'npu_pe.binary' at .* on PE \(0, 0\): logical_left_shift: shift must be"):
+        run_compute(BINARY.replace("{kind}", "shl"), {"a": a, "b": b}, (2, 2), np.int32)
+
+
+MUL_SHIFT = '"npu_pe.mul_shift"(%a, %b, %out) {{shift = {shift}}} : ({T_a}, {T_b}, {T_out}) -> ()'
+
+
+@pytest.mark.parametrize("shift", [0, 1, 15, 31, 40])
+def test_mul_shift_rounds_the_exact_product(shift):
+    lim = 2**15 if shift < 16 else 2**31 - 1
+    a, b = ints((3, 7), np.int32, -lim, lim), ints((3, 1), np.int32, -lim, lim)
+    out = run_compute(MUL_SHIFT.replace("{shift}", str(shift)), {"a": a, "b": b}, (3, 7), np.int32)
+    p = _py(a) * _py(np.broadcast_to(b, (3, 7)))
+    ref = (p + (1 << (shift - 1))) >> shift if shift else p
+    assert out.tolist() == ref.tolist()
+
+
+def test_mul_shift_overflow_is_an_error_not_saturation():
+    a = np.full((1, 2), 2**20, np.int32)
+    with pytest.raises(NpuError, match=r"'npu_pe.mul_shift' at .*: mul_int: result outside int32"):
+        run_compute(MUL_SHIFT.replace("{shift}", "1"), {"a": a, "b": a}, (1, 2), np.int32)

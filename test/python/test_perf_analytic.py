@@ -421,3 +421,23 @@ def test_layers_are_keyed_by_the_onnx_name_locations():
     _, rep, _, _ = timed(text, EDGE, {"x": np.zeros(3200, np.int8)})
     spans = {layer.name: (layer.first, layer.last) for layer in rep.layers}
     assert spans == {"conv1": (0.0, 220.0), "fc": (220.0, 270.0)}
+
+
+def test_fixed_point_vector_ops_cost_one_op_per_element_at_the_i32_rate():
+    # edge-lpddr has no i32 vector rate of its own: 16 lanes x 32 bits / 32 = 16 i32 ops/cycle;
+    # SRAM 8 banks of 16-byte words. clz of 3200 i32: 3200 / 16 = 200 cycles; it reads and writes
+    # 800 words each = 200 per bank -> 200. mul_shift by a one-element rhs: 200 vector cycles, but
+    # lhs and out (800 words each, both from byte 0 of their buffers) and the rhs word all start in
+    # bank 0: 100 + 100 + 1 = 201 words there -> 201.
+    E, S, one = mt((3200,), "i32", "ext"), mt((3200,), "i32", "sram"), mt((1,), "i32", "sram")
+    head = [f'%x = "npu_mem.get_global"() {{name = @x}} : () -> {E}', f'%s = "npu_mem.alloc"() : () -> {S}',
+            f'%o = "npu_mem.alloc"() : () -> {S}', f'%r = "npu_mem.alloc"() : () -> {one}',
+            '"npu_pe.fill"(%r) {value = 3 : i32} : (' + one + ") -> ()",
+            "%t = " + dma("%x", "%s", 3200, E, S), '"npu_mem.dma_wait"(%t) : (!npu_mem.token) -> ()']
+    x = {"x": np.arange(3200, dtype=np.int32)}
+    for op, busy in ((f'"npu_pe.unary"(%s, %o) {{kind = "clz"}} : ({S}, {S}) -> ()', 200.0),
+                     (f'"npu_pe.mul_shift"(%s, %r, %o) {{shift = 1}} : ({S}, {one}, {S}) -> ()', 201.0)):
+        text = module([glob("x", "input", (3200,), "i32")], [pe_func((0, 0), head + [op])])
+        _, rep, _, _ = timed(text, EDGE, x)
+        fill = 1.0  # the fill of one i32 word: 1/16 cycle of vector work, one word of bank 0
+        assert rep.pes[0].vector_busy == busy + fill

@@ -143,9 +143,10 @@ class OpDef:
         return out
 
 
-BINARY_KINDS = ("add", "sub", "mul", "max", "min", "div")
+# Enum choices are only ever appended (format 1.1 added add_wrap .. ashr_round and clz).
+BINARY_KINDS = ("add", "sub", "mul", "max", "min", "div", "add_wrap", "and", "shl", "ashr", "ashr_round")
 UNARY_KINDS = ("copy", "neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "reciprocal",
-               "tanh", "sigmoid", "erf", "gelu")
+               "tanh", "sigmoid", "erf", "gelu", "clz")
 REDUCE_KINDS = ("sum", "max", "min")
 ROUNDINGS = ("single_round", "double_round")
 
@@ -218,10 +219,12 @@ _OP_LIST = (
     OpDef(0x32, "npu_pe.binary", None,
           (operand("lhs"), operand("rhs"), operand("out"),
            attr("kind", "enum", "operation", choices=BINARY_KINDS)),
-          "out = lhs (kind) rhs elementwise, with broadcasting"),
+          "out = lhs (kind) rhs elementwise, with broadcasting; the integer-only kinds add_wrap (modulo "
+          "2^bits), and (bitwise), shl (TOSA LOGICAL_LEFT_SHIFT), ashr / ashr_round (TOSA "
+          "ARITHMETIC_RIGHT_SHIFT, round false / true) take rhs as per-element amounts"),
     OpDef(0x33, "npu_pe.unary", None,
           (operand("input"), operand("out"), attr("kind", "enum", "operation", choices=UNARY_KINDS)),
-          "out = kind(input) elementwise"),
+          "out = kind(input) elementwise (clz: leading zero bits of an i32, TOSA CLZ)"),
     OpDef(0x34, "npu_pe.cast", None, (operand("input"), operand("out")),
           "out = convert(input) to out's element type"),
     OpDef(0x35, "npu_pe.reduce", None,
@@ -249,6 +252,11 @@ _OP_LIST = (
     OpDef(0x3A, "npu_pe.transpose", None,
           (operand("input"), operand("out"), attr("perm", "ints", "permutation of the dimensions")),
           "out = transpose(input, perm)"),
+    OpDef(0x3B, "npu_pe.mul_shift", None,
+          (operand("lhs"), operand("rhs"), operand("out"),
+           attr("shift", "u8", "right shift of the exact product, 0..63")),
+          "out = (lhs * rhs + 2^(shift-1)) >> shift on i32 with broadcasting (TOSA MUL with shift; "
+          "a result outside int32 is an error)"),
 )
 
 OPS: dict[str, OpDef] = {op.name: op for op in _OP_LIST}

@@ -766,7 +766,7 @@ class Level4Machine:
 
 _ROLES = {
     "npu_pe.matmul": ("lhs", "rhs", "acc"), "npu_pe.fill": ("out",), "npu_pe.binary": ("lhs", "rhs", "out"),
-    "npu_pe.table": ("input", "table", "out"),
+    "npu_pe.table": ("input", "table", "out"), "npu_pe.mul_shift": ("lhs", "rhs", "out"),
 }
 for _name in COMPUTE:
     _ROLES.setdefault(_name, ("input", "out"))

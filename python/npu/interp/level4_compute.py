@@ -29,7 +29,8 @@ from npu.errors import NpuError
 from npu.interp.kernels_elementwise import erf as _erf64
 from npu.interp.level4_memory import value_dtype
 from npu.numerics import (
-    NumericsError, clamp, int_range, matmul_int, rescale, round_to_format, saturate, table_int8, table_int16, wrap,
+    NumericsError, arithmetic_right_shift, bitwise_and, clamp, clz, int_range, logical_left_shift, matmul_int,
+    mul_int, rescale, round_to_format, saturate, table_int8, table_int16, wrap,
 )
 
 INT_NAME = {"i4": "int4", "i8": "int8", "i16": "int16", "i32": "int32"}
@@ -131,15 +132,31 @@ _FLOAT_BINARY = {
 }
 
 
+# Integer-only kinds, each one npu.numerics rule (TOSA operators); shift amounts out of range raise
+# NumericsError (a TOSA REQUIRE), reported by run_compute as an error of the op.
+_INT_BINARY: dict[str, Callable] = {
+    "add_wrap": lambda a, b, t: wrap(_i64(a) + _i64(b), INT_NAME[t]),
+    "and": lambda a, b, t: bitwise_and(a, b),
+    "shl": lambda a, b, t: logical_left_shift(a, b),
+    "ashr": lambda a, b, t: arithmetic_right_shift(a, b, dtype=INT_NAME[t]),
+    "ashr_round": lambda a, b, t: arithmetic_right_shift(a, b, round=True, dtype=INT_NAME[t]),
+}
+
+
 def binary(args, types, attrs, out_shape) -> np.ndarray:
-    """Integer: exact in int64, then saturated; float: in float64, rounded to f32 then to the type."""
+    """Integer: exact in int64, then saturated (the integer-only kinds: their npu.numerics rule);
+    float: in float64, rounded to f32 then to the type."""
     a, b = args[0], args[1]
     kind = attrs["kind"]
     out_type = types[2]
     if is_int(out_type):
+        if kind in _INT_BINARY:
+            return np.broadcast_to(_INT_BINARY[kind](a, b, out_type), out_shape)
         if kind == "div":
             raise NpuError(f"binary 'div' is defined for float data only, got {out_type}")
         return saturate(_FLOAT_BINARY[kind](_i64(a), _i64(b)), INT_NAME[out_type])
+    if kind in _INT_BINARY:
+        raise NpuError(f"binary '{kind}' is defined for integer data only, got {out_type}")
     with np.errstate(all="ignore"):
         return to_float(_FLOAT_BINARY[kind](_f64(a), _f64(b)), out_type)
 
@@ -172,12 +189,21 @@ def unary(args, types, attrs, out_shape) -> np.ndarray:
     dtype = types[1]
     if kind == "copy":
         return np.array(x, dtype=value_dtype(dtype))
+    if kind == "clz":
+        if dtype != "i32":
+            raise NpuError(f"unary 'clz' is defined for i32 data only, got {dtype}")
+        return clz(x)
     if is_int(dtype):
         if kind not in _INT_UNARY:
             raise NpuError(f"unary '{kind}' is defined for float data only, got {dtype}")
         return saturate(_INT_UNARY[kind](_i64(x)), INT_NAME[dtype])
     with np.errstate(all="ignore"):
         return to_float(_FLOAT_UNARY[kind](_f64(x)), dtype)
+
+
+def mul_shift(args, types, attrs, out_shape) -> np.ndarray:
+    """TOSA MUL with shift (npu.numerics.mul_int): (lhs * rhs + 2^(shift-1)) >> shift, REQUIRE int32."""
+    return np.broadcast_to(mul_int(args[0], args[1], int(attrs["shift"])), out_shape)
 
 
 def cast(args, types, attrs, out_shape) -> np.ndarray:
@@ -285,6 +311,7 @@ COMPUTE: dict[str, ComputeSpec] = {
     "npu_pe.matmul": ComputeSpec(matmul, lambda attrs: (0, 1, 2) if attrs["accumulate"] else (0, 1)),
     "npu_pe.fill": ComputeSpec(fill, _fixed()),
     "npu_pe.binary": ComputeSpec(binary, _fixed(0, 1)),
+    "npu_pe.mul_shift": ComputeSpec(mul_shift, _fixed(0, 1)),
     "npu_pe.unary": ComputeSpec(unary, _fixed(0)),
     "npu_pe.cast": ComputeSpec(cast, _fixed(0)),
     "npu_pe.reduce": ComputeSpec(reduce, _fixed(0)),

@@ -16,8 +16,10 @@
   delays the consumers but not the next matmul. A dtype without a MAC rate
   runs on the vector unit, one fused multiply-add per op.
 * `vector(name, elements, dtypes)`: elements / `pe.vector.ops_per_cycle.<dtype>`
-  (one op per element for every elementwise kind, reduction, table lookup,
-  rescale, clamp, fill, im2col and transpose element). Element types without
+  (one op per element for every elementwise kind -- the fixed-point kinds
+  `clz`, `shl`, `ashr`, `ashr_round`, `and`, `add_wrap` and `mul_shift` of the
+  integer softmax / layer norm included -- reduction, table lookup, rescale,
+  clamp, fill, im2col and transpose element). Element types without
   a rate of their own (i16, i32, or a dtype whose rate is 0) use the next wider
   type of their kind that has one, else the lane bound lanes * 32 / bits.
 * `bank_cycles(runs)`: the SRAM is `pe.sram.banks` banks interleaved word by

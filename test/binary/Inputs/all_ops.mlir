@@ -41,6 +41,10 @@ module attributes {npu_pe.target = "datacenter-hbm"} {
     "npu_pe.matmul"(%a4, %ws, %i32) {accumulate = false, a_zp = 1, b_zp = -2} : (memref<4x8xi4, "sram">, memref<8x4xi4, "sram">, memref<4x4xi32, "sram">) -> ()
     %q = "npu_mem.alloc"() {offset = 960} : () -> memref<4x4xi8, "sram">
     "npu_pe.rescale"(%i32, %q) {multiplier = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shift = array<i8: 31, 32, 33, 34>, input_zp = 0, output_zp = -5, rounding = "single_round"} : (memref<4x4xi32, "sram">, memref<4x4xi8, "sram">) -> ()
+    // fixed-point steps of the integer softmax / layer norm: mul_shift, clz, per-element shifts
+    "npu_pe.mul_shift"(%i32, %i32, %i32) {shift = 3} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+    "npu_pe.unary"(%i32, %i32) {kind = "clz"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+    "npu_pe.binary"(%i32, %i32, %i32) {kind = "ashr_round"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
     %o = "npu_mem.alloc"() {offset = 1024} : () -> memref<32xi8, "sram">
     %o0 = "npu_mem.view"(%o) {byte_offset = 0} : (memref<32xi8, "sram">) -> memref<4x4xi8, "sram">
     "npu_pe.table"(%q, %ls, %o0) : (memref<4x4xi8, "sram">, memref<256xi8, "sram">, memref<4x4xi8, "sram">) -> ()
