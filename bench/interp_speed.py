@@ -18,7 +18,10 @@ measures, in the same process:
     the one that load does not distort (a waiting process accrues wall time, not CPU time);
   * the golden run's time per op type (on_result hook: time between consecutive results);
   * a SHA-256 of the golden outputs (bytes, in output order), at both BLAS thread counts,
-    so that a later run can say whether the interpreter's results stayed bit-identical.
+    so that a later run can say whether the interpreter's results stayed bit-identical;
+  * with --with-before, the interpreter as it was before its speed work (the verbatim copies
+    in test/python/golden_before) timed in the same rounds, its digest compared, and the
+    same-run speedup (CPU time, one BLAS thread) recorded.
 
 The single-threaded golden and onnxruntime runs are interleaved round by round so machine
 load (the machine is shared) hits both alike; the default-thread runs go in separate blocks
@@ -135,7 +138,19 @@ def op_breakdown(program: Program, inputs: dict) -> dict[str, dict]:
     return {k.removeprefix("npu_tensor."): {"ops": count[k], "cpu_seconds": round(v, 5)} for k, v in total.most_common()}
 
 
-def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
+def _before_program():
+    """The pre-speed-work Program class (test/python/golden_before), or None."""
+    sys.path.insert(0, str(ROOT / "test/python"))
+    try:
+        import golden_before
+    except ImportError:  # pragma: no cover - a checkout without the tests
+        return None
+    finally:
+        sys.path.pop(0)
+    return golden_before.load().Program
+
+
+def bench_model(name: str, path: Path, budget: float, max_runs: int, before_cls=None) -> dict:
     where = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else f"onnx wheel: {path.relative_to(LIGHT.parents[3])}"
     rec: dict = {"model": name, "path": where}
     ctx = make_context()
@@ -148,6 +163,7 @@ def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
         rec["setup_seconds"] = round(time.perf_counter() - start, 4)
         rec["ops"] = len(program.steps)
         inputs = make_inputs(program)
+        before = None if before_cls is None else before_cls(module)
         s1, rec["ort_session_seconds_1thread"] = _session(path, 1)
         sd, rec["ort_session_seconds_default"] = _session(path, 0)
         # warm-up (first runs fill caches of widened constants) and digests at both thread counts
@@ -156,6 +172,9 @@ def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
             rec["digest_blas1"] = output_digest(program.run(inputs))
         with _blas_limits(None):
             rec["digest_blas_default"] = output_digest(program.run(inputs))
+        if before is not None:
+            with _blas_limits(1):
+                rec["identical_to_before_copy"] = output_digest(before.run(inputs)) == rec["digest_blas1"]
         s1.run(None, inputs)
         sd.run(None, inputs)
         runs = max(3, min(max_runs, int(budget / max(first, 1e-6))))
@@ -164,6 +183,8 @@ def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
             for _ in range(runs):  # single-threaded pair interleaved, round by round
                 times["golden_1"].append(_timed(lambda: program.run(inputs)))
                 times["ort_1"].append(_timed(lambda: s1.run(None, inputs)))
+                if before is not None:
+                    times["before_1"].append(_timed(lambda: before.run(inputs)))
         # default thread counts in separate blocks: idle OpenBLAS / onnxruntime pool threads
         # spin for a while after a call and would slow whatever ran right after them
         with _blas_limits(None):
@@ -176,6 +197,9 @@ def bench_model(name: str, path: Path, budget: float, max_runs: int) -> dict:
         rec["ratio_1thread"] = round(rec["golden_1_seconds"] / rec["ort_1_seconds"], 2)
         rec["ratio_1thread_cpu"] = round(rec["golden_1_cpu_seconds"] / max(rec["ort_1_cpu_seconds"], 1e-9), 2)
         rec["ratio_default"] = round(rec["golden_default_seconds"] / rec["ort_default_seconds"], 2)
+        if before is not None:
+            rec["same_run_speedup_1thread_cpu"] = round(rec["before_1_cpu_seconds"] / rec["golden_1_cpu_seconds"], 2)
+            rec["before_ratio_1thread_cpu"] = round(rec["before_1_cpu_seconds"] / max(rec["ort_1_cpu_seconds"], 1e-9), 2)
         with _blas_limits(1):
             rec["per_op_type_blas1"] = op_breakdown(program, inputs)
     return rec
@@ -211,6 +235,8 @@ def main(argv=None) -> int:
     p.add_argument("--label", default="after", help="key of this run in the JSON's `runs` (e.g. before, after)")
     p.add_argument("--budget", type=float, default=1.5, help="golden seconds per model to spend on timed rounds")
     p.add_argument("--max-runs", type=int, default=100)
+    p.add_argument("--with-before", action="store_true",
+                   help="also time the pre-speed-work interpreter copy (test/python/golden_before) in the same rounds")
     p.add_argument("-o", default=str(DEFAULT_OUT))
     args = p.parse_args(argv)
     names = list(MODELS) if not args.only else args.only.split(",")
@@ -229,10 +255,12 @@ def main(argv=None) -> int:
         "numpy": np.__version__,
         "models": [],
     }
+    before_cls = _before_program() if args.with_before else None
+    run["with_before"] = before_cls is not None
     print(f"{'model':24s} {'import':>7s} {'setup':>7s} {'gold1':>9s} {'goldD':>9s} {'ort1':>9s} {'ortD':>9s} {'r1':>6s} {'rD':>6s} {'r1cpu':>6s}")
     for name in names:
         try:
-            rec = bench_model(name, MODELS[name], args.budget, args.max_runs)
+            rec = bench_model(name, MODELS[name], args.budget, args.max_runs, before_cls)
         except Exception as err:  # record the failure (e.g. an importer limit) and go on
             run["models"].append({"model": name, "error": f"{type(err).__name__}: {err}"})
             print(f"{name:24s} error: {type(err).__name__}: {err}", flush=True)
@@ -241,7 +269,8 @@ def main(argv=None) -> int:
         print(
             f"{name:24s} {rec['import_seconds']:7.3f} {rec['setup_seconds']:7.3f} {rec['golden_1_seconds']:9.5f} "
             f"{rec['golden_default_seconds']:9.5f} {rec['ort_1_seconds']:9.5f} {rec['ort_default_seconds']:9.5f} "
-            f"{rec['ratio_1thread']:6.1f} {rec['ratio_default']:6.1f} {rec['ratio_1thread_cpu']:6.1f}",
+            f"{rec['ratio_1thread']:6.1f} {rec['ratio_default']:6.1f} {rec['ratio_1thread_cpu']:6.1f}"
+            + (f"  before x{rec['same_run_speedup_1thread_cpu']} slower, identical={rec['identical_to_before_copy']}" if "before_1_seconds" in rec else ""),
             flush=True,
         )
     run["loadavg_end"] = [round(v, 2) for v in os.getloadavg()]

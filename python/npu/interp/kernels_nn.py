@@ -306,7 +306,7 @@ class ConvGeometry:
             cols[...] = self._windows(xp, row0, view_shape).transpose(self.perm)
             y = mm(wm, cols.reshape(mat_shape)).reshape(self.y_shape)
             if bias is not None:
-                y = y + bias
+                y += bias  # the matmul's own fresh result: no second large temporary
             return y.reshape(x.shape[:1] + (-1,) + self.out_shape).astype(out_dtype or acc, copy=False)
         y = np.empty(self.y_shape, dtype=out_dtype or acc)
         for r0, r1, row0, view_shape, cols_shape, mat_shape, yc_shape in self.chunks:
