@@ -10,7 +10,8 @@ of one tile) on one PE. It loads boxes of tensors into fresh SRAM buffers
 (`load`: alloc + DMA, or the layer's resident copy of a weight box), stores
 buffers back (`store`), releases buffers (`release`), and combines K-split
 partial sums (`combine_partials`: members send their accumulator to the K-group
-0 PE along the XY route, which receives and adds them in K-group order).
+0 PE along the XY route, which receives and adds them in K-group order, wrapping
+for integer accumulators).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from npu.spatial.cost import Chip
 from npu.spatial.graph import Graph, Node, Tensor
 from npu.spatial.layout import Pattern, View, box_pattern
 from npu.spatial.plan import TilePlan
-from npu.spatial.program import Buf, Program
+from npu.spatial.program import FLOAT_TYPES, Buf, Program
 
 Coord = tuple[int, int]
 LEVEL4_TYPES = ("i4", "i8", "i16", "i32", "f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
@@ -292,10 +293,13 @@ class ItemCtx:
             tok = prog.send(acc, ks.leader, route(self.chip, self.pe, ks.leader), ks.tag)
             prog.noc_wait([tok])
             return True
+        # integer accumulators wrap modulo 2^32 like the golden int32 sum (wrapping is associative,
+        # so any split gives the same bits); float partial sums add in K-group order
+        kind = "add" if acc.dtype in FLOAT_TYPES else "add_wrap"
         for member in ks.members:
             part = prog.alloc(acc.shape, acc.dtype)
             tok = prog.recv(part, member, ks.tag)
             prog.noc_wait([tok])
-            prog.binary("add", acc, part, acc)
+            prog.binary(kind, acc, part, acc)
             prog.dealloc(part)
         return False
