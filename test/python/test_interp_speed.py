@@ -366,6 +366,9 @@ def test_lrn_bit_identical():
     for shape, size in (((1, 7, 5, 4), 3), ((2, 16, 3, 3), 5), ((1, 3, 6), 4), ((1, 2, 4, 4), 5)):
         x = _special(rng, shape, fraction=0.02)
         _check_op("LRN", {"x": x}, dict(size=size, alpha=2e-3, beta=0.75, bias=1.5))
+    x = _special(rng, (1, 6, 4, 4), fraction=0.1)
+    for beta in (0.5, 1.0, 2.0, -1.0):  # the exponents numpy's ** maps to sqrt, copy, square, reciprocal
+        _check_op("LRN", {"x": x}, dict(size=3, alpha=0.5, beta=beta, bias=1e-30))
 
 
 @pytest.mark.parametrize("op, attrs", [("HardSwish", {}), ("HardSigmoid", dict(alpha=0.3, beta=0.4)),

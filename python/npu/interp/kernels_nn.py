@@ -992,8 +992,12 @@ def _lrn_kernel(inputs, attrs, results):
     csum[:, 1] = padded[:, 0]
     for j in range(1, c + size - 1):
         np.add(csum[:, j], padded[:, j], out=csum[:, j + 1])
-    window = csum[:, size : size + c] - csum[:, :c]
-    y = xw / (bias + alpha / size * window) ** beta
+    # y = xw / (bias + alpha / size * window) ** beta, each step in place on the fresh window
+    y = np.subtract(csum[:, size : size + c], csum[:, :c])
+    y *= alpha / size
+    y += bias
+    y **= beta  # ndarray ** (not np.power): its scalar fast paths (sqrt for 0.5, square for 2)
+    np.divide(xw, y, out=y)
     return [_cast(y, results[0])]
 
 
