@@ -168,7 +168,8 @@ def bench_model(name: str, path: Path, budget: float, max_runs: int, before_cls=
         sd, rec["ort_session_seconds_default"] = _session(path, 0)
         # warm-up (first runs fill caches of widened constants) and digests at both thread counts
         with _blas_limits(1):
-            first = _timed(lambda: program.run(inputs))[0]
+            first = _timed(lambda: program.run(inputs))[0]  # also fills caches of widened constants
+            rec["first_run_seconds"] = round(first, 5)
             rec["digest_blas1"] = output_digest(program.run(inputs))
         with _blas_limits(None):
             rec["digest_blas_default"] = output_digest(program.run(inputs))
@@ -229,6 +230,29 @@ def _compare(report: dict, label: str) -> None:
         rec["setup_speedup_vs_before"] = round(old["setup_seconds"] / max(rec["setup_seconds"], 1e-6), 2)
 
 
+def markdown(report: dict, label: str) -> str:
+    """The run `label` as a markdown table (milliseconds; ratios on CPU time, one thread)."""
+    run = report["runs"][label]
+    rows = [
+        "| model | ops | import s | setup s | golden ms (CPU, 1 thr) | ORT ms (CPU, 1 thr) | ratio | before ms (same run) | speedup "
+        "| golden ms (wall, default thr) | ORT ms (wall, default thr) | ratio | bit-identical |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    ms = lambda v: f"{v * 1e3:.3g}" if v is not None else "-"  # noqa: E731
+    for m in run["models"]:
+        if "error" in m:
+            rows.append(f"| {m['model']} | {m['error']} |" + " |" * 11)
+            continue
+        same = m.get("identical_to_before_copy", m.get("identical_to_before"))
+        rows.append(
+            f"| {m['model']} | {m['ops']} | {m['import_seconds']:.3f} | {m['setup_seconds']:.3f} | {ms(m['golden_1_cpu_seconds'])} "
+            f"| {ms(m['ort_1_cpu_seconds'])} | {m['ratio_1thread_cpu']:.1f} | {ms(m.get('before_1_cpu_seconds'))} "
+            f"| {m.get('same_run_speedup_1thread_cpu', '-')} | {ms(m['golden_default_seconds'])} | {ms(m['ort_default_seconds'])} "
+            f"| {m['ratio_default']:.1f} | {same} |"
+        )
+    return "\n".join(rows)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", help="comma-separated model names (default: all)")
@@ -238,7 +262,11 @@ def main(argv=None) -> int:
     p.add_argument("--with-before", action="store_true",
                    help="also time the pre-speed-work interpreter copy (test/python/golden_before) in the same rounds")
     p.add_argument("-o", default=str(DEFAULT_OUT))
+    p.add_argument("--table", action="store_true", help="print run --label of the JSON as a markdown table and exit")
     args = p.parse_args(argv)
+    if args.table:
+        print(markdown(json.loads(Path(args.o).read_text()), args.label))
+        return 0
     names = list(MODELS) if not args.only else args.only.split(",")
     unknown = [n for n in names if n not in MODELS]
     if unknown:
