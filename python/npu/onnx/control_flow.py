@@ -122,34 +122,53 @@ def _import_subgraph(imp, graph: onnx.GraphProto, prefix: str, bindings: dict, b
     return [imp.value(rename(o.name)) for o in graph.output]
 
 
+def _required_graph(node, proto: onnx.NodeProto, name: str) -> onnx.GraphProto:
+    graph = _graph_attr(proto, name)
+    if graph is None:
+        raise node.error(f"expects a graph attribute '{name}'")
+    return graph
+
+
+def _scalar(node, value, what: str):
+    """The single element of a static condition / trip count."""
+    value = np.asarray(value)
+    if value.size != 1:
+        raise node.error(f"expects a one-element {what}, got shape {list(value.shape)}")
+    return value.reshape(-1)[0]
+
+
 def convert_if(imp, node, proto: onnx.NodeProto, builder, opsets) -> list:
     cond = node.const(0)
     if cond is None:
         raise imp.not_static(proto, "If with a run-time condition", proto.input[0])
-    branch = "then_branch" if bool(np.asarray(cond).reshape(-1)[0]) else "else_branch"
-    graph = _graph_attr(proto, branch)
+    branch = "then_branch" if bool(_scalar(node, cond, "condition")) else "else_branch"
+    graph = _required_graph(node, proto, branch)
     return import_subgraph(imp, graph, f"{node.name}/{branch.split('_')[0]}/", {}, builder, opsets)
 
 
 def convert_loop(imp, node, proto: onnx.NodeProto, builder, opsets) -> list:
-    body = _graph_attr(proto, "body")
+    body = _required_graph(node, proto, "body")
     trip = node.const(0) if node.has_input(0) else None
     cond = node.const(1) if node.has_input(1) else np.array(True)
     if node.has_input(0) and trip is None:
         raise imp.not_static(proto, "Loop with a run-time trip count", proto.input[0])
     if cond is None:
         raise imp.not_static(proto, "Loop with a run-time condition", proto.input[1])
-    limit = int(np.asarray(trip).reshape(-1)[0]) if trip is not None else None
+    limit = int(_scalar(node, trip, "trip count")) if trip is not None else None
     carried = list(node.inputs[2:])
     n_carried = len(carried)
+    if len(body.input) != 2 + n_carried or len(body.output) < 1 + n_carried:
+        raise node.error(
+            f"expects a body with {2 + n_carried} inputs and at least {1 + n_carried} outputs "
+            f"(iteration, condition, {n_carried} carried), got {len(body.input)} and {len(body.output)}"
+        )
     scans: list[list] = [[] for _ in range(len(body.output) - 1 - n_carried)]
     i = 0
-    while bool(np.asarray(cond).reshape(-1)[0]) and (limit is None or i < limit):
+    while bool(_scalar(node, cond, "condition")) and (limit is None or i < limit):
         if i >= MAX_UNROLL:
             raise imp.unsupported(proto, f"Loop of more than {MAX_UNROLL} iterations")
         bindings = {body.input[0].name: builder.constant(np.array(i, dtype=np.int64), f"{node.name}_i{i}")}
-        if len(body.input) > 1:
-            bindings[body.input[1].name] = builder.constant(np.array(bool(np.asarray(cond).reshape(-1)[0])), f"{node.name}_c{i}")
+        bindings[body.input[1].name] = builder.constant(np.array(bool(_scalar(node, cond, "condition"))), f"{node.name}_c{i}")
         bindings.update({vi.name: v for vi, v in zip(body.input[2:], carried)})
         outs = import_subgraph(imp, body, f"{node.name}/it{i}/", bindings, builder, opsets)
         cond = builder.value_of(outs[0])

@@ -106,6 +106,7 @@ class OnnxNode:
         self.output_dtypes = [t[1] if t else None for t in output_types]
         self._consts = consts
         self.fold = proto.op_type not in NO_FOLD
+        self.rejected: str | None = None  # ONNX shape inference's objection to this node, if any
 
     @property
     def location(self) -> ir.Location:
@@ -214,7 +215,8 @@ class GraphBuilder:
         types = []
         for i, (shape, dtype) in enumerate(results):
             if shape is None or dtype is None:
-                raise node.error(f"cannot infer a static shape for result {i} of '{op_name}'")
+                why = f" (ONNX: {node.rejected})" if node.rejected else ""
+                raise node.error(f"cannot infer a static shape for result {i} of '{op_name}'{why}")
             problem = shape_problem(shape)
             if problem:
                 raise node.error(f"result {i} of '{op_name}' has shape {list(shape)}: {problem}")
@@ -408,8 +410,12 @@ def _drop_stale_shapes(model: onnx.ModelProto) -> None:
                 d.Clear()
 
 
-def _first_line(err: Exception) -> str:
-    text = " ".join(str(err).split("\n")[0].split())
+def _first_line(err: Exception, limit: int = 300) -> str:
+    """onnx's message on one line: lines joined (the checker puts the node's name on
+    the second one), whitespace collapsed, cut after `limit` characters."""
+    text = " ".join(str(err).split())
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip() + "..."
     return text or type(err).__name__
 
 
@@ -633,6 +639,7 @@ class _Importer:
             in_types.append(self.types.get(n))
         out_types, rejected = self._output_types(proto, schema, in_types, consts, opsets)
         node = OnnxNode(proto, name, opset, inputs, consts, in_types, out_types, _attr_values(proto, schema, where))
+        node.rejected = rejected
         with node.location:
             try:
                 values = control(self, node, proto, builder, opsets) if control else conv(node, builder)
