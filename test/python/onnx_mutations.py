@@ -172,6 +172,66 @@ def _gather_where_cast():
     return _model(nodes, [_vi("x", [3, 4])], [_vi("y", [2, 3, 2, 2], TensorProto.FLOAT16)], inits)
 
 
+def _nn_mix():
+    rng = np.random.default_rng(2)
+    nodes = [
+        helper.make_node("ConvTranspose", ["x", "wt"], ["ct"], name="convt1", strides=[2, 2], pads=[0, 0, 1, 1]),
+        helper.make_node("BatchNormalization", ["ct", "s", "b", "m", "v"], ["bn"], name="bn1", epsilon=1e-3),
+        helper.make_node("AveragePool", ["bn"], ["ap"], name="avg1", kernel_shape=[2, 2], strides=[1, 1], pads=[1, 1, 0, 0]),
+        helper.make_node("Pad", ["ap", "pads", "pv"], ["pd"], name="pad1", mode="constant"),
+        helper.make_node("Tile", ["pd", "reps"], ["tl"], name="tile1"),
+        helper.make_node("HardSigmoid", ["tl"], ["hs"], name="hsig1", alpha=0.3),
+        helper.make_node("GlobalAveragePool", ["hs"], ["gap"], name="gap1"),
+        helper.make_node("Flatten", ["gap"], ["f"], name="flat1"),
+        helper.make_node("LayerNormalization", ["f", "lns", "lnb"], ["ln"], name="ln1", axis=-1),
+        helper.make_node("Softmax", ["ln"], ["sm"], name="sm1", axis=-1),
+        helper.make_node("ReduceMax", ["sm", "rax"], ["y"], name="rmax1", keepdims=0),
+        helper.make_node("ArgMax", ["sm"], ["am"], name="argmax1", axis=1, keepdims=0),
+        helper.make_node("CumSum", ["sm", "cax"], ["cs"], name="cumsum1"),
+    ]
+    c = 3
+    inits = [
+        _init("wt", rng.standard_normal((2, c, 3, 3)).astype(np.float32)),
+        _init("s", np.ones(c, np.float32)), _init("b", np.zeros(c, np.float32)),
+        _init("m", np.zeros(c, np.float32)), _init("v", np.ones(c, np.float32)),
+        _init("pads", np.array([0, 0, 1, 1, 0, 0, 1, 1], np.int64)), _init("pv", np.array(0.5, np.float32)),
+        _init("reps", np.array([1, 2, 1, 1], np.int64)),
+        _init("lns", np.ones(2 * c, np.float32)), _init("lnb", np.zeros(2 * c, np.float32)),
+        _init("rax", np.array([1], np.int64)), _init("cax", np.array(1, np.int64)),
+    ]
+    outs = [_vi("y", [1]), _vi("am", [1], I64), _vi("cs", [1, 2 * c])]
+    return _model(nodes, [_vi("x", [1, 2, 3, 3])], outs, inits, opset=18)
+
+
+def _qlinear_gru():
+    rng = np.random.default_rng(3)
+    u8 = TensorProto.UINT8
+    nodes = [
+        helper.make_node("QLinearConv", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], ["qc"], name="qconv1", pads=[1, 1, 1, 1]),
+        helper.make_node("DequantizeLinear", ["qc", "ys", "yz"], ["dc"], name="dq1"),
+        helper.make_node("Reshape", ["dc", "shape"], ["seq"], name="reshape1"),
+        helper.make_node("GRU", ["seq", "W", "R"], ["", "h"], name="gru1", hidden_size=4, linear_before_reset=1),
+        helper.make_node("QuantizeLinear", ["h", "hs", "hz"], ["qh"], name="qh1"),
+        helper.make_node("Reshape", ["qh", "shape2"], ["qh2"], name="reshape2"),
+        helper.make_node("QLinearMatMul", ["qh2", "hs", "hz", "mw", "ms", "mz", "os", "oz"], ["y"], name="qmm1"),
+    ]
+    inits = [
+        _init("xs", np.array(0.1, np.float32)), _init("xz", np.array(128, np.uint8)),
+        _init("w", rng.integers(0, 255, (2, 1, 3, 3)).astype(np.uint8)),
+        _init("ws", np.array(0.02, np.float32)), _init("wz", np.array(128, np.uint8)),
+        _init("ys", np.array(0.2, np.float32)), _init("yz", np.array(128, np.uint8)),
+        _init("shape", np.array([8, 1, 4], np.int64)),
+        _init("W", rng.standard_normal((1, 12, 4)).astype(np.float32)),
+        _init("R", rng.standard_normal((1, 12, 4)).astype(np.float32)),
+        _init("hs", np.array(0.05, np.float32)), _init("hz", np.array(128, np.uint8)),
+        _init("shape2", np.array([1, 4], np.int64)),
+        _init("mw", rng.integers(0, 255, (4, 3)).astype(np.uint8)),
+        _init("ms", np.array(0.03, np.float32)), _init("mz", np.array(128, np.uint8)),
+        _init("os", np.array(0.1, np.float32)), _init("oz", np.array(128, np.uint8)),
+    ]
+    return _model(nodes, [_vi("x", [1, 1, 4, 4], u8)], [_vi("y", [1, 3], u8)], inits)
+
+
 def _digits(name):
     return lambda: onnx.load(DIGITS / name)
 
@@ -186,6 +246,8 @@ SEEDS: dict[str, Callable[[], onnx.ModelProto]] = {
     "rnn_quant": _rnn_quant,
     "opset11_symbolic": _opset11_symbolic,
     "gather_where_cast": _gather_where_cast,
+    "nn_mix": _nn_mix,
+    "qlinear_gru": _qlinear_gru,
 }
 # Input shapes the importer is given for a seed (its symbolic dims); None for the others.
 INPUT_SHAPES = {"opset11_symbolic": {"x": [2, 3, 5]}}

@@ -115,3 +115,51 @@ def test_imports_do_not_leak_contexts():
             import_model(model)
     gc.collect()
     assert sum(isinstance(o, ir.Context) for o in gc.get_objects()) <= before + 1
+
+
+# ----------------------------------------------------------------------------- external data
+
+
+def _external_model(tmp_path, location, offset=None, length=None):
+    w = numpy_helper.from_array(np.ones(8, np.float32), "w")
+    (tmp_path / "weights.bin").write_bytes(w.raw_data)
+    w.ClearField("raw_data")
+    w.data_location = TensorProto.EXTERNAL
+    for key, value in [("location", location), ("offset", offset), ("length", length)]:
+        if value is not None:
+            entry = w.external_data.add()
+            entry.key, entry.value = key, str(value)
+    model = _model([helper.make_node("Add", ["x", "w"], ["y"], name="add1")], [_vi("x", [8])], [_vi("y", [8])], [w])
+    path = tmp_path / "model.onnx"
+    path.write_bytes(model.SerializeToString())
+    return path
+
+
+def test_external_data_is_read_from_the_models_folder(tmp_path):
+    module = import_model(_external_model(tmp_path, "weights.bin"))
+    out = run_module(module, {"x": np.zeros(8, np.float32)})["y"]
+    np.testing.assert_array_equal(out, np.ones(8, np.float32))
+
+
+@pytest.mark.parametrize(
+    "location, offset, length, message",
+    [
+        ("../weights.bin", None, None, "external data of initializer 'w': '../weights.bin' points outside the model's directory"),
+        ("/etc/hostname", None, None, "external data of initializer 'w': '/etc/hostname' points outside the model's directory"),
+        ("", None, None, "external data of initializer 'w': no location given"),
+        ("nowhere.bin", None, None, "external data file 'nowhere.bin' of initializer 'w' not found"),
+        ("weights.bin", -1, None, "external data of initializer 'w': "),
+        ("weights.bin", 16, 64, "cannot load external data: External data length (64) exceeds available data"),
+        ("weights.bin", 0, 16, "initializer 'w': holds 16 bytes of raw data but dims [8] of FLOAT need 32"),
+    ],
+)
+def test_bad_external_data_is_one_line(tmp_path, location, offset, length, message):
+    with pytest.raises(NpuError) as err:
+        import_model(_external_model(tmp_path, location, offset, length))
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_external_data_needs_the_model_path(tmp_path):
+    path = _external_model(tmp_path, "weights.bin")
+    with pytest.raises(NpuError, match=r"initializer 'w': external data 'weights.bin' is not loaded \(import the model from its file path\)"):
+        import_model(path.read_bytes())

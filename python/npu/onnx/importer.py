@@ -317,21 +317,30 @@ def _parse_bytes(data: bytes, where: str) -> onnx.ModelProto:
 
 
 def _load_external_data(model: onnx.ModelProto, path: Path) -> None:
+    """Read the initializers stored beside the model; each reference is checked first:
+    a relative location, inside the model's directory, naming a regular file."""
     from onnx import external_data_helper as edh
 
+    folder = path.parent.resolve()
     for tensor in edh._get_all_tensors(model):
         if not edh.uses_external_data(tensor):
             continue
-        info = edh.ExternalDataInfo(tensor)
-        file = path.parent / info.location
+        what = f"'{path}': external data of initializer '{tensor.name}'"
+        try:
+            info = edh.ExternalDataInfo(tensor)
+        except ValueError as err:  # negative or non-integer offset / length
+            raise NpuError(f"{what}: {_first_line(err)}") from None
+        if not info.location:
+            raise NpuError(f"{what}: no location given")
+        file = (folder / info.location).resolve()
+        if Path(info.location).is_absolute() or not file.is_relative_to(folder):
+            raise NpuError(f"{what}: '{info.location}' points outside the model's directory")
         if not file.is_file():
-            raise NpuError(
-                f"'{path}': external data file '{info.location}' of initializer '{tensor.name}' not found"
-            )
+            raise NpuError(f"'{path}': external data file '{info.location}' of initializer '{tensor.name}' not found")
     try:
-        edh.load_external_data_for_model(model, str(path.parent))
-    except (OSError, ValueError) as err:
-        raise NpuError(f"'{path}': cannot load external data: {err}") from None
+        edh.load_external_data_for_model(model, str(folder))
+    except (OSError, ValueError, onnx.checker.ValidationError) as err:  # offset / length past the file's end
+        raise NpuError(f"'{path}': cannot load external data: {_first_line(err)}") from None
 
 
 def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: str) -> onnx.ModelProto:
@@ -356,13 +365,13 @@ def _bind_inputs(model: onnx.ModelProto, values: dict[str, np.ndarray], where: s
 def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes) -> tuple[onnx.ModelProto, bool]:
     """The checked, converted, pinned and shape-inferred model, and whether strict inference passed."""
     check_text(model, where)
+    check_model_tensors(model, where)  # first: the checker would look for unloaded external data in the cwd
     try:
         onnx.checker.check_model(model)
     except onnx.checker.ValidationError as err:
         raise NpuError(f"'{where}' is not a valid ONNX model: {_first_line(err)}") from None
     except UnicodeDecodeError:  # the checker's message quotes a name that is not UTF-8
         raise NpuError(f"'{where}' is not a valid ONNX model: it holds a name or string that is not UTF-8 text") from None
-    check_model_tensors(model, where)
     if model.functions:
         model = onnx.inliner.inline_local_functions(model)
     current = _default_opset(model)
