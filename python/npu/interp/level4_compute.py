@@ -278,8 +278,10 @@ def im2col(args, types, attrs, out_shape) -> np.ndarray:
     sh, sw = attrs["strides"]
     dh, dw = attrs["dilations"]
     top, left, bottom, right = attrs["pads"]
-    dtype = types[0]
-    pad = fill_value(attrs["pad_value"], (), dtype)[()]
+    pad = fill_value(attrs["pad_value"], (), types[0]).reshape(1)
+    # windows over the raw bits: numpy's strided windows do not take ml_dtypes floats (f8E5M2)
+    bits = np.dtype(f"u{x.dtype.itemsize}")
+    x, pad, dtype = x.view(bits), pad.view(bits)[0], x.dtype
     h, w, c = x.shape
     xp = np.full((h + top + bottom, w + left + right, c), pad, dtype=x.dtype)
     xp[top:top + h, left:left + w] = x
@@ -288,7 +290,7 @@ def im2col(args, types, attrs, out_shape) -> np.ndarray:
     ow = (w + left + right - ekw) // sw + 1
     win = np.lib.stride_tricks.sliding_window_view(xp, (ekh, ekw), axis=(0, 1))  # [H', W', C, ekh, ekw]
     win = win[: (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]  # [OH, OW, C, KH, KW]
-    return np.ascontiguousarray(win.transpose(0, 1, 3, 4, 2)).reshape(oh * ow, kh * kw * c)
+    return np.ascontiguousarray(win.transpose(0, 1, 3, 4, 2)).reshape(oh * ow, kh * kw * c).view(dtype)
 
 
 def transpose(args, types, attrs, out_shape) -> np.ndarray:

@@ -48,13 +48,16 @@ def _load(source, ctx):
 
 
 def _layer_names(module: ir.Module) -> list[str]:
-    """Names of the ops that npu-place gave a placement (those lowered to PE code), in order."""
+    """Names of the ops that become PE code, in order: those npu-place gave a placement and the
+    elementwise ops fused into them (npu.tile family "fused"), whose level-4 ops keep their own name."""
     names = []
     for func in module.body.operations:
         for region in func.operation.regions:
             for block in region.blocks:
                 for op in block.operations:
-                    if "npu.place" in op.operation.attributes:
+                    attrs = op.operation.attributes
+                    fused = "npu.tile" in attrs and 'family = "fused"' in str(attrs["npu.tile"])
+                    if "npu.place" in attrs or fused:
                         loc = op.operation.location
                         names.append(loc.name_str if loc.is_a_name() else op.operation.name)
     return names

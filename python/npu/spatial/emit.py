@@ -43,13 +43,14 @@ class GlobalDecl:
     shape: tuple[int, ...]
     dtype: str
     value: ir.Attribute | None = None
+    loc: str = ""  # ` loc(...)` suffix: the producing (or first consuming) op, or the ONNX tensor name
 
     def text(self) -> str:
         from npu.spatial.program import memref
 
         name = self.symbol.replace("\\", "\\\\").replace('"', '\\"')
         return (f'  "npu_mem.global"() {{sym_name = "{name}", kind = "{self.kind}", '
-                f"type = {memref(self.shape, self.dtype, 'ext')}}} : () -> ()\n")
+                f"type = {memref(self.shape, self.dtype, 'ext')}}} : () -> (){self.loc}\n")
 
 
 def route(chip: Chip, src: Coord, dst: Coord) -> list[int]:
@@ -73,6 +74,7 @@ class Lowering:
         self._blobs: dict[str, bytes] | None = None
         self._values: dict[int, np.ndarray] = {}
         self.tag = 0
+        self._locs: dict[str, str] = {}  # printed MLIR location -> its alias (#locN)
 
     # ------------------------------------------------------------ globals
     def unique(self, base: str) -> str:
@@ -83,11 +85,11 @@ class Lowering:
             name = f"{base}_{k}"
         return name
 
-    def declare(self, symbol: str, kind: str, shape, dtype: str, value=None) -> GlobalDecl:
+    def declare(self, symbol: str, kind: str, shape, dtype: str, value=None, loc: str = "") -> GlobalDecl:
         if dtype not in LEVEL4_TYPES:
             raise NpuError(f"level 4 has no {dtype} buffers (tensor '{symbol}'); supported element types: "
                            f"{', '.join(LEVEL4_TYPES)}")
-        decl = GlobalDecl(symbol, kind, tuple(shape), dtype, value)
+        decl = GlobalDecl(symbol, kind, tuple(shape), dtype, value, loc)
         self.globals[symbol] = decl
         return decl
 
@@ -104,21 +106,23 @@ class Lowering:
         attr = t.const
         base = resources.resource_name(attr) if _is_resource(attr) else f"const{t.index}"
         value = attr if _level4_typed(attr) else self._retyped(t)
-        decl = self.declare(self.unique(base), "weight", t.shape, t.dtype, value)
+        loc = self.loc_ref(t.consumers[0].op.location) if t.consumers else ""
+        decl = self.declare(self.unique(base), "weight", t.shape, t.dtype, value, loc)
         return View.dense(decl.symbol, t.shape)
 
     def _retyped(self, t: Tensor) -> ir.Attribute:
         """A quantized constant's value with its storage element type (level-4 globals hold storage types)."""
         return dense_attr(self.const_value(t))
 
-    def constant(self, array: np.ndarray, hint: str, dtype: str) -> View:
-        """A weight global holding `array` (computed at compile time), shared by equal contents."""
+    def constant(self, array: np.ndarray, hint: str, dtype: str, loc: str = "") -> View:
+        """A weight global holding `array` (computed at compile time), shared by equal contents;
+        `loc` (the ` loc(...)` suffix of the first op needing it) locates the global."""
         array = np.ascontiguousarray(array)
         key = hashlib.sha1(array.tobytes() + str(array.shape).encode() + dtype.encode()).hexdigest()
         symbol = self._const_symbols.get(key)
         if symbol is None:
             symbol = self.unique(hint)
-            self.declare(symbol, "weight", array.shape, dtype, dense_attr(array))
+            self.declare(symbol, "weight", array.shape, dtype, dense_attr(array), loc)
             self._const_symbols[key] = symbol
         return View.dense(symbol, tuple(array.shape))
 
@@ -167,8 +171,18 @@ class Lowering:
         self.tag += 1
         return self.tag
 
+    def loc_ref(self, location: ir.Location) -> str:
+        """The ` loc(#locN)` suffix that gives a level-4 op the location of a source op (its ONNX node
+        name: the perf model's per-layer figures and the binary's debug table key by it)."""
+        text = str(location)
+        alias = self._locs.get(text)
+        if alias is None:
+            alias = self._locs[text] = f"#npuloc{len(self._locs)}"
+        return f" loc({alias})"
+
     def module_text(self, target_name: str) -> str:
-        parts = [f'module attributes {{npu_pe.target = "{target_name}"}} {{\n']
+        parts = [f"{alias} = {text}\n" for text, alias in self._locs.items()]
+        parts.append(f'module attributes {{npu_pe.target = "{target_name}"}} {{\n')
         parts.extend(g.text() for g in self.globals.values())
         parts.extend(self.programs[pe].text() for pe in sorted(self.programs))
         parts.append("}\n")

@@ -16,14 +16,14 @@ from __future__ import annotations
 from npu.spatial.cost import Chip
 from npu.spatial.graph import Graph, Node, Tensor
 
-HEADS = ("conv", "conv_int", "matmul", "gemm", "matmul_int")
+HEADS = ("conv", "conv_int", "conv_float", "matmul", "gemm", "matmul_int", "matmul_float")
 MAX_CHAIN = 4
 
 
 def head_order(node: Node) -> tuple[int, ...] | None:
     """Dims of the head's result tile in SRAM, outermost first (None: the head cannot take an epilogue)."""
     rank = len(node.out.shape)
-    if node.name in ("conv", "conv_int"):
+    if node.name in ("conv", "conv_int", "conv_float"):
         return (0, 2, 3, 1)
     from npu.spatial.rules_matmul import _geometry
 
@@ -82,9 +82,14 @@ def run_epilogue(ctx, buf, lo: tuple[int, ...], sizes: tuple[int, ...], order: t
     shape = tuple(sizes[d] for d in order)
     cur = ctx.prog.view(buf, shape) if buf.shape != shape else buf
     owned = None
+    head_loc = ctx.prog.loc
     for fused in chain:
         sub = ItemCtx(ctx.lw, fused, None, ctx.prog, lo, sizes, range(0), resident=ctx.resident, cache=ctx.cache)
-        out = compute_tile(sub, order, {tensor.index: cur}, in_place=True)
+        ctx.prog.loc = ctx.lw.loc_ref(fused.op.location)  # the link's ops keep its ONNX node name
+        try:
+            out = compute_tile(sub, order, {tensor.index: cur}, in_place=True)
+        finally:
+            ctx.prog.loc = head_loc
         if owned is not None and out is not owned:
             ctx.prog.dealloc(owned)
         if out is not cur:

@@ -37,6 +37,10 @@ class Family:
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         return None
 
+    def can_split_k(self, node: Node) -> bool:
+        """Whether this op's K chunks may run on several PEs (their partial sums added at one PE)."""
+        return self.splits_k
+
     def space(self, node: Node) -> Space:
         raise NotImplementedError
 

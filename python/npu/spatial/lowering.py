@@ -17,6 +17,11 @@
 5. print all programs as text, parse once, move the ops into the module
    (replacing @main), attach the weight contents to their globals, and record
    the target in `npu_pe.target`.
+
+Every level-4 op is located at its layer's source op (`loc("conv1"(...))`, the
+ONNX node name the importer gave it; a fused epilogue link's ops at that link's
+op), so diagnostics, the perf model's per-layer figures and the binary's debug
+table point back to the model.
 """
 
 from __future__ import annotations
@@ -104,14 +109,16 @@ def _locate(lw: Lowering) -> None:
         if t.index in internal:
             return "<fused>"
         if t.kind == "input":
-            return lw.declare(t.name, "input", t.shape, t.dtype).symbol
+            named = lw.loc_ref(ir.Location.name(t.name))
+            return lw.declare(t.name, "input", t.shape, t.dtype, loc=named).symbol
         if t.index in outputs:
-            return lw.declare(t.name, "output", t.shape, t.dtype).symbol
+            return lw.declare(t.name, "output", t.shape, t.dtype, loc=lw.loc_ref(t.producer.op.location)).symbol
         if not t.consumers:
             return "<unused>"
         loc = t.producer.op.location
         hint = loc.name_str if loc.is_a_name() else f"t{t.index}"
-        return lw.declare(lw.unique(f"act.{hint}.{t.index}"), "scratch", t.shape, t.dtype).symbol
+        return lw.declare(lw.unique(f"act.{hint}.{t.index}"), "scratch", t.shape, t.dtype,
+                          loc=lw.loc_ref(loc)).symbol
 
     views, _ = assign_views(graph, symbol_for, lw.view)
     lw.views.update(views)
@@ -135,8 +142,9 @@ def _emit_layer(lw: Lowering, layer: int, node, plan: TilePlan, place: Placement
         ksplit = KSplit(group[0], group[1:], tag) if k > 1 else None
         for g, pe in enumerate(group):
             items[pe].append(ItemCtx(lw, node, plan, lw.program(pe), lo, sizes, ranges[g], ksplit))
+    loc = lw.loc_ref(node.op.location)
     for pe in items:
-        lw.program(pe).begin_layer(layer)
+        lw.program(pe).begin_layer(layer, loc)
     resident = _preload(lw, fam, plan, items, multicast)
     for pe in sorted(items):
         cache = ConstCache(chip.const_cache_bytes)
@@ -262,20 +270,26 @@ def synchronize(lw: Lowering) -> None:
     _emit_sync(lw, deps)
 
 
-def _signal(lw: Lowering, src, dst, sem_id: int, at: int, rank: int) -> None:
+# Synchronization ops carry the location of the layer they belong to: a signal the writing
+# layer's, a wait (and its semaphore's declaration) the layer that waits.
+
+def _signal(lw: Lowering, src, dst, sem_id: int, at: int, rank: int, layer: int) -> None:
     path = ", ".join(str(v) for v in route(lw.chip, src, dst))
-    lw.programs[src].insert_before(at, f'"npu_noc.sem_signal"() {{pe = array<i64: {dst[0]}, {dst[1]}>, id = {sem_id}, '
-                                       f"count = 1, route = array<i64: {path}>}} : () -> ()", rank)
+    prog = lw.programs[src]
+    prog.insert_before(at, f'"npu_noc.sem_signal"() {{pe = array<i64: {dst[0]}, {dst[1]}>, id = {sem_id}, '
+                           f"count = 1, route = array<i64: {path}>}} : () -> ()", rank, prog.layer_loc[layer])
 
 
-def _declare(lw: Lowering, pe, sem_id: int) -> None:
-    lw.programs[pe].insert_before(0, f'%sem{sem_id} = "npu_noc.semaphore"() {{id = {sem_id}, init = 0}} : () -> '
-                                     f"!npu_noc.sem", 0)
+def _declare(lw: Lowering, pe, sem_id: int, layer: int) -> None:
+    prog = lw.programs[pe]
+    prog.insert_before(0, f'%sem{sem_id} = "npu_noc.semaphore"() {{id = {sem_id}, init = 0}} : () -> '
+                          f"!npu_noc.sem", 0, prog.layer_loc[layer])
 
 
-def _wait(lw: Lowering, pe, sem_id: int, count: int, at: int, rank: int) -> None:
-    lw.programs[pe].insert_before(at, f'"npu_noc.sem_wait"(%sem{sem_id}) {{count = {count}}} : (!npu_noc.sem) -> ()',
-                                  rank)
+def _wait(lw: Lowering, pe, sem_id: int, count: int, at: int, rank: int, layer: int) -> None:
+    prog = lw.programs[pe]
+    prog.insert_before(at, f'"npu_noc.sem_wait"(%sem{sem_id}) {{count = {count}}} : (!npu_noc.sem) -> ()', rank,
+                       prog.layer_loc[layer])
 
 
 def _emit_sync(lw: Lowering, deps: dict) -> None:
@@ -295,24 +309,24 @@ def _emit_sync(lw: Lowering, deps: dict) -> None:
         if pairs <= len(writers) + len(readers):
             for (pe, layer), ws in sorted(readers.items()):
                 for wpe in sorted(ws):
-                    _signal(lw, wpe, pe, layer, lw.programs[wpe].layer_span[wlayer][1], 10)
+                    _signal(lw, wpe, pe, layer, lw.programs[wpe].layer_span[wlayer][1], 10, wlayer)
                 counts[(pe, layer)] += len(ws)
             continue
         hub = writers[0]
         hub_end = lw.programs[hub].layer_span[wlayer][1]
         gather = hub_base + wlayer
-        _declare(lw, hub, gather)
+        _declare(lw, hub, gather, wlayer)
         for wpe in writers[1:]:
-            _signal(lw, wpe, hub, gather, lw.programs[wpe].layer_span[wlayer][1], 10)
-        _wait(lw, hub, gather, len(writers) - 1, hub_end, 15)
+            _signal(lw, wpe, hub, gather, lw.programs[wpe].layer_span[wlayer][1], 10, wlayer)
+        _wait(lw, hub, gather, len(writers) - 1, hub_end, 15, wlayer)
         for (pe, layer) in sorted(readers):
             if pe != hub:
-                _signal(lw, hub, pe, layer, hub_end, 16)
+                _signal(lw, hub, pe, layer, hub_end, 16, wlayer)
                 counts[(pe, layer)] += 1
     for (pe, layer), count in sorted(counts.items()):
         if count:
-            _declare(lw, pe, layer)
-            _wait(lw, pe, layer, count, lw.programs[pe].layer_span[layer][0], 20)
+            _declare(lw, pe, layer, layer)
+            _wait(lw, pe, layer, count, lw.programs[pe].layer_span[layer][0], 20, layer)
 
 
 def _replace_module(module_op: ir.Operation, lw: Lowering, chip: Chip) -> None:

@@ -49,7 +49,7 @@ def _weight_key(plan: TilePlan, fam: Family, t: int) -> tuple[int, ...]:
 
 
 def _kgroups(node: Node, plan: TilePlan, fam: Family, chip: Chip, wanted: int) -> int:
-    if not fam.splits_k or plan.num_chunks < 2 or wanted < 2:
+    if not fam.can_split_k(node) or plan.num_chunks < 2 or wanted < 2:
         return 1
     extra = fam.partial_bytes(node, plan.tile, chip)
     if not chip.fits(fam.step_buffers(node, plan.tile, chip) + [extra]):
@@ -72,7 +72,7 @@ def place(node: Node, plan: TilePlan, fam: Family, chip: Chip, strategy: str) ->
         raise NpuError(f"npu-place: unknown strategy '{strategy}' (expected one of {', '.join(STRATEGIES)})")
     tiles = plan.num_tiles
     pes = chip.num_pes
-    if strategy == "weight-stationary" and fam.weight_dims and fam.splits_k:
+    if strategy == "weight-stationary" and fam.weight_dims and fam.can_split_k(node):
         return _weight_stationary(node, plan, fam, chip)
     kgroups = _kgroups(node, plan, fam, chip, pes // tiles if tiles < pes else 1)
     order = sorted(range(tiles), key=lambda t: (_weight_key(plan, fam, t), t))

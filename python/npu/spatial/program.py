@@ -85,6 +85,13 @@ class Program:
         self.accesses: list[tuple[int, str, str, int, int]] = []
         self.layer = -1
         self._inserts: dict[int, list[str]] = {}
+        # the location suffix (` loc(#locN)`) every op line gets: the source op of the layer
+        # (or of the fused epilogue link) being emitted, so level-4 ops keep the ONNX node name
+        self.loc = ""
+        self.layer_loc: dict[int, str] = {}
+
+    def _line(self, text: str) -> None:
+        self.lines.append(text + self.loc)
 
     def _value(self) -> str:
         self._count += 1
@@ -96,32 +103,32 @@ class Program:
         if buf is None:
             buf = Buf(self._value(), tuple(shape), dtype, "ext")
             ref = '@"' + symbol.replace('"', '\\"') + '"'
-            self.lines.append(f'{buf.name} = "npu_mem.get_global"() {{name = {ref}}} : () -> {buf.type}')
+            self._line(f'{buf.name} = "npu_mem.get_global"() {{name = {ref}}} : () -> {buf.type}')
             self._globals[symbol] = buf
         return buf
 
     def alloc(self, shape, dtype: str) -> Buf:
         buf = Buf(self._value(), tuple(int(d) for d in shape), dtype)
-        self.lines.append(f'{buf.name} = "npu_mem.alloc"() : () -> {buf.type}')
+        self._line(f'{buf.name} = "npu_mem.alloc"() : () -> {buf.type}')
         self.live_bytes += buf.nbytes
         self.peak_bytes = max(self.peak_bytes, self.live_bytes)
         return buf
 
     def dealloc(self, *bufs: Buf) -> None:
         for buf in bufs:
-            self.lines.append(f'"npu_mem.dealloc"({buf.name}) : ({buf.type}) -> ()')
+            self._line(f'"npu_mem.dealloc"({buf.name}) : ({buf.type}) -> ()')
             self.live_bytes -= buf.nbytes
 
     def view(self, buf: Buf, shape, dtype: str | None = None, byte_offset: int = 0) -> Buf:
         out = Buf(self._value(), tuple(int(d) for d in shape), dtype or buf.dtype, buf.space)
-        self.lines.append(f'{out.name} = "npu_mem.view"({buf.name}) {{byte_offset = {byte_offset}}} : '
+        self._line(f'{out.name} = "npu_mem.view"({buf.name}) {{byte_offset = {byte_offset}}} : '
                           f'({buf.type}) -> {out.type}')
         return out
 
     # ------------------------------------------------------------ DMA
     def dma(self, src: Buf, dst: Buf, sp: Pattern, dp: Pattern) -> str:
         tok = self._value()
-        self.lines.append(
+        self._line(
             f'{tok} = "npu_mem.dma_start"({src.name}, {dst.name}) {{src_offset = {sp.offset}, '
             f"src_sizes = {i64s(sp.sizes)}, src_strides = {i64s(sp.strides)}, dst_offset = {dp.offset}, "
             f"dst_sizes = {i64s(dp.sizes)}, dst_strides = {i64s(dp.strides)}}} : ({src.type}, {dst.type}) "
@@ -131,18 +138,18 @@ class Program:
     def dma_wait(self, tokens: list[str]) -> None:
         if tokens:
             types = ", ".join(["!npu_mem.token"] * len(tokens))
-            self.lines.append(f'"npu_mem.dma_wait"({", ".join(tokens)}) : ({types}) -> ()')
+            self._line(f'"npu_mem.dma_wait"({", ".join(tokens)}) : ({types}) -> ()')
 
     # ------------------------------------------------------------ NoC
     def send(self, buf: Buf, dst, route, tag: int) -> str:
         tok = self._value()
-        self.lines.append(f'{tok} = "npu_noc.send"({buf.name}) {{dst = {i64s(dst)}, route = {i64s(route)}, '
+        self._line(f'{tok} = "npu_noc.send"({buf.name}) {{dst = {i64s(dst)}, route = {i64s(route)}, '
                           f"tag = {tag}}} : ({buf.type}) -> !npu_noc.token")
         return tok
 
     def recv(self, buf: Buf, src, tag: int) -> str:
         tok = self._value()
-        self.lines.append(f'{tok} = "npu_noc.recv"({buf.name}) {{src = {i64s(src)}, tag = {tag}}} : '
+        self._line(f'{tok} = "npu_noc.recv"({buf.name}) {{src = {i64s(src)}, tag = {tag}}} : '
                           f"({buf.type}) -> !npu_noc.token")
         return tok
 
@@ -150,24 +157,24 @@ class Program:
         tok = self._value()
         flat = [c for pe in dsts for c in pe]
         routes_txt = ", ".join(i64s(r) for r in routes)
-        self.lines.append(f'{tok} = "npu_noc.multicast"({buf.name}) {{dsts = {i64s(flat)}, routes = [{routes_txt}], '
+        self._line(f'{tok} = "npu_noc.multicast"({buf.name}) {{dsts = {i64s(flat)}, routes = [{routes_txt}], '
                           f"tag = {tag}}} : ({buf.type}) -> !npu_noc.token")
         return tok
 
     def noc_wait(self, tokens: list[str]) -> None:
         if tokens:
             types = ", ".join(["!npu_noc.token"] * len(tokens))
-            self.lines.append(f'"npu_noc.wait"({", ".join(tokens)}) : ({types}) -> ()')
+            self._line(f'"npu_noc.wait"({", ".join(tokens)}) : ({types}) -> ()')
 
     def barrier(self, ident: int, pes_flat: str) -> None:
-        self.lines.append(f'"npu_noc.barrier"() {{id = {ident}, pes = {pes_flat}}} : () -> ()')
+        self._line(f'"npu_noc.barrier"() {{id = {ident}, pes = {pes_flat}}} : () -> ()')
 
     # ------------------------------------------------------------ compute
     def _op(self, name: str, bufs: list[Buf], attrs: str = "") -> None:
         names = ", ".join(b.name for b in bufs)
         types = ", ".join(b.type for b in bufs)
         attr_txt = f" {{{attrs}}}" if attrs else ""
-        self.lines.append(f'"npu_pe.{name}"({names}){attr_txt} : ({types}) -> ()')
+        self._line(f'"npu_pe.{name}"({names}){attr_txt} : ({types}) -> ()')
 
     def matmul(self, a: Buf, b: Buf, c: Buf, accumulate: bool, a_zp: int = 0, b_zp: int = 0) -> None:
         attrs = f"accumulate = {'true' if accumulate else 'false'}"
@@ -182,6 +189,9 @@ class Program:
 
     def binary(self, kind: str, lhs: Buf, rhs: Buf, out: Buf) -> None:
         self._op("binary", [lhs, rhs, out], f'kind = "{kind}"')
+
+    def mul_shift(self, lhs: Buf, rhs: Buf, out: Buf, shift: int) -> None:
+        self._op("mul_shift", [lhs, rhs, out], f"shift = {int(shift)} : i64")
 
     def unary(self, kind: str, inp: Buf, out: Buf) -> None:
         self._op("unary", [inp, out], f'kind = "{kind}"')
@@ -212,8 +222,9 @@ class Program:
         self._op("transpose", [inp, out], f"perm = {i64s(perm)}")
 
     # ------------------------------------------------------------ layers and synchronization
-    def begin_layer(self, layer: int) -> None:
+    def begin_layer(self, layer: int, loc: str = "") -> None:
         self.layer = layer
+        self.loc = self.layer_loc[layer] = loc
         self.layer_span[layer] = (len(self.lines), len(self.lines))
 
     def end_layer(self) -> None:
@@ -224,9 +235,10 @@ class Program:
         last = pattern.offset + sum((n - 1) * st for n, st in zip(pattern.sizes, pattern.strides))
         self.accesses.append((self.layer, kind, symbol, pattern.offset, last))
 
-    def insert_before(self, line_index: int, text: str, rank: int = 0) -> None:
-        """Queue `text` to go before line `line_index` (applied by `text()`); lower ranks go first."""
-        self._inserts.setdefault(line_index, []).append((rank, text))
+    def insert_before(self, line_index: int, text: str, rank: int = 0, loc: str = "") -> None:
+        """Queue op `text` (located at `loc`) to go before line `line_index` (applied by `text()`);
+        lower ranks go first."""
+        self._inserts.setdefault(line_index, []).append((rank, text + loc))
 
     # ------------------------------------------------------------ output
     def text(self) -> str:
@@ -241,4 +253,4 @@ class Program:
             lines.extend(queued.get(len(self.lines), ()))
         body = "\n    ".join(lines)
         return (f"  func.func @pe_{r}_{c}() attributes {{npu_pe.pe = array<i64: {r}, {c}>}} {{\n"
-                f"    {body}\n    return\n  }}\n")
+                f'    {body}\n    return loc(unknown)\n  }} loc("pe_{r}_{c}")\n')

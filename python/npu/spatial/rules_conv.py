@@ -18,10 +18,16 @@ channel chunks c0..c1) on one PE:
 A 1x1 kernel without padding skips im2col: the DMA reads the strided input
 directly as the [P, C'] matrix. Without a matrix unit for the input type the
 product runs on the vector unit as in rules_matmul.
+
+`conv_float` (fp8 / bf16 / fp16 level 2) follows its golden chain exactly
+(npu.spatial.float_l2): no bias in the accumulator, taps in (c, ky, kx) order
+(columns reordered after im2col, weight rows DMA'd in that order), chunks never
+split over PEs, then acc * scale[c] + bias.
 """
 
 from __future__ import annotations
 
+from npu.spatial import float_l2
 from npu.spatial.cost import Chip
 from npu.spatial.epilogue import run_epilogue
 from npu.spatial.family import Family, halvings, register, splits
@@ -81,15 +87,22 @@ class ConvGeometry:
 @register
 class ConvFamily(Family):
     name = "conv"
-    ops = ("conv", "conv_int")
+    ops = ("conv", "conv_int", "conv_float")
     splits_k = True
     weight_dims = ("g", "m")
+
+    def can_split_k(self, node: Node) -> bool:
+        return not float_l2.is_float_layer(node)
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         if len(node.operands[0].shape) != 4:
             return f"a 2-D convolution (rank-4 input), got rank {len(node.operands[0].shape)}"
         dtype = node.operands[0].dtype
-        if not chip.matrix_supports(dtype) and dtype != "f32":
+        if float_l2.is_float_layer(node):
+            why = float_l2.unsupported(node)
+            if why:
+                return why
+        elif not chip.matrix_supports(dtype) and dtype != "f32":
             return f"an input type the matrix unit supports, got {dtype}"
         if ConvGeometry.of(node).window_in_padding():
             return "pads smaller than the dilated kernel (no window wholly in the padding)"
@@ -114,6 +127,8 @@ class ConvFamily(Family):
                             break
 
     def _types(self, node: Node, chip: Chip):
+        if float_l2.is_float_layer(node):
+            return float_l2.types(node, chip)
         dtype = node.operands[0].dtype
         matrix = chip.matrix_supports(dtype)
         return dtype, (chip.accumulator(dtype) if matrix else "f32"), matrix
@@ -128,7 +143,12 @@ class ConvFamily(Family):
             bufs.append(nbytes((p, kk), dtype))
         if node.out.dtype != acc:
             bufs.append(nbytes((p, tm), node.out.dtype))
-        if not matrix:
+        if float_l2.is_float_layer(node):
+            if not g.pointwise:
+                bufs.append(nbytes((p, kk), dtype))  # the columns in (c, ky, kx) order
+            if not matrix:
+                bufs += float_l2.vector_bytes(p, kk, tm)
+        elif not matrix:
             bufs += [nbytes((p, kk, tm), "f32"), nbytes((p, tm), "f32")]
         return bufs + epilogue_bytes(node, p * tm)
 
@@ -150,7 +170,9 @@ class ConvFamily(Family):
         w = ctx.node.operands[1]
         kh, kw = g.kernel
         lo = (gi * (g.m // g.group) + m0, c0, 0, 0)
-        return w, lo, (tm, ct, kh, kw), (2, 3, 1, 0), (kh * kw * ct, tm), w.dtype
+        # rows in the order im2col gives the taps: (ky, kx, c); conv_float sums in (c, ky, kx) order
+        order = (1, 2, 3, 0) if float_l2.is_float_layer(ctx.node) else (2, 3, 1, 0)
+        return w, lo, (tm, ct, kh, kw), order, (kh * kw * ct, tm), w.dtype
 
     def resident_boxes(self, ctx) -> list:
         if ctx.node.operands[1].kind != "const":
@@ -173,7 +195,8 @@ class ConvFamily(Family):
         zps = {"a_zp": input_zp, "b_zp": int(node.attrs.get("weight_zp", 0))} if node.name == "conv_int" else {}
         acc = prog.alloc((p, tm), acc_t)
         first, pending = True, []
-        if len(node.operands) > 2 and not ctx.is_member:
+        l2 = float_l2.is_float_layer(node)
+        if len(node.operands) > 2 and not ctx.is_member and not l2:
             pending.append(self._bias_into(ctx, acc, g, gi * (g.m // g.group) + m0, p, tm))
             first = False
         x = ctx.view_of(node.operands[0])
@@ -199,8 +222,15 @@ class ConvFamily(Family):
                 prog.im2col(inp, cols, g.kernel, g.strides, (top, left, bottom, right), g.dilations,
                             input_zp if node.name == "conv_int" else 0.0)
                 ctx.release(inp)
+                if l2:
+                    ordered = float_l2.reorder_taps(prog, cols, g.kernel[0] * g.kernel[1], ct)
+                    if ordered is not cols:
+                        ctx.release(cols)
+                        cols = ordered
             if matrix:
                 prog.matmul(cols, wbuf, acc, accumulate=not first, **zps)
+            elif l2:
+                float_l2.sequential_matmul(prog, cols, wbuf, acc, first)
             else:
                 MatmulFamily._vector_matmul(None, prog, cols, wbuf, acc, first)
             first = False
@@ -208,6 +238,9 @@ class ConvFamily(Family):
         if ctx.combine_partials(acc):
             ctx.release(acc)
             return
+        if l2:
+            bias = (lambda: self._bias_box(ctx, g, gi * (g.m // g.group) + m0, tm)) if len(node.operands) > 2 else None
+            ctx.release(*float_l2.scale_and_bias(ctx, acc, gi * (g.m // g.group) + m0, tm, bias))
         out = acc
         if node.out.dtype != acc_t:
             out = prog.alloc((p, tm), node.out.dtype)
@@ -219,6 +252,13 @@ class ConvFamily(Family):
         ctx.release(*{acc, out})
         if result not in (acc, out):
             ctx.release(result)
+
+    def _bias_box(self, ctx, g: ConvGeometry, m0: int, tm: int):
+        """The bias of output channels [m0, m0 + tm) as a [1, tm] buffer."""
+        bias = ctx.node.operands[2]
+        buf, tok = ctx.load(ctx.view_of(bias).reshape((1, g.m)), (0, m0), (1, tm), (0, 1), bias.dtype)
+        ctx.prog.dma_wait([tok] if tok else [])
+        return buf
 
     def _bias_into(self, ctx, acc, g: ConvGeometry, m0: int, p: int, tm: int) -> str:
         bias = ctx.view_of(ctx.node.operands[2])

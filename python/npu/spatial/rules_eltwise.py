@@ -20,6 +20,8 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
     table                  -> table (the whole 256-entry table loaded)
     quantize(x)   = clamp(cast_i8(cast_i32(x / scale) + zp), qmin, qmax)
     dequantize(q) = cast_f32(cast_i32(q) - zp) * scale
+    quantize_float(x) = cast_fmt(clamp(f32(x) / scale, -max, max))   (the clamp only with saturate:
+                    ONNX saturation to the format's largest finite value, then one rounding)
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ class Tile:
         """A compile-time constant broadcastable to the result, loaded for this tile."""
         array = np.asarray(array).astype(_np_dtype(dtype))
         array = array.reshape((1,) * (self.rank - array.ndim) + array.shape)
-        view = self.ctx.lw.constant(array, hint, dtype)
+        view = self.ctx.lw.constant(array, hint, dtype, self.prog.loc)
         buf, tok = _load_operand(self.ctx, view, array.shape, dtype, self.order)
         self.prog.dma_wait([tok] if tok else [])
         self.temps.append(buf)
@@ -179,6 +181,29 @@ def _quantize(e: Tile) -> None:
     e.prog.clamp(e.out, e.out, lo, hi)
 
 
+_FORMAT = {"f8E4M3FN": "fp8e4m3", "f8E5M2": "fp8e5m2", "bf16": "bf16", "f16": "fp16", "f32": "fp32"}
+
+
+def _quantize_float(e: Tile) -> None:
+    """round_to_format(f32(x) / scale, fmt, saturate) (npu.numerics.quantize_float): an f32 division,
+    with saturate a clamp to +-max_finite, then one rounding cast (f8E4M3FN's cast saturates anyway)."""
+    from npu.numerics import max_finite
+
+    a = e.ctx.node.attrs
+    x = e.ins[0]
+    if x.dtype != "f32":
+        wide = e.temp("f32")
+        e.prog.cast(x, wide)  # exact
+        x = wide
+    q = e.temp("f32")
+    e.prog.binary("div", x, e.const(np.float32(np.asarray(a["scale"]).reshape(())), "f32", "qf_scale"), q)
+    fmt = e.out.dtype
+    if int(a.get("saturate", 1)) and fmt != "f32":
+        m = float(np.float32(max_finite(_FORMAT[fmt])))
+        e.prog.clamp(q, q, -m, m)
+    e.prog.cast(q, e.out)
+
+
 def _dequantize(e: Tile) -> None:
     a = e.ctx.node.attrs
     axis = int(a.get("axis", 0))
@@ -206,6 +231,7 @@ RECIPES: dict[str, Callable[[Tile], None]] = {
     "table": lambda e: e.prog.table(e.ins[0], e.ins[1], e.out),
     "quantize": _quantize,
     "dequantize": _dequantize,
+    "quantize_float": _quantize_float,
 }
 # operands read whole (not per tile), and constant operands the recipe reads itself
 _WHOLE = {"table": (1,)}
@@ -237,6 +263,13 @@ class EltwiseFamily(Family):
             return "per-tensor or per-axis quantization (block_size = 0)"
         if node.name == "quantize" and not isinstance(node.op.results[0].type.element_type, quant.QuantizedType):
             return "a !quant.uniform result"
+        if node.name == "quantize_float":
+            if np.asarray(node.attrs["scale"]).size != 1:
+                return "a per-tensor scale"
+            if node.out.dtype == "f8E4M3FN" and not int(node.attrs.get("saturate", 1)):
+                return "saturate = 1 for f8E4M3FN (its overflow is NaN without it; npu_pe.cast saturates)"
+            if node.operands[0].dtype not in FLOAT_TYPES:
+                return f"float data, got {node.operands[0].dtype}"
         return None
 
     def space(self, node: Node) -> Space:

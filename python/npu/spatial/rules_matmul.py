@@ -18,6 +18,10 @@ When the target's matrix unit lacks the input type (fp32 on edge-lpddr), the
 product runs on the vector unit with the same arithmetic as npu_pe.matmul:
 products rounded to f32 (`binary mul` of A[m,k,1] and B[1,k,n]) summed in
 ascending k (`reduce sum` over axis 1), then added to acc.
+
+`matmul_float` (fp8 / bf16 / fp16 level 2) follows its golden chain exactly
+(npu.spatial.float_l2): acc from +0.0, K chunks in order on one PE (never split
+over PEs), then acc * scale[n] + bias broadcast like numpy.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from math import prod
 
 import numpy as np
 
+from npu.spatial import float_l2
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, halvings, register, splits
 from npu.spatial.graph import Node
@@ -50,11 +55,16 @@ def _geometry(node: Node):
 @register
 class MatmulFamily(Family):
     name = "matmul"
-    ops = ("matmul", "gemm", "matmul_int")
+    ops = ("matmul", "gemm", "matmul_int", "matmul_float")
     splits_k = True
     weight_dims = ("b", "n")
 
+    def can_split_k(self, node: Node) -> bool:
+        return not float_l2.is_float_layer(node)
+
     def unsupported(self, node: Node, chip: Chip) -> str | None:
+        if float_l2.is_float_layer(node):
+            return float_l2.unsupported(node)
         if node.name == "gemm":
             alpha, beta = node.attrs.get("alpha", 1.0), node.attrs.get("beta", 1.0)
             if alpha != 1.0 or (beta != 1.0 and len(node.operands) > 2):
@@ -77,6 +87,8 @@ class MatmulFamily(Family):
                     yield (1, mt, nt, kt)
 
     def _types(self, node: Node, chip: Chip) -> tuple[str, str, bool]:
+        if float_l2.is_float_layer(node):
+            return float_l2.types(node, chip)
         dtype = node.operands[0].dtype
         matrix = chip.matrix_supports(dtype)
         return dtype, (chip.accumulator(dtype) if matrix else "f32"), matrix
@@ -87,7 +99,11 @@ class MatmulFamily(Family):
         bufs = [nbytes((mt, kt), dtype), nbytes((kt, nt), dtype), nbytes((mt, nt), acc)]
         if node.out.dtype != acc:
             bufs.append(nbytes((mt, nt), node.out.dtype))
-        if not matrix:
+        if float_l2.is_float_layer(node):
+            bufs.append(nbytes((mt, nt), "f32"))  # the bias box
+            if not matrix:
+                bufs += float_l2.vector_bytes(mt, kt, nt)
+        elif not matrix:
             bufs += [nbytes((mt, kt, nt), "f32"), nbytes((mt, nt), "f32")]
         from npu.spatial.rules_eltwise import epilogue_bytes
 
@@ -127,7 +143,8 @@ class MatmulFamily(Family):
 
     def resident_boxes(self, ctx) -> list:
         node = ctx.node
-        if node.operands[1].kind != "const" or ctx.node.operands[0].dtype not in ("i8", "i4", "f32", "bf16", "f16"):
+        if node.operands[1].kind != "const" or ctx.node.operands[0].dtype not in ("i8", "i4", "f32", "bf16", "f16",
+                                                                                  "f8E4M3FN", "f8E5M2"):
             return []
         batch, _, bview = self._views(ctx)
         dtype = node.operands[1].dtype
@@ -145,7 +162,8 @@ class MatmulFamily(Family):
         acc = prog.alloc((mt, nt), acc_t)
         first = True
         pending = []
-        if len(node.operands) > 2 and not ctx.is_member:
+        l2 = float_l2.is_float_layer(node)
+        if len(node.operands) > 2 and not ctx.is_member and not l2:
             pending.append(self._bias_into(ctx, acc, bidx, m0, n0, mt, nt))
             first = False
         zps = {}
@@ -160,6 +178,8 @@ class MatmulFamily(Family):
             pending = []
             if matrix:
                 prog.matmul(a, b, acc, accumulate=not first, **zps)
+            elif l2:
+                float_l2.sequential_matmul(prog, a, b, acc, first)
             else:
                 self._vector_matmul(prog, a, b, acc, first)
             first = False
@@ -167,6 +187,9 @@ class MatmulFamily(Family):
         if ctx.combine_partials(acc):
             ctx.release(acc)
             return
+        if l2:
+            bias = (lambda: self._bias_box(ctx, bidx, m0, n0, mt, nt)) if len(node.operands) > 2 else None
+            ctx.release(*float_l2.scale_and_bias(ctx, acc, n0, nt, bias))
         out = acc
         if node.out.dtype != acc_t:
             out = prog.alloc((mt, nt), node.out.dtype)
@@ -188,6 +211,25 @@ class MatmulFamily(Family):
             prog.binary("add", acc3, part, acc3)
             prog.dealloc(part)
         prog.dealloc(products)
+
+    def _bias_view(self, ctx):
+        """The bias broadcast (numpy rules) to the result's batch + (M, N) shape."""
+        node = ctx.node
+        batch, m, n, *_ = _geometry(node)
+        full = batch + (m, n)
+        view = ctx.view_of(node.operands[2])
+        if len(view.shape) > len(full):
+            view = view.reshape(view.shape[len(view.shape) - len(full):])
+        return view.reshape((1,) * (len(full) - len(view.shape)) + view.shape).broadcast_to(full)
+
+    def _bias_box(self, ctx, bidx, m0, n0, mt, nt):
+        """The bias box of tile (m0:m0+mt, n0:n0+nt) as an [mt, nt] buffer (broadcast dims read with stride 0)."""
+        nb = len(bidx)
+        bias = ctx.node.operands[2]
+        buf, tok = ctx.load(self._bias_view(ctx), bidx + (m0, n0), (1,) * nb + (mt, nt), tuple(range(nb + 2)),
+                            bias.dtype, (mt, nt))
+        ctx.prog.dma_wait([tok] if tok else [])
+        return buf
 
     def _bias_into(self, ctx, acc, bidx, m0, n0, mt, nt) -> str:
         """Start acc from the bias, broadcast over the rows (and batch) by the DMA pattern."""

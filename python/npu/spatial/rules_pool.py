@@ -99,10 +99,10 @@ class PoolFamily(Family):
         if not is_max:
             counts = window_counts(g, bool(node.attrs.get("count_include_pad", 0)))
             if np.all(counts == counts.flat[0]):
-                view = ctx.lw.constant(counts.reshape(-1)[:1].reshape(1, 1, 1), "pool_count", "f32")
+                view = ctx.lw.constant(counts.reshape(-1)[:1].reshape(1, 1, 1), "pool_count", "f32", ctx.prog.loc)
                 count, tc_ = ctx.load(view, (0, 0, 0), (1, 1, 1), (0, 1, 2), "f32")
             else:
-                view = ctx.lw.constant(counts, "pool_counts", "f32")
+                view = ctx.lw.constant(counts, "pool_counts", "f32", ctx.prog.loc)
                 count, tc_ = ctx.load(view, (oh0, ow0), (toh, tow), (0, 1), "f32", (p, 1, 1))
             tokens.append(tc_)
         prog.dma_wait([t for t in tokens if t])

@@ -1,4 +1,5 @@
-"""Ops that reduce along some axes: softmax, log_softmax, layer normalization, reduce_*, global pooling.
+"""Ops that reduce along some axes: softmax, log_softmax, layer normalization (float and integer),
+reduce_*, global pooling.
 
 Iteration space: the input's dims; the reduced ("row") dims are never split,
 the others are tiled. One tile on one PE is loaded as a buffer [outer, L,
@@ -11,6 +12,8 @@ per-row results [outer, 1, inner] broadcast back over the rows:
     log_softmax  = (x - max) - log(sum(exp(x - max)))
     layer_norm   = (x - mean) * rsqrt(mean((x - mean)^2) + eps) * scale + bias
                    (mean / inv_std_dev results stored when used)
+    softmax_int, layer_norm_int: the integer algorithms of npu.numerics.normalization,
+                   step for step (rules_norm_int)
     reduce sum / max / min, mean = sum / L;  reduce_sum_int = sum(x) - L * input_zp (exact in i32)
     global_average_pool / global_max_pool = reduce mean / max over the spatial dims
 """
@@ -31,12 +34,16 @@ _REDUCE = {"reduce_sum": "sum", "reduce_mean": "sum", "reduce_max": "max", "redu
            "reduce_sum_int": "sum", "global_average_pool": "sum", "global_max_pool": "max"}
 
 
+_INT_NORM = ("softmax_int", "layer_norm_int")  # rules_norm_int: int8 in, int8 out
+_ELEMENTWISE_OUT = ("softmax", "log_softmax", "layer_normalization", *_INT_NORM)
+
+
 def row_axes(node: Node) -> tuple[int, ...]:
     rank = len(node.operands[0].shape)
     a = node.attrs
-    if node.name in ("softmax", "log_softmax"):
+    if node.name in ("softmax", "log_softmax", "softmax_int"):
         return (int(a.get("axis", -1)) % rank,)
-    if node.name == "layer_normalization":
+    if node.name in ("layer_normalization", "layer_norm_int"):
         return tuple(range(int(a.get("axis", -1)) % rank, rank))
     if node.name.startswith("global_"):
         return tuple(range(2, rank))
@@ -49,10 +56,12 @@ def row_axes(node: Node) -> tuple[int, ...]:
 @register
 class RowsFamily(Family):
     name = "rows"
-    ops = ("softmax", "log_softmax", "layer_normalization", *_REDUCE)
+    ops = ("softmax", "log_softmax", "layer_normalization", *_INT_NORM, *_REDUCE)
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         dtype = node.operands[0].dtype
+        if node.name in _INT_NORM:
+            return None if dtype == "i8" and node.out.dtype == "i8" else f"int8 data, got {dtype}"
         if node.name != "reduce_sum_int" and node.name not in ("reduce_max", "reduce_min", "global_max_pool") \
                 and dtype not in FLOAT_TYPES:
             return f"float data, got {dtype}"
@@ -98,13 +107,18 @@ class RowsFamily(Family):
         bufs = [nbytes(tile, dtype), nbytes((per_row,), work), nbytes((per_row,), work)]
         if node.name in ("layer_normalization", "softmax", "log_softmax"):
             bufs += [nbytes(tile, dtype), nbytes((rowlen,), dtype), nbytes((rowlen,), dtype)]
+        elif node.name in _INT_NORM:  # two i32 tiles, an i16 one, the i8 result, row values, tables, gamma/beta
+            bufs += [nbytes(tile, "i32")] * 2 + [nbytes(tile, "i16"), nbytes(tile, "i8")]
+            bufs += [nbytes((per_row,), "i32")] * 5 + [nbytes((513,), "i16")] * 2 + [nbytes((rowlen,), "i32")] * 2
         return bufs
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         dtype = node.operands[0].dtype
         n = prod(tile)
         rows = row_axes(node)
-        out = n if node.name in ("softmax", "log_softmax", "layer_normalization") else n // prod(tile[d] for d in rows)
+        out = n if node.name in _ELEMENTWISE_OUT else n // prod(tile[d] for d in rows)
+        if node.name in _INT_NORM:  # about 16 full-tile vector steps on i32 (rules_norm_int)
+            return chip.vector_cycles(16 * n, "i32"), nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
         return chip.vector_cycles(6 * n, dtype), nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
 
     # ------------------------------------------------------------ lowering
@@ -130,6 +144,16 @@ class RowsFamily(Family):
         prog.dma_wait([tok] if tok else [])
         if node.name in _REDUCE:
             self._reduce(ctx, x, order, rows, (outer, length, inner))
+        elif node.name in _INT_NORM:
+            from npu.spatial import rules_norm_int
+
+            if node.name == "softmax_int":
+                out = rules_norm_int.softmax_int(self, ctx, x, (outer, length, inner))
+            else:
+                out = rules_norm_int.layer_norm_int(self, ctx, x, order, (outer, length, inner))
+            tok = ctx.store(out, node.out, ctx.lo, ctx.sizes, order)
+            prog.dma_wait([tok])
+            ctx.release(x, out)
         elif node.name == "layer_normalization":
             self._layer_norm(ctx, x, order, rows, (outer, length, inner))
         else:
@@ -142,8 +166,21 @@ class RowsFamily(Family):
         return out
 
     def _scalar(self, ctx, value, dtype: str, hint: str):
-        view = ctx.lw.constant(np.array([[[value]]], dtype=np.float32 if dtype == "f32" else np.int32), hint, dtype)
+        view = ctx.lw.constant(np.array([[[value]]], dtype=np.float32 if dtype == "f32" else np.int32), hint, dtype,
+                                ctx.prog.loc)
         buf, tok = ctx.load(view, (0, 0, 0), (1, 1, 1), (0, 1, 2), dtype)
+        ctx.prog.dma_wait([tok] if tok else [])
+        return buf
+
+    def _row_param(self, ctx, t, order, length: int):
+        """A per-row-element parameter (layer norm scale / bias, broadcast against the reduced dims) as a
+        [1, L, 1] buffer in the tile's row order."""
+        rank = len(ctx.lo)
+        pshape = (1,) * (rank - len(t.shape)) + t.shape
+        view = ctx.view_of(t).reshape(pshape)
+        lo = tuple(ctx.lo[d] if pshape[d] != 1 else 0 for d in range(rank))
+        sizes = tuple(ctx.sizes[d] if pshape[d] != 1 else 1 for d in range(rank))
+        buf, tok = ctx.load(view, lo, sizes, order, t.dtype, (1, length, 1))
         ctx.prog.dma_wait([tok] if tok else [])
         return buf
 
@@ -220,14 +257,7 @@ class RowsFamily(Family):
         params = []
         for i, kind in ((1, "mul"), (2, "add")):
             if len(node.operands) > i and node.operands[i] is not None:
-                t = node.operands[i]
-                rank = len(ctx.lo)
-                pshape = (1,) * (rank - len(t.shape)) + t.shape
-                view = ctx.view_of(t).reshape(pshape)
-                lo = tuple(ctx.lo[d] if pshape[d] != 1 else 0 for d in range(rank))
-                sizes = tuple(ctx.sizes[d] if pshape[d] != 1 else 1 for d in range(rank))
-                buf, tok = ctx.load(view, lo, sizes, order, t.dtype, (1, length, 1))
-                prog.dma_wait([tok] if tok else [])
+                buf = self._row_param(ctx, node.operands[i], order, length)
                 prog.binary(kind, x, buf, x)
                 params.append(buf)
         tok = ctx.store(x, node.out, ctx.lo, ctx.sizes, order)

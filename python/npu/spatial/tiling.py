@@ -29,15 +29,6 @@ from npu.spatial.plan import Space, TilePlan
 from npu.spatial.storage import VIEW_OPS, assign_views
 
 
-# Ops the spatial lowering knows but cannot express with the npu_pe op set yet.
-NOT_EXPRESSIBLE = {
-    "softmax_int": "npu_pe has no count-leading-zeros and no per-element shift, which the integer softmax "
-                   "needs (quantize with integer_norm=False to keep softmax in float)",
-    "layer_norm_int": "npu_pe has no count-leading-zeros and no per-element shift, which the integer layer "
-                      "normalization needs (quantize with integer_norm=False to keep it in float)",
-}
-
-
 def node_family(node: Node, copies: set[int]) -> Family | None:
     """The family lowering `node`, or None for a view."""
     if node.name in VIEW_OPS:
@@ -61,9 +52,6 @@ def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
             plans.append(TilePlan("fused", Space((), ()), ()))
             continue
         fam = node_family(node, copies)
-        if node.name in NOT_EXPRESSIBLE:
-            raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: "
-                                        f"{NOT_EXPRESSIBLE[node.name]}")
         if fam is None:
             raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: no spatial lowering rule for "
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
@@ -95,7 +83,7 @@ def estimate(node: Node, fam: Family, space: Space, tile: tuple[int, ...], chip:
     grid = [-(-s // t) for s, t in zip(space.sizes, tile)]
     tiles = prod(g for g, d in zip(grid, space.dims) if d not in space.reduce)
     chunks = prod(g for g, d in zip(grid, space.dims) if d in space.reduce)
-    kgroups = min(chunks, max(1, chip.num_pes // tiles)) if fam.splits_k else 1
+    kgroups = min(chunks, max(1, chip.num_pes // tiles)) if fam.can_split_k(node) else 1
     compute, moved = fam.step_cost(node, tile, chip)
     rounds = -(-tiles * kgroups // chip.num_pes)
     steps = -(-chunks // kgroups)

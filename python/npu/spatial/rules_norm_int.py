@@ -1,0 +1,171 @@
+"""Integer softmax and layer normalization (`softmax_int`, `layer_norm_int`) as npu_pe vector ops.
+
+The rows family (rules_rows) loads a tile as an int8 buffer [outer, L, inner] whose
+axis 1 holds the L values normalized together; these functions emit the steps of
+npu.numerics.normalization on it, one npu_pe op per TOSA operator of the golden
+algorithm, so the level-4 result is the golden bits:
+
+    softmax_int8                              level 4 (row stats are [outer, 1, inner])
+    d   = x - max(x)                          reduce max; cast i8 -> i32 (x and max); binary sub
+    e   = TABLE16(RESCALE(d, x128)) >> 7      rescale i32 -> i16 (1<<30, 23); table i16; binary ashr 7
+    S   = sum(e);  k = CLZ(S)                 reduce sum; unary clz
+    m   = S << (k - 1)                        binary sub, binary shl (per-row amounts)
+    r   = TABLE16(int16((m >> 14) - 98304))   binary ashr 14, binary sub, cast i32 -> i16, table
+    y   = MUL(e, r, 15)                       mul_shift 15 (r broadcast over the row)
+    q   = ARITHMETIC_RIGHT_SHIFT(y, 30 - k, round)    binary sub, binary ashr_round (per row)
+    out = RESCALE(q, x1, zp -128) : int8      rescale (1<<30, 30)
+
+    layer_norm_int8 (p = pre_shift)
+    u   = x - input_zp;  c = N u - sum(u)     cast, binary sub; mul_shift(u, N, 0); reduce sum; binary sub
+    h   = c >> p rounded | c << -p | c        binary ashr_round | shl (scalar amount) | nothing
+    W   = sum(h * h) + E                      mul_shift(h, h, 0); reduce sum; binary add
+    sh  = (CLZ(W) - 1) & -2;  m = W << sh     unary clz; binary sub, and, shl
+    r   = TABLE16(int16((m >> 15) - 32768))   binary ashr, sub; cast; table
+    z   = (c if p > 0 else h) << (sh >> 1)    binary ashr 1, binary shl (per row)
+    P   = MUL(z, r, 16 + max(p, 0))           mul_shift
+    A   = MUL(P, gamma_q, gamma_shift) + beta_q    mul_shift, binary add ([1, L, 1] boxes)
+    out = RESCALE(A, multiplier, shift, zp) : int8 rescale
+
+The casts to i16 saturate where TOSA CAST truncates; their inputs are in int16 by
+construction (m is normalized into [2^30, 2^31) resp. [2^29, 2^31), so both are
+equal). The exact int32 additions, subtractions and reductions saturate where the
+golden steps REQUIRE (raise); parameters from `layer_norm_params` keep every step in
+range (docs/quantization.md proves the bounds), so no golden run that succeeds differs.
+"""
+
+from __future__ import annotations
+
+from npu.spatial.program import Buf
+
+_TIMES_128 = ([1 << 30], [23])  # RESCALE of exactly x128 (npu.numerics.normalization._TIMES_128)
+_TIMES_1 = ([1 << 30], [30])
+SOFTMAX_OUT_ZP = -128
+
+
+class _Steps:
+    """Emission helpers over one item: per-row buffers, i32 scalars (cached per layer), tables."""
+
+    def __init__(self, fam, ctx, shape):
+        self.fam, self.ctx, self.prog = fam, ctx, ctx.prog
+        self.outer, self.length, self.inner = shape
+        self.owned: list[Buf] = []
+
+    def row(self, dtype: str = "i32") -> Buf:
+        buf = self.prog.alloc((self.outer, 1, self.inner), dtype)
+        self.owned.append(buf)
+        return buf
+
+    def tile(self, dtype: str = "i32") -> Buf:
+        buf = self.prog.alloc((self.outer, self.length, self.inner), dtype)
+        self.owned.append(buf)
+        return buf
+
+    def const(self, value: int) -> Buf:
+        buf = self.fam._scalar(self.ctx, int(value), "i32", f"i32_{value}".replace("-", "m"))
+        self.owned.append(buf)
+        return buf
+
+    def table(self, tensor) -> Buf:
+        buf, tok = self.ctx.load(tensor, (0,), tensor.shape, (0,), tensor.dtype)
+        self.prog.dma_wait([tok] if tok else [])
+        self.owned.append(buf)
+        return buf
+
+    def rsqrt_like(self, m: Buf, shift: int, offset: int, table: Buf) -> Buf:
+        """r = TABLE16(int16((m >> shift) - offset)) on a per-row value (m is overwritten)."""
+        p = self.prog
+        p.binary("ashr", m, self.const(shift), m)
+        p.binary("sub", m, self.const(offset), m)
+        t16 = self.row("i16")
+        p.cast(m, t16)
+        r = self.row()
+        p.table(t16, table, r)
+        return r
+
+    def release(self, *extra: Buf) -> None:
+        self.ctx.release(*self.owned, *extra)
+
+
+def softmax_int(fam, ctx, x: Buf, shape) -> Buf:
+    """The integer softmax of the [outer, L, inner] int8 tile `x` along axis 1; returns the int8 result."""
+    node, p = ctx.node, ctx.prog
+    s = _Steps(fam, ctx, shape)
+    exp_tab, recip_tab = s.table(node.operands[1]), s.table(node.operands[2])
+    mx8 = s.row("i8")
+    p.reduce("max", 1, x, mx8)
+    d = s.tile()
+    p.cast(x, d)
+    mx = s.row()
+    p.cast(mx8, mx)
+    p.binary("sub", d, mx, d)
+    d16 = s.tile("i16")
+    p.rescale(d, d16, *_TIMES_128, 0, 0, "single_round")
+    e = d  # d is dead once rescaled: e reuses its bytes
+    p.table(d16, exp_tab, e)
+    p.binary("ashr", e, s.const(7), e)
+    total = s.row()
+    p.reduce("sum", 1, e, total)
+    k = s.row()
+    p.unary("clz", total, k)
+    km1 = s.row()
+    p.binary("sub", k, s.const(1), km1)
+    p.binary("shl", total, km1, total)
+    r = s.rsqrt_like(total, 14, 98304, recip_tab)
+    p.mul_shift(e, r, e, 15)
+    p.binary("sub", s.const(30), k, km1)  # 30 - k
+    p.binary("ashr_round", e, km1, e)
+    out = ctx.prog.alloc(x.shape, "i8")
+    p.rescale(e, out, *_TIMES_1, 0, SOFTMAX_OUT_ZP, "single_round")
+    s.release()
+    return out
+
+
+def layer_norm_int(fam, ctx, x: Buf, order, shape) -> Buf:
+    """The integer layer normalization of the [outer, L, inner] int8 tile `x` over axis 1 (the dims from
+    `axis` on); returns the int8 result."""
+    node, p = ctx.node, ctx.prog
+    a = node.attrs
+    pre = int(a["pre_shift"])
+    s = _Steps(fam, ctx, shape)
+    table = s.table(node.operands[1])
+    gamma, beta = (fam._row_param(ctx, node.operands[i], order, shape[1]) for i in (2, 3))
+    s.owned += [gamma, beta]
+    u = s.tile()
+    p.cast(x, u)
+    p.binary("sub", u, s.const(int(a["input_zp"])), u)
+    total = s.row()
+    p.reduce("sum", 1, u, total)
+    c = s.tile()
+    p.mul_shift(u, s.const(s.length), c, 0)
+    p.binary("sub", c, total, c)
+    if pre > 0:
+        h = u  # u is dead once c exists
+        p.binary("ashr_round", c, s.const(pre), h)
+    elif pre < 0:
+        h = u
+        p.binary("shl", c, s.const(-pre), h)
+    else:
+        h = c
+    sq = c if pre < 0 else u  # whichever tile is dead: z below reads c (p > 0) or h
+    p.mul_shift(h, h, sq, 0)
+    w = s.row()
+    p.reduce("sum", 1, sq, w)
+    p.binary("add", w, s.const(int(a["epsilon"])), w)
+    sh = s.row()
+    p.unary("clz", w, sh)
+    p.binary("sub", sh, s.const(1), sh)
+    p.binary("and", sh, s.const(-2), sh)
+    p.binary("shl", w, sh, w)
+    r = s.rsqrt_like(w, 15, 32768, table)
+    p.binary("ashr", sh, s.const(1), sh)
+    z = c if pre > 0 else h
+    p.binary("shl", z, sh, z)
+    p.mul_shift(z, r, z, 16 + max(pre, 0))
+    p.mul_shift(z, gamma, z, int(a["gamma_shift"]))
+    p.binary("add", z, beta, z)
+    out = ctx.prog.alloc(x.shape, "i8")
+    rounding = "double_round" if str(a.get("rounding_mode", "SINGLE_ROUND")).upper() == "DOUBLE_ROUND" \
+        else "single_round"
+    p.rescale(z, out, [int(a["multiplier"])], [int(a["shift"])], 0, int(a["output_zp"]), rounding)
+    s.release()
+    return out
