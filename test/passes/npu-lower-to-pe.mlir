@@ -144,3 +144,19 @@ func.func @main(%x: tensor<1x2x8x8xf32> {npu.name = "x"}) -> (tensor<1x4x8x8xf32
   %2 = "npu_tensor.relu"(%1) {npu.tile = {family = "fused"}} : (tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
   return %2 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// Integer K split: the K-group 0 PE adds the received int32 partial sum with add_wrap (modulo 2^32,
+// like the golden accumulator), never the saturating add.
+// CHECK-LABEL: "npu_mem.global"() {kind = "output", sym_name = "y", type = memref<1x10xi32, "ext">}
+// CHECK: func.func @pe_0_0()
+// CHECK: "npu_noc.recv"
+// CHECK: "npu_pe.binary"(%[[ACC:.*]], %{{.*}}, %[[ACC]]) {kind = "add_wrap"} : (memref<1x10xi32, "sram">, memref<1x10xi32, "sram">, memref<1x10xi32, "sram">)
+// CHECK: func.func @pe_0_1()
+// CHECK: "npu_noc.send"
+func.func @main(%x: tensor<1x256xi8> {npu.name = "x"}) -> (tensor<1x10xi32> {npu.name = "y"}) {
+  %w = arith.constant dense<3> : tensor<256x10xi8>
+  %0 = "npu_tensor.matmul_int"(%x, %w) {lhs_zp = 0 : i64, rhs_zp = 0 : i64, npu.tile = {family = "matmul", dims = ["b", "m", "n", "k"], sizes = array<i64: 1, 1, 10, 256>, tile = array<i64: 1, 1, 10, 128>, reduce = ["k"], sram = 4000 : i64, cycles = 100 : i64}, npu.place = {strategy = "output-stationary", kgroups = 2 : i64, pes = array<i64: 0, 1>}} : (tensor<1x256xi8>, tensor<256x10xi8>) -> tensor<1x10xi32>
+  return %0 : tensor<1x10xi32>
+}

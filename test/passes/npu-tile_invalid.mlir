@@ -51,3 +51,21 @@ func.func @main(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x
   %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 3, 3, 3, 3>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x8x8xf32>
   return %0 : tensor<1x1x8x8xf32>
 }
+
+// -----
+
+// Without saturation an e4m3 overflow is NaN; npu_pe.cast saturates, so this form is not lowered.
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf8E4M3FN> {
+  // expected-error @below {{'npu_tensor.quantize_float' op cannot lower to level 4 yet: expects saturate = 1 for f8E4M3FN}}
+  %0 = "npu_tensor.quantize_float"(%x) {saturate = 0 : i64, scale = 1.0 : f32} : (tensor<4xf32>) -> tensor<4xf8E4M3FN>
+  return %0 : tensor<4xf8E4M3FN>
+}
+
+// -----
+
+// A bf16 accumulator rounds every partial sum to bf16, which no npu_pe op does.
+func.func @main(%a: tensor<2x8xbf16>, %b: tensor<8x4xbf16>, %c: tensor<4xf32>) -> tensor<2x4xf32> {
+  // expected-error @below {{'npu_tensor.matmul_float' op cannot lower to level 4 yet: expects an fp32 accumulator (acc = "fp32"; per-step rounding to bf16 has no npu_pe form), got "bf16"}}
+  %0 = "npu_tensor.matmul_float"(%a, %b, %c) {acc = "bf16", scale = array<f32: 1.0>} : (tensor<2x8xbf16>, tensor<8x4xbf16>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
