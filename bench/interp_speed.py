@@ -268,6 +268,13 @@ def markdown(report: dict, label: str) -> str:
             f"| {m.get('same_run_speedup_1thread_cpu', '-')} | {ms(m['golden_default_seconds'])} | {ms(m['ort_default_seconds'])} "
             f"| {m['ratio_default']:.1f} | {same} |"
         )
+    slowest = sorted((m for m in run["models"] if "error" not in m), key=lambda m: -m["golden_1_cpu_seconds"])[:4]
+    rows.append("")
+    for m in slowest:
+        ops = m["per_op_type_blas1"]
+        total = sum(v["cpu_seconds"] for v in ops.values())
+        parts = ", ".join(f"{k} {v['ops']}x {v['cpu_seconds'] * 1e3:.3g} ms ({100 * v['cpu_seconds'] / total:.0f}%)" for k, v in list(ops.items())[:5])
+        rows.append(f"- {m['model']} ({total * 1e3:.3g} ms CPU): {parts}")
     return "\n".join(rows)
 
 
