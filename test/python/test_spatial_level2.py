@@ -432,9 +432,10 @@ def test_float_chain_starts_at_positive_zero(ctx, preset):
     np.testing.assert_array_equal(out.view(np.uint32), gold.view(np.uint32))
 
 
-@pytest.mark.parametrize("quant,preset", [("fp8", "edge-lpddr"), ("bf16", "datacenter-hbm")])
+@pytest.mark.parametrize("quant,preset", [("fp8", "edge-lpddr"), ("bf16", "datacenter-hbm"), ("int4", "edge-lpddr")])
 def test_low_precision_float_cnn_is_bit_identical(quant, preset):
-    """The digits CNN at fp8 (vector-unit chain: edge-lpddr has no fp8 matrix unit) and bf16 (matrix unit)."""
+    """The digits CNN at fp8 (vector-unit chain: edge-lpddr has no fp8 matrix unit), bf16 (matrix unit) and
+    int4 weight-only (per-group dequantize of the weights, then conv_float on f32)."""
     golden_level4_binary("digits_cnn", preset, quant, samples=2)
 
 

@@ -19,7 +19,7 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
                               channel axis is made the buffer's last dim)
     table                  -> table (the whole 256-entry table loaded)
     quantize(x)   = clamp(cast_i8(cast_i32(x / scale) + zp), qmin, qmax)
-    dequantize(q) = cast_f32(cast_i32(q) - zp) * scale
+    dequantize(q) = cast_f32(cast_i32(q) - zp) * scale   (per block: the parameters repeated over the block)
     quantize_float(x) = cast_fmt(clamp(f32(x) / scale, -max, max))   (the clamp only with saturate:
                     ONNX saturation to the format's largest finite value, then one rounding)
 """
@@ -204,16 +204,31 @@ def _quantize_float(e: Tile) -> None:
     e.prog.cast(q, e.out)
 
 
+def _blocked(e: Tile, values, axis: int, block: int) -> np.ndarray:
+    """Per-block parameters (the tensor's rank, ceil(n / block) along `axis`) repeated to one per element."""
+    shape = list(e.ctx.node.operands[0].shape)
+    n = shape[axis]
+    shape[axis] = -(-n // block)
+    return np.repeat(np.asarray(values).reshape(shape), block, axis=axis).take(range(n), axis=axis)
+
+
 def _dequantize(e: Tile) -> None:
+    """float32(q - zp) * scale, per tensor, per axis, or per block (int4 weight-only groups: the
+    parameters repeated over each block at compile time)."""
     a = e.ctx.node.attrs
-    axis = int(a.get("axis", 0))
+    axis = int(a.get("axis", 0)) % e.rank
+    block = int(a.get("block_size", 0))
+
+    def params(values, dtype):
+        return _blocked(e, np.asarray(values, dtype), axis, block) if block else _per_axis(e, np.asarray(values, dtype), axis)
+
     acc = e.temp("i32")
     e.prog.cast(e.ins[0], acc)
     zp = np.asarray(a["zero_point"], dtype=np.int32)
     if np.any(zp):
-        e.prog.binary("sub", acc, e.const(_per_axis(e, zp, axis), "i32", "dq_zp"), acc)
+        e.prog.binary("sub", acc, e.const(params(zp, np.int32), "i32", "dq_zp"), acc)
     e.prog.cast(acc, e.out)
-    e.prog.binary("mul", e.out, e.const(_per_axis(e, np.float32(a["scale"]), axis), "f32", "dq_scale"), e.out)
+    e.prog.binary("mul", e.out, e.const(params(a["scale"], np.float32), "f32", "dq_scale"), e.out)
 
 
 RECIPES: dict[str, Callable[[Tile], None]] = {
@@ -259,7 +274,7 @@ class EltwiseFamily(Family):
             src, dst = node.operands[0].dtype, node.out.dtype
             if dst not in FLOAT_TYPES:
                 return f"a cast to a float type (npu_pe.cast rounds where ONNX truncates), got {src} to {dst}"
-        if node.name in ("quantize", "dequantize") and int(node.attrs.get("block_size", 0)):
+        if node.name == "quantize" and int(node.attrs.get("block_size", 0)):
             return "per-tensor or per-axis quantization (block_size = 0)"
         if node.name == "quantize" and not isinstance(node.op.results[0].type.element_type, quant.QuantizedType):
             return "a !quant.uniform result"
