@@ -88,7 +88,7 @@ def dependences(prog: Program, readonly: set[str]) -> Deps:
                 preds[i].add(j)
         for r in op.results:
             defined[r] = i
-    _memory_edges(prog, preds)
+    _memory_edges(prog, preds, readonly)
     _sync_edges(prog, preds, readonly)
     cat = [category(prog, i) for i in range(n)]
     needs: list[list[int]] = [[] for _ in range(n)]
@@ -111,13 +111,16 @@ def dependences(prog: Program, readonly: set[str]) -> Deps:
     return Deps(preds, succs, cat, needs)
 
 
-def _effects(prog: Program) -> list[list[tuple]]:
+def _effects(prog: Program, readonly: set[str]) -> list[list[tuple]]:
     """Per op: (domain, lo, hi, access or None, write); async accesses at their start and their wait.
 
-    `None` stands for a whole-buffer effect (alloc and dealloc)."""
+    `None` stands for a whole-buffer effect (alloc and dealloc). Globals no
+    program writes (`readonly`) have no effects: nothing conflicts with them."""
     n = len(prog.ops)
     eff: list[list[tuple]] = [[] for _ in range(n)]
     for a in prog.accesses:
+        if a.root.space == "ext" and a.root.name in readonly:
+            continue
         item = (a.root.domain(), a.lo, a.hi, a, a.write)
         eff[a.index].append(item)
         if a.is_async and a.end < n:
@@ -147,26 +150,68 @@ def _overlap(lo: int, hi: int, acc, elo: int, ehi: int, eacc) -> bool:
     return runs_overlap(_runs(lo, hi, acc), _runs(elo, ehi, eacc)) is not None
 
 
-def _memory_edges(prog: Program, preds: list[set[int]]) -> None:
-    """Edges between ops touching overlapping bytes, one of them writing.
+class _ByteIndex:
+    """The effects seen so far in one domain, found through the address buckets their extents cover.
 
-    Per domain, the effects seen so far; an effect covered by a later
-    single-run write is dropped (anything conflicting with it conflicts with
-    that write, which is ordered after it)."""
-    active: dict[tuple, list[tuple]] = {}
-    for i, effects in enumerate(_effects(prog)):
-        for dom, lo, hi, acc, write in effects:
-            lst = active.setdefault(dom, [])
-            keep = []
-            whole = acc is None or acc.single
-            for entry in lst:
-                j, elo, ehi, eacc, ewrite = entry
+    An effect covered by a later single-run write is dropped: anything
+    conflicting with it conflicts with that write, which is ordered after it."""
+
+    SPAN = 64  # effects covering more buckets are kept in one list checked by every query
+
+    def __init__(self, width: int):
+        self.width = width
+        self.entries: list[tuple] = []
+        self.buckets: dict[int, list[int]] = {}
+        self.wide: list[int] = []
+        self.dead: set[int] = set()
+
+    def add(self, preds: set[int], i: int, lo: int, hi: int, acc, write: bool) -> None:
+        """Record the edges from conflicting earlier effects into `preds`, then the effect itself."""
+        covering = write and (acc is None or acc.single)
+        b0, b1 = lo // self.width, (hi - 1) // self.width
+        seen: set[int] = set()
+        for b in range(b0, b1 + 1):
+            if b in self.buckets:
+                self.buckets[b] = self._scan(self.buckets[b], seen, preds, i, lo, hi, acc, write, covering)
+        self.wide = self._scan(self.wide, seen, preds, i, lo, hi, acc, write, covering)
+        eid = len(self.entries)
+        self.entries.append((i, lo, hi, acc, write))
+        if b1 - b0 < self.SPAN:
+            for b in range(b0, b1 + 1):
+                self.buckets.setdefault(b, []).append(eid)
+        else:
+            self.wide.append(eid)
+
+    def _scan(self, ids: list[int], seen: set[int], preds: set[int], i: int, lo: int, hi: int, acc,
+              write: bool, covering: bool) -> list[int]:
+        keep = []
+        for eid in ids:
+            if eid in self.dead:
+                continue
+            if eid not in seen:
+                seen.add(eid)
+                j, elo, ehi, eacc, ewrite = self.entries[eid]
                 if j != i and (write or ewrite) and lo < ehi and elo < hi and _overlap(lo, hi, acc, elo, ehi, eacc):
-                    preds[i].add(j)
-                if not (write and whole and lo <= elo and ehi <= hi) or j == i:
-                    keep.append(entry)
-            keep.append((i, lo, hi, acc, write))
-            active[dom] = keep
+                    preds.add(j)
+                if covering and j != i and lo <= elo and ehi <= hi:
+                    self.dead.add(eid)
+                    continue
+            keep.append(eid)
+        return keep
+
+
+def _memory_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> None:
+    """Edges between ops touching overlapping bytes, one of them writing (per domain, via _ByteIndex)."""
+    effects = _effects(prog, readonly)
+    extents: dict[tuple, list[int]] = {}
+    for per_op in effects:
+        for dom, lo, hi, _, _ in per_op:
+            extents.setdefault(dom, []).append(hi - lo)
+    index = {dom: _ByteIndex(max(16, int(np.median(sizes)))) for dom, sizes in extents.items()}
+    for i, per_op in enumerate(effects):
+        for dom, lo, hi, acc, write in per_op:
+            if hi > lo:
+                index[dom].add(preds[i], i, lo, hi, acc, write)
 
 
 def _sync_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> None:
@@ -293,7 +338,7 @@ class _ListScheduler:
         self.left = n - len(self.pure)  # ops still to emit (pure ones come with their users)
         self.eager: list[int] = []      # heap of ready DMA starts and deallocs
         self.lazy: set[int] = set()     # ready waits
-        self.deferred: list[int] = []   # prefetches held back by the budget
+        self.deferred: list[int] = []   # heap of prefetches held back by the budget
         self.live = _Live(prog)
         self.freeing: list[int] = []    # heap of ready waits that end some buffer's use
         self.is_freer: set[int] = set()
@@ -324,21 +369,19 @@ class _ListScheduler:
         nxt = self.now
         while self.ahead and self.ahead[0][0] <= nxt:  # the original order caught up with these buffers
             self.ahead_bytes -= heapq.heappop(self.ahead)[1]
-        late = [s for s in self.deferred if s < nxt]
-        if late:
-            self._emit_deferred(min(late))
+        first = self._first_deferred()
+        if first is not None and first < nxt:
+            self._emit(first)
         elif self.k < len(self.normals) and self.indeg[nxt] == 0:
             self._emit(nxt)
             self.k += 1
-            if self.freed and self.deferred:  # freed bytes may admit a deferred prefetch
-                for s in self.deferred:
-                    heapq.heappush(self.eager, s)
-                self.deferred.clear()
+            if self.freed:  # freed bytes may admit deferred prefetches, earliest first
+                self._retry_deferred()
             self.freed = False
         elif self.k < len(self.normals):
-            self._emit_deferred(_ready_ancestor(nxt, self.deps, self.indeg, self.done))
+            self._emit(_ready_ancestor(nxt, self.deps, self.indeg, self.done))
         else:
-            self._emit_deferred(min(list(self.lazy) + self.deferred))
+            self._emit(min(list(self.lazy) + ([first] if first is not None else [])))
 
     def _drain_eager(self) -> None:
         while self.eager:
@@ -348,12 +391,19 @@ class _ListScheduler:
             elif self._free_some():
                 heapq.heappush(self.eager, s)
             else:
-                self.deferred.append(s)
+                heapq.heappush(self.deferred, s)
 
-    def _emit_deferred(self, i: int) -> None:
-        if i in self.deferred:
-            self.deferred.remove(i)
-        self._emit(i)
+    def _first_deferred(self) -> int | None:
+        """The earliest deferred prefetch not emitted since (the heap drops emitted ones lazily)."""
+        while self.deferred and self.done[self.deferred[0]]:
+            heapq.heappop(self.deferred)
+        return self.deferred[0] if self.deferred else None
+
+    def _retry_deferred(self) -> None:
+        """Admit deferred prefetches in original order until one still does not fit."""
+        while (s := self._first_deferred()) is not None and self._fits(s):
+            heapq.heappop(self.deferred)
+            self._emit(s)
 
     def _emit(self, i: int) -> None:
         for j in self.deps.needs[i]:
