@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from pathlib import Path
 
 import numpy as np
 
@@ -53,16 +52,13 @@ def load_module(path: str, target=None):
 
 def load_inputs(path: str, expected: list) -> dict[str, np.ndarray]:
     """Arrays keyed by input name from .npz (or .npy for a single input)."""
-    try:
-        loaded = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as err:
-        raise NpuError(f"cannot read inputs from '{path}': {err}") from None
-    if isinstance(loaded, np.ndarray):
-        arrays = {expected[0].name: loaded} if len(expected) == 1 else {}
+    from npu.tools.arrays import read_arrays
+
+    arrays = read_arrays(path)
+    if list(arrays) == [""]:  # an .npy
         if len(expected) != 1:
             raise NpuError(f"'{path}' holds one array but the model takes {len(expected)} inputs; use an .npz")
-        return arrays
-    arrays = {k: loaded[k] for k in loaded.files}
+        return {expected[0].name: arrays[""]}
     names = {s.name for s in expected}
     if len(expected) == 1 and len(arrays) == 1 and not names & set(arrays):
         arrays = {expected[0].name: next(iter(arrays.values()))}
@@ -123,9 +119,12 @@ def run(argv: list[str] | None = None) -> int:
     from npu.interp.executor import Program
     from npu.interp.level4 import Level4Machine, is_level4
 
+    from npu.tools.arrays import check_readable
+
     args = build_parser().parse_args(argv)
-    if not Path(args.input).is_file():
-        raise NpuError(f"cannot read '{args.input}': No such file or directory")
+    for path in (args.input, args.compare):  # before the (slow) model load and run
+        if path:
+            check_readable(path)
     module = load_module(args.model, args.target)
     timed = args.stats or args.trace or args.plots
     with module.context:
