@@ -163,3 +163,120 @@ def test_external_data_needs_the_model_path(tmp_path):
     path = _external_model(tmp_path, "weights.bin")
     with pytest.raises(NpuError, match=r"initializer 'w': external data 'weights.bin' is not loaded \(import the model from its file path\)"):
         import_model(path.read_bytes())
+
+
+# ----------------------------------------------------------------------------- npu-run inputs
+
+
+@pytest.fixture(scope="module")
+def two_input_model(tmp_path_factory):
+    """y = a + b over [2, 3] float32, as .onnx and imported .mlir."""
+    folder = tmp_path_factory.mktemp("run")
+    nodes = [helper.make_node("Add", ["a", "b"], ["y"], name="add1")]
+    model = _model(nodes, [_vi("a", [2, 3]), _vi("b", [2, 3])], [_vi("y", [2, 3])])
+    onnx.save(model, folder / "m.onnx")
+    (folder / "m.mlir").write_text(str(import_model(model)))
+    return folder
+
+
+def _npu_run(*args) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from npu.tools import run
+    from npu.tools.common import run_main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run_main("npu-run", lambda: run.run([str(a) for a in args]))
+    return code, out.getvalue(), err.getvalue()
+
+
+def _write(folder, name, **arrays):
+    path = folder / name
+    np.savez(path, **arrays)
+    return path
+
+
+A = np.ones((2, 3), np.float32)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda d: _write(d, "name.npz", a=A, c=A), "unknown input 'c' (the model takes: a, b)"),
+        (lambda d: _write(d, "missing.npz", a=A), "missing input 'b' (shape [2, 3] float32)"),
+        (lambda d: _write(d, "extra.npz", a=A, b=A, z=A), "unknown input 'z' (the model takes: a, b)"),
+        (lambda d: _write(d, "shape.npz", a=A, b=A.T.copy()), "input 'b' expects shape [2, 3] float32, got shape [3, 2] float32"),
+        (lambda d: _write(d, "dtype.npz", a=A, b=A.astype(np.float16)), "input 'b' expects shape [2, 3] float32, got shape [2, 3] float16"),
+        (lambda d: _write(d, "objects.npz", a=A, b=np.array([None] * 6, dtype=object)), "'{path}': member 'b.npy': holds pickled Python objects (not read)"),
+        (lambda d: _bytes(d, "trunc.npz", _npz_bytes()[:200]), "'{path}': cannot read the .npz archive: File is not a zip file"),
+        (lambda d: _bytes(d, "text.npz", b"a,b\n1,2\n"), "'{path}' is not an .npz or .npy file"),
+        (lambda d: _bytes(d, "huge.npy", _npy_claiming((2**40,))), "'{path}': header declares shape [1099511627776] of float32 (4398046511104 bytes) but 24 bytes follow"),
+        (lambda d: _npy(d, "one.npy", A), "'{path}' holds one array but the model takes 2 inputs; use an .npz"),
+        (lambda d: d / "nowhere.npz", "cannot read '{path}': No such file or directory"),
+        (lambda d: d, "cannot read '{path}': Is a directory"),
+    ],
+    ids=["wrong-name", "missing", "extra", "shape", "dtype", "objects", "truncated", "not-npz", "huge-header", "npy", "no-file", "directory"],
+)
+def test_npu_run_bad_inputs(two_input_model, tmp_path, make, message):
+    path = make(tmp_path)
+    code, stdout, stderr = _npu_run(two_input_model / "m.mlir", "--input", path, "--output", tmp_path / "y.npz")
+    assert code == 1 and stdout == ""
+    assert stderr == f"npu-run: error: {message.format(path=path)}\n"
+    assert not (tmp_path / "y.npz").exists()
+
+
+def _bytes(folder, name, data):
+    path = folder / name
+    path.write_bytes(data)
+    return path
+
+
+def _npy(folder, name, array):
+    path = folder / name
+    np.save(path, array)
+    return path
+
+
+def _npz_bytes():
+    import io
+
+    buf = io.BytesIO()
+    np.savez(buf, a=A, b=A)
+    return buf.getvalue()
+
+
+def _npy_claiming(shape):
+    """An .npy whose header declares `shape` float32 but that holds six values."""
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f4", "fortran_order": False, "shape": shape})
+    return buf.getvalue() + A.tobytes()
+
+
+def test_npu_run_missing_model_and_compare_files(two_input_model, tmp_path):
+    inputs = _write(tmp_path, "x.npz", a=A, b=A)
+    code, _, err = _npu_run(tmp_path / "nope.mlir", "--input", inputs)
+    assert code == 1 and err == f"npu-run: error: cannot read '{tmp_path / 'nope.mlir'}': No such file or directory\n"
+    # --compare is checked before the run: nothing printed, nothing written
+    code, out, err = _npu_run(two_input_model / "m.mlir", "--input", inputs, "--output", tmp_path / "y.npz", "--compare", tmp_path / "nope.onnx")
+    assert code == 1 and out == "" and not (tmp_path / "y.npz").exists()
+    assert err == f"npu-run: error: cannot read '{tmp_path / 'nope.onnx'}': No such file or directory\n"
+    code, _, err = _npu_run(two_input_model / "m.mlir", "--input", inputs, "--output", tmp_path / "no" / "dir" / "y.npz")
+    assert code == 1 and err == f"npu-run: error: cannot write '{tmp_path / 'no' / 'dir' / 'y.npz'}': No such file or directory\n"
+
+
+def test_npu_run_good_inputs_still_run(two_input_model, tmp_path):
+    inputs = _write(tmp_path, "x.npz", a=A, b=2 * A)
+    code, out, err = _npu_run(two_input_model / "m.mlir", "--input", inputs, "--output", tmp_path / "y.npz", "--compare", two_input_model / "m.onnx")
+    assert code == 0 and err == "" and "y: max abs error 0" in out
+    np.testing.assert_array_equal(np.load(tmp_path / "y.npz")["y"], 3 * A)
+
+
+def test_npu_run_exit_code_as_a_process(two_input_model, tmp_path):
+    (tmp_path / "bad.npz").write_bytes(b"PK\x03\x04 truncated")
+    proc = _tool("run", two_input_model / "m.mlir", "--input", tmp_path / "bad.npz")
+    line = _one_line_error(proc, "npu-run")
+    assert "cannot read the .npz archive" in line

@@ -32,6 +32,7 @@ from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -163,6 +164,49 @@ def test_npu_translate_exit_code_and_stderr(seed, steps, tmp_path):
     TALLY["subprocess rejected"] += 1
 
 
+# ----------------------------------------------------------------------------- npu-run input files
+
+
+def _array_files() -> list[bytes]:
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3)).astype(np.float32), np.arange(6, dtype=np.int64)
+    out = []
+    for save in (np.savez, np.savez_compressed):
+        buf = io.BytesIO()
+        save(buf, a=a, b=b)
+        out.append(buf.getvalue())
+    buf = io.BytesIO()
+    np.save(buf, a)
+    out.append(buf.getvalue())
+    return out
+
+
+@settings(FUZZ, max_examples=400 * SCALE)
+@given(data=st.data())
+def test_mutated_input_files_read_or_fail_on_one_line(tmp_path_factory, data):
+    """npu-run's reader of .npz/.npy inputs (npu.tools.arrays) on truncated and bit-flipped files."""
+    from npu.tools.arrays import read_arrays
+
+    blob = bytearray(data.draw(st.sampled_from(_array_files())))
+    if data.draw(st.booleans()):
+        blob = blob[: data.draw(st.integers(0, len(blob)))]
+    else:
+        for _ in range(data.draw(st.integers(1, 4))):
+            bit = data.draw(st.integers(0, 8 * len(blob) - 1))
+            blob[bit // 8] ^= 1 << (bit % 8)
+    path = tmp_path_factory.mktemp("a") / "inputs.npz"
+    path.write_bytes(bytes(blob))
+    TALLY["arrays tried"] += 1
+    try:
+        with time_limit(TIME_LIMIT):
+            arrays = read_arrays(str(path))
+    except NpuError as err:
+        TALLY["arrays rejected"] += 1
+        assert "\n" not in str(err) and str(path) in str(err)
+        return
+    assert all(isinstance(v, np.ndarray) for v in arrays.values())
+
+
 def test_fuzz_tally():
     """Runs last in this file: the counts, printed and asserted non-trivial."""
     print(f"\nONNX front-end fuzz: {dict(sorted(TALLY.items()))}")
@@ -170,3 +214,4 @@ def test_fuzz_tally():
     assert TALLY["rejected"] > 0 and TALLY["imported"] > 0
     assert all(TALLY[f"tried {m}"] > 0 for m in M.MUTATIONS), "a mutation was never drawn"
     assert TALLY["translate tried"] >= 100 and TALLY["subprocess rejected"] >= 3
+    assert TALLY["arrays tried"] >= 400 * SCALE and 0 < TALLY["arrays rejected"] < TALLY["arrays tried"]
