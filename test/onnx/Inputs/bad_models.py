@@ -111,7 +111,37 @@ def kernel_too_large():
     return _model(nodes, [_vi("x", [1, 1, 3, 3])], [_vi("y", [1, 1, 3, 3])], [w]).SerializeToString()
 
 
+def two_inputs():
+    """A valid model for npu-run's input errors: y = a + b over [2, 3] float32."""
+    nodes = [helper.make_node("Add", ["a", "b"], ["y"], name="add1")]
+    return _model(nodes, [_vi("a", [2, 3]), _vi("b", [2, 3])], [_vi("y", [2, 3])]).SerializeToString()
+
+
+def inputs(kind, out):
+    """Input files for two_inputs(): ok, wrong-name, transposed, float64, truncated, objects."""
+    a = np.ones((2, 3), np.float32)
+    arrays = {
+        "ok": {"a": a, "b": a},
+        "wrong-name": {"a": a, "B": a},
+        "transposed": {"a": a, "b": a.T.copy()},
+        "float64": {"a": a, "b": a.astype(np.float64)},
+        "objects": {"a": a, "b": np.array([None] * 6, dtype=object)},
+    }
+    if kind == "truncated":
+        np.savez(out, a=a, b=a)
+        with open(out, "rb") as f:
+            data = f.read()
+        with open(out, "wb") as f:
+            f.write(data[:150])
+        return
+    with open(out, "wb") as f:
+        np.savez(f, **arrays[kind])
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "inputs":
+        inputs(sys.argv[2], sys.argv[3])
+        sys.exit(0)
     name, out = sys.argv[1], sys.argv[2]
     with open(out, "wb") as f:
         f.write(globals()[name]())
