@@ -280,3 +280,50 @@ def test_npu_run_exit_code_as_a_process(two_input_model, tmp_path):
     proc = _tool("run", two_input_model / "m.mlir", "--input", tmp_path / "bad.npz")
     line = _one_line_error(proc, "npu-run")
     assert "cannot read the .npz archive" in line
+
+
+# ----------------------------------------------------------------------------- run-time data
+
+
+def _run_one(node, inputs, outputs, feed, inits=()):
+    module = import_model(_model([node], inputs, outputs, inits))
+    return run_module(module, feed)
+
+
+@pytest.mark.parametrize(
+    "node, inputs, outputs, feed, message",
+    [
+        (
+            helper.make_node("GatherND", ["x", "i"], ["y"], name="g1"),
+            [_vi("x", [3, 2]), _vi("i", [2, 1], TensorProto.INT64)], [_vi("y", [2, 2])],
+            {"x": np.ones((3, 2), np.float32), "i": np.array([[0], [9]], np.int64)},
+            r"'npu_tensor.gather_nd' at g1\(GatherND\): index 9 at \[1, 0\] out of range \[-3, 2\]",
+        ),
+        (
+            helper.make_node("ScatterND", ["x", "i", "u"], ["y"], name="s1"),
+            [_vi("x", [3, 2]), _vi("i", [1, 1], TensorProto.INT64), _vi("u", [1, 2])], [_vi("y", [3, 2])],
+            {"x": np.ones((3, 2), np.float32), "i": np.array([[-4]], np.int64), "u": np.ones((1, 2), np.float32)},
+            r"'npu_tensor.scatter_nd' at s1\(ScatterND\): index -4 at \[0, 0\] out of range \[-3, 2\]",
+        ),
+        (
+            helper.make_node("MaxUnpool", ["x", "i"], ["y"], name="u1", kernel_shape=[2, 2], strides=[2, 2]),
+            [_vi("x", [1, 1, 1, 1]), _vi("i", [1, 1, 1, 1], TensorProto.INT64)], [_vi("y", [1, 1, 2, 2])],
+            {"x": np.ones((1, 1, 1, 1), np.float32), "i": np.full((1, 1, 1, 1), 4, np.int64)},
+            r"'npu_tensor.max_unpool' at u1\(MaxUnpool\): unpool index 4 out of range \[0, 3\]",
+        ),
+    ],
+    ids=["gather_nd", "scatter_nd", "max_unpool"],
+)
+def test_out_of_range_run_time_indices_are_located_errors(node, inputs, outputs, feed, message):
+    with pytest.raises(NpuError, match=message):
+        _run_one(node, inputs, outputs, feed)
+
+
+def test_unknown_rnn_activation_is_a_node_error():
+    rng = np.random.default_rng(0)
+    w = numpy_helper.from_array(rng.standard_normal((1, 12, 2)).astype(np.float32), "W")
+    r = numpy_helper.from_array(rng.standard_normal((1, 12, 3)).astype(np.float32), "R")
+    node = helper.make_node("LSTM", ["x", "W", "R"], ["y"], name="lstm1", hidden_size=3, activations=["Foo", "Tanh", "Tanh"])
+    model = _model([node], [_vi("x", [4, 1, 2])], [_vi("y", [4, 1, 1, 3])], [w, r])
+    with pytest.raises(NpuError, match=r"node 'lstm1' \(op type 'LSTM', opset 17\): unsupported activation 'Foo' \(supported: "):
+        import_model(model)

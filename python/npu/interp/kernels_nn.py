@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from npu.errors import NpuError
 from npu.interp.registry import ResultSpec, kernel, planner
 
 # ---------------------------------------------------------------- helpers
@@ -1208,7 +1209,11 @@ def _max_unpool_kernel(inputs, attrs, results):
     nd = x.ndim - 2
     shape = unpool_shape(x.shape, attrs["kernel_shape"], _attr_list(attrs, "strides", nd, 1), _attr_list(attrs, "pads", 2 * nd, 0))
     y = np.zeros(prod(shape), dtype=x.dtype)
-    y[np.asarray(idx, dtype=np.int64).reshape(-1)] = x.reshape(-1)
+    flat = np.asarray(idx, dtype=np.int64).reshape(-1)
+    if flat.size and (flat.min() < 0 or flat.max() >= y.size):  # run-time data
+        bad = int(flat[(flat < 0) | (flat >= y.size)][0])
+        raise NpuError(f"unpool index {bad} out of range [0, {y.size - 1}]")
+    y[flat] = x.reshape(-1)
     out = np.zeros(results[0].shape, dtype=results[0].dtype)
     region = tuple(slice(0, min(a, b)) for a, b in zip(shape, out.shape))
     out[region] = y.reshape(shape)[region]

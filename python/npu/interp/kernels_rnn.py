@@ -18,6 +18,7 @@ from typing import Callable
 
 import numpy as np
 
+from npu.errors import NpuError
 from npu.interp.registry import kernel
 
 # (function, default alpha, default beta); alpha/beta None = the activation takes none.
@@ -36,6 +37,9 @@ _ACTIVATIONS: dict[str, tuple[Callable, float | None, float | None]] = {
 }
 
 
+ACTIVATION_NAMES = frozenset(_ACTIVATIONS)  # lower-case ONNX names
+
+
 def activation_functions(names: list[str], alphas: list[float], betas: list[float]) -> list[Callable]:
     """Bind each activation to its alpha/beta; the lists are consumed in order by
     the activations that take the parameter (onnxruntime's reading of the spec)."""
@@ -44,7 +48,7 @@ def activation_functions(names: list[str], alphas: list[float], betas: list[floa
     for name in names:
         key = name.lower()
         if key not in _ACTIVATIONS:
-            raise ValueError(f"unsupported RNN activation '{name}'")
+            raise NpuError(f"unsupported RNN activation '{name}'")
         fn, da, db = _ACTIVATIONS[key]
         a = b = 0.0
         if da is not None:

@@ -83,6 +83,20 @@ def _normalize_indices(indices: np.ndarray, dim: int) -> np.ndarray:
     return idx
 
 
+def _normalize_nd(indices: np.ndarray, dims) -> np.ndarray:
+    """Index tuples along the last axis of `indices` into `dims`, negatives wrapped; a
+    one-line error for the first one out of range (they are run-time data)."""
+    dims = np.asarray(dims, dtype=np.int64)
+    idx = indices.astype(np.int64, copy=False)
+    idx = np.where(idx < 0, idx + dims, idx)
+    bad = (idx < 0) | (idx >= dims)
+    if bad.any():
+        pos = tuple(int(p) for p in np.argwhere(bad)[0])
+        d = int(dims[pos[-1]])
+        raise NpuError(f"index {int(indices[pos])} at {list(pos)} out of range [-{d}, {d - 1}]")
+    return idx
+
+
 @kernel("npu_tensor.gather")
 def _gather(inputs, attrs, results):
     x, indices = inputs
@@ -105,9 +119,7 @@ def _gather_nd(inputs, attrs, results):
     batch = x.shape[:b]
     nb = int(np.prod(batch, dtype=np.int64))
     xs = x.reshape((nb,) + x.shape[b:])
-    idx = indices.reshape((nb, -1, k)).astype(np.int64)
-    dims = np.array(x.shape[b : b + k])
-    idx = np.where(idx < 0, idx + dims, idx)
+    idx = _normalize_nd(indices, x.shape[b : b + k]).reshape((nb, -1, k))
     gathered = xs[(np.arange(nb)[:, None],) + tuple(idx[..., j] for j in range(k))]
     return [gathered.reshape(results[0].shape)]
 
@@ -222,8 +234,7 @@ def _scatter_elements(inputs, attrs, results):
 def _scatter_nd(inputs, attrs, results):
     data, indices, updates = inputs
     k = indices.shape[-1]
-    idx = indices.reshape(-1, k).astype(np.int64)
-    idx = np.where(idx < 0, idx + np.array(data.shape[:k]), idx)
+    idx = _normalize_nd(indices, data.shape[:k]).reshape(-1, k)
     upd = updates.reshape((idx.shape[0],) + data.shape[k:])
     out = data.copy()
     ufunc = _reduction(attrs["reduction"])

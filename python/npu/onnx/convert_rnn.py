@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from mlir import ir
 
+from npu.interp.kernels_rnn import ACTIVATION_NAMES
 from npu.onnx.convert_nn import shape_of
 from npu.onnx.registry import converter
 
@@ -42,6 +43,9 @@ def rnn_attrs(op_type: str, attrs: dict, dirs: int) -> dict:
     if len(acts) < need:
         raise ValueError(f"expects {need} activations, got {len(acts)}")
     acts = acts[:need]  # RNN's schema default lists two (Tanh, Tanh) even for one direction
+    unknown = [a for a in acts if a.lower() not in ACTIVATION_NAMES]
+    if unknown:
+        raise ValueError(f"unsupported activation '{unknown[0]}' (supported: {', '.join(sorted(ACTIVATION_NAMES))})")
     clip = attrs.get("clip")
     out = {
         "activation_alpha": [float(v) for v in attrs.get("activation_alpha") or []],

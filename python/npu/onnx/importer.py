@@ -693,9 +693,9 @@ class _Importer:
         except Exception as err:  # InferenceError, or a ValidationError for a bad attribute
             return found, _first_line(err)
         out = []
-        for o, t in zip(proto.output, found):
+        for o, t in zip(proto.output, found):  # whole-model results stand; the node's fill gaps
             new = _type_info(inferred[o]) if o in inferred else None
-            out.append(new if new is not None and new[0] is not None else t)
+            out.append(t if (t is not None and t[0] is not None) or new is None or new[0] is None else new)
         return out, None
 
     def _check_result(self, node: OnnxNode, k: int, value: ir.Value) -> None:
