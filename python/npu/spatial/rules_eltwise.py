@@ -220,7 +220,8 @@ def _dequantize(e: Tile) -> None:
     block = int(a.get("block_size", 0))
 
     def params(values, dtype):
-        return _blocked(e, np.asarray(values, dtype), axis, block) if block else _per_axis(e, np.asarray(values, dtype), axis)
+        values = np.asarray(values, dtype)
+        return _blocked(e, values, axis, block) if block else _per_axis(e, values, axis)
 
     acc = e.temp("i32")
     e.prog.cast(e.ins[0], acc)
