@@ -378,3 +378,25 @@ def test_activations_and_global_pools_bit_identical(op, attrs):
     rng = np.random.default_rng(sum(map(ord, op)))
     for dtype, tp in ((np.float32, TensorProto.FLOAT), (np.float16, TensorProto.FLOAT16)):
         _check_op(op, {"x": _special(rng, (2, 3, 5, 4), dtype, fraction=0.1)}, attrs, dtype=tp)
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16", "int8", "uint8"])
+def test_window_kernels_on_other_dtypes(dtype):
+    """Kernel-level (what folding and npu.quant call): conv, depthwise conv and both pools on
+    element types the ONNX tests above do not reach, including ml_dtypes' bfloat16."""
+    import ml_dtypes
+
+    from npu.interp.registry import ResultSpec
+
+    dt = np.dtype(getattr(ml_dtypes, dtype, None) or dtype)
+    rng = np.random.default_rng(41)
+    x = (rng.random((1, 4, 6, 6)) * 10).astype(dt)
+    f32 = np.dtype(np.float32)
+    cases = [
+        ("npu_tensor.conv", [x, (rng.random((4, 2, 3, 3)) * 5).astype(dt)], {"group": 2, "pads": [1, 1, 1, 1]}, [ResultSpec((1, 4, 6, 6), f32)]),
+        ("npu_tensor.conv", [x, (rng.random((4, 1, 3, 3)) * 5).astype(dt)], {"group": 4, "pads": [1, 1, 1, 1]}, [ResultSpec((1, 4, 6, 6), f32)]),
+        ("npu_tensor.max_pool", [x], {"kernel_shape": [2, 2], "pads": [1, 1, 1, 1]}, [ResultSpec((1, 4, 7, 7), dt)]),
+        ("npu_tensor.average_pool", [x], {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1]}, [ResultSpec((1, 4, 6, 6), f32)]),
+    ]
+    for name, args, attrs, specs in cases:
+        _assert_same(get_kernel(name)(args, attrs, specs), BEFORE.kernels[name](args, attrs, specs), f"{name} {dtype}")
