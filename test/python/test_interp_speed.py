@@ -313,6 +313,10 @@ def test_gemm_and_matmul_bit_identical():
     _check_op("MatMul", {"x": x3}, {}, {"b": b})
     _check_op("MatMul", {"x": x3, "w": rng.standard_normal((2, 3, 7, 6)).astype(np.float32)}, {})
     _check_op("MatMul", {"x": x3.astype(np.float64), "w": rng.standard_normal((7, 2))}, {}, dtype=TensorProto.DOUBLE)
+    v = _special(rng, (7,), fraction=0.1)
+    _check_op("MatMul", {"v": v}, {}, {"b": b})  # 1-D operands: numpy's shape rules
+    _check_op("MatMul", {"x": x3}, {}, {"v": v})
+    _check_op("MatMul", {"v": v, "w": v.copy()}, {})
 
 
 _BINARY = ["Add", "Sub", "Mul", "Div", "Max", "Min", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual"]

@@ -113,11 +113,25 @@ def _plan_elementwise(fn, float_only: bool = False):
         if any(o is None or _compute_dtype(o.dtype) != o.dtype or (float_only and not _is_float(o.dtype)) for o in operands):
             return None
         out = results[0]
+        if _yields(fn, [o.dtype for o in operands], out.dtype):  # _fin would be a no-op
+            if len(operands) == 1:
+                return lambda inputs: [fn(inputs[0])]
+            return lambda inputs: [fn(inputs[0], inputs[1])]
         if len(operands) == 1:
             return lambda inputs: [_fin(fn(inputs[0]), out)]
         return lambda inputs: [_fin(fn(inputs[0], inputs[1]), out)]
 
     return plan
+
+
+def _yields(fn, dtypes: list, out: np.dtype) -> bool:
+    """True when ufunc `fn` on operands of `dtypes` returns `out` (numpy's own type resolution)."""
+    if not isinstance(fn, np.ufunc):
+        return False
+    try:
+        return fn.resolve_dtypes(tuple(dtypes) + (None,) * fn.nout)[-1] == out
+    except (TypeError, ValueError):  # no loop for these dtypes: leave it to the kernel's path
+        return False
 
 
 for _name, _fn in _BINARY.items():

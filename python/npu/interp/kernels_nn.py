@@ -519,6 +519,23 @@ def _matmul_kernel(inputs, attrs, results):
     return [_cast(_mm(a, b), results[0])]
 
 
+def _matmul_shape(a: tuple, b: tuple) -> tuple | None:
+    """np.matmul's result shape for operand shapes a and b (None if they do not fit)."""
+    a2 = (1,) + tuple(a) if len(a) == 1 else tuple(a)
+    b2 = tuple(b) + (1,) if len(b) == 1 else tuple(b)
+    if len(a2) < 2 or len(b2) < 2 or a2[-1] != b2[-2]:
+        return None
+    try:
+        shape = np.broadcast_shapes(a2[:-2], b2[:-2]) + (a2[-2], b2[-1])
+    except ValueError:
+        return None
+    if len(a) == 1:
+        shape = shape[:-2] + shape[-1:]
+    if len(b) == 1:
+        shape = shape[:-1]
+    return shape
+
+
 def _float_rhs(b, dynamic_ok: bool = True):
     """How _mm would take float `b` (an OperandSpec): its widened constant, the marker
     "widen" (widened whole each run), or None when _mm would widen it in column blocks."""
@@ -538,9 +555,12 @@ def _matmul_plan(attrs, operands, results):
     if bw is None:
         return None
     out, f64 = results[0], np.float64  # float operands: widen() is astype(float64)
+    if out.dtype is None or out.shape != _matmul_shape(a.shape, b.shape):
+        return None
+    to = out.dtype  # _cast is astype(to) here: the shapes agree
     if isinstance(bw, str):
-        return lambda inputs: [_cast(np.matmul(inputs[0].astype(f64, copy=False), inputs[1].astype(f64, copy=False)), out)]
-    return lambda inputs: [_cast(np.matmul(inputs[0].astype(f64, copy=False), bw), out)]
+        return lambda inputs: [np.matmul(inputs[0].astype(f64, copy=False), inputs[1].astype(f64, copy=False)).astype(to, copy=False)]
+    return lambda inputs: [np.matmul(inputs[0].astype(f64, copy=False), bw).astype(to, copy=False)]
 
 
 @planner("npu_tensor.gemm")
