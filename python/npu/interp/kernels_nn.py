@@ -948,17 +948,29 @@ def _layer_normalization_plan(attrs, operands, results):
     bw = None if bias is None else widen(bias.value)
 
     acc = acc_dtype(x.dtype)
+    stat_shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    factors = [sw.shape] + ([] if bw is None else [bw.shape])
+    if np.broadcast_shapes(tuple(x.shape), *factors) != tuple(x.shape) or results[0].shape != tuple(x.shape):
+        return None  # scale/bias would widen the result: leave it to the kernel
+    if any(r.shape != stat_shape or r.dtype is None for r in results[1:]) or results[0].dtype is None:
+        return None
+    to = [r.dtype for r in results]
 
-    def run(inputs):
+    def run(inputs):  # the same operations, in place on the fresh intermediates
         xw = inputs[0].astype(acc, copy=False)
-        mean = np.add.reduce(xw, axis=axes, keepdims=True) / count
+        mean = np.add.reduce(xw, axis=axes, keepdims=True)
+        mean /= count
         d = xw - mean
-        var = np.add.reduce(d**2, axis=axes, keepdims=True) / count
-        inv = 1.0 / np.sqrt(var + eps)
-        y = d * inv * sw
+        inv = np.add.reduce(d**2, axis=axes, keepdims=True)
+        inv /= count
+        inv += eps
+        np.sqrt(inv, out=inv)
+        np.divide(1.0, inv, out=inv)
+        d *= inv
+        d *= sw
         if bw is not None:
-            y = y + bw
-        return [_cast(v, spec) for v, spec in zip((y, mean, inv), results)]
+            d += bw
+        return [v.astype(t, copy=False) for v, t in zip((d, mean, inv), to)]
 
     return run
 
