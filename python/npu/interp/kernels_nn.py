@@ -836,7 +836,7 @@ def _batch_normalization_kernel(inputs, attrs, results):
 def _batch_normalization_plan(attrs, operands, results):
     """Constant statistics: a and shift folded once (the kernel's float64 expressions)."""
     x, scale, bias, mean, var = operands[:5]
-    if any(v is None or v.value is None for v in (scale, bias, mean, var)):
+    if x.dtype.kind != "f" or any(v is None or v.value is None for v in (scale, bias, mean, var)):
         return None
     r = len(x.shape)
     eps = float(attrs.get("epsilon", 1e-5))
@@ -845,7 +845,8 @@ def _batch_normalization_plan(attrs, operands, results):
     acc, out = acc_dtype(x.dtype), results[0]
 
     def run(inputs):
-        y = np.multiply(inputs[0], a, dtype=acc)
+        y = inputs[0].astype(acc)  # a fresh widened copy (exact); x * a in place is the kernel's product
+        y *= a
         y += shift
         return [_cast(y, out)]
 
