@@ -44,12 +44,13 @@ def run_main(prog: str, fn: Callable[[], int | None]) -> int:
 
 def read_input(path: str) -> str:
     """Text of `path`, or of stdin for '-'."""
-    if path == "-":
-        return sys.stdin.read()
     try:
-        return Path(path).read_text()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        return data.decode("utf-8")
     except OSError as err:
         raise NpuError(f"cannot read '{path}': {err.strerror}") from None
+    except UnicodeDecodeError as err:  # a binary file given where text IR is expected
+        raise NpuError(f"cannot read '{path}': not UTF-8 text (byte {err.start})") from None
 
 
 def write_atomically(path: str, data: str | bytes) -> None:
