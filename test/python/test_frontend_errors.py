@@ -327,3 +327,48 @@ def test_unknown_rnn_activation_is_a_node_error():
     model = _model([node], [_vi("x", [4, 1, 2])], [_vi("y", [4, 1, 1, 3])], [w, r])
     with pytest.raises(NpuError, match=r"node 'lstm1' \(op type 'LSTM', opset 17\): unsupported activation 'Foo' \(supported: "):
         import_model(model)
+
+
+# ----------------------------------------------------------------------------- command-line values
+
+
+def _translate(*args) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from npu.tools import translate
+    from npu.tools.common import run_main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = run_main("npu-translate", lambda: translate.run([str(a) for a in args]))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--opset", "0"], "cannot convert to opset 0: onnx {v} knows opsets 1 to {n}"),
+        (["--opset", "999"], "cannot convert to opset 999: onnx {v} knows opsets 1 to {n}"),
+        (["--input-shape", "x=-1,3,4,4"], "cannot pin graph input 'x' to [-1, 3, 4, 4]: negative dimension"),
+        (["--input-shape", "x=1,3"], "cannot pin graph input 'x' to [1, 3]: it has rank 4"),
+        (["--input-shape", f"x={2**70},3,4,4"], f"cannot pin graph input 'x' to [{2**70}, 3, 4, 4]: more elements than an int64 counts"),
+        (["--input-shape", "z=1"], "no graph input named 'z' to pin (inputs: x)"),
+    ],
+)
+def test_bad_import_flags_are_one_line(tmp_path, flags, message):
+    path = tmp_path / "m.onnx"
+    onnx.save(_paddle_like_softmax(), path)
+    code, out, err = _translate("--import-onnx", path, "-o", tmp_path / "out.mlir", *flags)
+    expected = message.format(v=onnx.__version__, n=onnx.defs.onnx_opset_version())
+    assert (code, out, err) == (1, "", f"npu-translate: error: '{path}': {expected}\n")
+    assert not (tmp_path / "out.mlir").exists()
+
+
+def test_binary_file_as_text_ir_is_one_line(tmp_path):
+    path = tmp_path / "model.mlir"
+    path.write_bytes(b"\x00\xa3\xff binary")
+    code, _, err = _npu_run(path, "--input", _write(tmp_path, "x.npz", a=A, b=A))
+    assert code == 1 and err == f"npu-run: error: cannot read '{path}': not UTF-8 text (byte 1)\n"
+    proc = subprocess.run([sys.executable, "-m", "npu.tools.opt", "-"], input=b"\xa3\xff", capture_output=True)
+    assert proc.returncode == 1 and proc.stderr == b"npu-opt: error: cannot read '-': not UTF-8 text (byte 0)\n"

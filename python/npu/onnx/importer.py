@@ -49,7 +49,7 @@ from npu.onnx.registry import get_converter
 MIN_OPSET = 13
 INLINE_LIMIT = 64  # constants with more elements become dense resources
 # Folding never creates a constant larger than this or 4x its inputs (elements).
-FOLD_LIMIT = 1 << 24
+FOLD_LIMIT = 1 << 28  # 1 GiB of float32; VGG-19 fills a 103M-element fc6 weight with ConstantOfShape
 # Ops kept in the graph even when their inputs are constant (the quantizer reads them).
 NO_FOLD = {"QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul"}
 DEFAULT_DOMAINS = ("", "ai.onnx")
@@ -376,6 +376,9 @@ def _prepare(model: onnx.ModelProto, where: str, opset: int | None, input_shapes
         model = onnx.inliner.inline_local_functions(model)
     current = _default_opset(model)
     target = opset if opset is not None else max(current, MIN_OPSET)
+    newest = onnx.defs.onnx_opset_version()
+    if not 1 <= target <= newest:
+        raise NpuError(f"'{where}': cannot convert to opset {target}: onnx {onnx.__version__} knows opsets 1 to {newest}")
     if input_shapes:  # before converting: the converter records shapes it infers in value_info
         model = _copy(model)
         _pin_input_shapes(model, input_shapes, where)
@@ -441,6 +444,14 @@ def _pin_input_shapes(model: onnx.ModelProto, shapes: dict[str, list[int]], wher
         if name not in by_name:
             raise NpuError(f"'{where}': no graph input named '{name}' to pin (inputs: {', '.join(by_name)})")
         tensor_type = by_name[name].type.tensor_type
+        problem = shape_problem(shape)
+        if problem:
+            raise NpuError(f"'{where}': cannot pin graph input '{name}' to {list(shape)}: {problem}")
+        declared = tensor_type.shape.dim if tensor_type.HasField("shape") else None
+        if declared is not None and len(declared) != len(shape):
+            raise NpuError(
+                f"'{where}': cannot pin graph input '{name}' to {list(shape)}: it has rank {len(declared)}"
+            )
         del tensor_type.shape.dim[:]
         for d in shape:
             tensor_type.shape.dim.add().dim_value = int(d)
