@@ -96,8 +96,16 @@ def onnxruntime_run(onnx_path: str, inputs: dict) -> dict:
         sess = ort.InferenceSession(onnx_path, opts, providers=["CPUExecutionProvider"])
     except Exception as err:
         raise NpuError(f"onnxruntime cannot load '{onnx_path}': {str(err).splitlines()[0]}") from None
+    wanted = {i.name for i in sess.get_inputs()}
+    if wanted != set(inputs):
+        raise NpuError(
+            f"'{onnx_path}' takes inputs {', '.join(sorted(wanted))}; the model run takes {', '.join(sorted(inputs))}"
+        )
     names = [o.name for o in sess.get_outputs()]
-    return dict(zip(names, sess.run(names, inputs)))
+    try:
+        return dict(zip(names, sess.run(names, inputs)))
+    except (ort.capi.onnxruntime_pybind11_state.InvalidArgument, ort.capi.onnxruntime_pybind11_state.Fail) as err:
+        raise NpuError(f"onnxruntime cannot run '{onnx_path}' on these inputs: {str(err).splitlines()[0]}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
