@@ -372,3 +372,43 @@ def test_binary_file_as_text_ir_is_one_line(tmp_path):
     assert code == 1 and err == f"npu-run: error: cannot read '{path}': not UTF-8 text (byte 1)\n"
     proc = subprocess.run([sys.executable, "-m", "npu.tools.opt", "-"], input=b"\xa3\xff", capture_output=True)
     assert proc.returncode == 1 and proc.stderr == b"npu-opt: error: cannot read '-': not UTF-8 text (byte 0)\n"
+
+
+def test_npu_run_compare_with_an_incompatible_model(two_input_model, tmp_path):
+    inputs = _write(tmp_path, "x.npz", a=A, b=A)
+    other = tmp_path / "other.onnx"
+    onnx.save(_model([helper.make_node("Relu", ["x"], ["y"])], [_vi("x", [2, 3])], [_vi("y", [2, 3])]), other)
+    code, _, err = _npu_run(two_input_model / "m.mlir", "--input", inputs, "--compare", other)
+    assert code == 1 and err == f"npu-run: error: '{other}' takes inputs x; the model run takes a, b\n"
+    bigger = tmp_path / "bigger.onnx"
+    onnx.save(_model([helper.make_node("Add", ["a", "b"], ["y"])], [_vi("a", [3, 3]), _vi("b", [3, 3])], [_vi("y", [3, 3])]), bigger)
+    code, _, err = _npu_run(two_input_model / "m.mlir", "--input", inputs, "--compare", bigger)
+    assert code == 1 and err.startswith(f"npu-run: error: onnxruntime cannot run '{bigger}' on these inputs: ") and err.count("\n") == 1
+
+
+def test_run_main_contract():
+    import contextlib
+    import io
+
+    from npu.tools.common import run_main
+
+    def fail(exc):
+        def fn():
+            raise exc
+        return fn
+
+    cases = [
+        (fail(NpuError("bad thing at x")), 1, "tool: error: bad thing at x\n"),
+        (fail(MemoryError()), 1, "tool: error: out of memory\n"),
+        (fail(KeyError("k")), 2, None),
+        (lambda: 0, 0, ""),
+    ]
+    for fn, code, message in cases:
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            assert run_main("tool", fn) == code
+        if message is not None:
+            assert err.getvalue() == message
+        else:
+            line = err.getvalue()
+            assert line.startswith("tool: internal error: KeyError: 'k' (at test_frontend_errors.py:") and line.count("\n") == 1

@@ -1,9 +1,11 @@
 """What every npu tool shares: the error contract and safe output.
 
-`run_main(prog, fn)` turns a `NpuError` into `prog: error: <one line>` with
-exit code 1, never a traceback (set NPU_DEBUG=1 to see one for an internal
-error). `write_atomically` writes an output file only once it is complete, so a
-failing tool leaves nothing half-written.
+`run_main(prog, fn)` turns a `NpuError` (or a MemoryError) into
+`prog: error: <one line>` with exit code 1, and any other exception into one
+`prog: internal error: ...` line with exit code 2; never a traceback (set
+NPU_DEBUG=1 to see one for an internal error). `write_atomically` writes an
+output file only once it is complete, so a failing tool leaves nothing
+half-written.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ def run_main(prog: str, fn: Callable[[], int | None]) -> int:
         print(f"{prog}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        return 1
+    except MemoryError:  # a model or input too large for this machine, not a bug
+        print(f"{prog}: error: out of memory", file=sys.stderr)
         return 1
     except Exception as err:  # a bug in npu, reported on one line
         if os.environ.get("NPU_DEBUG"):
