@@ -32,17 +32,24 @@ CASES = [
     ("digits_transformer", "edge-lpddr"), ("digits_transformer", "datacenter-hbm"),
     ("digits_transformer", "large-inference"),
     ("digits_cnn_int8", "edge-lpddr"), ("digits_cnn_int8", "datacenter-hbm"),
+    ("digits_transformer_int8", "edge-lpddr"), ("digits_transformer_int8", "datacenter-hbm"),
+    ("digits_transformer_int8", "large-inference"),
+    ("digits_cnn_fp8", "edge-lpddr"), ("digits_cnn_bf16", "datacenter-hbm"),
     ("light_resnet50", "datacenter-hbm"),
 ]
+SCHEMES = ("int8", "fp8", "bf16")
 
 
 def load(name: str, ctx):
     from npu.onnx.importer import import_model
 
-    if name == "digits_cnn_int8":
+    model, _, scheme = name.rpartition("_")
+    if scheme in SCHEMES:  # quantized (level 2): integer softmax / layer norm, low-precision float layers
         import npu.quant as quant
 
-        module, _ = quant.quantize(str(DIGITS / "digits_cnn.onnx"), str(DIGITS / "calib"), "int8")
+        shape = (1, 8, 8) if "transformer" in model else (1, 1, 8, 8)
+        calib = [{"input": np.load(f)["input"].reshape(shape)} for f in sorted((DIGITS / "calib").glob("*.npz"))]
+        module, _ = quant.quantize(str(DIGITS / f"{model}.onnx"), calib, scheme)
         return module
     path = LIGHT / f"{name}.onnx" if name.startswith("light_") else DIGITS / f"{name}.onnx"
     return import_model(str(path), context=ctx)
