@@ -102,7 +102,7 @@ def _load() -> None:
         _LOADED = True
         import importlib
 
-        for module in ("rules_conv", "rules_copy", "rules_eltwise", "rules_matmul", "rules_pool", "rules_rows"):
+        for module in ("rules_conv", "rules_copy", "rules_eltwise", "rules_lrn", "rules_matmul", "rules_pool", "rules_rows"):
             importlib.import_module(f"npu.spatial.{module}")
 
 
