@@ -16,11 +16,20 @@ Accumulation rules (the golden numerics of this family):
     every partial sum provably fits in 53 bits, which is exact too), then
     cast to the result dtype (C-style wrap, as ONNX integer ops do).
 
-Sliding-window ops (conv, pools) loop over the kernel window offsets only
-(at most prod(kernel_shape) iterations); each iteration is one strided numpy
-slice over every batch, channel and output position. The output spatial
-shape is taken from the op's result type (the verifier checks it against
-the ONNX formula), so ceil_mode needs no special case beyond end padding.
+Sliding-window ops: conv gathers its im2col matrix as one copy of a strided
+window view per chunk of output rows (ConvGeometry); pools and large depthwise
+convs loop over the kernel window offsets only (at most prod(kernel_shape)
+iterations), each one strided numpy slice over every batch, channel and output
+position. The output spatial shape is taken from the op's result type (the
+verifier checks it against the ONNX formula), so ceil_mode needs no special
+case beyond end padding.
+
+Speed: planners (npu.interp.registry) give the executor prepared runs of conv,
+pools, normalizations, gemm/matmul, softmax and reduce_mean with geometry and
+constant operands processed once. A plan performs the kernel's float64
+operations in the kernel's order, and the same BLAS calls (the dgemm call
+shapes decide float64 rounding, so chunk boundaries are part of the numerics):
+its results are bit-identical to the kernel's (test/python/test_interp_speed.py).
 """
 
 from __future__ import annotations
