@@ -146,3 +146,17 @@ def test_calibration_inputs_come_from_training_split():
         img = np.load(f)["input"][0, 0]
         matches = np.flatnonzero((images == img).all(axis=(1, 2)))
         assert len(matches) and train_mask[matches].all(), f.name
+
+
+def test_sequence_calibration_inputs_are_the_cnn_ones_reshaped():
+    """calib_seq/ holds the calib/ images in the transformer's [1, 8, 8] input shape."""
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[2] / "examples" / "digits"
+    names = sorted(p.name for p in (base / "calib").glob("*.npz"))
+    assert names and names == sorted(p.name for p in (base / "calib_seq").glob("*.npz"))
+    for name in names:
+        img = np.load(base / "calib" / name)["input"]
+        seq = np.load(base / "calib_seq" / name)["input"]
+        assert seq.shape == (1, 8, 8) and seq.dtype == np.float32
+        assert np.array_equal(seq, img.reshape(1, 8, 8))
