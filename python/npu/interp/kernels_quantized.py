@@ -217,7 +217,7 @@ def im2col(x: np.ndarray, kernel_shape, stride, pad, dilation, groups: int) -> t
 @kernel("npu_tensor.conv_float")
 def k_conv_float(inputs, attrs, results):
     """Grouped conv as float_matmul(patches, weights) per group, accumulated sequentially in `acc`."""
-    x, w, bias = inputs
+    x, w, bias = (list(inputs) + [None])[:3]  # the bias operand is optional
     geo = _conv_geometry(attrs)
     m = w.shape[0]
     g = geo["groups"]
@@ -231,7 +231,7 @@ def k_conv_float(inputs, attrs, results):
 
 @kernel("npu_tensor.matmul_float")
 def k_matmul_float(inputs, attrs, results):
-    a, b, bias = inputs
+    a, b, bias = (list(inputs) + [None])[:3]  # the bias operand is optional
     acc = float_matmul(a, b, acc=attrs["acc"])
     y = _epilogue(acc, attrs["scale"], bias, -1)
     return [np.broadcast_to(y, results[0].shape).astype(results[0].dtype)]
