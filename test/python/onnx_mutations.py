@@ -232,6 +232,18 @@ def _qlinear_gru():
     return _model(nodes, [_vi("x", [1, 1, 4, 4], u8)], [_vi("y", [1, 3], u8)], inits)
 
 
+def _function_ops():
+    """Ops imported through their ONNX function bodies (Swish, CenterCropPad, HannWindow)."""
+    nodes = [
+        helper.make_node("Swish", ["x"], ["s"], name="swish1", alpha=1.5),
+        helper.make_node("CenterCropPad", ["s", "crop"], ["c"], name="crop1", axes=[1, 2]),
+        helper.make_node("HannWindow", ["size"], ["w"], name="hann1", periodic=1),
+        helper.make_node("Mul", ["c", "w"], ["y"], name="mul1"),
+    ]
+    inits = [_init("crop", np.array([3, 4], np.int64)), _init("size", np.array(4, np.int64))]
+    return _model(nodes, [_vi("x", [2, 5, 6])], [_vi("y", [2, 3, 4])], inits, opset=24)
+
+
 def _digits(name):
     return lambda: onnx.load(DIGITS / name)
 
@@ -248,6 +260,7 @@ SEEDS: dict[str, Callable[[], onnx.ModelProto]] = {
     "gather_where_cast": _gather_where_cast,
     "nn_mix": _nn_mix,
     "qlinear_gru": _qlinear_gru,
+    "function_ops": _function_ops,
 }
 # Input shapes the importer is given for a seed (its symbolic dims); None for the others.
 INPUT_SHAPES = {"opset11_symbolic": {"x": [2, 3, 5]}}
@@ -384,7 +397,13 @@ def remove_value_info(model, pick):
     return model.SerializeToString()
 
 
-UNKNOWN_OPS = ["FooBar", "", "Relu ", "relu", "Conv", "MatMul", "Loop", "If", "Scan", "Det", "Shape", "Concat", "Split", "Resize", "LSTM", "Identity"]
+UNKNOWN_OPS = [
+    "FooBar", "", "Relu ", "relu", "Conv", "MatMul", "Loop", "If", "Scan", "Det", "Shape", "Concat", "Split",
+    "Resize", "LSTM", "Identity",
+    # ops imported through their ONNX function bodies
+    "Swish", "CenterCropPad", "HannWindow", "Attention", "RotaryEmbedding", "AffineGrid", "SoftmaxCrossEntropyLoss",
+    "CausalConvWithState", "Bernoulli",
+]
 
 
 def change_op_type(model, pick):
