@@ -59,6 +59,7 @@ def random_weights(path: Path):
         graph.initializer.append(numpy_helper.from_array(value, node.output[0]))
     del graph.node[:]
     graph.node.extend(keep)
+    model.ir_version = max(model.ir_version, 4)  # IR < 4 wants every initializer listed as a graph input
     return model
 
 
