@@ -59,20 +59,33 @@ def read_input(path: str) -> str:
 
 
 def write_atomically(path: str, data: str | bytes) -> None:
-    """Write `data` to `path` (stdout for '-') only after it is complete."""
+    """Write `data` to `path` (stdout for '-') only after it is complete.
+
+    A file is written to a temporary beside it and renamed into place; on any
+    failure (disk full, target is a directory) the temporary is removed, so
+    nothing half-written is left.
+    """
     if path == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-        else:
-            sys.stdout.write(data)
-        sys.stdout.flush()
+        try:
+            if isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+            else:
+                sys.stdout.write(data)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise NpuError(f"cannot write to stdout: {err.strerror}") from None
         return
     target = Path(path)
     mode = "wb" if isinstance(data, bytes) else "w"
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent or ".", prefix=f".{target.name}.")
         with os.fdopen(fd, mode) as out:
             out.write(data)
         os.replace(tmp, target)
     except OSError as err:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise NpuError(f"cannot write '{path}': {err.strerror}") from None
