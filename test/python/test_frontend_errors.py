@@ -6,6 +6,7 @@ message or the part of it that names what and where.
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -412,3 +413,25 @@ def test_run_main_contract():
         else:
             line = err.getvalue()
             assert line.startswith("tool: internal error: KeyError: 'k' (at test_frontend_errors.py:") and line.count("\n") == 1
+
+
+def test_failed_writes_leave_nothing(tmp_path):
+    path = tmp_path / "m.onnx"
+    onnx.save(_paddle_like_softmax(), path)
+    target = tmp_path / "taken"
+    target.mkdir()
+    code, _, err = _translate("--import-onnx", path, "--input-shape", "x=1,3,2,2", "-o", target)
+    assert (code, err) == (1, f"npu-translate: error: cannot write '{target}': Is a directory\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx", "taken"]  # no temporary left
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_stdout_write_failure_is_one_line(tmp_path):
+    path = tmp_path / "m.onnx"
+    onnx.save(_paddle_like_softmax(), path)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "npu.tools.translate", "--import-onnx", str(path), "--input-shape", "x=1,3,2,2"],
+            stdout=full, stderr=subprocess.PIPE, text=True,
+        )
+    assert proc.returncode == 1 and proc.stderr == "npu-translate: error: cannot write to stdout: No space left on device\n"
