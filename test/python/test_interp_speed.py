@@ -110,7 +110,11 @@ def test_models_bit_identical(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SLOW_MODELS)
-def test_light_models_bit_identical(name):
+def test_light_models_bit_identical(name, monkeypatch):
+    import npu.onnx.importer as importer
+
+    # AlexNet, VGG-19 and ZFNet keep fc weights as ConstantOfShape fills of 38M-103M elements
+    monkeypatch.setattr(importer, "FOLD_LIMIT", max(getattr(importer, "FOLD_LIMIT", 0), 1 << 27), raising=False)
     _check_model(LIGHT / f"{name}.onnx", name)
 
 
