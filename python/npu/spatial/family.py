@@ -16,6 +16,7 @@ line naming the op instead of dropping it. Families register by op name with
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import ClassVar, Iterable
 
 from npu.spatial.cost import Chip
@@ -26,7 +27,9 @@ _FAMILIES: dict[str, "Family"] = {}
 _BY_NAME: dict[str, "Family"] = {}
 
 
-class Family:
+class Family(ABC):
+    """Base of the op families; each concrete family implements the abstract methods."""
+
     name: ClassVar[str] = ""
     ops: ClassVar[tuple[str, ...]] = ()
     # whether K chunks of one tile may run on several PEs (partial sums reduced over the NoC)
@@ -41,14 +44,17 @@ class Family:
         """Whether this op's K chunks may run on several PEs (their partial sums added at one PE)."""
         return self.splits_k
 
+    @abstractmethod
     def space(self, node: Node) -> Space:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def candidates(self, node: Node, space: Space, chip: Chip) -> Iterable[tuple[int, ...]]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def step_buffers(self, node: Node, tile: tuple[int, ...], chip: Chip) -> list[int]:
-        raise NotImplementedError
+        ...
 
     def partial_bytes(self, node: Node, tile: tuple[int, ...], chip: Chip) -> int:
         """Bytes of the partial sum a K-group 0 PE receives per K group (0: no K split)."""
@@ -58,16 +64,18 @@ class Family:
         """The smallest tile the family can use (for the "does not fit" message)."""
         return (1,) * len(space.sizes)
 
+    @abstractmethod
     def step_cost(self, node: Node, tile: tuple[int, ...], chip: Chip) -> tuple[float, int]:
         """(compute cycles, external bytes moved) of one step of a full tile."""
-        raise NotImplementedError
+        ...
 
     def resident_boxes(self, ctx) -> list:
         """Constant boxes an item reads in every step (loaded once per layer, shareable by multicast)."""
         return []
 
+    @abstractmethod
     def emit(self, ctx) -> None:
-        raise NotImplementedError
+        ...
 
 
 def register(cls: type[Family]) -> type[Family]:
