@@ -3,7 +3,8 @@
     from npu.spatial import lower_module, LowerOptions
     module = lower_module(module, target, LowerOptions(strategy="weight-stationary"))
 
-runs npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-alloc-sram,
+runs npu-decompose (ops without a spatial rule rewritten into ops with one),
+npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-alloc-sram,
 npu-alloc-ext, npu-schedule and npu-check-races when they are registered (and
 enabled in the options), on the module in place. After every pass the module
 is verified (MLIR's verifier, then npu's Python verifiers against the target);
@@ -28,7 +29,7 @@ from npu.ir.pass_base import PassEnv
 from npu.ir.pipeline import Step
 from npu.ir.verify import verify_ops
 
-LOWER_PASSES = ("npu-tile", "npu-place", "npu-lower-to-pe")
+LOWER_PASSES = ("npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
 ALLOC_PASSES = ("npu-alloc-sram", "npu-alloc-ext", "npu-schedule", "npu-check-races")
 
 
@@ -60,7 +61,8 @@ class PassStat:
 def pipeline_passes(options: LowerOptions) -> list[str]:
     """Pass names with their options, in order (ALLOC's only when registered)."""
     db = "true" if options.double_buffer else "false"
-    steps = [f"npu-tile{{double-buffer={db}}}",
+    steps = ["npu-decompose",
+             f"npu-tile{{double-buffer={db}}}",
              f"npu-place{{strategy={options.strategy} double-buffer={db}}}",
              f"npu-lower-to-pe{{multicast={'true' if options.multicast else 'false'} double-buffer={db}}}"]
     wanted = {"npu-alloc-sram": options.allocate, "npu-alloc-ext": options.allocate,
