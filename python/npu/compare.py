@@ -92,6 +92,15 @@ def top1_agreement(reference_logits: np.ndarray, actual_logits: np.ndarray) -> f
     return float(np.mean(ref.argmax(-1) == act.argmax(-1)))
 
 
+def topk_agreement(reference_logits: np.ndarray, actual_logits: np.ndarray, k: int) -> float:
+    """Fraction of rows (last axis = classes) whose reference argmax is among the actual's k largest."""
+    ref = np.asarray(reference_logits).reshape(-1, np.shape(reference_logits)[-1])
+    act = np.asarray(actual_logits).reshape(-1, np.shape(actual_logits)[-1])
+    k = min(k, act.shape[-1])
+    best = np.argpartition(-act, k - 1, axis=-1)[:, :k]
+    return float(np.mean(np.any(best == ref.argmax(-1)[:, None], axis=-1)))
+
+
 def first_divergence(rows: list[Figures], worst: str = SIMILAR) -> Figures | None:
     """The first row (in execution order) whose verdict is worse than `worst`."""
     ladder = [EQUAL, CLOSE, SIMILAR, NOT_SIMILAR]

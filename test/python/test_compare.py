@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from npu.compare import CLOSE, EQUAL, NOT_SIMILAR, SIMILAR, compare, first_divergence, sqnr_db, top1_agreement
+from npu.compare import CLOSE, EQUAL, NOT_SIMILAR, SIMILAR, compare, first_divergence, sqnr_db, top1_agreement, topk_agreement
 
 
 def test_sqnr_by_hand():
@@ -28,3 +28,15 @@ def test_first_divergence_and_top1():
     rows = [compare("l0", ref, ref), compare("l1", ref, ref + 0.001), compare("l2", ref, -ref)]
     assert first_divergence(rows).name == "l2"
     assert top1_agreement(np.eye(4), np.eye(4)[[0, 1, 3, 2]]) == 0.5
+
+
+def test_topk_agreement_counts_rows_whose_reference_class_is_among_the_k_largest():
+    reference = np.eye(3, 6)  # classes 0, 1, 2
+    actual = np.array([[3, 9, 8, 7, 6, 5],  # class 0 ranked 6th
+                       [9, 8, 0, 0, 0, 0],  # class 1 ranked 2nd
+                       [0, 0, 9, 0, 0, 0]], np.float32)  # class 2 ranked 1st
+    assert topk_agreement(reference, actual, 1) == 1 / 3
+    assert topk_agreement(reference, actual, 2) == 2 / 3
+    assert topk_agreement(reference, actual, 5) == 2 / 3
+    assert topk_agreement(reference, actual, 6) == 1.0
+    assert topk_agreement(reference, actual, 1) == top1_agreement(reference, actual)

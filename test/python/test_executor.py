@@ -137,3 +137,28 @@ def test_erf_series_matches_scipy():
 
     x = np.linspace(-9, 9, 20001)
     assert np.max(np.abs(erf_series(x) - reference(x))) < 1e-14
+
+
+def test_npu_run_onnx_pins_symbolic_batch_from_the_inputs_and_reports_top_k(tmp_path):
+    from onnx import TensorProto, helper
+
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((16, 10)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])], "dyn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 16])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 10])],
+        [onnx.numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "dyn.onnx")
+    for batch in (1, 5):
+        x = rng.standard_normal((batch, 16)).astype(np.float32)
+        np.savez(tmp_path / "x.npz", x=x)
+        done = _npu_run(tmp_path / "dyn.onnx", "--input", tmp_path / "x.npz", "--output", tmp_path / "y.npz",
+                        "--compare", tmp_path / "dyn.onnx")
+        assert done.returncode == 0, done.stderr
+        assert "top-1 agreement 100.0%, top-5 agreement 100.0%" in done.stdout
+        np.testing.assert_allclose(np.load(tmp_path / "y.npz")["y"], x @ w, rtol=1e-5, atol=1e-5)
+    wrong_rank = tmp_path / "r.npz"
+    np.savez(wrong_rank, x=np.zeros((2, 4, 16), np.float32))
+    bad = _npu_run(tmp_path / "dyn.onnx", "--input", wrong_rank)
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "rank 2" in bad.stderr and "Traceback" not in bad.stderr

@@ -11,9 +11,11 @@ its report / write a Chrome trace / write SVG plots.
 Inputs come from an .npz keyed by graph input name (a single-input model also
 accepts a lone array under any key, or a .npy file). `--compare` runs
 onnxruntime on the same inputs and prints, per output, the max abs error, the
-SQNR in dB and the top-1 agreement (over the last axis); the exit code is 1
+SQNR in dB and the top-1 and top-5 agreement (over the last axis: the share of
+rows whose reference argmax is among npu's k largest); the exit code is 1
 when an output's max abs error exceeds `--tolerance` times its reference range.
-An .onnx file is accepted as the model too (imported first).
+An .onnx file is accepted as the model too (imported first); graph inputs with
+symbolic dims (a dynamic batch) are pinned to the shapes of the given arrays.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ import sys
 
 import numpy as np
 
+from npu.compare import topk_agreement
 from npu.errors import NpuError
 from npu.tools.common import read_input, run_main, write_atomically
 
 
-def load_module(path: str, target=None):
-    """An ir.Module from .mlir text, an .onnx model or a .npubin (checked by npu.binary's loader)."""
+def load_module(path: str, target=None, input_path: str | None = None):
+    """An ir.Module from .mlir text, an .onnx model or a .npubin (checked by npu.binary's loader).
+
+    For an .onnx model, `input_path`'s arrays pin the graph inputs whose dims are symbolic."""
     from npu.binary.loader import is_binary, load
     from npu.ir.context import make_context, parse_module
     from npu.ir.diagnostics import DiagnosticCollector
@@ -40,7 +45,7 @@ def load_module(path: str, target=None):
     if path.endswith(".onnx"):
         from npu.onnx.importer import import_model
 
-        return import_model(path)
+        return import_model(path, input_shapes=symbolic_input_shapes(path, input_path) if input_path else None)
     text = read_input(path)
     ctx = make_context()
     with ctx, DiagnosticCollector(ctx, path) as diags:
@@ -48,6 +53,32 @@ def load_module(path: str, target=None):
         if not verify_ops(module.operation):
             raise NpuError(str(diags.errors[0]) if diags.errors else f"'{path}' fails verification")
     return module
+
+
+def symbolic_input_shapes(onnx_path: str, input_path: str) -> dict[str, list[int]]:
+    """{graph input: array shape} for the inputs of `onnx_path` declared with symbolic or unknown dims."""
+    import onnx
+
+    from npu.tools.arrays import read_arrays
+
+    try:
+        graph = onnx.load(onnx_path, load_external_data=False).graph
+    except Exception:  # not loadable: the importer reports it with its own message
+        return {}
+    initializers = {t.name for t in graph.initializer}
+    symbolic = {}
+    for value in graph.input:
+        if value.name in initializers or not value.type.HasField("tensor_type"):
+            continue
+        dims = value.type.tensor_type.shape.dim
+        if any(not d.HasField("dim_value") for d in dims):
+            symbolic[value.name] = len(dims)
+    if not symbolic:
+        return {}
+    arrays = read_arrays(input_path)
+    if len(arrays) == 1 and len(symbolic) == 1 and not set(arrays) & set(symbolic):
+        arrays = {next(iter(symbolic)): next(iter(arrays.values()))}
+    return {name: list(arrays[name].shape) for name in symbolic if name in arrays}
 
 
 def load_inputs(path: str, expected: list) -> dict[str, np.ndarray]:
@@ -77,8 +108,8 @@ def compare_with_onnxruntime(onnx_path: str, inputs: dict, outputs: dict, tolera
         fig = compare(name, ref, actual)
         line = f"{name}: max abs error {fig.max_abs:.3g}, SQNR {fig.sqnr_db:.1f} dB"
         if ref.ndim >= 1 and ref.shape[-1] > 1 and np.issubdtype(ref.dtype, np.floating):
-            agree = float(np.mean(np.argmax(ref, -1) == np.argmax(actual, -1)))
-            line += f", top-1 agreement {100 * agree:.1f}%"
+            for k in (1, 5) if ref.shape[-1] > 5 else (1,):
+                line += f", top-{k} agreement {100 * topk_agreement(ref, actual, k):.1f}%"
         span = float(np.max(ref) - np.min(ref)) if ref.size else 0.0
         bad = fig.max_abs > tolerance * max(span, 1.0)
         ok &= not bad
@@ -133,7 +164,7 @@ def run(argv: list[str] | None = None) -> int:
     for path in (args.input, args.compare):  # before the (slow) model load and run
         if path:
             check_readable(path)
-    module = load_module(args.model, args.target)
+    module = load_module(args.model, args.target, args.input)
     timed = args.stats or args.trace or args.plots
     with module.context:
         if timed:
