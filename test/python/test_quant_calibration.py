@@ -50,6 +50,12 @@ def test_malformed_file(tmp_path):
         quantize(CNN, tmp_path)
 
 
+def test_pickled_file_is_refused_not_loaded(tmp_path):
+    np.savez(tmp_path / "p.npz", input=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(NpuError, match=r"calibration file '.*p\.npz': cannot read it as \.npz: .*pickled"):
+        quantize(CNN, tmp_path)
+
+
 def test_wrong_shape(tmp_path):
     np.savez(tmp_path / "a.npz", input=np.zeros((8, 8), np.float32))
     with pytest.raises(NpuError, match=r"'.*a\.npz': input 'input' expects shape \[1, 1, 8, 8\], got \[8, 8\]"):

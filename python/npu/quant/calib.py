@@ -34,6 +34,7 @@ import numpy as np
 from mlir import ir
 
 from npu.errors import NpuError
+from npu.tools.arrays import read_arrays
 from npu.interp.executor import IOSpec, Program
 from npu.quant.progress import Progress
 
@@ -71,13 +72,9 @@ def _sample_from(arrays: dict[str, np.ndarray], specs: list[IOSpec], where: str)
 def _read_file(path: Path, specs: list[IOSpec]) -> Sample:
     where = f"calibration file '{path}'"
     try:
-        if path.suffix == ".npz":
-            with np.load(path, allow_pickle=False) as z:
-                arrays = {k: z[k] for k in z.files}
-        else:
-            arrays = {"": np.load(path, allow_pickle=False)}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as err:
-        raise NpuError(f"{where}: cannot read it as {path.suffix}: {str(err).splitlines()[0] or type(err).__name__}") from None
+        arrays = read_arrays(str(path))  # the hardened reader npu-run uses (no pickles, sizes checked)
+    except NpuError as err:
+        raise NpuError(f"{where}: cannot read it as {path.suffix}: {str(err).split(': ', 1)[-1]}") from None
     if "" in arrays:
         if len(specs) != 1:
             raise NpuError(f"{where}: a .npy file holds one array but the model takes {len(specs)} inputs "
