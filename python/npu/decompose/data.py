@@ -1,0 +1,464 @@
+"""Decompositions of data-movement ops into slices, concats, expands, reshapes, transposes and matmuls.
+
+Ops and rewrites (x the input; "take" is a gather along one axis by a constant
+index vector, built from strided slices, expand-repeats of runs and a chain of
+concats; entries marked fill become constant blocks):
+
+- pad (constant / reflect / edge / wrap, negative pads crop): per axis, a take
+  whose index vector is numpy's own pad of arange(n) (constant: fill blocks of
+  `value`). Reflect and wrap give reversed or wrapped single-row slices.
+- resize: per resized axis (the golden kernel's order and skip rule),
+  nearest -> a take by the golden kernel's own source indices (extrapolated
+  positions of tf_crop_and_resize become fill blocks); linear / cubic -> a
+  matmul with the constant matrix R (out = R . in along the axis) obtained by
+  running the golden kernel's `resize_axis` on the identity, plus a constant
+  for extrapolated positions. Float nearest also takes the matmul when the take
+  would need more than NEAREST_PIECES pieces.
+- gather: constant indices -> a take (then a reshape); runtime indices -> a
+  one-hot matmul: the indices cast to f32, negatives wrapped by
+  idx + n * min(relu(-idx), 1), onehot = relu(1 - |idx - iota|), out =
+  onehot @ table (the gathered axis brought first by transpose/reshape).
+- depth_to_space / space_to_depth: reshape, transpose, reshape.
+- tile: per axis, unsqueeze + expand + reshape.
+- trilu: mul by a constant 0/1 mask.
+- cum_sum: matmul with a constant triangular 0/1 matrix along the axis.
+- reverse_sequence (constant lens): per batch entry a take along time, concat over batch.
+
+Exactness. Takes, fills, reshapes, transposes and expands move values and are
+bit-exact for every dtype (integer and !quant.uniform included: fills of a
+quantized tensor are a one-element slice clamped to the value, then expanded).
+The one-hot gather is exact in float for finite tables (one non-zero term per
+sum: 1 * t plus exact zeros; an inf/NaN row would poison every output row as
+0 * inf = NaN) and for integer indices with |idx| < 2^24 (exact in f32, so
+|idx - k| is an exact integer and relu(1 - |d|) is exactly 1 at d = 0 and 0
+elsewhere); integer tables up to 16 bits go through an exact f32 cast, wider
+ones and quantized tables are refused. An index out of range gives a zero row
+instead of the golden interpreter's run-time error. trilu by mask: exact for
+finite inputs (0 * inf = NaN where the golden zeroes). Integer cum_sum as an
+integer matmul is exact (the golden matmul sums exactly and wraps to the
+result width, as the running sum does).
+
+Float bounds (u = 2^-24, f32). Resize linear/cubic per axis a: |err| <=
+(t_a + 2) * u * L_a * max|in_a| where t_a is the most non-zero taps of a row of
+R and L_a its largest row sum of |R| (rounding R to f32, the products, the
+sums; the golden kernel computes in float64 and rounds once); the axes chain
+(L multiplies). Nearest by matmul is exact for finite inputs (one weight 1.0
+per row). cum_sum: |err| <= n * u * sum|x| over the running sum (the golden
+accumulates left to right in f32, the matmul in another order).
+Measured: see test/python/test_decompose_data.py.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+from mlir import ir
+from mlir.dialects import quant
+
+from npu.decompose import decomposes
+from npu.decompose.builder import Builder, shape_of
+from npu.errors import NpuError
+from npu.ir import dtypes
+from npu.ir.attrs import from_attr
+
+NEAREST_PIECES = 16  # a float nearest resize with more take pieces than this uses the matmul instead
+FILL = -1  # marks a fill entry in a take's index vector
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _attrs(op: ir.Operation) -> dict:
+    return {name: from_attr(op.attributes[name]) for name in op.attributes}
+
+
+def _is_quant(t: ir.Type) -> bool:
+    return isinstance(t, quant.QuantizedType)
+
+
+def _is_float(t: ir.Type) -> bool:
+    return not _is_quant(t) and dtypes.numpy_dtype(t).kind == "f"
+
+
+def _i64(values) -> ir.DenseI64ArrayAttr:
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
+
+
+def concat(b: Builder, values: Sequence[ir.Value], axis: int) -> ir.Value:
+    """A chain of two-operand concats along `axis`."""
+    out = values[0]
+    for v in values[1:]:
+        out = b.concat([out, v], axis)
+    return out
+
+
+def expand(b: Builder, x: ir.Value, shape: Sequence[int]) -> ir.Value:
+    if tuple(shape) == shape_of(x):
+        return x
+    return b.op("npu_tensor.expand", [x], shape, b.elem(x), {"shape": _i64(shape)})
+
+
+def repeat_axis(b: Builder, x: ir.Value, axis: int, times: int, outer: bool = False) -> ir.Value:
+    """Each entry along `axis` repeated `times` times in place (outer: the whole axis repeated, like np.tile)."""
+    if times == 1:
+        return x
+    shape = list(shape_of(x))
+    at = axis if outer else axis + 1
+    y = b.reshape(x, shape[:at] + [1] + shape[at:])
+    y = expand(b, y, shape[:at] + [times] + shape[at:])
+    shape[axis] *= times
+    return b.reshape(y, shape)
+
+
+def fill(b: Builder, like: ir.Value, shape: Sequence[int], value) -> ir.Value:
+    """A tensor of `shape` and like's element type, every element `value` (in like's dtype / storage)."""
+    elem = b.elem(like)
+    if not _is_quant(elem):
+        dtype = dtypes.numpy_dtype(elem)
+        return b.const(np.full(tuple(shape), np.asarray(value).astype(dtype), dtype), elem)
+    # no constant of a quantized type: one element of `like` clamped to the value, broadcast
+    q = int(np.asarray(value).astype(dtypes.numpy_dtype(elem)))
+    one = b.slice(like, list(range(len(shape))), [0] * len(shape), [1] * len(shape))
+    one = b.op("npu_tensor.clamp", [one], [1] * len(shape), elem, {"min": q, "max": q})
+    return expand(b, one, shape)
+
+
+def pieces(idx: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Cut an index vector into (start, step, count, repeat) pieces: entries start + step*i
+    for i < count, each repeated `repeat` times (step >= 1); start FILL marks fill entries."""
+    idx = [int(v) for v in idx]
+    runs: list[list[int]] = []  # [value, length]
+    for v in idx:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    out: list[tuple[int, int, int, int]] = []
+    i = 0
+    while i < len(runs):
+        v, c = runs[i]
+        if v == FILL:
+            out.append((FILL, 0, c, 1))
+            i += 1
+            continue
+        j, step = i + 1, None
+        while j < len(runs) and runs[j][1] == c and runs[j][0] != FILL:
+            d = runs[j][0] - runs[j - 1][0]
+            if d < 1 or (step is not None and d != step):
+                break
+            step = d
+            j += 1
+        out.append((v, step or 1, j - i, c))
+        i = j
+    return out
+
+
+def take(b: Builder, x: ir.Value, axis: int, idx: np.ndarray, fill_value=0) -> ir.Value:
+    """x gathered along `axis` at the constant (non-negative) indices `idx`; FILL entries are `fill_value`."""
+    parts, made = [], {}
+    shape = list(shape_of(x))
+    if list(idx) == list(range(shape[axis])):
+        return x
+    for key in pieces(np.asarray(idx)):
+        start, step, count, rep = key
+        if key not in made:  # a piece that recurs (reflect, wrap) is built once
+            if start == FILL:
+                block = list(shape)
+                block[axis] = count
+                made[key] = fill(b, x, block, fill_value)
+            else:
+                part = b.slice(x, [axis], [start], [start + step * (count - 1) + 1], [step])
+                made[key] = repeat_axis(b, part, axis, rep)
+        parts.append(made[key])
+    return concat(b, parts, axis)
+
+
+def _axis(axis: int, rank: int, op: ir.Operation) -> int:
+    if not -rank <= axis < max(rank, 1):
+        raise NpuError(f"axis {axis} is out of range for rank {rank}")
+    return axis % max(rank, 1)
+
+
+def _require_nonempty(x: ir.Value, what: str) -> None:
+    if 0 in shape_of(x):
+        raise NpuError(f"{what} of an empty tensor has no decomposition")
+
+
+# ------------------------------------------------------------------ pad
+
+
+def pad_indices(n: int, begin: int, end: int, mode: str) -> np.ndarray:
+    """The source index of each result entry of a 1-D pad of length n (golden kernel's order: crop, then pad)."""
+    src = np.arange(n)[max(-begin, 0): n - max(-end, 0)]
+    widths = (max(begin, 0), max(end, 0))
+    if mode == "constant":
+        return np.pad(src, widths, mode="constant", constant_values=FILL)
+    if src.size == 0 and any(widths):
+        raise NpuError(f"pad mode '{mode}' of an axis cropped to nothing")
+    return np.pad(src, widths, mode=mode)
+
+
+@decomposes("npu_tensor.pad")
+def pad(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    attrs = _attrs(op)
+    mode, pads = attrs["mode"], list(attrs["pads"])
+    if mode not in ("constant", "reflect", "edge", "wrap"):
+        raise NpuError(f"unknown pad mode '{mode}'")
+    rank = len(shape_of(x))
+    _require_nonempty(x, "pad")
+    value = attrs.get("value", 0)
+    y = x
+    for axis in range(rank):
+        idx = pad_indices(shape_of(y)[axis], pads[axis], pads[axis + rank], mode)
+        y = take(b, y, axis, idx, value)
+    return [y]
+
+
+# ------------------------------------------------------------------ resize
+
+
+def _resize_axes(attrs: dict, in_shape, out_shape):
+    """(axis, out_len, scale, roi) for each axis the golden kernel resamples, in its order."""
+    rank, roi, scales = len(in_shape), list(attrs["roi"]), list(attrs["scales"])
+    for axis in range(rank):
+        has_roi = len(roi) == 2 * rank and (roi[axis], roi[axis + rank]) != (0.0, 1.0)
+        if out_shape[axis] == in_shape[axis] and np.isclose(scales[axis], 1.0) and not has_roi:
+            continue
+        axis_roi = (roi[axis], roi[axis + rank]) if len(roi) == 2 * rank else (0.0, 1.0)
+        yield axis, out_shape[axis], scales[axis], axis_roi
+
+
+def resize_matrix(attrs: dict, in_len: int, out_len: int, scale: float, roi) -> tuple[np.ndarray, np.ndarray]:
+    """(R [out, in], e [out]) with resize_axis(v) == R @ v + e for every vector v (float64, golden logic)."""
+    from npu.interp.kernels_resize import resize_axis
+
+    zero_ext = dict(attrs, extrapolation_value=0.0)
+    r = resize_axis(np.eye(in_len), 0, out_len, scale, zero_ext, roi)
+    e = resize_axis(np.zeros((in_len, 1)), 0, out_len, scale, attrs, roi)[:, 0]
+    return r, e
+
+
+def nearest_indices(attrs: dict, in_len: int, out_len: int, scale: float, roi) -> np.ndarray:
+    """Source index of each output entry of a nearest resize (FILL where extrapolated)."""
+    from npu.interp.kernels_resize import resize_axis
+
+    marked = dict(attrs, extrapolation_value=np.nan)
+    src = resize_axis(np.arange(in_len, dtype=np.float64)[:, None], 0, out_len, scale, marked, roi)[:, 0]
+    return np.where(np.isnan(src), FILL, src).astype(np.int64)
+
+
+def along(b: Builder, x: ir.Value, axis: int, r: np.ndarray) -> ir.Value:
+    """x with `axis` mapped by the constant matrix r [m, n]: out[.., y, ..] = sum_k r[y, k] x[.., k, ..]."""
+    shape = list(shape_of(x))
+    m, n = r.shape
+    pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
+    elem = b.elem(x)
+    if post == 1:
+        y = b.op("npu_tensor.matmul", [b.reshape(x, [pre, n]), b.const(r.T, elem)], [pre, m], elem)
+    elif pre == 1:
+        y = b.op("npu_tensor.matmul", [b.const(r, elem), b.reshape(x, [n, post])], [m, post], elem)
+    else:
+        y = b.op("npu_tensor.matmul", [b.const(r, elem), b.reshape(x, [pre, n, post])], [pre, m, post], elem)
+    shape[axis] = m
+    return b.reshape(y, shape)
+
+
+@decomposes("npu_tensor.resize")
+def resize(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    attrs = _attrs(op)
+    out_shape = shape_of(op.results[0])
+    elem = b.elem(x)
+    mode = attrs["mode"]
+    if mode not in ("nearest", "linear", "cubic"):
+        raise NpuError(f"unknown resize mode '{mode}'")
+    if b.elem(op.results[0]) != elem:
+        raise NpuError("resize with a result type other than its input's has no decomposition")
+    _require_nonempty(x, "resize")
+    y = x
+    for axis, out_len, scale, roi in _resize_axes(attrs, shape_of(x), out_shape):
+        in_len = shape_of(y)[axis]
+        if mode == "nearest":
+            idx = nearest_indices(attrs, in_len, out_len, scale, roi)
+            if not _is_float(elem) or len(pieces(idx)) <= NEAREST_PIECES:
+                ext = attrs["extrapolation_value"]
+                if not _is_float(elem):
+                    ext = _saturated(ext, elem)
+                y = take(b, y, axis, idx, ext)
+                continue
+        if not _is_float(elem) or dtypes.numpy_dtype(elem) != np.float32:
+            what = "nearest (as a matmul)" if mode == "nearest" else mode
+            raise NpuError(f"{what} resize of {elem} has no decomposition (f32 only: integers would need the golden rounding)")
+        r, e = resize_matrix(attrs, in_len, out_len, scale, roi)
+        y = along(b, y, axis, r)
+        if np.any(e != 0):
+            rank = len(out_shape)
+            shape = [1] * rank
+            shape[axis] = out_len
+            y = b.op("npu_tensor.add", [y, b.const(e.reshape(shape), elem)], shape_of(y), elem)
+    return [y]
+
+
+def _saturated(value: float, elem: ir.Type) -> int:
+    info = np.iinfo(dtypes.numpy_dtype(elem))
+    return int(np.clip(np.rint(value), info.min, info.max))
+
+
+# ------------------------------------------------------------------ gather
+
+
+@decomposes("npu_tensor.gather")
+def gather(op: ir.Operation, b: Builder):
+    x, indices = op.operands[0], op.operands[1]
+    shape = shape_of(x)
+    axis = _axis(from_attr(op.attributes["axis"]), len(shape), op)
+    n = shape[axis]
+    out_shape = list(shape_of(op.results[0]))
+    const = b.constant_value(indices)
+    if const is not None:
+        idx = const.astype(np.int64).reshape(-1)
+        idx = np.where(idx < 0, idx + n, idx)
+        if idx.size and (idx.min() < 0 or idx.max() >= n):
+            bad = int(const.reshape(-1)[(idx < 0) | (idx >= n)][0])
+            raise NpuError(f"gather index {bad} out of range [-{n}, {n - 1}]")
+        if idx.size == 0:
+            return None
+        return [b.reshape(take(b, x, axis, idx), out_shape)]
+    return [onehot_gather(b, x, indices, axis, out_shape)]
+
+
+def onehot_gather(b: Builder, x: ir.Value, indices: ir.Value, axis: int, out_shape) -> ir.Value:
+    """x gathered along `axis` at run-time `indices` by a one-hot matmul (see the module docstring)."""
+    elem = b.elem(x)
+    shape = list(shape_of(x))
+    n = shape[axis]
+    ielem = b.elem(indices)
+    if _is_quant(ielem) or dtypes.numpy_dtype(ielem).kind not in "iu":
+        raise NpuError(f"gather with run-time indices of type {ielem} has no decomposition")
+    if _is_quant(elem):
+        raise NpuError("gather of a quantized table with run-time indices has no exact decomposition")
+    dt = dtypes.numpy_dtype(elem)
+    if dt.kind in "iub" and dt.itemsize > 2 or dt.kind == "b":
+        raise NpuError(f"gather of a {elem} table with run-time indices has no exact decomposition (integers up to 16 bits)")
+    if dt.kind == "f" and dt != np.float32:
+        raise NpuError(f"gather of a {elem} table with run-time indices: only f32 and integers up to 16 bits")
+    if n >= 2**24:
+        raise NpuError(f"gather with run-time indices along an axis of {n} >= 2^24 entries")
+    f32 = ir.F32Type.get()
+    k = math.prod(shape_of(indices))
+    cast = {"saturate": 1, "round_mode": "up"}
+    idx = b.reshape(indices, [k, 1])
+    idx = b.op("npu_tensor.cast", [idx], [k, 1], f32, cast)
+    if dtypes.numpy_dtype(ielem).kind == "i":
+        neg = b.op("npu_tensor.relu", [b.op("npu_tensor.neg", [idx], [k, 1], f32)], [k, 1], f32)
+        neg = b.op("npu_tensor.min", [neg, b.const(np.ones((1, 1), np.float32))], [k, 1], f32)
+        wrap = b.op("npu_tensor.mul", [neg, b.const(np.full((1, 1), n, np.float32))], [k, 1], f32)
+        idx = b.op("npu_tensor.add", [idx, wrap], [k, 1], f32)
+    diff = b.op("npu_tensor.sub", [idx, b.const(np.arange(n, dtype=np.float32).reshape(1, n))], [k, n], f32)
+    diff = b.op("npu_tensor.abs", [diff], [k, n], f32)
+    hot = b.op("npu_tensor.sub", [b.const(np.ones((1, 1), np.float32)), diff], [k, n], f32)
+    hot = b.op("npu_tensor.relu", [hot], [k, n], f32)
+    pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
+    table = x
+    if axis:
+        table = b.transpose(b.reshape(x, [pre, n, post]), [1, 0, 2])
+    table = b.reshape(table, [n, pre * post])
+    if dt != np.float32:
+        table = b.op("npu_tensor.cast", [table], [n, pre * post], f32, cast)
+    y = b.op("npu_tensor.matmul", [hot, table], [k, pre * post], f32)
+    if dt != np.float32:
+        y = b.op("npu_tensor.cast", [y], [k, pre * post], elem, cast)
+    if axis:
+        y = b.transpose(b.reshape(y, [k, pre, post]), [1, 0, 2])
+    return b.reshape(y, out_shape)
+
+
+# ------------------------------------------------------------------ layout family
+
+
+@decomposes("npu_tensor.depth_to_space")
+def depth_to_space(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    attrs = _attrs(op)
+    n, c, h, w = shape_of(x)
+    bs = attrs["blocksize"]
+    if attrs["mode"] == "DCR":
+        t = b.transpose(b.reshape(x, [n, bs, bs, c // (bs * bs), h, w]), [0, 3, 4, 1, 5, 2])
+    else:
+        t = b.transpose(b.reshape(x, [n, c // (bs * bs), bs, bs, h, w]), [0, 1, 4, 2, 5, 3])
+    return [b.reshape(t, shape_of(op.results[0]))]
+
+
+@decomposes("npu_tensor.space_to_depth")
+def space_to_depth(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    n, c, h, w = shape_of(x)
+    bs = from_attr(op.attributes["blocksize"])
+    t = b.transpose(b.reshape(x, [n, c, h // bs, bs, w // bs, bs]), [0, 3, 5, 1, 2, 4])
+    return [b.reshape(t, shape_of(op.results[0]))]
+
+
+@decomposes("npu_tensor.tile")
+def tile(op: ir.Operation, b: Builder):
+    y = op.operands[0]
+    for axis, times in enumerate(from_attr(op.attributes["repeats"])):
+        y = repeat_axis(b, y, axis, int(times), outer=True)
+    return [y]
+
+
+@decomposes("npu_tensor.trilu")
+def trilu(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    elem = b.elem(x)
+    if _is_quant(elem) or dtypes.numpy_dtype(elem).kind == "b":
+        raise NpuError(f"trilu of {elem} has no decomposition (mask multiply needs a plain number type)")
+    shape = shape_of(x)
+    if len(shape) < 2:
+        return None
+    attrs = _attrs(op)
+    ones = np.ones(shape[-2:])
+    mask = np.triu(ones, attrs["k"]) if attrs["upper"] else np.tril(ones, attrs["k"])
+    return [b.op("npu_tensor.mul", [x, b.const(mask, elem)], shape, elem)]
+
+
+@decomposes("npu_tensor.cum_sum")
+def cum_sum(op: ir.Operation, b: Builder):
+    x = op.operands[0]
+    elem = b.elem(x)
+    dt = None if _is_quant(elem) else dtypes.numpy_dtype(elem)
+    if dt is None or dt.kind not in "iuf" or (dt.kind == "f" and dt != np.float32):
+        raise NpuError(f"cum_sum of {elem} has no decomposition (f32 and plain integers only)")
+    shape = shape_of(x)
+    attrs = _attrs(op)
+    axis = _axis(attrs["axis"], len(shape), op)
+    n = shape[axis]
+    k, j = np.arange(n)[:, None], np.arange(n)[None, :]
+    if attrs["reverse"]:
+        tri = (k > j) if attrs["exclusive"] else (k >= j)
+    else:
+        tri = (k < j) if attrs["exclusive"] else (k <= j)
+    # out[j] = sum_k tri[k, j] x[k]: the matrix applied along the axis is tri.T
+    return [along(b, x, axis, tri.T.astype(np.float64))]
+
+
+@decomposes("npu_tensor.reverse_sequence")
+def reverse_sequence(op: ir.Operation, b: Builder):
+    x, lens = op.operands[0], op.operands[1]
+    value = b.constant_value(lens)
+    if value is None:
+        raise NpuError("reverse_sequence with run-time lengths has no decomposition (constant lengths only)")
+    attrs = _attrs(op)
+    shape = shape_of(x)
+    bax, tax = attrs["batch_axis"], attrs["time_axis"]
+    steps = np.arange(shape[tax])
+    parts = []
+    for i, length in enumerate(value.astype(np.int64).reshape(-1)):
+        if not 0 <= length <= shape[tax]:
+            raise NpuError(f"reverse_sequence length {int(length)} out of range [0, {shape[tax]}]")
+        row = b.slice(x, [bax], [i], [i + 1]) if shape[bax] > 1 else x
+        src = np.where(steps < length, length - 1 - steps, steps)
+        parts.append(take(b, row, tax, src))
+    return [concat(b, parts, bax)]
