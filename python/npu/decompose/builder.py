@@ -120,11 +120,16 @@ class Builder:
                         "steps": i64(steps)})
 
     def concat(self, values: Sequence[ir.Value], axis: int) -> ir.Value:
+        """npu_tensor.concat takes two operands: N values are joined as a balanced tree of pairs."""
+        values = list(values)
         if len(values) == 1:
             return values[0]
+        if len(values) > 2:
+            half = len(values) // 2
+            values = [self.concat(values[:half], axis), self.concat(values[half:], axis)]
         shape = list(shape_of(values[0]))
         shape[axis] = sum(shape_of(v)[axis] for v in values)
-        return self.op("npu_tensor.concat", list(values), shape, self.elem(values[0]),
+        return self.op("npu_tensor.concat", values, shape, self.elem(values[0]),
                        {"axis": ir.IntegerAttr.get(ir.IntegerType.get_signless(64), axis)})
 
     # ------------------------------------------------------------------ constants
