@@ -1,0 +1,506 @@
+"""The ONNX backend node tests as a conformance suite for the spatial lowering (level 1 -> level 4).
+
+Every node-test case that passes the front-end (npu.onnx.conformance: imported,
+run on the golden interpreter and within ONNX's tolerances of the shipped
+reference outputs) is lowered to level 4 with `npu.spatial.lower_module` for one
+target preset, run on the level-4 interpreter (npu.interp.level4.Level4Machine)
+with the case's inputs and compared with
+
+  (a) the golden interpreter's outputs: integer and bool outputs bit for bit;
+      float outputs with equal NaN positions, equal infinities and, over the
+      finite elements, max |level4 - golden| <= tol * max(1, max |golden|),
+      tol = max(1e-5, eps(dtype)) (1e-5 for float32/float64; one unit roundoff
+      of float16/bfloat16/fp8 outputs, whose single final rounding may land on
+      the other side);
+  (b) the ONNX reference outputs with ONNX's backend tolerances (rtol 1e-3,
+      atol 1e-7; exact for integers and bools), as the front-end checks them.
+
+Each case is classified
+
+  pass         lowered, ran, (a) and (b) hold on every data set;
+  mismatch     lowered and ran but (a) or (b) fails (a bug in the spatial code);
+  unsupported  the lowering stops with a located "no spatial lowering rule" /
+               "cannot lower ... yet" / "unsupported" error (the op is recorded);
+  error        anything else: another lowering error, a level-4 run error, an
+               internal exception (a bug), a time-out or a crashed worker.
+
+Cases the front-end does not pass are counted apart (`frontend`), not in N.
+
+Cases run in a worker process (by default one) so a per-case time limit can stop
+a case that takes too long; a worker that times out or dies is replaced.
+
+  python -m npu.spatial.conformance --target edge-lpddr --report docs/spatial-conformance.md \
+      [--json bench/results/spatial_conformance.json] [--filter REGEX] [--timeout 60] [--jobs 1] [-v]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import re
+import sys
+import time
+import traceback
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from npu.errors import NpuError
+from npu.onnx import conformance as front
+
+PASS, MISMATCH, UNSUPPORTED, ERROR, FRONTEND = "pass", "mismatch", "unsupported", "error", "frontend"
+STATUSES = (PASS, MISMATCH, UNSUPPORTED, ERROR)
+GOLDEN_TOL = 1e-5
+DEFAULT_TARGET = "edge-lpddr"
+DEFAULT_TIMEOUT = 60.0
+
+# A lowering error that says "this op (or this form of it) has no level-4 lowering yet".
+_UNSUPPORTED_RE = re.compile(r"no spatial (lowering )?rule|cannot lower|unsupported|not supported|"
+                             r"level 4 has no \w+ buffers", re.IGNORECASE)
+_OP_RE = re.compile(r"'(\w+)\.(\w+)' op")
+_RULE_RE = re.compile(r"no spatial lowering rule for '([\w.]+)'")
+
+Perturb = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
+
+
+@dataclass
+class Result:
+    name: str
+    op_type: str  # the ONNX op the case tests
+    status: str
+    message: str = ""  # first line of the error or the first failing comparison
+    stage: str = ""  # import / golden / lower / run / compare
+    op: str = ""  # for unsupported: the npu op the lowering stopped at (e.g. npu_tensor.gather)
+    seconds: float = 0.0
+    max_rel_err: float | None = None  # max over float outputs of max|l4 - golden| / max(1, max|golden|)
+    outputs: list[str] = field(default_factory=list)  # dtypes of the outputs
+
+
+def first_line(text: str) -> str:
+    lines = [l for l in str(text).splitlines() if l.strip()]
+    return lines[0].strip() if lines else ""
+
+
+def float_tolerance(dtype: np.dtype) -> float:
+    """The relative bound (a) for a float output of `dtype` (see the module docstring)."""
+    try:
+        eps = float(np.finfo(dtype).eps)
+    except (TypeError, ValueError):  # ml_dtypes floats without finfo support
+        import ml_dtypes
+
+        eps = float(ml_dtypes.finfo(dtype).eps)
+    return max(GOLDEN_TOL, eps)
+
+
+def _is_float(dtype: np.dtype) -> bool:
+    return dtype.kind in "fc" or (dtype.kind == "V" and "float" in dtype.name) or "float" in dtype.name
+
+
+def compare_with_golden(golden: np.ndarray, got: np.ndarray) -> tuple[str | None, float | None]:
+    """(None or a short reason, relative error for float outputs) for bound (a)."""
+    golden, got = np.asarray(golden), np.asarray(got)
+    if golden.shape != got.shape:
+        return f"shape {list(got.shape)} != golden {list(golden.shape)}", None
+    if golden.dtype != got.dtype:
+        return f"dtype {got.dtype} != golden {golden.dtype}", None
+    if not _is_float(golden.dtype):
+        bad = int(np.sum(golden != got))
+        return (None if bad == 0 else f"{bad} of {golden.size} elements differ from golden"), None
+    g = golden.astype(np.float64)
+    a = got.astype(np.float64)
+    if g.dtype.kind == "c":
+        g, a = np.abs(g), np.abs(a)  # not expected: no complex tensors at level 1
+    gn, an = np.isnan(g), np.isnan(a)
+    if (gn != an).any():
+        return f"NaN at {int((gn != an).sum())} of {g.size} elements differs from golden", None
+    gi, ai = np.isinf(g), np.isinf(a)
+    if (gi != ai).any() or (g[gi] != a[ai]).any():
+        return "infinities differ from golden", None
+    fin = ~(gn | gi)
+    if not fin.any():
+        return None, 0.0
+    scale = max(1.0, float(np.abs(g[fin]).max()))
+    err = float(np.abs(a[fin] - g[fin]).max()) / scale
+    tol = float_tolerance(golden.dtype)
+    if err > tol:
+        return f"max abs error {err * scale:.3g} vs golden > {tol:g} x {scale:.3g}", err
+    return None, err
+
+
+def classify_lowering_error(err: BaseException) -> tuple[str, str, str]:
+    """(status, npu op or "", first line) of an exception raised by lower_module."""
+    line = first_line(err)
+    if not isinstance(err, NpuError):
+        return ERROR, "", f"internal error: {type(err).__name__}: {line}"
+    m = _OP_RE.search(line)
+    op = f"{m.group(1)}.{m.group(2)}" if m else ""
+    rule = _RULE_RE.search(line)
+    if rule and not op:
+        op = rule.group(1)
+    return (UNSUPPORTED if _UNSUPPORTED_RE.search(line) else ERROR), op, line
+
+
+def _internal(err: BaseException) -> str:
+    """One line for an unexpected exception: type, message and the innermost npu frame."""
+    frames = [f for f in traceback.extract_tb(err.__traceback__) if "/npu/" in f.filename or "/passes/" in f.filename]
+    where = f" [{frames[-1].filename.rsplit('/', 2)[-1]}:{frames[-1].lineno} in {frames[-1].name}]" if frames else ""
+    return f"internal error: {type(err).__name__}: {first_line(err)}{where}"
+
+
+def run_case(case: front.Case, target, perturb: Perturb | None = None) -> Result:
+    """Classify one case on `target` (a Target). `perturb` (tests only) edits the level-4 outputs
+    before they are compared, to check that a wrong result is caught."""
+    from npu.interp.executor import Program
+    from npu.interp.level4 import Level4Machine
+    from npu.spatial import lower_module
+
+    import onnx
+
+    start = time.perf_counter()
+
+    def done(status, message="", stage="", op="", err=None, outs=()):
+        return Result(case.name, case.op_type, status, message, stage, op, time.perf_counter() - start, err,
+                      list(outs))
+
+    if not case.numeric:
+        return done(FRONTEND, "string, sequence or optional graph inputs/outputs", "import")
+    model = onnx.load(str(case.path / "model.onnx"))
+    init = {t.name for t in model.graph.initializer}
+    names = [i.name for i in model.graph.input if i.name not in init]
+    try:
+        data_sets = list(front._data_sets(case))
+    except NpuError as err:
+        return done(FRONTEND, first_line(err), "import")
+    machine, bound, worst, dtypes = None, set(), None, []
+    for inputs, expected in data_sets:
+        feeds = dict(zip(names, inputs))
+        # Front-end: import and golden run (the module is lowered in place, so re-import per data set).
+        try:
+            module, bound = front.import_case(model, feeds)
+            feeds = {k: v for k, v in feeds.items() if k not in bound}
+            with module.context:
+                golden = Program(module).run(feeds)
+        except NpuError as err:
+            return done(FRONTEND, first_line(err), "import")
+        for out, ref in zip(model.graph.output, expected):
+            reason = front.outputs_match(ref, golden[out.name])
+            if reason:
+                return done(FRONTEND, f"golden output '{out.name}': {reason}", "golden")
+        dtypes = [str(golden[o.name].dtype) for o in model.graph.output]
+        if machine is None or bound:
+            try:
+                lowered = lower_module(module, target)
+            except Exception as err:  # noqa: BLE001 - classified, a traceback is a bug
+                status, op, line = classify_lowering_error(err)
+                if status == ERROR and not isinstance(err, NpuError):
+                    line = _internal(err)
+                return done(status, line, "lower", op, outs=dtypes)
+            try:
+                machine = Level4Machine(lowered, target)
+            except NpuError as err:
+                return done(ERROR, f"level-4 load: {first_line(err)}", "run", outs=dtypes)
+            except Exception as err:  # noqa: BLE001
+                return done(ERROR, _internal(err), "run", outs=dtypes)
+        try:
+            with machine.module.context:
+                got = machine.run(feeds)
+        except NpuError as err:
+            return done(ERROR, f"level-4 run: {first_line(err)}", "run", outs=dtypes)
+        except Exception as err:  # noqa: BLE001
+            return done(ERROR, _internal(err), "run", outs=dtypes)
+        if perturb is not None:
+            got = perturb(dict(got))
+        for out, ref in zip(model.graph.output, expected):
+            if out.name not in got:
+                return done(MISMATCH, f"output '{out.name}' missing from the level-4 outputs "
+                                      f"({', '.join(sorted(got))})", "compare", err=worst, outs=dtypes)
+            reason, err = compare_with_golden(golden[out.name], got[out.name])
+            if err is not None:
+                worst = err if worst is None else max(worst, err)
+            if reason:
+                return done(MISMATCH, f"output '{out.name}' vs golden: {reason}", "compare", err=worst, outs=dtypes)
+            reason = front.outputs_match(ref, np.asarray(got[out.name]))
+            if reason:
+                return done(MISMATCH, f"output '{out.name}' vs ONNX reference: {reason}", "compare", err=worst,
+                            outs=dtypes)
+    return done(PASS, err=worst, outs=dtypes)
+
+
+def safe_run_case(case: front.Case, target, perturb: Perturb | None = None) -> Result:
+    """run_case, with any escaping exception recorded as an `error` (a bug)."""
+    start = time.perf_counter()
+    try:
+        return run_case(case, target, perturb)
+    except Exception as err:  # noqa: BLE001
+        return Result(case.name, case.op_type, ERROR, _internal(err), "?", seconds=time.perf_counter() - start)
+
+
+# ---------------------------------------------------------------- running many cases
+
+
+def _worker(conn, target_name: str) -> None:
+    from npu.target import load_target
+
+    target = load_target(target_name)
+    while True:
+        case = conn.recv()
+        if case is None:
+            return
+        conn.send(asdict(safe_run_case(case, target)))
+
+
+class _Worker:
+    def __init__(self, target_name: str):
+        ctx = multiprocessing.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, target_name), daemon=True)
+        self.proc.start()
+        child.close()
+        self.case: front.Case | None = None
+        self.started = 0.0
+
+    def submit(self, case: front.Case) -> None:
+        self.case, self.started = case, time.perf_counter()
+        self.conn.send(case)
+
+    def stop(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def run_all(cases: list[front.Case], target_name: str = DEFAULT_TARGET, *, timeout: float = DEFAULT_TIMEOUT,
+            jobs: int = 1, verbose: bool = False, in_process: bool = False) -> list[Result]:
+    """Classify `cases` on the preset `target_name`; each case in a worker process with a time limit
+    (or all in this process, without a limit, when `in_process`)."""
+    results: dict[str, Result] = {}
+
+    def record(r: Result) -> None:
+        results[r.name] = r
+        if verbose:
+            print(f"{r.status:12s} {r.seconds:6.2f}s {r.name} {r.message[:160]}", flush=True)
+
+    if in_process:
+        from npu.target import load_target
+
+        target = load_target(target_name)
+        for case in cases:
+            record(safe_run_case(case, target))
+        return [results[c.name] for c in cases]
+
+    import npu.interp.executor  # noqa: F401 - imported once here so forked workers start warm
+    import npu.interp.level4  # noqa: F401
+    import npu.onnx.importer  # noqa: F401
+    import npu.spatial.pipeline  # noqa: F401
+
+    todo = list(cases)[::-1]
+    workers = [_Worker(target_name) for _ in range(max(1, min(jobs, len(todo))))]
+    try:
+        for w in workers:
+            if todo:
+                w.submit(todo.pop())
+        while any(w.case is not None for w in workers):
+            for i, w in enumerate(workers):
+                if w.case is None:
+                    continue
+                left = timeout - (time.perf_counter() - w.started)
+                if w.conn.poll(max(0.0, min(left, 0.05 if len(workers) > 1 else left))):
+                    try:
+                        record(Result(**w.conn.recv()))
+                    except EOFError:
+                        w.proc.join(1)
+                        code = w.proc.exitcode
+                        record(Result(w.case.name, w.case.op_type, ERROR,
+                                      f"the worker died (exit code {code})", "?",
+                                      seconds=time.perf_counter() - w.started))
+                        w.stop()
+                        workers[i] = w = _Worker(target_name)
+                elif time.perf_counter() - w.started >= timeout:
+                    record(Result(w.case.name, w.case.op_type, ERROR, f"timed out after {timeout:g} s", "?",
+                                  seconds=time.perf_counter() - w.started))
+                    w.stop()
+                    workers[i] = w = _Worker(target_name)
+                else:
+                    continue
+                w.case = None
+                if todo:
+                    w.submit(todo.pop())
+    finally:
+        for w in workers:
+            if w.proc.is_alive():
+                try:
+                    w.conn.send(None)
+                except (BrokenPipeError, OSError):
+                    pass
+            w.proc.join(2)
+            w.stop()
+    return [results[c.name] for c in cases]
+
+
+# ---------------------------------------------------------------- reports
+
+
+def reason_key(r: Result) -> str:
+    """The message of a result with what varies per case removed (location, rule list, numbers)."""
+    msg = r.message
+    msg = re.sub(r"^.*?: error: ", "", msg)  # MLIR location prefix
+    msg = re.sub(r" \(rules exist for: [^)]*\)", "", msg)
+    msg = re.sub(r"'[^']*'(?= (?:vs|missing))", "'…'", msg)  # output names
+    msg = re.sub(r"(?<!level )\b\d+(\.\d+)?(e[-+]?\d+)?\b", "N", msg)
+    return msg
+
+
+def totals(results: list[Result]) -> Counter:
+    return Counter(r.status for r in results)
+
+
+def summary(results: list[Result], target_name: str, seconds: float, timeout: float) -> dict:
+    import onnx
+
+    counted = [r for r in results if r.status != FRONTEND]
+    per_op: dict[str, Counter] = defaultdict(Counter)
+    for r in results:
+        per_op[r.op_type][r.status] += 1
+    unsupported_ops = Counter(r.op or "?" for r in counted if r.status == UNSUPPORTED)
+    errs = [r.max_rel_err for r in counted if r.status == PASS and r.max_rel_err is not None]
+    return {
+        "target": target_name,
+        "onnx": onnx.__version__,
+        "seconds": round(seconds, 1),
+        "timeout_seconds": timeout,
+        "golden_float_tolerance": f"max|l4-golden| <= max({GOLDEN_TOL:g}, eps(dtype)) * max(1, max|golden|)",
+        "onnx_tolerance": {"rtol": front.RTOL, "atol": front.ATOL},
+        "cases": len(results),
+        "frontend_excluded": sum(1 for r in results if r.status == FRONTEND),
+        "counted": len(counted),
+        "totals": {s: totals(counted)[s] for s in STATUSES},
+        "max_rel_err_of_passing_float_cases": max(errs) if errs else None,
+        "unsupported_ops": dict(unsupported_ops.most_common()),
+        "per_op": {op: {s: c[s] for s in STATUSES + (FRONTEND,)} for op, c in sorted(per_op.items())},
+        "results": [asdict(r) for r in results],
+    }
+
+
+def render_report(results: list[Result], target_name: str, seconds: float, timeout: float) -> str:
+    import onnx
+
+    s = summary(results, target_name, seconds, timeout)
+    t = s["totals"]
+    n = s["counted"]
+    counted = [r for r in results if r.status != FRONTEND]
+    lines = [
+        f"# ONNX backend node tests lowered to level 4 ({target_name})",
+        "",
+        f"Generated by `python -m npu.spatial.conformance --report docs/spatial-conformance.md --target {target_name}` "
+        f"(onnx {onnx.__version__}; {s['seconds']:.0f} s on this machine, {timeout:g} s limit per case). "
+        f"Every node-test case that passes the front-end (docs/onnx-conformance.md) is lowered with "
+        f"`npu.spatial.lower_module` for `{target_name}`, run on the level-4 interpreter with the case's inputs, and "
+        "compared with (a) the golden interpreter: integers and bools bit for bit, floats with equal NaN/inf "
+        f"positions and max |level4 − golden| ≤ max({GOLDEN_TOL:g}, eps(dtype)) · max(1, max |golden|); "
+        f"(b) the ONNX reference outputs (rtol {front.RTOL:g}, atol {front.ATOL:g}; exact for integers and bools).",
+        "",
+        "*pass*: lowered, ran, (a) and (b) hold. *mismatch*: lowered and ran, but wrong (a bug). "
+        "*unsupported*: the lowering stops with a located \"no spatial lowering rule\" / unsupported error. "
+        "*error*: any other lowering or level-4 error, an internal exception, a time-out (bugs or limits to look at).",
+        "",
+        f"**Total: {t[PASS]} pass, {t[MISMATCH]} mismatch, {t[UNSUPPORTED]} unsupported, {t[ERROR]} error, "
+        f"out of {n} cases that pass the front-end** ({s['frontend_excluded']} of the {s['cases']} node tests "
+        "do not pass the front-end and are not counted).",
+        "",
+    ]
+    if s["max_rel_err_of_passing_float_cases"] is not None:
+        lines += [f"Largest float error of a passing case vs golden: {s['max_rel_err_of_passing_float_cases']:.3g} "
+                  "× max(1, max |golden|).", ""]
+    for status, title in ((MISMATCH, "Mismatches (bugs)"), (ERROR, "Errors")):
+        bad = [r for r in counted if r.status == status]
+        lines += [f"## {title}: {len(bad)}", ""]
+        lines += [f"- `{r.name}` ({r.op_type}, {r.stage}): {r.message[:300]}" for r in bad] or ["None."]
+        lines.append("")
+    lines += ["## Unsupported: the op the lowering stopped at", "",
+              "| npu op | cases | ONNX ops of those cases |", "|---|---|---|"]
+    by_op: dict[str, list[Result]] = defaultdict(list)
+    for r in counted:
+        if r.status == UNSUPPORTED:
+            by_op[r.op or "?"].append(r)
+    for op, rs in sorted(by_op.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        onnx_ops = Counter(r.op_type for r in rs)
+        lines.append(f"| `{op}` | {len(rs)} | {', '.join(f'{o} ({c})' for o, c in onnx_ops.most_common())} |")
+    lines += ["", "## Reasons, grouped", "", "| status | reason | cases | example |", "|---|---|---|---|"]
+    groups: dict[tuple[str, str], list[Result]] = defaultdict(list)
+    for r in counted:
+        if r.status != PASS:
+            groups[(r.status, reason_key(r))].append(r)
+    for (status, key), rs in sorted(groups.items(), key=lambda kv: (STATUSES.index(kv[0][0]), -len(kv[1]))):
+        key = key.replace("|", "\\|")[:200]
+        lines.append(f"| {status} | {key} | {len(rs)} | `{rs[0].name}` |")
+    lines += ["", "## Per ONNX op", "", "| op type | pass | mismatch | unsupported | error | not passing the front-end |",
+              "|---|---|---|---|---|---|"]
+    for op, c in s["per_op"].items():
+        lines.append(f"| {op} | {c[PASS]} | {c[MISMATCH]} | {c[UNSUPPORTED]} | {c[ERROR]} | {c[FRONTEND]} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_other_targets(by_target: dict[str, tuple[list[Result], float]]) -> str:
+    """A totals table for several presets (the detailed report is for the first)."""
+    lines = ["", "## Totals per target preset", "",
+             "| target | pass | mismatch | unsupported | error | cases | seconds |", "|---|---|---|---|---|---|---|"]
+    for name, (results, seconds) in by_target.items():
+        t = totals([r for r in results if r.status != FRONTEND])
+        lines.append(f"| {name} | {t[PASS]} | {t[MISMATCH]} | {t[UNSUPPORTED]} | {t[ERROR]} | {sum(t.values())} | "
+                     f"{seconds:.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m npu.spatial.conformance", description=__doc__.splitlines()[0])
+    p.add_argument("--target", default=DEFAULT_TARGET,
+                   help=f"target preset, or several separated by commas (default {DEFAULT_TARGET}); "
+                        "the report details the first")
+    p.add_argument("--report", help="write the markdown report here")
+    p.add_argument("--json", help="write the JSON summary (totals, per op, every case, per target) here")
+    p.add_argument("--filter", help="regex on case names")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per case (default %(default)s)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1: the machine is shared)")
+    p.add_argument("-v", "--verbose", action="store_true")
+    args = p.parse_args(argv)
+    from npu.target import load_target
+
+    names = [t.strip() for t in args.target.split(",") if t.strip()]
+    try:
+        for name in names:
+            load_target(name)
+    except NpuError as err:
+        print(f"npu.spatial.conformance: error: {err}", file=sys.stderr)
+        return 1
+    cases = front.list_cases(args.filter)
+    by_target: dict[str, tuple[list[Result], float]] = {}
+    for name in names:
+        start = time.perf_counter()
+        results = run_all(cases, name, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose)
+        seconds = time.perf_counter() - start
+        by_target[name] = (results, seconds)
+        t = totals([r for r in results if r.status != FRONTEND])
+        print(f"{name}: {t[PASS]} pass, {t[MISMATCH]} mismatch, {t[UNSUPPORTED]} unsupported, {t[ERROR]} error "
+              f"of {sum(t.values())} (front-end excluded {len(results) - sum(t.values())}; {seconds:.1f} s)",
+              flush=True)
+    from npu.tools.common import write_atomically
+
+    if args.json:
+        import json
+
+        doc = {"targets": [summary(r, name, sec, args.timeout) for name, (r, sec) in by_target.items()]}
+        write_atomically(args.json, json.dumps(doc, indent=1) + "\n")
+    if args.report:
+        first = names[0]
+        report = render_report(by_target[first][0], first, by_target[first][1], args.timeout)
+        if len(names) > 1:
+            report += render_other_targets(by_target)
+        write_atomically(args.report, report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
