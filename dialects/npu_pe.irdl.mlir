@@ -30,6 +30,12 @@
 // operands, ops have no results. An output may be the same SSA value as an
 // input only where the op says so.
 //
+// **Booleans.** Level 4 has no i1 buffers: a boolean tensor (i1 at levels 1-3)
+// is stored as an i8 *mask*, one byte per element holding 0 (false) or 1
+// (true). `npu_pe.compare` writes masks, `npu_pe.select` reads them (any
+// nonzero byte is true), and the logical and / or / xor / not of masks are the
+// bitwise `binary` kinds `and`, `or`, `xor` (with a mask of ones for not).
+//
 // **Numerics.** Integers are signless two's complement read as signed.
 // "Saturate" clamps to the range of the output element type. Float ops other
 // than `matmul` and `reduce` compute each element in f32 and round to the
@@ -83,7 +89,9 @@ irdl.dialect @npu_pe {
   }
 
   // Elementwise binary op with numpy broadcasting: out = lhs <kind> rhs.
-  // `kind` is `add`, `sub`, `mul`, `max`, `min` or `div` (float types only),
+  // `kind` is `add`, `sub`, `mul`, `max`, `min`, `div` (float types only),
+  // `fmod` (float types only: the remainder of lhs / rhs truncated towards
+  // zero, with lhs's sign, as C fmod; exact, NaN for rhs = 0 or infinite lhs),
   // or one of the integer-only kinds below. `lhs`, `rhs` and `out` have one
   // element type; `out`'s shape is the broadcast of the operand shapes.
   // Integer `add`..`min` are computed exactly and saturated. `out` may be
@@ -94,6 +102,12 @@ irdl.dialect @npu_pe {
   //                 wrap, as the int32 accumulator of `matmul`): any integer type.
   //   `and`         bitwise AND of the two's complement patterns
   //                 (TOSA BITWISE_AND, npu.numerics.bitwise_and): i8, i16, i32.
+  //   `or`, `xor`   bitwise OR / XOR of the patterns (TOSA BITWISE_OR /
+  //                 BITWISE_XOR): i8, i16, i32. On masks (see Booleans) `and`,
+  //                 `or` and `xor` are the logical operations.
+  //   `mod`         lhs - floor(lhs / rhs) * rhs, exact: the remainder with
+  //                 rhs's sign (ONNX Mod with fmod = 0, Python's %): i8, i16,
+  //                 i32; a zero rhs is a run-time error.
   //   `shl`         the 32-bit pattern of lhs shifted left by rhs, wrapped
   //                 (TOSA LOGICAL_LEFT_SHIFT, npu.numerics.logical_left_shift):
   //                 i32; every shift amount must be in [0, 31].
@@ -122,7 +136,11 @@ irdl.dialect @npu_pe {
     %shl = irdl.is "shl"
     %ashr = irdl.is "ashr"
     %ashr_round = irdl.is "ashr_round"
-    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div, %add_wrap, %and, %shl, %ashr, %ashr_round)
+    %or = irdl.is "or"
+    %xor = irdl.is "xor"
+    %mod = irdl.is "mod"
+    %fmod = irdl.is "fmod"
+    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div, %add_wrap, %and, %shl, %ashr, %ashr_round, %or, %xor, %mod, %fmod)
     irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
     irdl.attributes { "kind" = %kind }
   }
@@ -147,16 +165,29 @@ irdl.dialect @npu_pe {
   }
 
   // Elementwise unary op: out = <kind>(input).
-  // `kind` is `copy`, `neg`, `abs` or `relu` for any type (integer `neg` and
-  // `abs` saturate); for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
-  // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2)));
+  // `kind` is `copy`, `neg`, `abs`, `relu` or `sign` (-1, 0 or 1; a float
+  // NaN stays NaN, -0.0 gives -0.0) for any type (integer `neg` and `abs`
+  // saturate); for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
+  // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2))),
+  // the rounding kinds `floor`, `ceil` and `round` (to the nearest integer,
+  // halves to even; exact, the result keeps the input's type), the circular
+  // and hyperbolic functions `sin`, `cos`, `tan`, `asin`, `acos`, `atan`,
+  // `sinh`, `cosh`, `asinh`, `acosh`, `atanh` (NaN outside their domain),
+  // `softplus` (log(1 + exp(x)), without overflow) and `softsign`
+  // (x / (1 + |x|)); for i8, i16 and i32 only, `not`: the bitwise complement
+  // (TOSA BITWISE_NOT; a mask's logical not is `xor` with ones, see Booleans);
   // for i32 only, `clz`: the number of leading zero bits of the 32-bit two's
   // complement pattern (32 for 0, 0 for negative values; TOSA CLZ,
   // npu.numerics.clz).
+  // The circular, hyperbolic, `softplus` and `softsign` kinds are the vector
+  // unit's f32 functions: not necessarily correctly rounded, within 4 ulp of
+  // the exact value in f32 (the interpreter's choice is in
+  // docs/level4-execution.md).
   // Input and output have the same shape and element type; `out` may be the
   // same value as `input`.
   // Example:
   //   "npu_pe.unary"(%x, %y) {kind = "exp"} : (memref<16x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
+  //   "npu_pe.unary"(%x, %y) {kind = "floor"} : (memref<16x8xbf16, "sram">, memref<16x8xbf16, "sram">) -> ()
   irdl.operation @unary {
     %in = irdl.base "!builtin.memref"
     %out = irdl.base "!builtin.memref"
@@ -174,9 +205,66 @@ irdl.dialect @npu_pe {
     %erf = irdl.is "erf"
     %gelu = irdl.is "gelu"
     %clz = irdl.is "clz"
-    %kind = irdl.any_of(%copy, %neg, %abs, %relu, %exp, %log, %sqrt, %rsqrt, %recip, %tanh, %sigmoid, %erf, %gelu, %clz)
+    %floor = irdl.is "floor"
+    %ceil = irdl.is "ceil"
+    %round = irdl.is "round"
+    %sign = irdl.is "sign"
+    %sin = irdl.is "sin"
+    %cos = irdl.is "cos"
+    %tan = irdl.is "tan"
+    %asin = irdl.is "asin"
+    %acos = irdl.is "acos"
+    %atan = irdl.is "atan"
+    %sinh = irdl.is "sinh"
+    %cosh = irdl.is "cosh"
+    %asinh = irdl.is "asinh"
+    %acosh = irdl.is "acosh"
+    %atanh = irdl.is "atanh"
+    %softplus = irdl.is "softplus"
+    %softsign = irdl.is "softsign"
+    %not = irdl.is "not"
+    %kind = irdl.any_of(%copy, %neg, %abs, %relu, %exp, %log, %sqrt, %rsqrt, %recip, %tanh, %sigmoid, %erf, %gelu, %clz, %floor, %ceil, %round, %sign, %sin, %cos, %tan, %asin, %acos, %atan, %sinh, %cosh, %asinh, %acosh, %atanh, %softplus, %softsign, %not)
     irdl.operands(input: %in, out: %out)
     irdl.attributes { "kind" = %kind }
+  }
+
+  // Elementwise comparison with numpy broadcasting: out = (lhs <kind> rhs) ? 1 : 0.
+  // `kind` is `eq`, `ne`, `lt`, `le`, `gt` or `ge`. `lhs` and `rhs` have one
+  // element type (any); `out` is an i8 mask (see Booleans) of the broadcast of
+  // the operand shapes. Integers compare as signed values; floats compare
+  // exactly as IEEE values: -0.0 equals +0.0 and a NaN operand makes every
+  // kind false except `ne` (so `ne(x, x)` is "x is NaN").
+  // Example:
+  //   "npu_pe.compare"(%a, %b, %m) {kind = "lt"} : (memref<16x8xf32, "sram">, memref<1x8xf32, "sram">, memref<16x8xi8, "sram">) -> ()
+  irdl.operation @compare {
+    %lhs = irdl.base "!builtin.memref"
+    %rhs = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    %eq = irdl.is "eq"
+    %ne = irdl.is "ne"
+    %lt = irdl.is "lt"
+    %le = irdl.is "le"
+    %gt = irdl.is "gt"
+    %ge = irdl.is "ge"
+    %kind = irdl.any_of(%eq, %ne, %lt, %le, %gt, %ge)
+    irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
+    irdl.attributes { "kind" = %kind }
+  }
+
+  // Elementwise select with numpy broadcasting: out = cond != 0 ? lhs : rhs.
+  // `cond` is an i8 mask (see Booleans; any nonzero byte selects lhs);
+  // `lhs`, `rhs` and `out` have one element type (any); `out`'s shape is the
+  // broadcast of the three operand shapes. Values are copied bit for bit (no
+  // rounding). `out` may be the same value as `lhs` or `rhs` when their shape
+  // is `out`'s.
+  // Example:
+  //   "npu_pe.select"(%m, %a, %b, %y) : (memref<16x8xi8, "sram">, memref<16x8xf32, "sram">, memref<1x1xf32, "sram">, memref<16x8xf32, "sram">) -> ()
+  irdl.operation @select {
+    %cond = irdl.base "!builtin.memref"
+    %lhs = irdl.base "!builtin.memref"
+    %rhs = irdl.base "!builtin.memref"
+    %out = irdl.base "!builtin.memref"
+    irdl.operands(cond: %cond, lhs: %lhs, rhs: %rhs, out: %out)
   }
 
   // Convert elements to another type: out = convert(input).

@@ -19,6 +19,9 @@ from npu.dialects.level4 import (
 from npu.ir.types import broadcast_shapes
 from npu.ir.verify import VerifyEnv, verifier
 
+# element type of a boolean mask (see "Booleans" in npu_pe.irdl.mlir)
+MASK_TYPE = "i8"
+
 
 def _buffers(op: ir.Operation, env: VerifyEnv, roles: tuple[str, ...]) -> list[Buffer] | None:
     """All operands as SRAM buffers, or None after reporting the first problem."""
@@ -157,8 +160,8 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
         return
     lhs, rhs, out = bufs
     kind = op.attributes["kind"].value
-    if kind == "div" and out.is_int:
-        env.error(op, f"expects float data for kind 'div', got {out.dtype}")
+    if kind in ("div", "fmod") and out.is_int:
+        env.error(op, f"expects float data for kind '{kind}', got {out.dtype}")
         return
     allowed = _INT_BINARY.get(kind)
     if allowed is not None and out.dtype not in allowed:
@@ -169,7 +172,8 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
 
 # integer-only binary kinds and the element types each takes
 _INT_BINARY = {"add_wrap": ("i4", "i8", "i16", "i32"), "and": ("i8", "i16", "i32"), "shl": ("i32",),
-               "ashr": ("i8", "i16", "i32"), "ashr_round": ("i8", "i16", "i32")}
+               "ashr": ("i8", "i16", "i32"), "ashr_round": ("i8", "i16", "i32"), "or": ("i8", "i16", "i32"),
+               "xor": ("i8", "i16", "i32"), "mod": ("i8", "i16", "i32")}
 
 
 def _broadcast_out(op: ir.Operation, env: VerifyEnv, lhs: Buffer, rhs: Buffer, out: Buffer) -> None:
@@ -195,7 +199,9 @@ def _verify_mul_shift(op: ir.Operation, env: VerifyEnv) -> None:
     _broadcast_out(op, env, *bufs)
 
 
-_ANY_TYPE_UNARY = ("copy", "neg", "abs", "relu")
+_ANY_TYPE_UNARY = ("copy", "neg", "abs", "relu", "sign")
+# integer-only unary kinds and the element types each takes
+_INT_UNARY = {"clz": ("i32",), "not": ("i8", "i16", "i32")}
 
 
 @verifier("npu_pe.unary")
@@ -204,15 +210,48 @@ def _verify_unary(op: ir.Operation, env: VerifyEnv) -> None:
     if bufs is None or not _same_dtype(op, env, bufs, "input and out"):
         return
     kind = op.attributes["kind"].value
-    if kind == "clz":
-        if bufs[0].dtype != "i32":
-            env.error(op, f"expects i32 data for kind 'clz', got {bufs[0].dtype}")
+    if kind in _INT_UNARY:
+        if bufs[0].dtype not in _INT_UNARY[kind]:
+            env.error(op, f"expects {' or '.join(_INT_UNARY[kind])} data for kind '{kind}', got {bufs[0].dtype}")
             return
     elif bufs[0].is_int and kind not in _ANY_TYPE_UNARY:
         env.error(op, f"expects float data for kind '{kind}', got {bufs[0].dtype} (use 'npu_pe.table' for "
                       f"integer nonlinearities)")
         return
     _same_shape(op, env, *bufs)
+
+
+@verifier("npu_pe.compare")
+def _verify_compare(op: ir.Operation, env: VerifyEnv) -> None:
+    bufs = _buffers(op, env, ("lhs", "rhs", "out"))
+    if bufs is None or not _same_dtype(op, env, bufs[:2], "lhs and rhs"):
+        return
+    lhs, rhs, out = bufs
+    if out.dtype != MASK_TYPE:
+        env.error(op, f"expects an {MASK_TYPE} mask out, got {out.dtype}")
+        return
+    _broadcast_out(op, env, lhs, rhs, out)
+
+
+@verifier("npu_pe.select")
+def _verify_select(op: ir.Operation, env: VerifyEnv) -> None:
+    bufs = _buffers(op, env, ("cond", "lhs", "rhs", "out"))
+    if bufs is None:
+        return
+    cond, lhs, rhs, out = bufs
+    if cond.dtype != MASK_TYPE:
+        env.error(op, f"expects an {MASK_TYPE} mask cond, got {cond.dtype}")
+        return
+    if not _same_dtype(op, env, bufs[1:], "lhs, rhs and out"):
+        return
+    shapes = [list(b.shape) for b in (cond, lhs, rhs)]
+    expected = broadcast_shapes(shapes[0], shapes[1])
+    if expected is not None:
+        expected = broadcast_shapes(expected, shapes[2])
+    if expected is None:
+        env.error(op, f"expects broadcast-compatible cond, lhs and rhs, got {shapes[0]}, {shapes[1]} and {shapes[2]}")
+    elif list(out.shape) != expected:
+        env.error(op, f"expects out of the broadcast shape {expected}, got {list(out.shape)}")
 
 
 @verifier("npu_pe.cast")

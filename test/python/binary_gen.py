@@ -18,16 +18,19 @@ from math import prod
 import numpy as np
 from hypothesis import strategies as st
 
-from npu.binary.isa import BINARY_KINDS, REDUCE_KINDS, ROUNDINGS, UNARY_KINDS
+from npu.binary.isa import BINARY_KINDS, COMPARE_KINDS, REDUCE_KINDS, ROUNDINGS, UNARY_KINDS
 from npu.target import load_target
 
 PRESETS = ("edge-lpddr", "datacenter-hbm", "large-inference")
 INTS = ("i8", "i16", "i32")
 FLOATS = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
-FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "clz"}
-# binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
-INT_BINARY = {"add_wrap": INTS, "and": INTS, "shl": ("i32",), "ashr": INTS, "ashr_round": INTS}
+FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "sign", "clz", "not"}
+# unary and binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
+INT_UNARY = {"clz": ("i32",), "not": INTS}
+INT_BINARY = {"add_wrap": INTS, "and": INTS, "shl": ("i32",), "ashr": INTS, "ashr_round": INTS,
+              "or": INTS, "xor": INTS, "mod": INTS}
+FLOAT_BINARY = ("div", "fmod")
 
 
 def memref(shape, dtype, space) -> str:
@@ -236,7 +239,8 @@ class Gen:
 
     def compute(self, p: _Program) -> None:
         getattr(self, "op_" + self.pick(["matmul", "fill", "binary", "unary", "cast", "reduce", "table",
-                                         "rescale", "clamp", "im2col", "transpose", "mul_shift"]))(p)
+                                         "rescale", "clamp", "im2col", "transpose", "mul_shift", "compare",
+                                         "select"]))(p)
 
     def op_matmul(self, p):
         supported = {"int8": "i8", "int4": "i4", "bf16": "bf16", "fp16": "f16"}
@@ -260,7 +264,7 @@ class Gen:
 
     def op_binary(self, p):
         dtype = self.pick(INTS + ("bf16", "f16", "f32"))
-        kind = self.pick([k for k in BINARY_KINDS if (k != "div" or dtype not in INTS)
+        kind = self.pick([k for k in BINARY_KINDS if (k not in FLOAT_BINARY or dtype not in INTS)
                           and dtype in INT_BINARY.get(k, INTS + FLOATS)])
         shape = self.shape(2)
         rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
@@ -280,11 +284,31 @@ class Gen:
     def op_unary(self, p):
         dtype = self.pick(INTS + FLOATS)
         kind = self.pick([k for k in UNARY_KINDS if (dtype in FLOATS or k not in FLOAT_ONLY)
-                          and (k != "clz" or dtype == "i32")])
+                          and dtype in INT_UNARY.get(k, INTS + FLOATS)])
         shape = self.shape()
         x = self.alloc(p, shape, dtype)
         y = self.pick([x, self.alloc(p, shape, dtype)])
         self.emit(p, "npu_pe.unary", [x, y], [memref(shape, dtype, "sram")] * 2, f'kind = "{kind}"')
+
+    def op_compare(self, p):
+        dtype = self.pick(INTS + FLOATS)
+        shape = self.shape(2)
+        rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
+        lhs, rhs = self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
+        out = self.alloc(p, shape, "i8")
+        self.emit(p, "npu_pe.compare", [lhs, rhs, out], [memref(shape, dtype, "sram"), memref(rshape, dtype, "sram"),
+                                                         memref(shape, "i8", "sram")],
+                  f'kind = "{self.pick(COMPARE_KINDS)}"')
+
+    def op_select(self, p):
+        dtype = self.pick(INTS + FLOATS)
+        shape = self.shape(2)
+        cshape, rshape = (self.pick([shape, (1, shape[1]), (shape[0], 1)]) for _ in range(2))
+        cond, lhs, rhs = self.alloc(p, cshape, "i8"), self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
+        out = self.pick([lhs, self.alloc(p, shape, dtype)])
+        self.emit(p, "npu_pe.select", [cond, lhs, rhs, out],
+                  [memref(cshape, "i8", "sram"), memref(shape, dtype, "sram"), memref(rshape, dtype, "sram"),
+                   memref(shape, dtype, "sram")])
 
     def op_cast(self, p):
         a, b, shape = self.pick(INTS + FLOATS), self.pick(INTS + FLOATS), self.shape()

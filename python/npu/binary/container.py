@@ -30,7 +30,8 @@ from npu.binary.isa import (DTYPE_BITS, DTYPE_CODES, HEADER_BYTES, INSTRUCTION_A
 from npu.errors import NpuError
 
 MAGIC = b"\x7fNPUBIN\x00"
-VERSION = (1, 1)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz
+VERSION = (1, 2)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz;
+                  # 1.2: npu_pe.compare, npu_pe.select, binary kinds or..fmod, unary kinds floor..not
 FILE_HEADER_BYTES = 64
 SECTION_ENTRY_BYTES = 24
 SECTION_ALIGN = 64

@@ -143,10 +143,15 @@ class OpDef:
         return out
 
 
-# Enum choices are only ever appended (format 1.1 added add_wrap .. ashr_round and clz).
-BINARY_KINDS = ("add", "sub", "mul", "max", "min", "div", "add_wrap", "and", "shl", "ashr", "ashr_round")
+# Enum choices are only ever appended (format 1.1 added add_wrap .. ashr_round and clz; 1.2 added
+# or .. fmod, floor .. not, and the compare kinds with opcodes 0x3C, 0x3D).
+BINARY_KINDS = ("add", "sub", "mul", "max", "min", "div", "add_wrap", "and", "shl", "ashr", "ashr_round",
+                "or", "xor", "mod", "fmod")
 UNARY_KINDS = ("copy", "neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "reciprocal",
-               "tanh", "sigmoid", "erf", "gelu", "clz")
+               "tanh", "sigmoid", "erf", "gelu", "clz",
+               "floor", "ceil", "round", "sign", "sin", "cos", "tan", "asin", "acos", "atan",
+               "sinh", "cosh", "asinh", "acosh", "atanh", "softplus", "softsign", "not")
+COMPARE_KINDS = ("eq", "ne", "lt", "le", "gt", "ge")
 REDUCE_KINDS = ("sum", "max", "min")
 ROUNDINGS = ("single_round", "double_round")
 
@@ -219,12 +224,14 @@ _OP_LIST = (
     OpDef(0x32, "npu_pe.binary", None,
           (operand("lhs"), operand("rhs"), operand("out"),
            attr("kind", "enum", "operation", choices=BINARY_KINDS)),
-          "out = lhs (kind) rhs elementwise, with broadcasting; the integer-only kinds add_wrap (modulo "
-          "2^bits), and (bitwise), shl (TOSA LOGICAL_LEFT_SHIFT), ashr / ashr_round (TOSA "
-          "ARITHMETIC_RIGHT_SHIFT, round false / true) take rhs as per-element amounts"),
+          "out = lhs (kind) rhs elementwise, with broadcasting; fmod (float) is C fmod; the integer-only "
+          "kinds add_wrap (modulo 2^bits), and / or / xor (bitwise), mod (floored remainder), shl (TOSA "
+          "LOGICAL_LEFT_SHIFT), ashr / ashr_round (TOSA ARITHMETIC_RIGHT_SHIFT, round false / true; rhs "
+          "gives per-element amounts)"),
     OpDef(0x33, "npu_pe.unary", None,
           (operand("input"), operand("out"), attr("kind", "enum", "operation", choices=UNARY_KINDS)),
-          "out = kind(input) elementwise (clz: leading zero bits of an i32, TOSA CLZ)"),
+          "out = kind(input) elementwise (clz: leading zero bits of an i32, TOSA CLZ; not: bitwise "
+          "complement)"),
     OpDef(0x34, "npu_pe.cast", None, (operand("input"), operand("out")),
           "out = convert(input) to out's element type"),
     OpDef(0x35, "npu_pe.reduce", None,
@@ -257,6 +264,13 @@ _OP_LIST = (
            attr("shift", "u8", "right shift of the exact product, 0..63")),
           "out = (lhs * rhs + 2^(shift-1)) >> shift on i32 with broadcasting (TOSA MUL with shift; "
           "a result outside int32 is an error)"),
+    OpDef(0x3C, "npu_pe.compare", None,
+          (operand("lhs"), operand("rhs"), operand("out"),
+           attr("kind", "enum", "comparison", choices=COMPARE_KINDS)),
+          "out = (lhs kind rhs) ? 1 : 0 elementwise into an i8 mask, with broadcasting"),
+    OpDef(0x3D, "npu_pe.select", None,
+          (operand("cond"), operand("lhs"), operand("rhs"), operand("out")),
+          "out = cond != 0 ? lhs : rhs elementwise (cond an i8 mask), with broadcasting"),
 )
 
 OPS: dict[str, OpDef] = {op.name: op for op in _OP_LIST}

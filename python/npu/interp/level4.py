@@ -4,7 +4,8 @@
 
 `run_level4(module, inputs, *, target=None, on_op=None, check=True, schedule="row-major")` takes
 the inputs keyed by the `sym_name` of the `npu_mem.global`s of kind "input"
-and returns the outputs keyed by those of kind "output". `Level4Machine`
+and returns the outputs keyed by those of kind "output" (a boolean input may be given as a
+numpy bool array for its i8 mask global; outputs are returned as stored, masks as int8 0 / 1). `Level4Machine`
 prepares a module once (programs as lists of `Step`s, globals, semaphores)
 and runs it any number of times; it is also the base of the performance model:
 
@@ -391,6 +392,8 @@ class Level4Machine:
             if name not in inputs:
                 raise NpuError(f"missing input '{name}' ({list(g.shape)} {api_dtype(g.dtype)})")
             value = np.asarray(inputs[name])
+            if value.dtype == np.bool_ and g.dtype == "i8":  # a boolean tensor's i8 mask (npu_pe Booleans)
+                value = value.astype(np.int8)
             if value.shape != g.shape or value.dtype != api_dtype(g.dtype):
                 raise NpuError(f"input '{name}' expects {list(g.shape)} {api_dtype(g.dtype)}, "
                                f"got {list(value.shape)} {value.dtype}")
@@ -767,6 +770,7 @@ class Level4Machine:
 _ROLES = {
     "npu_pe.matmul": ("lhs", "rhs", "acc"), "npu_pe.fill": ("out",), "npu_pe.binary": ("lhs", "rhs", "out"),
     "npu_pe.table": ("input", "table", "out"), "npu_pe.mul_shift": ("lhs", "rhs", "out"),
+    "npu_pe.compare": ("lhs", "rhs", "out"), "npu_pe.select": ("cond", "lhs", "rhs", "out"),
 }
 for _name in COMPUTE:
     _ROLES.setdefault(_name, ("input", "out"))

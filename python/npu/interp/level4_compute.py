@@ -128,8 +128,16 @@ def fill_value(value, shape: tuple[int, ...], dtype: str) -> np.ndarray:
 
 _FLOAT_BINARY = {
     "add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
-    "max": np.maximum, "min": np.minimum,
+    "max": np.maximum, "min": np.minimum, "fmod": np.fmod,  # fmod is exact: float64 gives the f32 bits
 }
+
+
+def _int_mod(a, b):
+    """lhs - floor(lhs / rhs) * rhs (the remainder takes rhs's sign); a zero rhs is an error."""
+    b = _i64(b)
+    if np.any(b == 0):
+        raise NpuError("binary 'mod': division by zero")
+    return np.mod(_i64(a), b)
 
 
 # Integer-only kinds, each one npu.numerics rule (TOSA operators); shift amounts out of range raise
@@ -140,6 +148,9 @@ _INT_BINARY: dict[str, Callable] = {
     "shl": lambda a, b, t: logical_left_shift(a, b),
     "ashr": lambda a, b, t: arithmetic_right_shift(a, b, dtype=INT_NAME[t]),
     "ashr_round": lambda a, b, t: arithmetic_right_shift(a, b, round=True, dtype=INT_NAME[t]),
+    "or": lambda a, b, t: np.bitwise_or(_i64(a), _i64(b)),
+    "xor": lambda a, b, t: np.bitwise_xor(_i64(a), _i64(b)),
+    "mod": lambda a, b, t: _int_mod(a, b),
 }
 
 
@@ -152,8 +163,8 @@ def binary(args, types, attrs, out_shape) -> np.ndarray:
     if is_int(out_type):
         if kind in _INT_BINARY:
             return np.broadcast_to(_INT_BINARY[kind](a, b, out_type), out_shape)
-        if kind == "div":
-            raise NpuError(f"binary 'div' is defined for float data only, got {out_type}")
+        if kind in ("div", "fmod"):
+            raise NpuError(f"binary '{kind}' is defined for float data only, got {out_type}")
         return saturate(_FLOAT_BINARY[kind](_i64(a), _i64(b)), INT_NAME[out_type])
     if kind in _INT_BINARY:
         raise NpuError(f"binary '{kind}' is defined for integer data only, got {out_type}")
@@ -180,7 +191,20 @@ _FLOAT_UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "erf": lambda x: np.where(np.isnan(x), x, _erf64(x)),
     "gelu": lambda x: 0.5 * x * (1.0 + _erf64(x / np.sqrt(2.0))),
 }
-_INT_UNARY = {"neg": np.negative, "abs": np.abs, "relu": lambda x: np.maximum(x, 0)}
+_INT_UNARY = {"neg": np.negative, "abs": np.abs, "relu": lambda x: np.maximum(x, 0), "sign": np.sign,
+              "not": np.invert}
+
+# Kinds evaluated with numpy's f32 routines on the f32 values (then rounded to the output type):
+# exact for floor/ceil/round/sign, and for the others the f32 functions the golden interpreter
+# uses (its kernels compute narrow floats in f32), so level 4 matches it bit for bit. The dialect
+# allows any f32 evaluation within 4 ulp; tests measure numpy's against float64.
+_F32_UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "floor": np.floor, "ceil": np.ceil, "round": np.round, "sign": np.sign,
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan,
+    "sinh": np.sinh, "cosh": np.cosh, "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh,
+    "softplus": lambda x: np.logaddexp(np.float32(0), x),
+    "softsign": lambda x: x / (np.float32(1) + np.abs(x)),
+}
 
 
 def unary(args, types, attrs, out_shape) -> np.ndarray:
@@ -197,8 +221,34 @@ def unary(args, types, attrs, out_shape) -> np.ndarray:
         if kind not in _INT_UNARY:
             raise NpuError(f"unary '{kind}' is defined for float data only, got {dtype}")
         return saturate(_INT_UNARY[kind](_i64(x)), INT_NAME[dtype])
+    if kind == "not":
+        raise NpuError(f"unary 'not' is defined for integer data only, got {dtype}")
     with np.errstate(all="ignore"):
+        if kind in _F32_UNARY:
+            return to_float(_F32_UNARY[kind](np.asarray(x).astype(np.float32)), dtype)
         return to_float(_FLOAT_UNARY[kind](_f64(x)), dtype)
+
+
+_COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal,
+            "gt": np.greater, "ge": np.greater_equal}
+
+
+def compare(args, types, attrs, out_shape) -> np.ndarray:
+    """(lhs kind rhs) as an i8 mask of 0 / 1: integers exactly in int64, floats as their f32
+    values (exact for every narrower format), NaN unordered."""
+    a, b = args[0], args[1]
+    if is_int(types[0]):
+        a, b = _i64(a), _i64(b)
+    else:
+        a, b = np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32)
+    with np.errstate(invalid="ignore"):
+        return np.broadcast_to(_COMPARE[attrs["kind"]](a, b), out_shape).astype(np.int8)
+
+
+def select(args, types, attrs, out_shape) -> np.ndarray:
+    """cond != 0 ? lhs : rhs, values copied as they are (no conversion)."""
+    cond, a, b = args[0], args[1], args[2]
+    return np.broadcast_to(np.where(np.asarray(cond) != 0, a, b), out_shape)
 
 
 def mul_shift(args, types, attrs, out_shape) -> np.ndarray:
@@ -322,6 +372,8 @@ COMPUTE: dict[str, ComputeSpec] = {
     "npu_pe.clamp": ComputeSpec(clamp_op, _fixed(0)),
     "npu_pe.im2col": ComputeSpec(im2col, _fixed(0)),
     "npu_pe.transpose": ComputeSpec(transpose, _fixed(0)),
+    "npu_pe.compare": ComputeSpec(compare, _fixed(0, 1)),
+    "npu_pe.select": ComputeSpec(select, _fixed(0, 1, 2)),
 }
 
 

@@ -18,8 +18,10 @@
 * `vector(name, elements, dtypes)`: elements / `pe.vector.ops_per_cycle.<dtype>`
   (one op per element for every elementwise kind -- the fixed-point kinds
   `clz`, `shl`, `ashr`, `ashr_round`, `and`, `add_wrap` and `mul_shift` of the
-  integer softmax / layer norm included -- reduction, table lookup, rescale,
-  clamp, fill, im2col and transpose element). Element types without
+  integer softmax / layer norm, the rounding, trigonometric and logical kinds,
+  `compare` and `select` included -- reduction, table lookup, rescale,
+  clamp, fill, im2col and transpose element; `compare` and `select` go at the
+  slower rate of their operand type and the i8 mask). Element types without
   a rate of their own (i16, i32, or a dtype whose rate is 0) use the next wider
   type of their kind that has one, else the lane bound lanes * 32 / bits.
 * `bank_cycles(runs)`: the SRAM is `pe.sram.banks` banks interleaved word by

@@ -510,6 +510,10 @@ def _vector_work(step: Step) -> tuple[int, tuple[str, ...]]:
         return prod(types[-1][0]), (types[0][1], types[-1][1])
     if step.name == "npu_pe.table":
         return prod(types[-1][0]), (types[0][1],)
+    if step.name == "npu_pe.compare":  # compares at the operands' rate, writes an i8 mask
+        return prod(types[-1][0]), (types[0][1], types[-1][1])
+    if step.name == "npu_pe.select":  # reads the i8 mask, moves values of the output type
+        return prod(types[-1][0]), (types[0][1], types[-1][1])
     return prod(types[-1][0]), (types[-1][1],)
 
 

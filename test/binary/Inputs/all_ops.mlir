@@ -45,6 +45,10 @@ module attributes {npu_pe.target = "datacenter-hbm"} {
     "npu_pe.mul_shift"(%i32, %i32, %i32) {shift = 3} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
     "npu_pe.unary"(%i32, %i32) {kind = "clz"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
     "npu_pe.binary"(%i32, %i32, %i32) {kind = "ashr_round"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+    // comparisons into an i8 mask, select, and a rounding kind (format 1.2)
+    "npu_pe.compare"(%i32, %i32, %q) {kind = "ge"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi8, "sram">) -> ()
+    "npu_pe.select"(%q, %acc, %row, %acc) : (memref<4x4xi8, "sram">, memref<4x4xf32, "sram">, memref<4x1xf32, "sram">, memref<4x4xf32, "sram">) -> ()
+    "npu_pe.unary"(%acc, %acc) {kind = "round"} : (memref<4x4xf32, "sram">, memref<4x4xf32, "sram">) -> ()
     %o = "npu_mem.alloc"() {offset = 1024} : () -> memref<32xi8, "sram">
     %o0 = "npu_mem.view"(%o) {byte_offset = 0} : (memref<32xi8, "sram">) -> memref<4x4xi8, "sram">
     "npu_pe.table"(%q, %ls, %o0) : (memref<4x4xi8, "sram">, memref<256xi8, "sram">, memref<4x4xi8, "sram">) -> ()
