@@ -1,0 +1,512 @@
+"""Decompositions of composite math ops into elementwise, reduction and matmul ops the spatial lowering has.
+
+Owns the rules for activations, normalizations, the non-sum reductions, gemm with
+alpha/beta and dequantize_float. Equations (x the input; everything in f32, an
+f16/bf16 input is cast to f32 first and the result cast back once, as the golden
+kernels compute narrow floats in f32; `step(d)` = clip(d * 2^75 * 2^75, 0, 1) is
+exactly 1 for d > 0 and 0 for d <= 0, subnormals included):
+
+    softsign(x)        = x / (1 + |x|)                                         bit-identical
+    hard_sigmoid(x)    = clip(x * alpha + beta, 0, 1)                          bit-identical
+    hard_swish(x)      = x * clip(x * f32(1/6) + 0.5, 0, 1)                    bit-identical
+    thresholded_relu   = max(x, -FLT_MAX) * step(x - alpha)                    bit-identical (but NaN in -> NaN)
+    shrink(x)          = step(x - l) * max(x - bias, -FLT_MAX)
+                       + step(-l - x) * min(x + bias, FLT_MAX)                 bit-identical (but NaN in -> NaN)
+    em1(v <= 0)        = 2t / (1 - t),  t = tanh(v / 2)       (expm1 without cancellation near 0)
+    elu(x)             = relu(x) + alpha * em1(min(x, 0))
+    selu(x)            = gamma * (relu(x) + alpha * em1(min(x, 0)))
+    celu(x)            = max(x, 0) + min(0, alpha * em1(min(x, 0) / alpha))     (alpha > 0, else refused)
+    l1p(e)             = log(w) + (e - (w - 1)) / w,  w = 1 + e  (compensated log1p: exact first-order
+                         correction of the rounding of 1 + e; e itself when 1 + e rounds to 1)
+    softplus(x)        = relu(x) + l1p(exp(-|x|))
+    mish(x)            = x * tanh(softplus(x))
+    gelu(tanh form)    = x * sigmoid(2 sqrt(2/pi) * x * (1 + 0.044715 x^2))    (0.5 (1 + tanh z) = sigmoid 2z)
+    reduce_l1          = reduce_sum(|x|);  reduce_sum_square = reduce_sum(x * x)
+    reduce_l2          = sqrt(reduce_sum(x * x));  reduce_log_sum = log(reduce_sum(x))
+    reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x)
+    reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact
+    instance_norm      = layer_normalization over the spatial dims of [N, C, S] * scale[c] + bias[c]
+    group_norm         = layer_normalization over [N, G, C/G * S], reshaped back, * scale[c] + bias[c]
+    mean_var_norm      = d / (sqrt(reduce_mean(d * d)) + 1e-9),  d = x - reduce_mean(x)
+    lp_norm p=1        = x / max(reduce_sum(|x|), 2^-149)            (a zero norm gives zeros)
+    lp_norm p=2        = s / max(sqrt(reduce_sum(s * s)), 1),  s = x / max(reduce_max(|x|), 2^-149)
+                         (scaled so squares neither overflow nor underflow; a zero norm gives zeros)
+    rms_norm           = x / sqrt(reduce_mean(x * x) + eps) * scale
+    batch_norm         (non-constant statistics) = x * a + (bias - mean * a),  a = scale / sqrt(var + eps)
+    batch_norm_training: y from the batch mean / population variance over every axis but 1,
+                         running = stat * momentum + batch_stat * (1 - momentum)
+    gemm(alpha, beta)  = gemm(A, B) * alpha + C * beta  (transA/transB kept on the inner gemm)
+    dequantize_float   = cast_f32(q) * scale                                   bit-identical
+
+Float bounds against the golden kernels (which compute normalizations, reductions and gemm
+in float64, activations in f32 with numpy's expm1/log1p/logaddexp). Measured by
+test/python/test_decompose_math.py (MEASURED there holds the asserted bounds), on
+x ~ U(-30, 30) and N(0, 1) plus the points 0, +-1e-30, +-1e-8, +-88, +-1e4, +-inf:
+    elu / selu / celu:   max rel error 3.6e-7 (ulp-level: tanh, one add, one div)
+    softplus:            max rel error 2.4e-7;  mish: 3.6e-7
+    gelu(tanh):          max abs error 1.2e-7 * max(1, |x|) (golden runs the cubic in float64)
+    reductions:          rel error <= (n + 2) * 2^-24 of the sum of |terms| (f32 sums; measured
+                         <= 2e-7 relative on n <= 1000); reduce_log_sum_exp abs 4e-7
+    reduce_prod (float): rel error <= (ceil(log2 n) + 1) * 2^-24 while partial products stay
+                         in f32 range (golden multiplies in float64)
+    normalizations:      abs error <= 2e-6 on unit-scale data (f32 statistics vs float64)
+    gemm alpha/beta:     rel error <= (K + 3) * 2^-24 of sum |terms|
+Known limits: thresholded_relu/shrink map NaN to NaN (golden: 0); reduce_l2/sum_square/rms_norm
+square in f32 (|x| < 1.8e19); reduce_log_sum_exp of an all -inf slice gives NaN (golden -inf).
+Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
+with p not in {1, 2}, integer gemm with alpha/beta != 1. Not handled here: quantize_float with
+saturate = 0 to f8E4M3FN (its overflow is NaN: needs a select), matmul_integer / conv_integer /
+qlinear_* (no rule yet).
+"""
+
+from __future__ import annotations
+
+from math import prod, sqrt, pi
+
+import numpy as np
+from mlir import ir
+
+from npu.decompose import decomposes
+from npu.decompose.builder import Builder, shape_of
+from npu.errors import NpuError
+from npu.ir import dtypes
+from npu.ir.attrs import from_attr
+
+F32_MAX = float(np.finfo(np.float32).max)
+TINY = 2.0**-149  # smallest positive f32 (subnormal)
+STEP = 2.0**75  # step(d): d * STEP * STEP >= 2 for every d >= TINY
+
+
+# ------------------------------------------------------------------ helpers
+
+def _attr(op: ir.Operation, name: str, default=None):
+    return from_attr(op.attributes[name]) if name in op.attributes else default
+
+
+def _np(elem: ir.Type) -> np.dtype:
+    return dtypes.numpy_dtype(elem)
+
+
+def _is_float(elem: ir.Type) -> bool:
+    d = _np(elem)
+    return d.kind == "f" or d.name in ("bfloat16",) or "float8" in d.name
+
+
+class _F:
+    """Float arithmetic at one builder, in f32 (or f64 for f64 data)."""
+
+    def __init__(self, op: ir.Operation, b: Builder):
+        self.op, self.b = op, b
+        self.f32 = ir.F32Type.get()
+
+    # types
+    def wide(self, v: ir.Value) -> ir.Value:
+        """v as f32 when its type is a narrower float (f16, bf16, fp8), else v."""
+        elem = self.b.elem(v)
+        if not _is_float(elem):
+            raise NpuError(f"'{self.op.name}' decomposition expects float data, got {elem}")
+        if _np(elem).itemsize < 4:
+            return self.cast(v, self.f32)
+        return v
+
+    def cast(self, v: ir.Value, elem: ir.Type) -> ir.Value:
+        if self.b.elem(v) == elem:
+            return v
+        return self.b.op("npu_tensor.cast", [v], shape_of(v), elem, {"saturate": 1, "round_mode": "up"})
+
+    def back(self, v: ir.Value, result: ir.Value) -> ir.Value:
+        """v in `result`'s element type and shape."""
+        v = self.cast(v, self.b.elem(result))
+        return self.b.reshape(v, shape_of(result))
+
+    # ops
+    def c(self, value, like: ir.Value) -> ir.Value:
+        return self.b.scalar(float(value), like)
+
+    def un(self, name: str, x: ir.Value) -> ir.Value:
+        return self.b.op(f"npu_tensor.{name}", [x], shape_of(x), self.b.elem(x))
+
+    def bin(self, name: str, x: ir.Value, y: ir.Value | float) -> ir.Value:
+        if not isinstance(y, ir.Value):
+            y = self.c(y, x)
+        shape = np.broadcast_shapes(shape_of(x), shape_of(y))
+        return self.b.op(f"npu_tensor.{name}", [x, y], shape, self.b.elem(x))
+
+    def add(self, x, y):
+        return self.bin("add", x, y)
+
+    def sub(self, x, y):
+        return self.bin("sub", x, y)
+
+    def mul(self, x, y):
+        return self.bin("mul", x, y)
+
+    def div(self, x, y):
+        return self.bin("div", x, y)
+
+    def max(self, x, y):
+        return self.bin("max", x, y)
+
+    def min(self, x, y):
+        return self.bin("min", x, y)
+
+    def rsub(self, value: float, x: ir.Value) -> ir.Value:
+        """value - x."""
+        return self.bin("sub", self.c(value, x), x)
+
+    def clip(self, x: ir.Value, lo: float, hi: float) -> ir.Value:
+        return self.b.op("npu_tensor.clip", [x], shape_of(x), self.b.elem(x),
+                         {"min": ir.FloatAttr.get(self.f32, lo), "max": ir.FloatAttr.get(self.f32, hi)})
+
+    def reduce(self, name: str, x: ir.Value, axes) -> ir.Value:
+        """reduce_<name> over `axes` with keepdims = 1."""
+        shape = [1 if i in axes else d for i, d in enumerate(shape_of(x))]
+        return self.b.op(f"npu_tensor.{name}", [x], shape, self.b.elem(x), {"axes": sorted(axes), "keepdims": 1})
+
+    # building blocks
+    def step(self, d: ir.Value) -> ir.Value:
+        """1 where d > 0, else 0 (exactly, subnormal d included)."""
+        return self.clip(self.mul(self.mul(d, STEP), STEP), 0.0, 1.0)
+
+    def em1(self, v: ir.Value) -> ir.Value:
+        """exp(v) - 1 for v <= 0, without cancellation: 2t / (1 - t), t = tanh(v / 2)."""
+        t = self.un("tanh", self.mul(v, 0.5))
+        return self.div(self.add(t, t), self.rsub(1.0, t))
+
+    def log1p(self, e: ir.Value) -> ir.Value:
+        """log(1 + e) for e >= 0 with the rounding of 1 + e corrected to first order."""
+        w = self.add(e, 1.0)
+        lost = self.sub(e, self.sub(w, 1.0))
+        return self.add(self.un("log", w), self.div(lost, w))
+
+    def softplus(self, x: ir.Value) -> ir.Value:
+        e = self.un("exp", self.un("neg", self.un("abs", x)))
+        return self.add(self.un("relu", x), self.log1p(e))
+
+    def channel(self, v: ir.Value, rank: int) -> ir.Value:
+        """A per-channel vector reshaped to broadcast along axis 1 of a rank-`rank` tensor."""
+        n = prod(shape_of(v))
+        return self.b.reshape(self.wide(v), (1, n) + (1,) * (rank - 2))
+
+
+def _unary_rule(name: str):
+    """Register a rule computing f(F, x) on the (widened) single operand."""
+
+    def wrap(fn):
+        @decomposes(f"npu_tensor.{name}")
+        def rule(op: ir.Operation, b: Builder):
+            f = _F(op, b)
+            y = fn(f, f.wide(op.operands[0]), op)
+            if y is None:
+                return None
+            return [f.back(y, op.results[0])]
+
+        rule.__name__ = name
+        return rule
+
+    return wrap
+
+
+# ------------------------------------------------------------------ activations
+
+@_unary_rule("softsign")
+def _softsign(f: _F, x, op):
+    return f.div(x, f.add(f.un("abs", x), 1.0))
+
+
+@_unary_rule("hard_sigmoid")
+def _hard_sigmoid(f: _F, x, op):
+    return f.clip(f.add(f.mul(x, _attr(op, "alpha", 0.2)), _attr(op, "beta", 0.5)), 0.0, 1.0)
+
+
+@_unary_rule("hard_swish")
+def _hard_swish(f: _F, x, op):
+    return f.mul(x, f.clip(f.add(f.mul(x, np.float32(1 / 6)), 0.5), 0.0, 1.0))
+
+
+@_unary_rule("thresholded_relu")
+def _thresholded_relu(f: _F, x, op):
+    alpha = _attr(op, "alpha", 1.0)
+    return f.mul(f.max(x, -F32_MAX), f.step(f.sub(x, alpha)))
+
+
+@_unary_rule("shrink")
+def _shrink(f: _F, x, op):
+    lambd, bias = float(np.float32(_attr(op, "lambd", 0.5))), _attr(op, "bias", 0.0)
+    hi = f.step(f.sub(x, lambd))  # x > lambd
+    lo = f.step(f.rsub(-lambd, x))  # x < -lambd (takes precedence when both hold, as in ONNX)
+    if lambd < 0:
+        hi = f.clip(f.sub(hi, lo), 0.0, 1.0)
+    return f.add(f.mul(hi, f.max(f.sub(x, bias), -F32_MAX)), f.mul(lo, f.min(f.add(x, bias), F32_MAX)))
+
+
+@_unary_rule("elu")
+def _elu(f: _F, x, op):
+    neg = f.em1(f.min(x, 0.0))
+    return f.add(f.un("relu", x), f.mul(neg, _attr(op, "alpha", 1.0)))
+
+
+@_unary_rule("selu")
+def _selu(f: _F, x, op):
+    alpha, gamma = _attr(op, "alpha", 1.67326319217681884765625), _attr(op, "gamma", 1.05070102214813232421875)
+    neg = f.mul(f.em1(f.min(x, 0.0)), alpha)
+    return f.mul(f.add(f.un("relu", x), neg), gamma)
+
+
+@_unary_rule("celu")
+def _celu(f: _F, x, op):
+    alpha = _attr(op, "alpha", 1.0)
+    if not alpha > 0:
+        raise NpuError(f"celu decomposition expects alpha > 0, got {alpha}")
+    neg = f.mul(f.em1(f.div(f.min(x, 0.0), alpha)), alpha)
+    return f.add(f.max(x, 0.0), f.min(neg, 0.0))
+
+
+@_unary_rule("softplus")
+def _softplus(f: _F, x, op):
+    return f.softplus(x)
+
+
+@_unary_rule("mish")
+def _mish(f: _F, x, op):
+    return f.mul(x, f.un("tanh", f.softplus(x)))
+
+
+@_unary_rule("gelu")
+def _gelu(f: _F, x, op):
+    if _attr(op, "approximate", "none") != "tanh":
+        return None  # the exact form is an eltwise op of its own
+    inner = f.mul(x, f.add(f.mul(f.mul(x, x), 0.044715), 1.0))
+    return f.mul(x, f.un("sigmoid", f.mul(inner, 2.0 * sqrt(2.0 / pi))))
+
+
+# ------------------------------------------------------------------ reductions
+
+def _reduced_axes(op: ir.Operation) -> tuple[int, ...] | None:
+    """The reduced axes (ONNX: empty means all, or none with noop_with_empty_axes)."""
+    rank = len(shape_of(op.operands[0]))
+    axes = list(_attr(op, "axes", []) or [])
+    if not axes:
+        return None if _attr(op, "noop_with_empty_axes", 0) else tuple(range(rank))
+    return tuple(sorted(int(a) % rank for a in axes))
+
+
+def _reduce_rule(name: str):
+    def wrap(fn):
+        @decomposes(f"npu_tensor.{name}")
+        def rule(op: ir.Operation, b: Builder):
+            f = _F(op, b)
+            x = op.operands[0]
+            axes = _reduced_axes(op)
+            if axes is None:  # the identity
+                return [b.reshape(x, shape_of(op.results[0]))]
+            return [f.back(fn(f, f.wide(x), axes), op.results[0])]
+
+        rule.__name__ = name
+        return rule
+
+    return wrap
+
+
+@_reduce_rule("reduce_l1")
+def _reduce_l1(f: _F, x, axes):
+    return f.reduce("reduce_sum", f.un("abs", x), axes)
+
+
+@_reduce_rule("reduce_sum_square")
+def _reduce_sum_square(f: _F, x, axes):
+    return f.reduce("reduce_sum", f.mul(x, x), axes)
+
+
+@_reduce_rule("reduce_l2")
+def _reduce_l2(f: _F, x, axes):
+    return f.un("sqrt", f.reduce("reduce_sum", f.mul(x, x), axes))
+
+
+@_reduce_rule("reduce_log_sum")
+def _reduce_log_sum(f: _F, x, axes):
+    return f.un("log", f.reduce("reduce_sum", x, axes))
+
+
+@_reduce_rule("reduce_log_sum_exp")
+def _reduce_log_sum_exp(f: _F, x, axes):
+    m = f.reduce("reduce_max", x, axes)
+    return f.add(f.un("log", f.reduce("reduce_sum", f.un("exp", f.sub(x, m)), axes)), m)
+
+
+@decomposes("npu_tensor.reduce_prod")
+def reduce_prod(op: ir.Operation, b: Builder):
+    """Reduced axes moved last and flattened; the extent halved by multiplying its two halves."""
+    x, out = op.operands[0], op.results[0]
+    axes = _reduced_axes(op)
+    if axes is None:
+        return [b.reshape(x, shape_of(out))]
+    f = _F(op, b)
+    elem = b.elem(x)
+    narrow = _is_float(elem) and _np(elem).itemsize < 4
+    v = f.wide(x) if narrow else x
+    shape = shape_of(x)
+    kept = [i for i in range(len(shape)) if i not in axes]
+    n = prod(shape[a] for a in axes)
+    if n == 0:
+        raise NpuError("reduce_prod decomposition expects a non-empty reduced extent")
+    v = b.reshape(b.transpose(v, kept + list(axes)), [shape[i] for i in kept] + [n])
+    last = len(kept)
+    while n > 1:
+        h = n // 2
+        lo = b.slice(v, [last], [0], [h])
+        hi = b.slice(v, [last], [h], [2 * h])
+        p = f.mul(lo, hi)
+        if n % 2:
+            p = b.concat([p, b.slice(v, [last], [2 * h], [n])], last)
+        v, n = p, h + n % 2
+    return [f.back(v, out) if narrow else b.reshape(v, shape_of(out))]
+
+
+# ------------------------------------------------------------------ normalizations
+
+def _layer_norm(f: _F, x: ir.Value, axis: int, eps: float) -> ir.Value:
+    """layer_normalization of x over dims [axis, rank) with unit scale and no bias."""
+    shape = shape_of(x)
+    n = prod(shape[axis:])
+    ones = f.b.const(np.ones((n,) if axis == len(shape) - 1 else shape[axis:], np.float32), f.b.elem(x))
+    stat = list(shape[:axis]) + [1] * (len(shape) - axis)
+    elem = f.b.elem(x)
+    y, _, _ = f.b.ops("npu_tensor.layer_normalization", [x, ones, None], [(shape, elem), (stat, elem), (stat, elem)],
+                      {"axis": axis, "epsilon": ir.FloatAttr.get(f.f32, eps), "stash_type": 1})
+    return y
+
+
+def _affine(f: _F, y: ir.Value, scale: ir.Value, bias: ir.Value | None) -> ir.Value:
+    rank = len(shape_of(y))
+    y = f.mul(y, f.channel(scale, rank))
+    return f.add(y, f.channel(bias, rank)) if bias is not None else y
+
+
+@decomposes("npu_tensor.instance_normalization")
+def instance_normalization(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x, scale, bias = op.operands[:3]
+    shape = shape_of(x)
+    v = b.reshape(f.wide(x), (shape[0], shape[1], prod(shape[2:])))
+    y = b.reshape(_layer_norm(f, v, 2, _attr(op, "epsilon", 1e-5)), shape)
+    return [f.back(_affine(f, y, scale, bias), op.results[0])]
+
+
+@decomposes("npu_tensor.group_normalization")
+def group_normalization(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x, scale, bias = op.operands[:3]
+    shape = shape_of(x)
+    g = int(_attr(op, "num_groups"))
+    if shape[1] % g:
+        raise NpuError(f"group_normalization: {shape[1]} channels do not split into {g} groups")
+    v = b.reshape(f.wide(x), (shape[0], g, prod(shape[1:]) // g))
+    y = b.reshape(_layer_norm(f, v, 2, _attr(op, "epsilon", 1e-5)), shape)
+    return [f.back(_affine(f, y, scale, bias), op.results[0])]
+
+
+@decomposes("npu_tensor.mean_variance_normalization")
+def mean_variance_normalization(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x = f.wide(op.operands[0])
+    rank = len(shape_of(x))
+    axes = tuple(sorted(int(a) % rank for a in (_attr(op, "axes", [0, 2, 3]))))
+    d = f.sub(x, f.reduce("reduce_mean", x, axes))
+    sd = f.un("sqrt", f.reduce("reduce_mean", f.mul(d, d), axes))
+    return [f.back(f.div(d, f.add(sd, 1e-9)), op.results[0])]
+
+
+@decomposes("npu_tensor.lp_normalization")
+def lp_normalization(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x = f.wide(op.operands[0])
+    rank = len(shape_of(x))
+    axes = (int(_attr(op, "axis", -1)) % rank,)
+    p = int(_attr(op, "p", 2))
+    if p == 1:
+        y = f.div(x, f.max(f.reduce("reduce_sum", f.un("abs", x), axes), TINY))
+    elif p == 2:
+        s = f.div(x, f.max(f.reduce("reduce_max", f.un("abs", x), axes), TINY))
+        y = f.div(s, f.max(f.un("sqrt", f.reduce("reduce_sum", f.mul(s, s), axes)), 1.0))
+    else:
+        raise NpuError(f"lp_normalization decomposition expects p = 1 or 2, got {p}")
+    return [f.back(y, op.results[0])]
+
+
+@decomposes("npu_tensor.rms_normalization")
+def rms_normalization(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x, scale = f.wide(op.operands[0]), f.wide(op.operands[1])
+    rank = len(shape_of(x))
+    axes = tuple(range(int(_attr(op, "axis", -1)) % rank, rank))
+    ms = f.reduce("reduce_mean", f.mul(x, x), axes)
+    y = f.mul(f.div(x, f.un("sqrt", f.add(ms, _attr(op, "epsilon", 1e-5)))), scale)
+    return [f.back(y, op.results[0])]
+
+
+@decomposes("npu_tensor.batch_normalization")
+def batch_normalization(op: ir.Operation, b: Builder):
+    """Only instances with a non-constant scale, bias, mean or variance (the eltwise family folds constants)."""
+    if all(b.constant_value(v) is not None for v in op.operands[1:5]):
+        return None
+    f = _F(op, b)
+    x = f.wide(op.operands[0])
+    rank = len(shape_of(x))
+    scale, bias, mean, var = (f.channel(v, rank) for v in op.operands[1:5])
+    a = f.div(scale, f.un("sqrt", f.add(var, _attr(op, "epsilon", 1e-5))))
+    shift = f.sub(bias, f.mul(mean, a))
+    return [f.back(f.add(f.mul(x, a), shift), op.results[0])]
+
+
+@decomposes("npu_tensor.batch_normalization_training")
+def batch_normalization_training(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    x = f.wide(op.operands[0])
+    shape = shape_of(x)
+    rank = len(shape)
+    axes = (0,) + tuple(range(2, rank))
+    eps, momentum = _attr(op, "epsilon", 1e-5), _attr(op, "momentum", 0.9)
+    bmean = f.reduce("reduce_mean", x, axes)
+    d = f.sub(x, bmean)
+    bvar = f.reduce("reduce_mean", f.mul(d, d), axes)
+    y = f.div(d, f.un("sqrt", f.add(bvar, eps)))
+    y = _affine(f, y, op.operands[1], op.operands[2])
+    out = [f.back(y, op.results[0])]
+    for stat, batch, res in ((op.operands[3], bmean, op.results[1]), (op.operands[4], bvar, op.results[2])):
+        run = f.mul(f.wide(stat), momentum)
+        out.append(f.back(f.add(run, f.mul(b.reshape(batch, shape_of(stat)), 1.0 - momentum)), res))
+    return out
+
+
+# ------------------------------------------------------------------ gemm, dequantize_float
+
+@decomposes("npu_tensor.gemm")
+def gemm(op: ir.Operation, b: Builder):
+    """Only alpha != 1, or beta != 1 with C: the matmul family takes alpha = beta = 1 (any transA/transB)."""
+    alpha, beta = _attr(op, "alpha", 1.0), _attr(op, "beta", 1.0)
+    a, w = op.operands[0], op.operands[1]
+    c = op.operands[2] if len(op.operands) > 2 else None
+    if alpha == 1.0 and (beta == 1.0 or c is None):
+        return None
+    out = op.results[0]
+    if not _is_float(b.elem(out)) or not _is_float(b.elem(a)):
+        raise NpuError(f"gemm decomposition expects float data for alpha = {alpha}, beta = {beta}")
+    f = _F(op, b)
+    attrs = {"alpha": ir.FloatAttr.get(f.f32, 1.0), "beta": ir.FloatAttr.get(f.f32, 1.0),
+             "transA": int(_attr(op, "transA", 0)), "transB": int(_attr(op, "transB", 0))}
+    y = b.op("npu_tensor.gemm", [a, w, None], shape_of(out), b.elem(out), attrs)
+    y = f.wide(y)
+    if alpha != 1.0:
+        y = f.mul(y, alpha)
+    if c is not None and beta != 0.0:
+        cw = f.wide(c)
+        y = f.add(y, cw if beta == 1.0 else f.mul(cw, beta))
+    return [f.back(y, out)]
+
+
+@decomposes("npu_tensor.dequantize_float")
+def dequantize_float(op: ir.Operation, b: Builder):
+    f = _F(op, b)
+    q = f.cast(op.operands[0], f.f32)
+    return [f.back(f.mul(q, float(np.float32(_attr(op, "scale")))), op.results[0])]
