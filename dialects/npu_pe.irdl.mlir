@@ -187,7 +187,7 @@ irdl.dialect @npu_pe {
   // same value as `input`.
   // Example:
   //   "npu_pe.unary"(%x, %y) {kind = "exp"} : (memref<16x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
-  //   "npu_pe.unary"(%x, %y) {kind = "floor"} : (memref<16x8xbf16, "sram">, memref<16x8xbf16, "sram">) -> ()
+  //   "npu_pe.unary"(%h, %h) {kind = "floor"} : (memref<16x8xbf16, "sram">, memref<16x8xbf16, "sram">) -> ()
   irdl.operation @unary {
     %in = irdl.base "!builtin.memref"
     %out = irdl.base "!builtin.memref"
