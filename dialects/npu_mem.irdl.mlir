@@ -153,8 +153,10 @@ irdl.dialect @npu_mem {
   // - spaces are `"ext"` to `"sram"`, `"sram"` to `"ext"` or `"sram"` to
   //   `"sram"` (a copy within the PE; use npu_noc to reach another PE);
   // - i4 data moves in whole bytes: offsets and every stride but the
-  //   innermost are even, the innermost stride is 1 and the innermost size is
-  //   even.
+  //   innermost (of dims larger than 1) are even, the innermost stride is 1
+  //   and the innermost size is even; the one exception is a single run that
+  //   ends at the last element of an odd-length buffer, which may have an odd
+  //   size (it also moves the buffer's padding nibble).
   //
   // The copy is asynchronous: the result token is complete after
   // `npu_mem.dma_wait`; until then the target must not be read and the source

@@ -202,12 +202,28 @@ def _pattern(op: ir.Operation, env: VerifyEnv, side: str, buf: Buffer):
         env.error(op, f"expects the {side} pattern inside its {buf.numel}-element buffer, but it reaches "
                       f"element {last}")
         return None
-    if buf.dtype == "i4" and (offset % 2 or sizes[-1] % 2 or strides[-1] != 1
-                              or any(s % 2 for s in strides[:-1])):
+    if buf.dtype == "i4" and not i4_whole_bytes(offset, sizes, strides, buf.numel):
         env.error(op, f"expects the {side} pattern to move whole bytes of i4 data (even offset, outer "
-                      f"strides and innermost size, innermost stride 1)")
+                      f"strides and innermost size, innermost stride 1), or one run ending at the last element "
+                      f"of an odd-length buffer; got offset {offset}, sizes {list(sizes)}, strides "
+                      f"{list(strides)} over {buf.numel} elements")
         return None
     return offset, sizes, strides
+
+
+def i4_whole_bytes(offset: int, sizes, strides, numel: int) -> bool:
+    """Whether a DMA pattern over an i4 buffer of `numel` elements moves whole bytes.
+
+    Runs start on a byte (even offset and outer strides, innermost stride 1) and
+    cover whole bytes (even innermost size). The one exception is a single run that
+    ends at the last element of an odd-length buffer: it also moves that buffer's
+    padding nibble (the high nibble of its last byte), so its size may be odd.
+    """
+    if offset % 2 or strides[-1] != 1 or any(s % 2 for n, s in zip(sizes[:-1], strides[:-1]) if n > 1):
+        return False
+    if sizes[-1] % 2 == 0:
+        return True
+    return all(n == 1 for n in sizes[:-1]) and numel % 2 == 1 and offset + sizes[-1] == numel
 
 
 def _writes_once(offset: int, sizes: list[int], strides: list[int]) -> bool:

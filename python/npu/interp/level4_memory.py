@@ -193,11 +193,12 @@ def element_pattern(base: int, dtype: str, offset: int, sizes: list[int], stride
     """Bytes of a DMA access pattern (in elements, npu_mem.dma_start) over a buffer at byte `base`.
 
     i4 patterns move whole bytes (even offset and outer strides, innermost stride 1
-    and even innermost size, as the dialect requires).
+    and even innermost size, as the dialect requires; a single run ending at the last
+    element of an odd-length buffer also moves its padding nibble: the size rounds up).
     """
     bits = element_bits(dtype)
     if bits == 4:
-        shape = tuple(sizes[:-1]) + (sizes[-1] // 2,)
+        shape = tuple(sizes[:-1]) + (-(-sizes[-1] // 2),)
         return BytePattern(base + offset // 2, shape, tuple(s // 2 for s in strides[:-1]) + (1,))
     e = bits // 8
     if e == 1:

@@ -12,7 +12,11 @@
    SRAM budget, the layer estimate of npu.spatial.cost is computed: tiles spread
    over the PEs, K chunks possibly split over idle PEs, bounded below by the
    external memory (its bandwidth, and its channels' occupancy per transfer). The cheapest wins (ties: fewer tiles, then larger tiles).
-4. No candidate fits: an error naming the op, the budget and the smallest need.
+   An op moving a sub-byte tensor (an int4 weight) also gets its candidates rounded
+   to whole elements-per-byte, and only tiles whose every box of that tensor is a
+   whole-byte DMA pattern are admissible (npu.spatial.subbyte).
+4. No candidate fits: an error naming the op, the budget and the smallest need
+   (or, for a sub-byte tensor, that no fitting tile moves it in whole bytes).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from npu.spatial.graph import Graph, Node, SpatialError
 from npu.spatial.layout import View
 from npu.spatial.plan import Space, TilePlan
 from npu.spatial.storage import VIEW_OPS, assign_views
+from npu.spatial.subbyte import elements_per_byte, granule_variants, grid_moves_whole_bytes, is_sub_byte
 
 
 def node_family(node: Node, copies: set[int]) -> Family | None:
@@ -37,7 +42,8 @@ def node_family(node: Node, copies: set[int]) -> Family | None:
 
 
 def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
-    _, copies = assign_views(graph, lambda t: f"t{t.index}", lambda t: View.dense(f"c{t.index}", t.shape))
+    views, copies = assign_views(graph, lambda t: f"t{t.index}", lambda t: View.dense(f"c{t.index}", t.shape))
+    layout = Layout(graph, views)
     chains = fuse_chains(graph, chip, {t.index for t in graph.outputs}) if fuse else {}
     fused = {f for chain in chains.values() for f in chain}
     for head, chain in chains.items():
@@ -57,7 +63,7 @@ def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
         key = _signature(node, fam)
         if key not in memo:
-            memo[key] = choose_plan(node, fam, chip)
+            memo[key] = choose_plan(node, fam, chip, layout)
         plan = memo[key]
         if node in chains:
             plan = replace(plan, epilogue=len(chains[node]))
@@ -96,21 +102,94 @@ def estimate(node: Node, fam: Family, space: Space, tile: tuple[int, ...], chip:
     return max(per_pe, shared), tiles * chunks
 
 
-def choose_plan(node: Node, fam: Family, chip: Chip) -> TilePlan:
+def choose_plan(node: Node, fam: Family, chip: Chip, layout: "Layout | None" = None) -> TilePlan:
     check_supported(node, fam, chip)
     space = fam.space(node)
     best, best_key = None, None
-    for tile in fam.candidates(node, space, chip):
+    boxes, granule = _sub_byte_boxes(node, fam, space, layout)
+    candidates = fam.candidates(node, space, chip)
+    if boxes:
+        candidates = _with_granule_variants(list(candidates), space, granule)
+    rejected = False
+    for tile in candidates:
         bufs = fam.step_buffers(node, tile, chip)
         if not chip.fits(bufs):
+            continue
+        if boxes and not all(ok(tile) for ok in boxes):
+            rejected = True
             continue
         cycles, steps = estimate(node, fam, space, tile, chip)
         key = (cycles, steps, -prod(tile))
         if best_key is None or key < best_key:
             best, best_key = (tile, chip.footprint(bufs), cycles), key
+    if best is None and rejected:
+        t = next(t for t in node.operands + node.results if t is not None and is_sub_byte(t.dtype))
+        raise SpatialError(node.op, f"'{node.op.name}' op cannot be tiled into the {chip.sram_budget}-byte SRAM budget "
+                       f"of target '{chip.target.chip.name}' with whole-byte DMA boxes of its {t.dtype} tensor "
+                       f"{list(t.shape)}: every fitting tile splits it off byte boundaries")
     if best is None:
         need = chip.footprint(fam.step_buffers(node, fam.smallest(node, space), chip))
         raise SpatialError(node.op, f"'{node.op.name}' op cannot be tiled into the {chip.sram_budget}-byte SRAM budget of "
                        f"target '{chip.target.chip.name}': its smallest tile needs {need} bytes")
     tile, footprint, cycles = best
     return TilePlan(fam.name, space, tuple(tile), footprint, int(cycles))
+
+
+# ------------------------------------------------------------------ sub-byte tensors
+
+
+class Layout:
+    """Where the tensors of a graph live as npu-tile sees them (the views npu-lower-to-pe will use,
+    under placeholder symbols), and how many elements each symbol's global holds."""
+
+    def __init__(self, graph: Graph, views: dict[int, View]):
+        self.views = views
+        self.numel = {f"t{t.index}": prod(t.shape) for t in graph.tensors}
+        self.numel.update({f"c{t.index}": prod(t.shape) for t in graph.tensors})
+
+    def view(self, t) -> View:
+        v = self.views.get(t.index)
+        return v if v is not None else View.dense(f"c{t.index}", t.shape)
+
+
+def _sub_byte_boxes(node: Node, fam: Family, space: Space, layout: "Layout | None") -> tuple[list, int]:
+    """Checks (tile -> whether every box of one sub-byte tensor is whole bytes) and the largest
+    elements-per-byte among those tensors.
+
+    Known for the family whose iteration space is the result's dims (elementwise: an operand's
+    box is the tile with its broadcast dims cut to 1, buffer dims in the result's storage
+    order). Other families get no checks here: npu_mem's DMA verifier still rejects a box
+    that is not whole bytes, located at the op."""
+    tensors = [t for t in node.operands + node.results if t is not None and is_sub_byte(t.dtype)]
+    if not tensors or layout is None or fam.name != "eltwise" or space.reduce:
+        return [], 1
+    rank = len(space.sizes)
+    out_view = layout.view(node.out).reshape(tuple(space.sizes))
+    if out_view is None:
+        return [], 1
+    order = out_view.physical_order()
+    checks = []
+    for t in tensors:
+        shape = (1,) * (rank - len(t.shape)) + tuple(t.shape)
+        view = out_view if t is node.out else layout.view(t).reshape(shape)
+        if view is None:
+            continue
+        numel = layout.numel.get(view.symbol, prod(t.shape))
+
+        def ok(tile, view=view, numel=numel, shape=shape, dtype=t.dtype):
+            box = tuple(b if n != 1 else 1 for b, n in zip(tile, shape))
+            return grid_moves_whole_bytes(view, numel, dtype, box, order)
+        checks.append(ok)
+    return checks, max(elements_per_byte(t.dtype) for t in tensors)
+
+
+def _with_granule_variants(candidates: list, space: Space, granule: int) -> list:
+    """The family's candidates, then their variants rounded to multiples of `granule` elements."""
+    out = list(dict.fromkeys(tuple(t) for t in candidates))
+    seen = set(out)
+    for tile in list(out):
+        for v in granule_variants(tile, space.sizes, granule):
+            if v not in seen:
+                seen.add(v)
+                out.append(v)
+    return out
