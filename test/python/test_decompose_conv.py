@@ -219,3 +219,225 @@ def test_conv2d_left_alone():
     assert dec.count('"npu_tensor.') == 1 and "npu_tensor.conv" in dec
     with pytest.raises(AssertionError):  # check() sees an op that is still there
         check(text, {"arg0": rand(rng, (1, 3, 5, 5))}, "conv", CONV_BOUND)
+
+
+# ------------------------------------------------------------------ conv_transpose
+
+
+CONVT = [  # (N, C, spatial, M/G, kernel, strides, dilations, pads, output_padding, group, bias)
+    (1, 2, (4, 5), 3, (3, 3), (2, 2), (1, 1), (0, 0, 0, 0), (0, 0), 1, True),
+    (2, 4, (3, 4), 2, (3, 2), (2, 3), (1, 2), (1, 0, 1, 1), (1, 2), 2, True),
+    (1, 3, (5, 5), 2, (2, 2), (2, 2), (1, 1), (0, 0, 0, 0), (0, 0), 1, True),  # stride == kernel: depth-to-space
+    (1, 4, (3, 3), 1, (2, 2), (2, 2), (1, 1), (1, 0, 0, 1), (0, 0), 4, True),  # the same with pads, depthwise
+    (1, 2, (3, 4), 2, (3, 3), (3, 3), (1, 1), (0, 0, 0, 0), (1, 2), 1, False),  # s == k with output_padding
+    (1, 2, (4, 4), 2, (3, 3), (1, 1), (2, 1), (2, 1, 3, 0), (0, 0), 1, True),  # pads > (k-1)*d: a crop
+    (1, 1, (6,), 2, (3,), (2,), (1,), (0, 0), (1,), 1, True),  # 1-D
+    (2, 2, (5,), 3, (4,), (4,), (1,), (1, 2), (0,), 2, True),  # 1-D, s == k
+    (1, 2, (3, 3, 2), 2, (2, 3, 2), (2, 1, 2), (1, 1, 1), (0, 1, 0, 1, 0, 1), (1, 0, 0), 1, True),  # 3-D
+    (1, 2, (2, 3, 2), 1, (2, 2, 2), (2, 2, 2), (1, 1, 1), (0, 0, 0, 0, 0, 0), (0, 0, 0), 2, True),  # 3-D, s == k
+]
+
+
+def convt_text(case, dtype, wconst=True, bconst=True, seed=0):
+    n, c, sp, mg, ks, st, dl, pads, op, g, with_bias = case
+    nd = len(sp)
+    rng = np.random.default_rng(seed)
+    w = rand(rng, (c, mg) + ks, dtype)
+    m = mg * g
+    inputs, consts, operands = [("x", (n, c) + sp, dtype)], [], ["x", "w"]
+    feeds = {"arg0": rand(rng, (n, c) + sp, dtype)}
+    if wconst:
+        consts.append(("w", w, dtype))
+    else:
+        inputs.append(("w", w.shape, dtype))
+        feeds[f"arg{len(feeds)}"] = w
+    if with_bias:
+        bias = rand(rng, (m,), dtype)
+        operands.append("b")
+        if bconst:
+            consts.append(("b", bias, dtype))
+        else:
+            inputs.append(("b", (m,), dtype))
+            feeds[f"arg{len(feeds)}"] = bias
+    out = (n, m) + tuple(conv_transpose_out(sp[i], ks[i], st[i], dl[i], pads[i], pads[nd + i], op[i]) for i in range(nd))
+    attrs = dict(dilations=list(dl), group=g, kernel_shape=list(ks), output_padding=list(op), pads=list(pads), strides=list(st))
+    return module_text("conv_transpose", inputs, consts, operands, out, attrs, dtype), feeds
+
+
+@pytest.mark.parametrize("case", CONVT)
+@pytest.mark.parametrize("dtype", ["f32", "i32"])
+def test_conv_transpose(case, dtype):
+    text, feeds = convt_text(case, dtype, seed=len(str(case)))
+    check(text, feeds, "conv_transpose", None if dtype == "i32" else CONV_BOUND)
+
+
+@pytest.mark.parametrize("case", [CONVT[1], CONVT[3], CONVT[8]])
+def test_conv_transpose_dynamic_weight_and_bias(case):
+    """Weight and bias as graph inputs: the flip and channel swap are built with ops (slices, concat)."""
+    text, feeds = convt_text(case, "f32", wconst=False, bconst=False, seed=7)
+    check(text, feeds, "conv_transpose", CONV_BOUND)
+
+
+def test_conv_transpose_forms():
+    """stride == kernel takes the 1x1-conv + depth-to-space form (no interleaved zeros); otherwise a
+    zero-interleaved input and a conv with the flipped kernel."""
+    text, feeds = convt_text(CONVT[2], "f32")
+    _, _, dec = run_both(text, feeds)
+    assert "kernel_shape = array<i64: 1, 1>" in dec and "npu_tensor.transpose" in dec
+    text, feeds = convt_text(CONVT[0], "f32")
+    _, _, dec = run_both(text, feeds)
+    assert "kernel_shape = array<i64: 3, 3>" in dec and "dense<0.000000e+00>" in dec
+
+
+# ------------------------------------------------------------------ pools
+
+
+POOLS = [  # (spatial, kernel, strides, dilations, pads, ceil_mode, count_include_pad)
+    ((9,), (3,), (2,), (1,), (1, 1), 0, 0),
+    ((10,), (2,), (1,), (2,), (0, 1), 1, 1),
+    ((8,), (3,), (3,), (1,), (2, 2), 1, 0),
+    ((11,), (4,), (2,), (1,), (0, 0), 1, 1),
+    ((4, 5, 6), (2, 3, 3), (2, 1, 2), (1, 1, 1), (1, 1, 0, 0, 1, 1), 0, 0),
+    ((5, 5, 5), (3, 2, 2), (2, 2, 2), (1, 2, 1), (1, 0, 1, 1, 1, 0), 1, 1),
+    ((6, 4, 7), (2, 2, 3), (2, 2, 2), (2, 1, 1), (0, 0, 1, 1, 0, 1), 1, 0),
+    ((3, 3, 3), (3, 3, 3), (1, 1, 1), (1, 1, 1), (1, 1, 1, 1, 1, 1), 0, 1),
+    ((3, 4, 4, 5), (2, 2, 2, 2), (1, 2, 1, 2), (1, 1, 1, 1), (1, 0, 0, 1, 0, 1, 1, 0), 0, 0),  # 4-D: folded twice
+]
+
+
+def pool_text(name, case, dtype="f32", n=2, c=3, p=None, indices=False):
+    sp, ks, st, dl, pads, ceil, cip = case
+    nd = len(sp)
+    out = (n, c) + tuple(pool_out(sp[i], ks[i], st[i], dl[i], pads[i], pads[nd + i], ceil) for i in range(nd))
+    attrs = dict(kernel_shape=list(ks), strides=list(st), dilations=list(dl), pads=list(pads), ceil_mode=ceil)
+    if name == "average_pool":
+        attrs["count_include_pad"] = cip
+    if name == "max_pool":
+        attrs["storage_order"] = 0
+    if name == "lp_pool":
+        attrs["p"] = p
+    text = module_text(name, [("x", (n, c) + sp, dtype)], [], ["x"], out, attrs, dtype)
+    if indices:  # a second (unused or returned) result
+        out_t = ttype(out, dtype)
+        text = text.replace(f"%y = ", "%y, %i = ").replace(f"-> {out_t}\n    return", f"-> ({out_t}, {ttype(out, 'i64')})\n    return")
+    return text
+
+
+@pytest.mark.parametrize("case", POOLS)
+@pytest.mark.parametrize("dtype", ["f32", "i32"])
+def test_max_pool(case, dtype):
+    rng = np.random.default_rng(len(str(case)))
+    x = rand(rng, (2, 3) + case[0], dtype)
+    check(pool_text("max_pool", case, dtype), {"arg0": x}, "max_pool", None)
+
+
+@pytest.mark.parametrize("case", POOLS)
+def test_average_pool(case):
+    rng = np.random.default_rng(len(str(case)))
+    x = rand(rng, (2, 3) + case[0])
+    bound = CONV_BOUND if len(case[0]) == 1 else AVG3D_BOUND + (len(case[0]) - 3)  # one rounding per pass
+    check(pool_text("average_pool", case), {"arg0": x}, "average_pool", bound)
+
+
+def test_max_pool_1d_indices():
+    """A returned indices result of a 1-D max_pool: the 2-D pool's flat indices are the same numbers."""
+    case = POOLS[0]
+    text = pool_text("max_pool", case, indices=True)
+    out = ttype((2, 3, 5))
+    text = text.replace(f"return %y : {out}", f"return %y, %i : {out}, {ttype((2, 3, 5), 'i64')}")
+    text = text.replace(f"-> {out} {{", f"-> ({out}, {ttype((2, 3, 5), 'i64')}) {{")
+    rng = np.random.default_rng(8)
+    check(text, {"arg0": rand(rng, (2, 3, 9))}, "max_pool", None)
+
+
+def test_max_pool_3d_unused_indices_and_used_refused():
+    rng = np.random.default_rng(9)
+    case = POOLS[4]
+    text = pool_text("max_pool", case, indices=True)
+    check(text, {"arg0": rand(rng, (2, 3) + case[0])}, "max_pool", None)
+    out = ttype((2, 3, 2, 5, 3))
+    assert out in text
+    used = text.replace(f"return %y : {out}", f"return %y, %i : {out}, {ttype((2, 3, 2, 5, 3), 'i64')}")
+    used = used.replace(f"-> {out} {{", f"-> ({out}, {ttype((2, 3, 2, 5, 3), 'i64')}) {{")
+    with pytest.raises(ir.MLIRError, match="max_pool: the indices result of a 3-D max_pool has no decomposition"):
+        run_both(used, {"arg0": rand(rng, (2, 3) + case[0])})
+
+
+LP = [(POOLS[i], p) for i, p in ((0, 2), (1, 1), (2, 3), (3, 2), (4, 2), (5, 1), (6, 3))] + [
+    (((6, 7), (3, 2), (2, 1), (1, 2), (1, 0, 1, 1), 1, 0), 2),
+    (((5, 5), (2, 2), (2, 2), (1, 1), (2, 2, 2, 2), 0, 0), 2),  # pads reaching past the kernel
+]
+
+
+def lp_bound(p):
+    return p + 3.0
+
+
+@pytest.mark.parametrize("case,p", LP)
+def test_lp_pool(case, p):
+    rng = np.random.default_rng(len(str(case)) + p)
+    x = rand(rng, (2, 3) + case[0])
+    check(pool_text("lp_pool", case, p=p), {"arg0": x}, "lp_pool", lp_bound(p))
+
+
+@pytest.mark.parametrize("rank,p", [(3, 2), (4, 1), (5, 3), (5, 2)])
+def test_global_lp_pool(rank, p):
+    rng = np.random.default_rng(rank * 10 + p)
+    shape = (2, 3) + (4, 5, 3)[: rank - 2]
+    out = (2, 3) + (1,) * (rank - 2)
+    text = module_text("global_lp_pool", [("x", shape, "f32")], [], ["x"], out, {"p": p})
+    check(text, {"arg0": rand(rng, shape)}, "global_lp_pool", lp_bound(p))
+
+
+def test_lp_pool_integer_refused():
+    text = module_text("global_lp_pool", [("x", (1, 2, 3), "i32")], [], ["x"], (1, 2, 1), {"p": 2}, "i32")
+    with pytest.raises(ir.MLIRError, match="global_lp_pool: float data only"):
+        run_both(text, {"arg0": np.ones((1, 2, 3), np.int32)})
+
+
+# ------------------------------------------------------------------ ONNX node tests
+
+
+def _onnx_cases():
+    from npu.onnx.conformance import list_cases
+
+    wanted = ("ConvTranspose", "Conv", "MaxPool", "AveragePool", "LpPool", "GlobalLpPool", "GlobalMaxPool",
+              "GlobalAveragePool")
+    return [c for c in list_cases() if c.op_type in wanted and c.numeric]
+
+
+ONNX_CASES = _onnx_cases()
+
+
+@pytest.mark.parametrize("case", ONNX_CASES, ids=[c.name for c in ONNX_CASES])
+def test_onnx_node_case(case):
+    """Import the case, decompose every instance a rule takes, compare with the golden run before and with
+    the ONNX reference output. Cases of ops that need a rule (1-D / 3-D, transposed, Lp) must lose their op."""
+    from npu.onnx.conformance import _data_sets, import_case, outputs_match
+
+    model = onnx.load(str(case.path / "model.onnx"))
+    init = {t.name for t in model.graph.initializer}
+    names = [i.name for i in model.graph.input if i.name not in init]
+    inputs, expected = next(_data_sets(case))
+    feeds = dict(zip(names, inputs))
+    module, bound = import_case(model, feeds)
+    text = str(module)
+    prog_inputs = [s.name for s in Program(module).inputs]
+    feeds = {k: v for k, v in feeds.items() if k in prog_inputs}
+    before, after, dec = run_both(text, feeds)
+    integer = all(v.dtype.kind in "iub" for v in before.values())
+    for name, gold in before.items():
+        if integer or case.op_type in ("MaxPool", "GlobalMaxPool"):
+            np.testing.assert_array_equal(after[name], gold)
+        else:
+            bound = 4.0 * U * max(float(np.abs(gold).max()), 1e-30)
+            assert float(np.abs(after[name].astype(np.float64) - gold).max()) <= bound
+    for out, ref in zip(model.graph.output, expected):
+        assert outputs_match(ref, after[out.name]) is None
+    rule_ops = {"ConvTranspose": "conv_transpose", "LpPool": "lp_pool", "GlobalLpPool": "global_lp_pool",
+                "Conv": "conv", "MaxPool": "max_pool", "AveragePool": "average_pool"}
+    if case.op_type in rule_ops and (case.op_type in ("ConvTranspose", "LpPool", "GlobalLpPool")
+                                     or len(inputs[0].shape) != 4):
+        op = f'"npu_tensor.{rule_ops[case.op_type]}"'
+        x_type = "tensor<" + "".join(f"{d}x" for d in inputs[0].shape)
+        assert not any(op in ln and f": ({x_type}" in ln for ln in dec.splitlines()), dec
