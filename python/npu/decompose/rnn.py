@@ -177,7 +177,7 @@ class _Emit:
             diff = self.ew("sub", x, self.scalar(float(a), len(shape_of(x))))
             step = self.clip(self.mul_s(self.mul_s(diff, big), big), 0.0, 1.0)
             return self.ew("mul", x, step)
-        raise NpuError(f"unsupported RNN activation '{name}' (cannot decompose it)")
+        raise NpuError(f"unsupported RNN activation '{name}'")
 
 
 def _bind_activations(names: list[str], alphas: list[float], betas: list[float]) -> list[tuple[str, float, float]]:
@@ -186,7 +186,7 @@ def _bind_activations(names: list[str], alphas: list[float], betas: list[float])
     for name in names:
         key = str(name).lower()
         if key not in _ACTIVATIONS:
-            raise NpuError(f"unsupported RNN activation '{name}' (cannot decompose it)")
+            raise NpuError(f"unsupported RNN activation '{name}'")
         _, da, db = _ACTIVATIONS[key]
         a = b = 0.0
         if da is not None:
@@ -212,7 +212,7 @@ class _Recurrence:
         except Exception:
             np_dtype = None
         if np_dtype is None or np_dtype.kind != "f":
-            raise NpuError(f"'{op.name}' with element type {elem} cannot be decomposed (float only)")
+            raise NpuError(f"element type {elem} is not a float type")
         self.e = _Emit(b, elem, np_dtype)
         self.layout = int(_attr(op, "layout", 0))
         self.hid = int(_attr(op, "hidden_size", 0))
@@ -228,7 +228,7 @@ class _Recurrence:
         per_dir = len(_DEFAULT_ACTS[kind])
         names = list(_attr(op, "activations", []) or _DEFAULT_ACTS[kind] * self.dirs)
         if len(names) < per_dir * self.dirs:
-            raise NpuError(f"'{op.name}' needs {per_dir * self.dirs} activations, got {len(names)}")
+            raise NpuError(f"{per_dir * self.dirs} activations needed, got {len(names)}")
         acts = _bind_activations(names, list(_attr(op, "activation_alpha", []) or []),
                                  list(_attr(op, "activation_beta", []) or []))
         self.acts = [acts[per_dir * d: per_dir * (d + 1)] for d in range(self.dirs)]
@@ -333,7 +333,7 @@ class _Recurrence:
         if c is not None:
             c = np.asarray(c).reshape(-1).astype(np.int64)
             if c.size != self.batch or np.any(c < 0) or np.any(c > self.seq):
-                raise NpuError(f"'{self.op.name}': sequence_lens must hold {self.batch} values in [0, {self.seq}], got {c.tolist()}")
+                raise NpuError(f"sequence_lens must hold {self.batch} values in [0, {self.seq}], got {c.tolist()}")
             if np.all(c == c[0]):
                 return "uniform", int(c[0])
             return "mask", c
@@ -506,7 +506,10 @@ def _build(op: ir.Operation, b: Builder, kind: str) -> list[ir.Value]:
     """Unroll `op`, then erase the ops built here that nothing uses (an unused Y or Y_c, the last masked steps)."""
     block = op.block
     before = {o.operation for o in block.operations}
-    out = _Recurrence(op, b, kind).build()
+    try:
+        out = _Recurrence(op, b, kind).build()
+    except NpuError as err:
+        raise NpuError(f"cannot decompose '{op.name}': {err}") from None
     keep = {v.owner.operation for v in out if not isinstance(v.owner, ir.Block)}
     for o in reversed([o.operation for o in block.operations]):
         if o in before or o in keep:
