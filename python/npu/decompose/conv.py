@@ -410,27 +410,32 @@ def _pool_fold(op, b: Builder, x):
 
 
 def _power(b: Builder, x: ir.Value, p: int, name: str) -> ir.Value:
-    """|x|^p in x's type."""
+    """|x|^p in x's type: abs, then multiplications by binary powering (x*x for p = 2, no abs)."""
     if not _float_elem(b.elem(x)):
         raise NpuError(f"{name}: float data only, got {b.elem(x)}")
     if p < 1:
         raise NpuError(f"{name}: p >= 1, got {p}")
     shape, elem = b.shape(x), b.elem(x)
-    if p == 2:
-        return b.op("npu_tensor.mul", [x, x], shape, elem)
-    ax = b.op("npu_tensor.abs", [x], shape, elem)
-    if p == 1:
-        return ax
-    return b.op("npu_tensor.pow", [ax, b.scalar(float(p), x)], shape, elem)
+    base = x if p % 2 == 0 and p == 2 else b.op("npu_tensor.abs", [x], shape, elem)
+    result = None
+    while p:
+        if p & 1:
+            result = base if result is None else b.op("npu_tensor.mul", [result, base], shape, elem)
+        p >>= 1
+        if p:
+            base = b.op("npu_tensor.mul", [base, base], shape, elem)
+    return result
 
 
 def _root(b: Builder, s: ir.Value, p: int) -> ir.Value:
+    """s^(1/p) for s >= 0: sqrt for p = 2, exp(log(s) / p) otherwise (log 0 = -inf gives 0)."""
     shape, elem = b.shape(s), b.elem(s)
     if p == 1:
         return s
     if p == 2:
         return b.op("npu_tensor.sqrt", [s], shape, elem)
-    return b.op("npu_tensor.pow", [s, b.scalar(1.0 / p, s)], shape, elem)
+    log = b.op("npu_tensor.log", [s], shape, elem)
+    return b.op("npu_tensor.exp", [b.op("npu_tensor.mul", [log, b.scalar(1.0 / p, s)], shape, elem)], shape, elem)
 
 
 @decomposes("npu_tensor.lp_pool")
