@@ -103,7 +103,10 @@ class _Emit:
         return self._zeros[key]
 
     def scalar(self, value: float, rank: int) -> ir.Value:
-        return self.const(np.full((1,) * rank, value))
+        key = ("scalar", float(value), rank)
+        if key not in self._zeros:
+            self._zeros[key] = self.const(np.full((1,) * rank, value))
+        return self._zeros[key]
 
     def ew(self, name: str, *xs: ir.Value, attrs: dict | None = None) -> ir.Value:
         shape = np.broadcast_shapes(*(shape_of(x) for x in xs))
@@ -384,7 +387,13 @@ class _Recurrence:
         return b.reshape(b.slice(proj, [ta, 2], [t, cols[0]], [t + 1, cols[1]]), (self.batch, self.gh))
 
     def onehot(self, mode: str, lens, s: int) -> ir.Value:
-        """[seq, batch, 1] (layout 1: [batch, seq, 1]) weights [t == len_b - 1 - s]."""
+        """[seq, batch, 1] (layout 1: [batch, seq, 1]) weights [t == len_b - 1 - s] (symmetric in s and t)."""
+        cache = self.__dict__.setdefault("_onehots", {})
+        if s not in cache:
+            cache[s] = self._onehot(mode, lens, s)
+        return cache[s]
+
+    def _onehot(self, mode: str, lens, s: int) -> ir.Value:
         e, S, B = self.e, self.seq, self.batch
         if mode == "mask":
             w = (np.arange(S)[:, None] == (lens[None, :] - 1 - s)).astype(np.float64)  # [seq, batch]
@@ -430,8 +439,9 @@ class _Recurrence:
                 states = new
                 y_steps[s] = new[0]
             else:
-                states = [e.add(e.mul(m, n), e.mul(nm, o)) for n, o in zip(new, states)]
-                y_steps[s] = e.mul(m, new[0])
+                kept = [e.mul(m, n) for n in new]
+                states = [e.add(k, e.mul(nm, o)) for k, o in zip(kept, states)]
+                y_steps[s] = kept[0]
         if not reverse:
             return y_steps, states
         # scatter back: Y[t] = sum_s [s == len_b - 1 - t] * Y_s
