@@ -441,3 +441,106 @@ def test_onnx_node_case(case):
         op = f'"npu_tensor.{rule_ops[case.op_type]}"'
         x_type = "tensor<" + "".join(f"{d}x" for d in inputs[0].shape)
         assert not any(op in ln and f": ({x_type}" in ln for ln in dec.splitlines()), dec
+
+
+# ------------------------------------------------------------------ end to end: level 4
+
+
+LEVEL4_RTOL = 1e-5  # docs/spatial.md: f32 accumulation-order bound, as the model tests accept it
+
+
+def lower_and_run(text: str, feeds: dict):
+    """(golden outputs of the level-1 module, level-4 outputs) on edge-lpddr, decomposed by the pipeline."""
+    import npu.spatial as spatial
+    from npu.interp.level4 import run_level4
+    from npu.target import load_target
+
+    target = load_target("edge-lpddr")
+    with make_context(), ir.Location.unknown():
+        module = ir.Module.parse(text)
+        gold = Program(module).run(feeds)
+        lowered = spatial.lower_module(module, target)
+        assert "npu_tensor." not in str(lowered).split("{-#")[0]  # nothing of level 1 is left
+        out = run_level4(lowered, {f"input{i}": v for i, v in enumerate(feeds.values())}, target=target)
+    return list(gold.values()), list(out.values())
+
+
+def assert_level4(text, feeds, exact=False):
+    gold, out = lower_and_run(text, feeds)
+    for g, o in zip(gold, out):
+        assert g.shape == o.shape
+        if exact:
+            np.testing.assert_array_equal(o, g)
+        else:
+            scale = max(float(np.abs(g).max()), 1e-30)
+            assert float(np.abs(g.astype(np.float64) - o).max()) <= LEVEL4_RTOL * scale
+
+
+@pytest.mark.parametrize("case", [CONVT[1], CONVT[2], CONVT[6], CONVT[8]])
+def test_level4_conv_transpose(case):
+    text, feeds = convt_text(case, "f32", seed=11)
+    assert_level4(text, feeds)
+
+
+@pytest.mark.parametrize("case", [CONV1D[1], CONV1D[3]])
+def test_level4_conv1d(case):
+    n, c, length, m, k, s, d, pads, g, with_bias = case
+    rng = np.random.default_rng(12)
+    consts = [("w", rand(rng, (m, c // g, k)), "f32")] + ([("b", rand(rng, (m,)), "f32")] if with_bias else [])
+    out = (n, m, conv_out(length, k, s, d, *pads))
+    attrs = dict(dilations=[d], group=g, kernel_shape=[k], pads=list(pads), strides=[s])
+    text = module_text("conv", [("x", (n, c, length), "f32")], consts, ["x", "w"] + (["b"] if with_bias else []), out, attrs)
+    assert_level4(text, {"arg0": rand(rng, (n, c, length))})
+
+
+@pytest.mark.parametrize("case", [CONV3D[1], CONV3D[4]])
+def test_level4_conv3d(case):
+    n, c, sp, m, ks, st, dl, pads, g, with_bias = case
+    rng = np.random.default_rng(13)
+    consts = [("w", rand(rng, (m, c // g) + ks), "f32")] + ([("b", rand(rng, (m,)), "f32")] if with_bias else [])
+    out = (n, m) + tuple(conv_out(sp[i], ks[i], st[i], dl[i], pads[i], pads[3 + i]) for i in range(3))
+    attrs = dict(dilations=list(dl), group=g, kernel_shape=list(ks), pads=list(pads), strides=list(st))
+    text = module_text("conv", [("x", (n, c) + sp, "f32")], consts, ["x", "w"] + (["b"] if with_bias else []), out, attrs)
+    assert_level4(text, {"arg0": rand(rng, (n, c) + sp)})
+
+
+@pytest.mark.parametrize("name,case", [("max_pool", POOLS[0]), ("max_pool", POOLS[2]), ("max_pool", POOLS[5]),
+                                       ("average_pool", POOLS[1]), ("average_pool", POOLS[6])])
+def test_level4_pools(name, case):
+    rng = np.random.default_rng(14)
+    assert_level4(pool_text(name, case), {"arg0": rand(rng, (2, 3) + case[0])}, exact=name == "max_pool")
+
+
+@pytest.mark.parametrize("case,p", [LP[2], LP[4]])
+def test_level4_lp_pool(case, p):
+    rng = np.random.default_rng(15)
+    assert_level4(pool_text("lp_pool", case, p=p), {"arg0": rand(rng, (2, 3) + case[0])})
+
+
+@pytest.mark.parametrize("rank,p", [(3, 3), (5, 2)])
+def test_level4_global_lp_pool(rank, p):
+    rng = np.random.default_rng(16)
+    shape = (2, 3) + (4, 5, 3)[: rank - 2]
+    text = module_text("global_lp_pool", [("x", shape, "f32")], [], ["x"], (2, 3) + (1,) * (rank - 2), {"p": p})
+    assert_level4(text, {"arg0": rand(rng, shape)})
+
+
+def test_target_mode_decomposes_only_what_the_spatial_lowering_refuses():
+    """With a target, a 2-D conv next to a 1-D one stays as it is; the 1-D one is rewritten."""
+    from npu.target import load_target
+
+    rng = np.random.default_rng(17)
+    w1, w2 = rand(rng, (2, 2, 3)), rand(rng, (2, 2, 3, 3))
+    text = f"""func.func @main(%a: {ttype((1, 2, 8))}, %c: {ttype((1, 2, 6, 6))}) -> ({ttype((1, 2, 6))}, {ttype((1, 2, 4, 4))}) {{
+    %w1 = arith.constant {dense(w1)} : {ttype(w1.shape)}
+    %w2 = arith.constant {dense(w2)} : {ttype(w2.shape)}
+    %y1 = "npu_tensor.conv"(%a, %w1) {attr_text(dict(dilations=[1], group=1, kernel_shape=[3], pads=[0, 0], strides=[1]))} : ({ttype((1, 2, 8))}, {ttype(w1.shape)}) -> {ttype((1, 2, 6))}
+    %y2 = "npu_tensor.conv"(%c, %w2) {attr_text(dict(dilations=[1, 1], group=1, kernel_shape=[3, 3], pads=[0, 0, 0, 0], strides=[1, 1]))} : ({ttype((1, 2, 6, 6))}, {ttype(w2.shape)}) -> {ttype((1, 2, 4, 4))}
+    return %y1, %y2 : {ttype((1, 2, 6))}, {ttype((1, 2, 4, 4))}
+}}
+"""
+    feeds = {"arg0": rand(rng, (1, 2, 8)), "arg1": rand(rng, (1, 2, 6, 6))}
+    before, after, dec = run_both(text, feeds, load_target("edge-lpddr"))
+    assert dec.count('"npu_tensor.conv"') == 2 and "tensor<1x2x1x8xf32>" in dec and "(%arg1, " in dec
+    for k in before:
+        np.testing.assert_array_equal(after[k], before[k])
