@@ -43,8 +43,8 @@ Float bounds (u = 2^-24, f32). Resize linear/cubic per axis a: |err| <=
 R and L_a its largest row sum of |R| (rounding R to f32, the products, the
 sums; the golden kernel computes in float64 and rounds once); the axes chain
 (L multiplies). Nearest by matmul is exact for finite inputs (one weight 1.0
-per row). cum_sum: |err| <= n * u * sum|x| over the running sum (the golden
-accumulates left to right in f32, the matmul in another order).
+per row). cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
+the axis (the golden accumulates left to right, the matmul in another order).
 Measured: see test/python/test_decompose_data.py.
 """
 
@@ -159,6 +159,8 @@ def take(b: Builder, x: ir.Value, axis: int, idx: np.ndarray, fill_value=0) -> i
     """x gathered along `axis` at the constant (non-negative) indices `idx`; FILL entries are `fill_value`."""
     parts, made = [], {}
     shape = list(shape_of(x))
+    if len(idx) == 0:
+        raise NpuError("a result with an empty dimension has no decomposition")
     if list(idx) == list(range(shape[axis])):
         return x
     for key in pieces(np.asarray(idx)):
@@ -429,8 +431,8 @@ def cum_sum(op: ir.Operation, b: Builder):
     x = op.operands[0]
     elem = b.elem(x)
     dt = None if _is_quant(elem) else dtypes.numpy_dtype(elem)
-    if dt is None or dt.kind not in "iuf" or (dt.kind == "f" and dt != np.float32):
-        raise NpuError(f"cum_sum of {elem} has no decomposition (f32 and plain integers only)")
+    if dt is None or dt.kind not in "iuf" or (dt.kind == "f" and dt not in (np.float32, np.float64)):
+        raise NpuError(f"cum_sum of {elem} has no decomposition (f32, f64 and plain integers only)")
     shape = shape_of(x)
     attrs = _attrs(op)
     axis = _axis(attrs["axis"], len(shape), op)
