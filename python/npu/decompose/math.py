@@ -24,7 +24,8 @@ exactly 1 for d > 0 and 0 for d <= 0, subnormals included):
     reduce_l1          = reduce_sum(|x|);  reduce_sum_square = reduce_sum(x * x)
     reduce_l2          = sqrt(reduce_sum(x * x));  reduce_log_sum = log(reduce_sum(x))
     reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x)
-    reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact
+    reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact;
+                         an empty extent gives a constant 1
     instance_norm      = layer_normalization over the spatial dims of [N, C, S] * scale[c] + bias[c]
     group_norm         = layer_normalization over [N, G, C/G * S], reshaped back, * scale[c] + bias[c]
     mean_var_norm      = d / (sqrt(reduce_mean(d * d)) + 1e-9),  d = x - reduce_mean(x)
@@ -99,6 +100,9 @@ class _F:
         self.op, self.b = op, b
         self.f32 = ir.F32Type.get()
 
+    def fattr(self, value: float) -> ir.FloatAttr:
+        return ir.FloatAttr.get(self.f32, float(value), loc=self.b.loc)
+
     # types
     def wide(self, v: ir.Value) -> ir.Value:
         """v as f32 when its type is a narrower float (f16, bf16, fp8), else v."""
@@ -156,7 +160,7 @@ class _F:
 
     def clip(self, x: ir.Value, lo: float, hi: float) -> ir.Value:
         return self.b.op("npu_tensor.clip", [x], shape_of(x), self.b.elem(x),
-                         {"min": ir.FloatAttr.get(self.f32, lo), "max": ir.FloatAttr.get(self.f32, hi)})
+                         {"min": self.fattr(lo), "max": self.fattr(hi)})
 
     def reduce(self, name: str, x: ir.Value, axes) -> ir.Value:
         """reduce_<name> over `axes` with keepdims = 1."""
@@ -348,8 +352,8 @@ def reduce_prod(op: ir.Operation, b: Builder):
     shape = shape_of(x)
     kept = [i for i in range(len(shape)) if i not in axes]
     n = prod(shape[a] for a in axes)
-    if n == 0:
-        raise NpuError("reduce_prod decomposition expects a non-empty reduced extent")
+    if n == 0:  # an empty product is 1
+        return [b.const(np.ones(shape_of(out), _np(b.elem(out))), b.elem(out))]
     v = b.reshape(b.transpose(v, kept + list(axes)), [shape[i] for i in kept] + [n])
     last = len(kept)
     while n > 1:
@@ -373,7 +377,7 @@ def _layer_norm(f: _F, x: ir.Value, axis: int, eps: float) -> ir.Value:
     stat = list(shape[:axis]) + [1] * (len(shape) - axis)
     elem = f.b.elem(x)
     y, _, _ = f.b.ops("npu_tensor.layer_normalization", [x, ones, None], [(shape, elem), (stat, elem), (stat, elem)],
-                      {"axis": axis, "epsilon": ir.FloatAttr.get(f.f32, eps), "stash_type": 1})
+                      {"axis": axis, "epsilon": f.fattr(eps), "stash_type": 1})
     return y
 
 
@@ -493,7 +497,7 @@ def gemm(op: ir.Operation, b: Builder):
     if not _is_float(b.elem(out)) or not _is_float(b.elem(a)):
         raise NpuError(f"gemm decomposition expects float data for alpha = {alpha}, beta = {beta}")
     f = _F(op, b)
-    attrs = {"alpha": ir.FloatAttr.get(f.f32, 1.0), "beta": ir.FloatAttr.get(f.f32, 1.0),
+    attrs = {"alpha": f.fattr(1.0), "beta": f.fattr(1.0),
              "transA": int(_attr(op, "transA", 0)), "transB": int(_attr(op, "transB", 0))}
     y = b.op("npu_tensor.gemm", [a, w, None], shape_of(out), b.elem(out), attrs)
     y = f.wide(y)

@@ -1,0 +1,123 @@
+// RUN: npu-opt %s --split-input-file --npu-decompose | FileCheck %s
+
+// Without a target every op that has a rule is rewritten (softplus has a spatial rule of its own;
+// its decomposition still serves mish and a target without that rule).
+
+// elu: relu(x) + alpha * em1(min(x, 0)), em1(v) = 2 tanh(v/2) / (1 - tanh(v/2)) (no cancellation near 0).
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: npu_tensor.elu
+// CHECK: %[[NEG:.*]] = "npu_tensor.min"(%arg0, %{{.*}})
+// CHECK: %[[HALF:.*]] = "npu_tensor.mul"(%[[NEG]], %{{.*}})
+// CHECK: %[[T:.*]] = "npu_tensor.tanh"(%[[HALF]])
+// CHECK: %[[T2:.*]] = "npu_tensor.add"(%[[T]], %[[T]])
+// CHECK: %[[DEN:.*]] = "npu_tensor.sub"(%{{.*}}, %[[T]])
+// CHECK: %[[EM1:.*]] = "npu_tensor.div"(%[[T2]], %[[DEN]])
+// CHECK: %[[POS:.*]] = "npu_tensor.relu"(%arg0)
+// CHECK: %[[SC:.*]] = "npu_tensor.mul"(%[[EM1]], %{{.*}})
+// CHECK: %[[Y:.*]] = "npu_tensor.add"(%[[POS]], %[[SC]])
+// CHECK: return %[[Y]]
+func.func @main(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = "npu_tensor.elu"(%x) {alpha = 5.000000e-01 : f32} : (tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// softplus: relu(x) + log1p(exp(-|x|)) with the compensated log1p log(w) + (e - (w - 1)) / w.
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: npu_tensor.softplus
+// CHECK: "npu_tensor.abs"(%arg0)
+// CHECK: "npu_tensor.neg"
+// CHECK: %[[E:.*]] = "npu_tensor.exp"
+// CHECK: %[[W:.*]] = "npu_tensor.add"(%[[E]], %{{.*}})
+// CHECK: %[[WM1:.*]] = "npu_tensor.sub"(%[[W]], %{{.*}})
+// CHECK: %[[LOST:.*]] = "npu_tensor.sub"(%[[E]], %[[WM1]])
+// CHECK: "npu_tensor.log"(%[[W]])
+// CHECK: "npu_tensor.div"(%[[LOST]], %[[W]])
+func.func @main(%x: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %0 = "npu_tensor.softplus"(%x) : (tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+// hard_swish: x * clip(x * (1/6) + 1/2, 0, 1), bit-identical to the golden kernel.
+// CHECK-LABEL: func.func @main
+// CHECK: arith.constant dense<0.166666672> : tensor<1x1xf32>
+// CHECK: "npu_tensor.mul"(%arg0
+// CHECK: "npu_tensor.add"
+// CHECK: "npu_tensor.clip"({{.*}}) {max = 1.000000e+00 : f32, min = 0.000000e+00 : f32}
+// CHECK: "npu_tensor.mul"(%arg0
+// CHECK-NOT: npu_tensor.hard_swish
+func.func @main(%x: tensor<3x5xf32>) -> tensor<3x5xf32> {
+  %0 = "npu_tensor.hard_swish"(%x) : (tensor<3x5xf32>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+// group_normalization: layer_normalization over [N, G, C/G * H * W], reshaped back, per-channel scale and bias.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[R:.*]] = "npu_tensor.reshape"(%arg0) : (tensor<2x8x3x3xf32>) -> tensor<2x2x36xf32>
+// CHECK: %[[ONES:.*]] = arith.constant dense<1.000000e+00> : tensor<36xf32>
+// CHECK: %[[LN:.*]]:3 = "npu_tensor.layer_normalization"(%[[R]], %[[ONES]]) {axis = 2 : i64, epsilon = 9.99999974E-6 : f32
+// CHECK: %[[B:.*]] = "npu_tensor.reshape"(%[[LN]]#0) : (tensor<2x2x36xf32>) -> tensor<2x8x3x3xf32>
+// CHECK: %[[S:.*]] = "npu_tensor.reshape"(%arg1) : (tensor<8xf32>) -> tensor<1x8x1x1xf32>
+// CHECK: "npu_tensor.mul"(%[[B]], %[[S]])
+// CHECK: "npu_tensor.add"
+// CHECK-NOT: npu_tensor.group_normalization
+func.func @main(%x: tensor<2x8x3x3xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) -> tensor<2x8x3x3xf32> {
+  %0 = "npu_tensor.group_normalization"(%x, %s, %b) {epsilon = 9.99999974E-6 : f32, num_groups = 2 : i64} : (tensor<2x8x3x3xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<2x8x3x3xf32>
+  return %0 : tensor<2x8x3x3xf32>
+}
+
+// -----
+
+// reduce_log_sum_exp: m + log(sum(exp(x - m))), m = reduce_max(x); keepdims = 0 by a final reshape.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[M:.*]] = "npu_tensor.reduce_max"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<3x7xf32>) -> tensor<3x1xf32>
+// CHECK: %[[D:.*]] = "npu_tensor.sub"(%arg0, %[[M]])
+// CHECK: %[[E:.*]] = "npu_tensor.exp"(%[[D]])
+// CHECK: %[[S:.*]] = "npu_tensor.reduce_sum"(%[[E]]) {axes = array<i64: 1>, keepdims = 1 : i64}
+// CHECK: %[[L:.*]] = "npu_tensor.log"(%[[S]])
+// CHECK: %[[Y:.*]] = "npu_tensor.add"(%[[L]], %[[M]])
+// CHECK: "npu_tensor.reshape"(%[[Y]]) : (tensor<3x1xf32>) -> tensor<3xf32>
+func.func @main(%x: tensor<3x7xf32>) -> tensor<3xf32> {
+  %0 = "npu_tensor.reduce_log_sum_exp"(%x) {axes = array<i64: 1>, keepdims = 0 : i64} : (tensor<3x7xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// gemm with alpha and beta: the matmul family takes the product (transB kept), alpha and beta C are eltwise.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[P:.*]] = "npu_tensor.gemm"(%arg0, %arg1) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, operandSegmentSizes = array<i32: 1, 1, 0>, transA = 0 : i64, transB = 1 : i64}
+// CHECK: %[[A:.*]] = "npu_tensor.mul"(%[[P]], %{{.*}})
+// CHECK: %[[C:.*]] = "npu_tensor.mul"(%arg2, %{{.*}})
+// CHECK: "npu_tensor.add"(%[[A]], %[[C]]) : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+func.func @main(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %c: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = "npu_tensor.gemm"(%a, %b, %c) {alpha = 5.000000e-01 : f32, beta = 2.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64} : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// gemm with alpha = beta = 1 is the matmul family's as it is: the rule leaves it.
+// CHECK-LABEL: func.func @main
+// CHECK: "npu_tensor.gemm"(%arg0, %arg1, %arg2) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64}
+// CHECK-NEXT: return
+func.func @main(%a: tensor<2x3xf32>, %b: tensor<4x3xf32>, %c: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = "npu_tensor.gemm"(%a, %b, %c) {alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 1 : i64} : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// dequantize_float: exact cast to f32, then the scale.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Q:.*]] = "npu_tensor.cast"(%arg0) {round_mode = "up", saturate = 1 : i64} : (tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32>
+// CHECK: "npu_tensor.mul"(%[[Q]], %{{.*}})
+func.func @main(%q: tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32> {
+  %0 = "npu_tensor.dequantize_float"(%q) {scale = 1.250000e-02 : f32} : (tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}

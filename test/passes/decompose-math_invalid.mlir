@@ -1,0 +1,26 @@
+// RUN: npu-opt %s --split-input-file --verify-diagnostics --npu-decompose
+
+// celu with alpha <= 0 has no em1 form here: refused at the op.
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @below {{celu decomposition expects alpha > 0, got -1.0}}
+  %0 = "npu_tensor.celu"(%x) {alpha = -1.000000e+00 : f32} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Float-only activations on integer data are refused.
+func.func @main(%x: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @below {{'npu_tensor.softplus' decomposition expects float data, got i32}}
+  %0 = "npu_tensor.softplus"(%x) : (tensor<4xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+// gemm scaling on integers is refused (the golden kernel would scale in float64).
+func.func @main(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x4xi32> {
+  // expected-error @below {{gemm decomposition expects float data for alpha = 2.0, beta = 1.0}}
+  %0 = "npu_tensor.gemm"(%a, %b) {alpha = 2.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<2x3xi32>, tensor<3x4xi32>) -> tensor<2x4xi32>
+  return %0 : tensor<2x4xi32>
+}
