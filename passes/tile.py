@@ -10,7 +10,9 @@ After (datacenter-hbm):
 Algorithm (npu.spatial.tiling):
   1. read the graph of @main; decide which layout-only ops are views and which copies,
      and which elementwise chains fuse into the conv/matmul before them (fuse=false: none);
-  2. for each other op, find its family (an op without one is an error naming it);
+  2. for each other op, find its family (an op without one is an error naming it); an op
+     with a rule (or a view) whose non-constant tensors are empty or have an element type
+     level 4 has no buffers for is an error naming it (check_level4_tensors);
   3. search the family's candidate tiles whose working set (x2 with double buffering)
      fits the target's SRAM, pick the cheapest by the cost estimate;
   4. write `npu.tile` on every op (existing plans are replaced).
@@ -23,8 +25,30 @@ from mlir import ir
 
 from npu.ir.pass_base import Pass, PassEnv
 from npu.spatial.cost import Chip
-from npu.spatial.graph import TILE_ATTR, SpatialError, read_graph
+from npu.spatial.family import family_of
+from npu.spatial.graph import TILE_ATTR, Graph, SpatialError, read_graph
+from npu.spatial.emit import LEVEL4_TYPES
+from npu.spatial.storage import VIEW_OPS
 from npu.spatial.tiling import plan_graph
+
+
+def check_level4_tensors(graph: Graph) -> None:
+    """A located error for the first op with a rule (or a view) that level 4 cannot hold:
+    an empty non-constant tensor, or one of an element type with no level-4 buffers.
+    Ops without a rule are left to plan_graph, which names the missing rule."""
+    for node in graph.nodes:
+        if node.name not in VIEW_OPS and family_of(node) is None:
+            continue
+        for t in node.operands + node.results:
+            if t is None or t.kind == "const":  # constants may be read at compile time, never as buffers
+                continue
+            if 0 in t.shape:
+                raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: expects non-empty "
+                                            f"tensors, got shape {list(t.shape)}")
+            if t.dtype not in LEVEL4_TYPES:
+                raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: expects element "
+                                            f"types level 4 has buffers for ({', '.join(LEVEL4_TYPES)}), "
+                                            f"got {t.dtype}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +62,7 @@ class TilePass(Pass):
         target = env.require_target(op, self.NAME)
         try:
             graph = read_graph(op)
+            check_level4_tensors(graph)
             plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer), fuse=self.fuse)
         except SpatialError as err:
             raise env.fail(err.op or op, str(err)) from None
