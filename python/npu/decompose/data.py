@@ -352,17 +352,7 @@ def onehot_gather(b: Builder, x: ir.Value, indices: ir.Value, axis: int, out_sha
     f32 = ir.F32Type.get()
     k = math.prod(shape_of(indices))
     cast = {"saturate": 1, "round_mode": "up"}
-    idx = b.reshape(indices, [k, 1])
-    idx = b.op("npu_tensor.cast", [idx], [k, 1], f32, cast)
-    if dtypes.numpy_dtype(ielem).kind == "i":
-        neg = b.op("npu_tensor.relu", [b.op("npu_tensor.neg", [idx], [k, 1], f32)], [k, 1], f32)
-        neg = b.op("npu_tensor.min", [neg, b.const(np.ones((1, 1), np.float32))], [k, 1], f32)
-        wrap = b.op("npu_tensor.mul", [neg, b.const(np.full((1, 1), n, np.float32))], [k, 1], f32)
-        idx = b.op("npu_tensor.add", [idx, wrap], [k, 1], f32)
-    diff = b.op("npu_tensor.sub", [idx, b.const(np.arange(n, dtype=np.float32).reshape(1, n))], [k, n], f32)
-    diff = b.op("npu_tensor.abs", [diff], [k, n], f32)
-    hot = b.op("npu_tensor.sub", [b.const(np.ones((1, 1), np.float32)), diff], [k, n], f32)
-    hot = b.op("npu_tensor.relu", [hot], [k, n], f32)
+    hot = _one_hot_rows(b, indices, n)
     pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
     table = x
     if axis:
@@ -464,3 +454,87 @@ def reverse_sequence(op: ir.Operation, b: Builder):
         src = np.where(steps < length, length - 1 - steps, steps)
         parts.append(take(b, row, tax, src))
     return [concat(b, parts, bax)]
+
+
+# ------------------------------------------------------------------ one_hot, gather_elements
+
+
+def _one_hot_rows(b: Builder, indices: ir.Value, depth: int) -> ir.Value:
+    """f32 [K, depth]: 1.0 where the (wrapped) index equals the column, else 0.0 (exact for |idx| < 2^24)."""
+    ielem = b.elem(indices)
+    kind = "q" if _is_quant(ielem) else dtypes.numpy_dtype(ielem).kind
+    if kind not in "iu" and (kind != "f" or dtypes.numpy_dtype(ielem) != np.float32):
+        raise NpuError(f"indices of type {ielem} have no one-hot decomposition (integers or f32)")
+    if depth >= 2**24:
+        raise NpuError(f"one-hot over {depth} >= 2^24 entries is not exact in f32")
+    f32 = ir.F32Type.get()
+    k = math.prod(shape_of(indices))
+    cast = {"saturate": 1, "round_mode": "up"}
+    idx = b.reshape(indices, [k, 1])
+    if kind == "f":  # float indices truncate toward zero (the golden astype(int64)): a round trip through i32
+        idx = b.op("npu_tensor.cast", [idx], [k, 1], ir.IntegerType.get_signless(32), cast)
+    idx = b.op("npu_tensor.cast", [idx], [k, 1], f32, cast)
+    if kind in "if":
+        neg = b.op("npu_tensor.relu", [b.op("npu_tensor.neg", [idx], [k, 1], f32)], [k, 1], f32)
+        neg = b.op("npu_tensor.min", [neg, b.const(np.ones((1, 1), np.float32))], [k, 1], f32)
+        wrap = b.op("npu_tensor.mul", [neg, b.const(np.full((1, 1), depth, np.float32))], [k, 1], f32)
+        idx = b.op("npu_tensor.add", [idx, wrap], [k, 1], f32)
+    diff = b.op("npu_tensor.sub", [idx, b.const(np.arange(depth, dtype=np.float32).reshape(1, depth))], [k, depth], f32)
+    diff = b.op("npu_tensor.abs", [diff], [k, depth], f32)
+    hot = b.op("npu_tensor.sub", [b.const(np.ones((1, 1), np.float32)), diff], [k, depth], f32)
+    return b.op("npu_tensor.relu", [hot], [k, depth], f32)
+
+
+@decomposes("npu_tensor.one_hot")
+def one_hot(op: ir.Operation, b: Builder):
+    indices = op.operands[0]
+    out = op.results[0]
+    elem = b.elem(out)
+    if _is_quant(elem) or dtypes.numpy_dtype(elem).kind not in "iuf" or (
+            dtypes.numpy_dtype(elem).kind == "f" and dtypes.numpy_dtype(elem) != np.float32):
+        raise NpuError(f"one_hot with {elem} values has no decomposition (f32 and plain integers)")
+    attrs = _attrs(op)
+    out_shape = list(shape_of(out))
+    rank = len(out_shape)
+    axis = _axis(attrs["axis"], rank, op)
+    depth = out_shape[axis]
+    ishape = list(shape_of(indices))
+    k = math.prod(ishape)
+    hot = _one_hot_rows(b, indices, depth)
+    dt = dtypes.numpy_dtype(elem)
+    on, off = np.asarray(attrs["on_value"]).astype(dt), np.asarray(attrs["off_value"]).astype(dt)
+    if dt != np.float32:
+        hot = b.op("npu_tensor.cast", [hot], [k, depth], elem, {"saturate": 1, "round_mode": "up"})
+    y = hot
+    if not (on == 1 and off == 0):
+        # on * hot + off * (1 - hot): in every element one of the two products is an exact zero
+        cold = b.op("npu_tensor.sub", [b.const(np.ones((1, 1), dt), elem), hot], [k, depth], elem)
+        y = b.op("npu_tensor.add", [b.op("npu_tensor.mul", [hot, b.const(on.reshape(1, 1), elem)], [k, depth], elem),
+                                    b.op("npu_tensor.mul", [cold, b.const(off.reshape(1, 1), elem)], [k, depth], elem)],
+                 [k, depth], elem)
+    y = b.reshape(y, ishape + [depth])
+    perm = list(range(axis)) + [rank - 1] + list(range(axis, rank - 1))
+    return [b.transpose(y, perm)]
+
+
+@decomposes("npu_tensor.gather_elements")
+def gather_elements(op: ir.Operation, b: Builder):
+    x, indices = op.operands[0], op.operands[1]
+    value = b.constant_value(indices)
+    if value is None:
+        raise NpuError("gather_elements with run-time indices has no decomposition (constant indices only)")
+    shape = shape_of(x)
+    axis = _axis(from_attr(op.attributes["axis"]), len(shape), op)
+    n = shape[axis]
+    idx = value.astype(np.int64)
+    idx = np.where(idx < 0, idx + n, idx)
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = int(value[(idx < 0) | (idx >= n)][0])
+        raise NpuError(f"gather_elements index {bad} out of range [-{n}, {n - 1}]")
+    if idx.size == 0:
+        return None
+    where = list(np.indices(idx.shape))
+    where[axis] = idx
+    flat = np.ravel_multi_index(tuple(where), shape)
+    y = take(b, b.reshape(x, [math.prod(shape)]), 0, flat.reshape(-1))
+    return [b.reshape(y, list(idx.shape))]
