@@ -166,7 +166,7 @@ irdl.dialect @npu_pe {
 
   // Elementwise unary op: out = <kind>(input).
   // `kind` is `copy`, `neg`, `abs`, `relu` or `sign` (-1, 0 or 1; a float
-  // NaN stays NaN, -0.0 gives -0.0) for any type (integer `neg` and `abs`
+  // NaN stays NaN, both zeros give +0.0) for any type (integer `neg` and `abs`
   // saturate); for float types only, `exp`, `log`, `sqrt`, `rsqrt`,
   // `reciprocal`, `tanh`, `sigmoid`, `erf` or `gelu` (x/2 * (1 + erf(x/sqrt 2))),
   // the rounding kinds `floor`, `ceil` and `round` (to the nearest integer,

@@ -1,10 +1,10 @@
 // RUN: npu-opt %s --split-input-file --verify-diagnostics --target=edge-lpddr --npu-tile
 
 // An op without a spatial lowering rule is named, never dropped.
-func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @below {{'npu_tensor.sin' op cannot lower to level 4 yet: no spatial lowering rule for 'sin'}}
-  %0 = "npu_tensor.sin"(%x) : (tensor<4xf32>) -> tensor<4xf32>
-  return %0 : tensor<4xf32>
+func.func @main(%x: tensor<4xui8>) -> tensor<4xui8> {
+  // expected-error @below {{'npu_tensor.bit_shift' op cannot lower to level 4 yet: no spatial lowering rule for 'bit_shift'}}
+  %0 = "npu_tensor.bit_shift"(%x, %x) {direction = "LEFT"} : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
 }
 
 // -----

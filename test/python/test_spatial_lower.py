@@ -418,10 +418,10 @@ def test_level3_still_runs_on_the_golden_interpreter(ctx):
 
 def test_unsupported_op_is_a_located_one_line_error(ctx):
     module = parse(ctx, """
-      func.func @main(%x: tensor<4xf32> {npu.name = "x"}) -> (tensor<4xf32> {npu.name = "y"}) {
-        %0 = "npu_tensor.sin"(%x) : (tensor<4xf32>) -> tensor<4xf32> loc("my_sin")
-        return %0 : tensor<4xf32>
-      }""")
+      func.func @main(%x: tensor<4xf64> {npu.name = "x"}) -> (tensor<4xf64> {npu.name = "y"}) {
+        %0 = "npu_tensor.sin"(%x) : (tensor<4xf64>) -> tensor<4xf64> loc("my_sin")
+        return %0 : tensor<4xf64>
+      }""")  # sin lowers (npu_pe.unary "sin"), but level 4 has no f64 buffers
     with pytest.raises(NpuError, match=r"^my_sin: error: 'npu_tensor.sin' op cannot lower to level 4 yet") as err:
         spatial.lower_module(module, load_target("edge-lpddr"))
     assert "\n" not in str(err.value)

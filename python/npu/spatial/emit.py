@@ -111,8 +111,10 @@ class Lowering:
         return View.dense(decl.symbol, t.shape)
 
     def _retyped(self, t: Tensor) -> ir.Attribute:
-        """A quantized constant's value with its storage element type (level-4 globals hold storage types)."""
-        return dense_attr(self.const_value(t))
+        """A quantized constant's value with its storage element type (level-4 globals hold storage types;
+        a boolean constant becomes its i8 mask)."""
+        value = self.const_value(t)
+        return dense_attr(value.astype(np.int8) if value.dtype == np.bool_ else value)
 
     def constant(self, array: np.ndarray, hint: str, dtype: str, loc: str = "") -> View:
         """A weight global holding `array` (computed at compile time), shared by equal contents;

@@ -100,11 +100,13 @@ class Graph:
 
 
 def element_name(t: ir.Type) -> str:
-    """The level-4 element type name of a tensor element type (storage type for quantized)."""
+    """The level-4 element type name of a tensor element type (storage type for quantized; i1
+    booleans are i8 masks of 0 / 1 at level 4, see "Booleans" in dialects/npu_pe.irdl.mlir)."""
     if isinstance(t, quant.QuantizedType):
         width = t.storage_type_integral_width
         return f"i{width}" if t.is_signed else f"ui{width}"
-    return str(t)
+    name = str(t)
+    return "i8" if name == "i1" else name
 
 
 def find_main(module_op: ir.Operation) -> ir.Operation:

@@ -196,6 +196,12 @@ class Program:
     def unary(self, kind: str, inp: Buf, out: Buf) -> None:
         self._op("unary", [inp, out], f'kind = "{kind}"')
 
+    def compare(self, kind: str, lhs: Buf, rhs: Buf, out: Buf) -> None:
+        self._op("compare", [lhs, rhs, out], f'kind = "{kind}"')
+
+    def select(self, cond: Buf, lhs: Buf, rhs: Buf, out: Buf) -> None:
+        self._op("select", [cond, lhs, rhs, out])
+
     def cast(self, inp: Buf, out: Buf) -> None:
         self._op("cast", [inp, out])
 

@@ -6,8 +6,20 @@ a buffer whose dims follow the result's storage order, a short recipe of
 npu_pe vector ops computes the tile (npu_pe.binary broadcasts the size-1
 dims), and the result box is DMA'd out. Recipes, one per op (equations):
 
-    relu, neg, abs, exp, log, sqrt, tanh, sigmoid, erf, reciprocal, gelu -> unary <kind>
+    relu, neg, abs, exp, log, sqrt, tanh, sigmoid, erf, reciprocal, gelu, floor, ceil, round, sign,
+    sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, softplus, softsign
+                                                           -> unary <kind>
+    bitwise_not                                            -> unary not
     add, sub, mul, div, max, min, add_int                  -> binary <kind>
+    bitwise_and / _or / _xor, and / or / xor (masks)       -> binary and / or / xor
+    mod                                                    -> binary mod (integers, fmod = 0)
+                                                              or fmod (floats, fmod = 1)
+    equal, less, less_or_equal, greater, greater_or_equal  -> compare eq / lt / le / gt / ge
+    where(c, a, b)         -> select
+    not(m)                 = m xor 1
+    is_nan(x)              = compare ne (x, x)
+    is_inf(x)              = compare eq (|x|, +inf), or eq (x, +inf) / eq (x, -inf) for one sign
+                             (a fill of 0 when neither sign is detected)
     batch_normalization(x) = x * a + (bias - mean * a),  a = scale / sqrt(var + eps)
                              (a and the shift computed at compile time, in float64, as f32 constants)
     leaky_relu(x)          = max(x, alpha * x) for alpha <= 1, min(...) otherwise
@@ -30,6 +42,7 @@ from dataclasses import dataclass
 from math import prod
 from typing import Callable
 
+import ml_dtypes
 import numpy as np
 from mlir.dialects import quant
 
@@ -41,9 +54,19 @@ from npu.spatial.plan import Space
 from npu.spatial.program import FLOAT_TYPES, Buf, nbytes
 
 UNARY = {"relu": "relu", "neg": "neg", "abs": "abs", "exp": "exp", "log": "log", "sqrt": "sqrt", "tanh": "tanh",
-         "sigmoid": "sigmoid", "erf": "erf", "reciprocal": "reciprocal"}
+         "sigmoid": "sigmoid", "erf": "erf", "reciprocal": "reciprocal",
+         **{k: k for k in ("floor", "ceil", "round", "sign", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
+                           "cosh", "asinh", "acosh", "atanh", "softplus", "softsign")}}
 BINARY = {"add": "add", "sub": "sub", "mul": "mul", "div": "div", "max": "max", "min": "min", "add_int": "add"}
-FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs"} | {"div", "gelu", "batch_normalization", "leaky_relu", "prelu"}
+FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs", "sign"} | {"div", "gelu", "batch_normalization", "leaky_relu",
+                                                            "prelu", "is_nan", "is_inf"}
+# Booleans are i8 masks of 0 / 1 at level 4 (npu.spatial.graph maps i1 to i8), so the logical ops
+# are the bitwise kinds on masks.
+BITWISE = {"bitwise_and": "and", "bitwise_or": "or", "bitwise_xor": "xor", "and": "and", "or": "or", "xor": "xor"}
+COMPARE = {"equal": "eq", "less": "lt", "less_or_equal": "le", "greater": "gt", "greater_or_equal": "ge"}
+INT_ONLY = set(BITWISE) | {"bitwise_not", "not"}
+# element types the vector unit takes for the ops above (no i4, no i64 or unsigned tensors)
+VECTOR_TYPES = ("i8", "i16", "i32") + FLOAT_TYPES
 
 
 @dataclass
@@ -80,7 +103,8 @@ class Tile:
 
 
 def _np_dtype(dtype: str):
-    return {"f32": np.float32, "f16": np.float16, "i8": np.int8, "i16": np.int16, "i32": np.int32}[dtype]
+    return {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16, "i8": np.int8, "i16": np.int16,
+            "i32": np.int32}[dtype]
 
 
 def _load_operand(ctx, view: View, shape, dtype: str, order) -> tuple[Buf, str | None]:
@@ -100,6 +124,33 @@ def _unary(kind: str) -> Callable[[Tile], None]:
 
 def _binary(kind: str) -> Callable[[Tile], None]:
     return lambda e: e.prog.binary(kind, e.ins[0], e.ins[1], e.out)
+
+
+def _compare(kind: str) -> Callable[[Tile], None]:
+    return lambda e: e.prog.compare(kind, e.ins[0], e.ins[1], e.out)
+
+
+def _not(e: Tile) -> None:
+    e.prog.binary("xor", e.ins[0], e.const(np.int8(1), "i8", "ones"), e.out)
+
+
+def _mod(e: Tile) -> None:
+    e.prog.binary("fmod" if int(e.ctx.node.attrs.get("fmod", 0)) else "mod", e.ins[0], e.ins[1], e.out)
+
+
+def _is_inf(e: Tile) -> None:
+    a = e.ctx.node.attrs
+    pos, neg = int(a.get("detect_positive", 1)), int(a.get("detect_negative", 1))
+    x = e.ins[0]
+    if not (pos or neg):
+        e.prog.fill(e.out, 0)
+        return
+    if pos and neg:
+        mag = e.temp(x.dtype)
+        e.prog.unary("abs", x, mag)
+        x = mag
+    inf = np.array(np.inf if pos else -np.inf, dtype=np.float32)
+    e.prog.compare("eq", x, e.const(inf, x.dtype, "inf"), e.out)
 
 
 def _batch_norm(e: Tile) -> None:
@@ -235,6 +286,14 @@ def _dequantize(e: Tile) -> None:
 RECIPES: dict[str, Callable[[Tile], None]] = {
     **{op: _unary(kind) for op, kind in UNARY.items()},
     **{op: _binary(kind) for op, kind in BINARY.items()},
+    **{op: _binary(kind) for op, kind in BITWISE.items()},
+    **{op: _compare(kind) for op, kind in COMPARE.items()},
+    "bitwise_not": _unary("not"),
+    "not": _not,
+    "where": lambda e: e.prog.select(e.ins[0], e.ins[1], e.ins[2], e.out),
+    "is_nan": lambda e: e.prog.compare("ne", e.ins[0], e.ins[0], e.out),
+    "is_inf": _is_inf,
+    "mod": _mod,
     "gelu": _unary("gelu"),
     "batch_normalization": _batch_norm,
     "leaky_relu": _leaky_relu,
@@ -249,6 +308,9 @@ RECIPES: dict[str, Callable[[Tile], None]] = {
     "dequantize": _dequantize,
     "quantize_float": _quantize_float,
 }
+# the ops added with npu_pe.compare / select and the rounding, trigonometric and logical kinds
+_VECTOR_OPS = (set(UNARY) - {"relu", "neg", "abs", "exp", "log", "sqrt", "tanh", "sigmoid", "erf", "reciprocal"}
+               | set(BITWISE) | set(COMPARE) | {"bitwise_not", "not", "where", "is_nan", "is_inf", "mod"})
 # operands read whole (not per tile), and constant operands the recipe reads itself
 _WHOLE = {"table": (1,)}
 _SKIP = {"batch_normalization": (1, 2, 3, 4), "pow": (1,)}
@@ -261,8 +323,20 @@ class EltwiseFamily(Family):
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         dtype = node.operands[0].dtype
+        if node.name in _VECTOR_OPS:
+            bad = [t.dtype for t in (*node.operands, node.out) if t.dtype not in VECTOR_TYPES]
+            if bad:
+                return f"element types {', '.join(VECTOR_TYPES)}, got {bad[0]}"
         if node.name in FLOAT_ONLY and dtype not in FLOAT_TYPES:
             return f"float data, got {dtype}"
+        if node.name in INT_ONLY and dtype in FLOAT_TYPES:
+            return f"integer data, got {dtype}"
+        if node.name == "is_inf" and dtype not in ("f32", "f16", "bf16"):
+            return f"f32, f16 or bf16 data, got {dtype}"
+        if node.name == "mod":
+            fmod = int(node.attrs.get("fmod", 0))
+            if fmod != (dtype in FLOAT_TYPES):
+                return f"integer data with fmod = 0 or float data with fmod = 1, got {dtype} with fmod = {fmod}"
         if node.name == "gelu" and node.attrs.get("approximate", "none") != "none":
             return f"approximate = \"none\", got \"{node.attrs.get('approximate')}\""
         if node.name == "batch_normalization" and any(t.kind != "const" for t in node.operands[1:5]):
@@ -322,8 +396,12 @@ class EltwiseFamily(Family):
         return out
 
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
-        bufs = [nbytes(s, d) for s, d in self._operand_tiles(node, tile)]
-        bufs += [nbytes(tile, node.out.dtype)] * 3  # result + up to two temporaries / constants
+        tiles = self._operand_tiles(node, tile)
+        bufs = [nbytes(s, d) for s, d in tiles]
+        widest = node.out.dtype
+        if node.name in _VECTOR_OPS:  # a mask result may need temporaries of the operands' type (is_inf)
+            widest = max([widest] + [d for _, d in tiles], key=lambda d: nbytes((1,), d))
+        bufs += [nbytes(tile, widest)] * 3  # result + up to two temporaries / constants
         return bufs
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
