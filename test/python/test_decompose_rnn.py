@@ -295,11 +295,13 @@ E2E = [
     ("LSTM", dict(direction="bidirectional", init_h=True, init_c=True, peep=True, clip=3.0)),
     ("GRU", dict(direction="reverse", layout=1, lbr=1, lens=[3, 1], lens_runtime=True)),
     ("RNN", dict(direction="forward", init_h=True, activations=["Softsign"], lens=[2, 3])),
+    ("LSTM", dict(direction="reverse", lens=[3, 2], peep=True)),
+    ("GRU", dict(direction="bidirectional", init_h=True, lbr=0, activations=["HardSigmoid", "Elu"] * 2)),
 ]
 
 
 @pytest.mark.parametrize("preset", ["edge-lpddr", "datacenter-hbm"])
-@pytest.mark.parametrize("kind,opts", E2E, ids=[k for k, _ in E2E])
+@pytest.mark.parametrize("kind,opts", E2E, ids=[f"{k}-{i}" for i, (k, _) in enumerate(E2E)])
 def test_lowered_to_level4(ctx, preset, kind, opts):
     """The recurrent op reaches level 4 through npu-decompose and matches the golden op within the bound."""
     model, feeds = rnn_model(kind, seq=3, batch=2, inp=3, hid=4, seed=11, **opts)

@@ -36,12 +36,19 @@ that range are refused. Non-float element types are refused.
 
 Float error: the golden kernel computes in float64 and rounds once; here
 every op rounds to the element type and the dot products run in another
-order. Per step the pre-activations carry about (I + H + 3) * u * sum|terms|
-(u = 2^-24 for f32); bounded gate activations keep it from growing across
-steps (|error of h| stays a few times the per-step error). Measured with
-random N(0, 1) inputs and weights (I, H <= 8, seq <= 6, all activations) and
-on the ONNX node tests: max abs error 1.5e-6 vs golden; the tests assert
-4e-6 + 4e-6 * |y|.
+order, so each step's pre-activations differ by about (I + H + 3) * u *
+sum|terms| (u = 2^-24 for f32), and the recurrence carries that on. With
+saturating activations (the defaults; Sigmoid, Tanh, HardSigmoid, Softsign,
+ScaledTanh) it stays at that level. Measured on 450 random instances (N(0, 1)
+data, weights N(0, 0.25), I, H <= 32, seq <= 10, batch <= 4, all options):
+per output max |after - before| <= 4.3e-7 * (1 + max|before|). Unbounded
+activations (Relu, Affine, Elu, LeakyRelu, Softplus, ThresholdedRelu) let the
+state grow and amplify the f32 rounding as the recurrence amplifies any
+perturbation: up to 1.6e-5 * (1 + max|before|) measured (LSTM, Affine gates,
+seq 10). The tests assert 4e-6 * (1 + max|before|) on their instances
+(seq 5, I 3, H 4) and on level 4 (measured there <= 2.4e-7 absolute).
+ThresholdedRelu's step can flip where a pre-activation lies within that
+error of alpha (the function itself is exact).
 """
 
 from __future__ import annotations
