@@ -1,0 +1,207 @@
+"""int4 weight-only layers through the spatial lowering: whole-byte DMA boxes on any mesh.
+
+An int4 weight is packed two values a byte and a DMA moves bytes, so npu-tile admits only
+tiles whose boxes of an i4 tensor start and end on bytes (npu.spatial.subbyte); a run may
+also end on the padding nibble of an odd-length buffer (npu_mem.dma_start). The int4
+scheme's layers (blocked `dequantize` of the weight, then `conv_float` / `matmul_float` on
+f32) are bit-identical to the golden interpreter on every mesh; the bundled models are
+covered in test_spatial_level2.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+from math import prod
+
+import ml_dtypes
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mlir import ir
+
+import npu.spatial as spatial
+from npu.dialects.npu_mem import i4_whole_bytes
+from npu.errors import NpuError
+from npu.interp.executor import Program
+from npu.interp.level4 import run_level4
+from npu.ir.attrs import from_attr
+from npu.ir.context import make_context
+from npu.spatial.layout import View, box_pattern
+from npu.spatial.subbyte import grid_moves_whole_bytes
+from npu.target import load_target
+
+PRESETS = ("edge-lpddr", "datacenter-hbm", "large-inference")
+_blob = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return make_context()
+
+
+# ------------------------------------------------------------------ the grid check
+
+
+def _every_box_whole_bytes(view: View, box, order) -> bool:
+    """Brute force: every box of the grid, checked with the verifier's rule."""
+    numel = prod(view.shape)
+    for lo in itertools.product(*(range(0, s, b) for s, b in zip(view.shape, box))):
+        sizes = tuple(min(b, s - l) for b, s, l in zip(box, view.shape, lo))
+        p = box_pattern(view, lo, sizes, order)
+        if not i4_whole_bytes(p.offset, list(p.sizes), list(p.strides), numel):
+            return False
+        count = prod(sizes)
+        if not i4_whole_bytes(0, [count], [1], count):
+            return False
+    return True
+
+
+@st.composite
+def _grids(draw):
+    rank = draw(st.integers(1, 3))
+    shape = tuple(draw(st.lists(st.integers(1, 9), min_size=rank, max_size=rank)))
+    box = tuple(draw(st.integers(1, s)) for s in shape)
+    perm = tuple(draw(st.permutations(range(rank))))
+    order = tuple(draw(st.permutations(range(rank))))
+    return View.dense("w", shape, perm), box, order
+
+
+@settings(max_examples=300, deadline=None)
+@given(_grids())
+def test_grid_check_agrees_with_every_box(grid):
+    """The representative boxes (positions 0, 1, n-2, n-1 along each dim) decide like all boxes."""
+    view, box, order = grid
+    assert grid_moves_whole_bytes(view, prod(view.shape), "i4", box, order) == _every_box_whole_bytes(view, box, order)
+
+
+def test_grid_check_examples():
+    w = View.dense("w", (8, 9))
+    assert not grid_moves_whole_bytes(w, 72, "i4", (1, 9), (0, 1))  # odd rows start mid-byte
+    assert grid_moves_whole_bytes(w, 72, "i4", (2, 9), (0, 1))
+    assert not grid_moves_whole_bytes(w, 72, "i4", (8, 4), (0, 1))  # the row stride 9 is odd
+    odd = View.dense("w", (7, 9))
+    assert grid_moves_whole_bytes(odd, 63, "i4", (2, 9), (0, 1))  # the last box ends on the padding nibble
+    assert not grid_moves_whole_bytes(odd, 63, "i4", (3, 9), (0, 1))  # 27 elements: an odd run inside
+
+
+# ------------------------------------------------------------------ int4 layers on random meshes
+
+
+def _f32(v) -> str:
+    return repr(float(np.float32(v)))
+
+
+def _int4_matmul(m: int, k: int, n: int, block: int, seed: int) -> str:
+    """x [m, k] f32 @ dequantize(w int4 [k, n], per block of `block` rows along k and per column) + bias:
+    the int4 weight-only layer the quantizer emits for a MatMul (groups along the reduction axis)."""
+    rng = np.random.default_rng(seed)
+    q = rng.integers(-7, 8, (k, n)).astype(ml_dtypes.int4)
+    groups = -(-k // block)
+    scales = rng.uniform(0.01, 0.1, (groups, n)).astype(np.float32)
+    bias = rng.standard_normal(n).astype(np.float32)
+    blob = f"w4_{next(_blob)}"
+    per_group = ", ".join("{" + ", ".join(_f32(v) for v in row) + "}" for row in scales)
+    qt = f"tensor<{k}x{n}x!quant.uniform<i4<-7:7>:f32:{{0:{block}}}, {{{per_group}}}>>"
+    ft = f"tensor<{k}x{n}xf32>"
+    return f"""
+      func.func @main(%x: tensor<{m}x{k}xf32> {{npu.name = "x"}}) -> (tensor<{m}x{n}xf32> {{npu.name = "y"}}) {{
+        %w = arith.constant dense_resource<{blob}> : {qt}
+        %d = "npu_tensor.dequantize"(%w) {{axis = 0 : i64, block_size = {block} : i64,
+             scale = array<f32: {", ".join(_f32(v) for v in scales.reshape(-1))}>,
+             zero_point = array<i64: {", ".join("0" for _ in range(groups * n))}>}} : ({qt}) -> {ft}
+        %b = arith.constant dense<{bias.tolist()}> : tensor<{n}xf32>
+        %y = "npu_tensor.matmul_float"(%x, %d, %b) {{acc = "fp32", scale = array<f32: 1.0>}}
+             : (tensor<{m}x{k}xf32>, {ft}, tensor<{n}xf32>) -> tensor<{m}x{n}xf32>
+        return %y : tensor<{m}x{n}xf32>
+      }}
+      {{-# dialect_resources: {{ builtin: {{ {blob}: "0x01000000{q.tobytes().hex()}" }} }} #-}}"""
+
+
+def _bit_identical(ctx, text: str, target, seed: int = 0) -> ir.Module:
+    module = ir.Module.parse(text, ctx)
+    prog = Program(module)
+    rng = np.random.default_rng(seed)
+    inputs = {s.name: rng.standard_normal(s.shape).astype(np.float32) for s in prog.inputs}
+    gold = prog.run(inputs)
+    level4 = spatial.lower_module(ir.Module.parse(text, ctx), target)
+    out = run_level4(level4, inputs, target=target)
+    for name, g in gold.items():
+        np.testing.assert_array_equal(np.asarray(out[name]).view(np.uint32), np.asarray(g).view(np.uint32),
+                                      err_msg=name)
+    return level4
+
+
+def _divisors(k: int) -> list[int]:
+    return [d for d in range(1, k + 1) if k % d == 0]
+
+
+@st.composite
+def _layers(draw):
+    k = draw(st.integers(1, 40))
+    return (draw(st.integers(1, 3)), k, draw(st.integers(1, 12)), draw(st.sampled_from(_divisors(k))),
+            draw(st.integers(1, 8)), draw(st.integers(1, 8)), draw(st.sampled_from([16384, 65536, 1048576])),
+            draw(st.sampled_from(PRESETS)))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_layers())
+def test_int4_matmul_is_bit_identical_on_random_meshes(ctx, layer):
+    """Random M, K (odd or even), N, group size (any divisor of K, odd ones included), mesh shape and SRAM:
+    the weight's dequantize tiles move whole bytes, and the layer equals the golden run bit for bit."""
+    m, k, n, block, rows, cols, sram, preset = layer
+    target = load_target(preset).with_overrides({"mesh.rows": rows, "mesh.cols": cols, "pe.sram.bytes": sram})
+    _bit_identical(ctx, _int4_matmul(m, k, n, block, seed=k * n), target, seed=m)
+
+
+def _dequantize_plan(ctx, text: str, target) -> dict:
+    module = ir.Module.parse(text, ctx)
+    spatial.lower_module_stats(module, target, spatial.LowerOptions(stop_after="npu-tile"))
+    for op in module.body.operations[0].regions[0].blocks[0].operations:
+        if op.name == "npu_tensor.dequantize":
+            return from_attr(op.attributes["npu.tile"])
+    raise AssertionError("no dequantize")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_odd_k_odd_groups_odd_length_weight(ctx, preset):
+    """K = 255 in groups of 15, N = 7: the weight has 1785 int4 values (an odd length, so its last byte
+    holds a padding nibble) and rows of 7 (only even rows start on a byte). On a 4 x 4 mesh the
+    weight is split into row blocks of an even number of rows, except the last, which ends on the
+    padding nibble (a DMA of an odd number of values)."""
+    text = _int4_matmul(2, 255, 7, 15, seed=1)
+    target = load_target(preset).with_overrides({"mesh.rows": 4, "mesh.cols": 4})
+    plan = _dequantize_plan(ctx, text, target)
+    tile, sizes = [int(v) for v in plan["tile"]], [int(v) for v in plan["sizes"]]
+    assert tile[0] < sizes[0] and tile[0] % 2 == 0 and tile[1] == sizes[1]
+    level4 = _bit_identical(ctx, text, target)
+    odd_runs = [op for op in level4.body.operations for region in op.regions for block in region.blocks
+                for op2 in block.operations for op in [op2]
+                if op.name == "npu_mem.dma_start" and "xi4" in str(op.operands[0].type)
+                and int(from_attr(op.attributes["src_sizes"])[-1]) % 2]
+    assert odd_runs, "the last row block should end on the padding nibble"
+
+
+def test_no_whole_byte_tile_is_a_located_error(ctx):
+    """Rows of 1001 int4 values whose tiles must split the rows (the SRAM budget holds less than a row
+    of the f32 result): no box of an odd-strided row split is whole bytes for every row, so npu-tile
+    says so, located at the dequantize."""
+    text = _odd_row_dequantize(ctx)
+    target = load_target("edge-lpddr").with_overrides({"pe.sram.bytes": 4096})
+    with pytest.raises(NpuError, match=r"dequantize.*whole-byte DMA boxes of its i4 tensor \[3, 1001\]"):
+        spatial.lower_module(ir.Module.parse(text, ctx), target)
+
+
+def _odd_row_dequantize(ctx) -> str:
+    rows, cols = 3, 1001
+    q = np.ones((rows, cols), ml_dtypes.int4)
+    blob = f"w4_{next(_blob)}"
+    qt = f"tensor<{rows}x{cols}x!quant.uniform<i4<-7:7>:f32, 0.5>>"
+    return f"""
+      func.func @main() -> (tensor<{rows}x{cols}xf32> {{npu.name = "y"}}) {{
+        %w = arith.constant dense_resource<{blob}> : {qt}
+        %d = "npu_tensor.dequantize"(%w) {{axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 0.5>,
+             zero_point = array<i64: 0>}} : ({qt}) -> tensor<{rows}x{cols}xf32>
+        return %d : tensor<{rows}x{cols}xf32>
+      }}
+      {{-# dialect_resources: {{ builtin: {{ {blob}: "0x01000000{q.tobytes().hex()}" }} }} #-}}"""
