@@ -235,6 +235,9 @@ CONVT = [  # (N, C, spatial, M/G, kernel, strides, dilations, pads, output_paddi
     (2, 2, (5,), 3, (4,), (4,), (1,), (1, 2), (0,), 2, True),  # 1-D, s == k
     (1, 2, (3, 3, 2), 2, (2, 3, 2), (2, 1, 2), (1, 1, 1), (0, 1, 0, 1, 0, 1), (1, 0, 0), 1, True),  # 3-D
     (1, 2, (2, 3, 2), 1, (2, 2, 2), (2, 2, 2), (1, 1, 1), (0, 0, 0, 0, 0, 0), (0, 0, 0), 2, True),  # 3-D, s == k
+    (1, 2, (4, 4), 2, (3, 2), (2, 2), (2, 2), (0, 1, 1, 0), (1, 0), 1, True),  # phases no tap reaches: bias only
+    (2, 2, (3, 3), 1, (3, 3), (5, 4), (1, 1), (1, 0, 0, 2), (2, 1), 2, True),  # 20 phases: zero-interleaved input
+    (1, 3, (5,), 2, (5,), (3,), (2,), (3, 1), (2,), 1, True),  # 1-D, dilation 2 with stride 3
 ]
 
 
@@ -271,7 +274,7 @@ def test_conv_transpose(case, dtype):
     check(text, feeds, "conv_transpose", None if dtype == "i32" else CONV_BOUND)
 
 
-@pytest.mark.parametrize("case", [CONVT[1], CONVT[3], CONVT[8]])
+@pytest.mark.parametrize("case", [CONVT[1], CONVT[3], CONVT[8], CONVT[10], CONVT[11]])
 def test_conv_transpose_dynamic_weight_and_bias(case):
     """Weight and bias as graph inputs: the flip and channel swap are built with ops (slices, concat)."""
     text, feeds = convt_text(case, "f32", wconst=False, bconst=False, seed=7)
@@ -279,14 +282,20 @@ def test_conv_transpose_dynamic_weight_and_bias(case):
 
 
 def test_conv_transpose_forms():
-    """stride == kernel takes the 1x1-conv + depth-to-space form (no interleaved zeros); otherwise a
-    zero-interleaved input and a conv with the flipped kernel."""
+    """stride == kernel: a 1x1 conv + depth-to-space; other strides up to PHASE_LIMIT phases: one conv per
+    output phase over x with the taps reaching it (no zeros); more phases: a zero-interleaved input."""
     text, feeds = convt_text(CONVT[2], "f32")
     _, _, dec = run_both(text, feeds)
     assert "kernel_shape = array<i64: 1, 1>" in dec and "npu_tensor.transpose" in dec
-    text, feeds = convt_text(CONVT[0], "f32")
+    text, feeds = convt_text(CONVT[0], "f32")  # kernel 3x3, stride 2: phases with 2x2, 2x1, 1x2 and 1x1 taps
+    _, _, dec = run_both(text, feeds)
+    for ks in ("2, 2", "2, 1", "1, 2", "1, 1"):
+        assert f"kernel_shape = array<i64: {ks}>" in dec
+    assert dec.count('"npu_tensor.conv"(%arg0, ') == 4 and dec.count('"npu_tensor.conv"') == 4  # x itself, no zeros
+    text, feeds = convt_text(CONVT[11], "f32")
     _, _, dec = run_both(text, feeds)
     assert "kernel_shape = array<i64: 3, 3>" in dec and "dense<0.000000e+00>" in dec
+    assert dec.count('"npu_tensor.conv"') == 1
 
 
 # ------------------------------------------------------------------ pools

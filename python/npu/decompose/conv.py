@@ -59,7 +59,8 @@ instances are left to the spatial lowering's error.
 
 from __future__ import annotations
 
-from math import prod
+import itertools
+from math import gcd, prod
 from typing import Sequence
 
 import numpy as np
@@ -70,6 +71,7 @@ from npu.decompose.builder import Builder
 from npu.errors import NpuError
 from npu.ir.attrs import from_attr
 
+PHASE_LIMIT = 16  # conv_transpose: up to this many output phases (prod(strides)) as separate convs
 FLIP_SLICE_LIMIT = 64  # a non-constant conv_transpose weight is flipped by at most this many slices per axis
 
 
@@ -273,6 +275,9 @@ def conv_transpose(op: ir.Operation, b: Builder):
         if all(s == k for s, k in zip(strides, kernel)) and all(d == 1 for d in dil) \
                 and all(o <= f - pads[i] - pads[nd + i] for i, (o, f) in enumerate(zip(out[2:], full))):
             return [_conv_transpose_d2s(b, x, w, bias, out, kernel, pads, g, elem)]
+        wf = _flipped_weight(b, w, g, cg, mg, kernel)
+        if 1 < prod(strides) <= PHASE_LIMIT:
+            return [_conv_transpose_phases(b, x, wf, bias, out, kernel, strides, dil, pads, g, elem)]
         z = x
         for i in range(nd):
             axis = 2 + i
@@ -280,21 +285,108 @@ def conv_transpose(op: ir.Operation, b: Builder):
             before = (kernel[i] - 1) * dil[i] - pads[i]
             length = out[2 + i] + (kernel[i] - 1) * dil[i]
             z = pad_axis(b, z, axis, before, length - before - b.shape(z)[axis])
-
-        def transform(v):
-            v = v.reshape([g, cg, mg] + kernel).swapaxes(1, 2)
-            v = np.flip(v, axis=tuple(range(3, 3 + nd)))
-            return np.ascontiguousarray(v).reshape([m, cg] + kernel)
-
-        def build(v):
-            v = b.reshape(v, [g, cg, mg] + kernel)
-            v = b.transpose(v, [0, 2, 1] + list(range(3, 3 + nd)))
-            v = _flip_ops(b, v, range(3, 3 + nd))
-            return b.reshape(v, [m, cg] + kernel)
-
-        w2 = _weight(b, w, transform, build)
+        if isinstance(wf, np.ndarray):
+            wf = b.const(wf, b.elem(w), hint="decomposed_weight")
         attrs = {"dilations": dil, "group": g, "kernel_shape": kernel, "pads": [0] * (2 * nd), "strides": [1] * nd}
-        return [_conv_op(b, "npu_tensor.conv", z, w2, bias, out, elem, attrs)]
+        return [_conv_op(b, "npu_tensor.conv", z, wf, bias, out, elem, attrs)]
+
+
+def _flipped_weight(b: Builder, w: ir.Value, g: int, cg: int, mg: int, kernel: list[int]):
+    """W'[g*M/G + m, c, k] = w[g*C/G + c, m, K-1-k]: a numpy array for a constant w, else a value built with ops."""
+    nd = len(kernel)
+    m = g * mg
+    value = b.constant_value(w)
+    if value is not None:
+        v = value.reshape([g, cg, mg] + kernel).swapaxes(1, 2)
+        v = np.flip(v, axis=tuple(range(3, 3 + nd)))
+        return np.ascontiguousarray(v).reshape([m, cg] + kernel)
+    v = b.reshape(w, [g, cg, mg] + kernel)
+    v = b.transpose(v, [0, 2, 1] + list(range(3, 3 + nd)))
+    v = _flip_ops(b, v, range(3, 3 + nd))
+    return b.reshape(v, [m, cg] + kernel)
+
+
+def _phase_taps(r: int, k: int, s: int, d: int, pad: int):
+    """The taps of output phase r (outputs o = q*s + r) along one axis, as a conv over x without zeros:
+    None when no tap reaches the phase, else (first flipped tap, tap step, tap count, dilation over x,
+    e_min): out_r[q] = sum_j x[q + e_min + j*d'] * wf[first + j*step]."""
+    taps = [t for t in range(k) if (r + pad - t * d) % s == 0]
+    if not taps:
+        return None
+    step = s // gcd(d, s)
+    e_min = (r + pad - taps[-1] * d) // s
+    return k - 1 - taps[-1], step, len(taps), d // gcd(d, s), e_min
+
+
+def _conv_transpose_phases(b: Builder, x, wf, bias, out, kernel, strides, dil, pads, g, elem) -> ir.Value:
+    """One stride-1 conv per output phase (o mod s on every axis) over x itself with the taps that reach
+    that phase (a strided slice of the flipped kernel), then the phases woven together and cropped.
+    Each output is the sum of the same nonzero terms as the golden scatter, none of the interleaved zeros."""
+    xs = b.shape(x)
+    nd = len(xs) - 2
+    n, m = xs[0], out[1]
+    qs = [-(-o // s) for o, s in zip(out[2:], strides)]  # outputs per phase (the longest; the rest cropped)
+    wconst = isinstance(wf, np.ndarray)
+    phase_out: dict[tuple, ir.Value] = {}
+    for phase in itertools.product(*[range(s) for s in strides]):
+        per_axis = [_phase_taps(r, k, s, d, pads[i]) for i, (r, k, s, d) in enumerate(zip(phase, kernel, strides, dil))]
+        qr = [-(-(o - r) // s) for o, r, s in zip(out[2:], phase, strides)]  # this phase's outputs per axis
+        if any(q <= 0 for q in qr):  # the phase lies wholly in the cropped tail
+            phase_out[phase] = b.const(np.zeros([n, m] + qs), elem)
+            continue
+        if any(t is None for t in per_axis):
+            phase_out[phase] = _bias_only(b, bias, [n, m] + qs, elem)
+            continue
+        xp, begins, ends = x, [], []
+        for i, (first, step, count, dd, e_min) in enumerate(per_axis):
+            before = -e_min
+            after = qr[i] - 1 + e_min + (count - 1) * dd - (xs[2 + i] - 1)
+            if before < 0 or after < 0:
+                xp = pad_axis(b, xp, 2 + i, min(before, 0), min(after, 0))
+            begins.append(max(before, 0))
+            ends.append(max(after, 0))
+        sub = [slice(None), slice(None)] + [slice(f, f + (cnt - 1) * st + 1, st) for f, st, cnt, _, _ in per_axis]
+        if wconst:
+            wp = b.const(np.ascontiguousarray(wf[tuple(sub)]), b.elem(x), hint="decomposed_weight")
+        else:
+            wp = b.slice(wf, list(range(2, 2 + nd)), [t[0] for t in per_axis],
+                         [t[0] + (t[2] - 1) * t[1] + 1 for t in per_axis], [t[1] for t in per_axis])
+        ksub = [t[2] for t in per_axis]
+        attrs = {"dilations": [t[3] for t in per_axis], "group": g, "kernel_shape": ksub,
+                 "pads": begins + ends, "strides": [1] * nd}
+        y = _conv_op(b, "npu_tensor.conv", xp, wp, bias, [n, m] + qr, elem, attrs)
+        for i in range(nd):  # up to the longest phase; the tail is cropped after weaving
+            y = pad_axis(b, y, 2 + i, 0, qs[i] - qr[i])
+        phase_out[phase] = y
+
+    def weave(prefix: tuple, axis: int) -> ir.Value:
+        if axis == nd:
+            return phase_out[prefix]
+        parts = [weave(prefix + (r,), axis + 1) for r in range(strides[axis])]
+        if len(parts) == 1:
+            return parts[0]
+        shape = list(b.shape(parts[0]))
+        pre, size, post = prod(shape[:2 + axis]), shape[2 + axis], prod(shape[3 + axis:])
+        y = b.concat([b.reshape(v, (pre, size, 1, post)) for v in parts], 2)
+        shape[2 + axis] = size * len(parts)
+        return b.reshape(y, shape)
+
+    y = weave((), 0)
+    for i in range(nd):
+        y = pad_axis(b, y, 2 + i, 0, out[2 + i] - b.shape(y)[2 + i])
+    return y
+
+
+def _bias_only(b: Builder, bias, shape, elem) -> ir.Value:
+    """An output phase no tap reaches: the bias broadcast (zeros without one)."""
+    if bias is None:
+        return b.const(np.zeros(shape), elem)
+    bv = b.constant_value(bias)
+    rank = len(shape)
+    if bv is not None:
+        return b.const(np.broadcast_to(bv.reshape([1, -1] + [1] * (rank - 2)), shape), elem)
+    zeros = b.const(np.zeros(shape), elem)
+    return b.op("npu_tensor.add", [zeros, b.reshape(bias, [1, shape[1]] + [1] * (rank - 2))], shape, elem)
 
 
 def _conv_transpose_d2s(b: Builder, x, w, bias, out, kernel, pads, g, elem) -> ir.Value:
