@@ -386,8 +386,11 @@ def test_refused_instances_name_the_reason():
 # ------------------------------------------------------------------ ONNX node tests
 
 
-CONFORMANCE = (r"^test_(constant_pad|reflect_pad|edge_pad|wrap_pad|resize_|gather_\d|gather_2d|gather_negative|"
-               r"depthtospace|spacetodepth|tile|tril|triu|cumsum)")
+CONFORMANCE = (r"^test_(constant_pad|reflect_pad|edge_pad|wrap_pad|resize_|gather_\d|gather_2d|gather_negative|gather_elements|"
+               r"depthtospace|spacetodepth|tile|tril|triu|cumsum|onehot|einsum|reversesequence)")
+# cases whose index / length input must be a constant for the rule: bound to its test value at import
+BIND_SECOND_INPUT = ("test_gather_elements", "test_reversesequence")
+MOVES = ("pad", "gather", "gather_elements", "tile", "trilu", "depth_to_space", "space_to_depth", "one_hot", "reverse_sequence")
 
 
 def _conformance_cases():
@@ -398,6 +401,7 @@ def _conformance_cases():
 def test_onnx_node_case_decomposed_matches_reference(name):
     from npu.ir.pass_base import PassEnv
     from npu.ir.pipeline import parse_element
+    from npu.onnx.importer import import_model
 
     (case,) = list_cases(f"^{name}$")
     model = onnx.load(str(case.path / "model.onnx"))
@@ -406,7 +410,10 @@ def test_onnx_node_case_decomposed_matches_reference(name):
     op = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", case.op_type).lower()
     for inputs, expected in _data_sets(case):
         feeds = dict(zip(names, inputs))
-        mod, bound = import_case(model, feeds)
+        if name.startswith(BIND_SECOND_INPUT):
+            mod, bound = import_model(model, bind_inputs={names[1]: inputs[1]}, context=make_context()), {names[1]}
+        else:
+            mod, bound = import_case(model, feeds)
         with mod.context:
             feeds = {k: v for k, v in feeds.items() if k not in bound}
             gold = Program(mod).run(feeds)
@@ -416,11 +423,11 @@ def test_onnx_node_case_decomposed_matches_reference(name):
         for out, ref in zip(model.graph.output, expected):
             assert outputs_match(ref, got[out.name]) is None
             g = gold[out.name]
-            if g.dtype.kind != "f" or op in ("pad", "gather", "tile", "trilu", "depth_to_space", "space_to_depth"):
+            if g.dtype.kind != "f" or op in MOVES:
                 assert np.array_equal(g, got[out.name])
-            else:  # resize linear/cubic, cum_sum: the float bounds, loosely (max |x| scale, 8 taps)
+            else:  # resize linear/cubic, cum_sum, einsum: the float bounds, loosely (max |x| scale, the longest axis)
                 scale = max(float(np.abs(np.concatenate([v.reshape(-1) for v in feeds.values()]).astype(np.float64)).max()), 1.0)
-                assert np.abs(g.astype(np.float64) - got[out.name]).max() <= 64 * U * scale * max(g.shape)
+                assert np.abs(g.astype(np.float64) - got[out.name]).max() <= 64 * U * scale * max(g.shape + (1,))
 
 
 # ------------------------------------------------------------------ level 4 end to end
@@ -474,3 +481,64 @@ def test_gather_reaches_level4():
     text = _fold_reshape(gather_module((2, 8, 3), 1, (4,), "f32", idx_const=np.array([7, 0, -1, 3])))
     gold, got = _level4(text, {"x0": data((2, 8, 3), "f32")})
     assert np.array_equal(gold["y"], got["y"])
+
+
+# ------------------------------------------------------------------ one_hot, gather_elements, einsum
+
+
+@pytest.mark.parametrize("elem", ["f32", "i32", "i8"])
+def test_one_hot_runtime_indices_is_exact(elem):
+    for ishape, axis, depth, on, off in (((4,), -1, 5, 1, 0), ((2, 3), 0, 4, 3, -2), ((3, 2), 1, 6, 5, 1), ((5,), 0, 3, 2, 7)):
+        idx = RNG.integers(-depth - 2, depth + 2, ishape).astype(np.int64)  # out-of-range ones give all-off rows
+        out = list(ishape)
+        out.insert(axis % (len(ishape) + 1), depth)
+        lit = (lambda v: f"{float(v)} : f32") if elem == "f32" else (lambda v: f"{v} : i64")
+        text = module("one_hot", [(ishape, "i64")], (out, elem), f"axis = {axis} : i64, off_value = {lit(off)}, on_value = {lit(on)}")
+        check_exact(text, {"x0": idx}, "one_hot")
+
+
+def test_one_hot_float_indices_truncate_like_golden():
+    text = module("one_hot", [((6,), "f32")], ((6, 4), "f32"), "axis = -1 : i64, off_value = 0.0 : f32, on_value = 1.0 : f32")
+    check_exact(text, {"x0": np.array([0.0, 1.7, -1.2, 3.9, -0.5, 2.0], np.float32)}, "one_hot")
+
+
+@pytest.mark.parametrize("elem", ["f32", "i8", Q8])
+def test_gather_elements_constant_indices_is_exact(elem):
+    for shape, axis, ishape in (((3, 4), 1, (3, 2)), ((3, 4), 0, (2, 4)), ((2, 3, 2), 2, (2, 3, 3))):
+        n = shape[axis]
+        idx = RNG.integers(-n, n, ishape)
+        xt, it, rt = ttype(shape, elem), ttype(ishape, "i64"), ttype(ishape, elem)
+        text = (f"func.func @main(%x0: {xt} {{npu.name = \"x0\"}}) -> ({rt} {{npu.name = \"y\"}}) {{\n"
+                f"  %i = arith.constant dense<{idx.tolist()}> : {it}\n"
+                f"  %y = \"npu_tensor.gather_elements\"(%x0, %i) {{axis = {axis} : i64}} : ({xt}, {it}) -> {rt}\n"
+                f"  return %y : {rt}\n}}")
+        check_exact(text, {"x0": data(shape, elem)}, "gather_elements")
+
+
+EINSUMS = [
+    ("ij,jk->ik", [(3, 4), (4, 5)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("i,i->", [(6,), (6,)]),
+    ("ij->ji", [(3, 4)]), ("ii->i", [(4, 4)]), ("bii->bi", [(2, 3, 3)]), ("ij->", [(3, 4)]), ("ij,kj->ik", [(3, 4), (5, 4)]),
+    ("i,j->ij", [(3,), (4,)]), ("...ij,...jk->...ik", [(2, 1, 3, 4), (5, 4, 2)]), ("bhqd,bhkd->bhqk", [(1, 2, 3, 4), (1, 2, 5, 4)]),
+    ("bhqk,bhkd->bhqd", [(1, 2, 3, 5), (1, 2, 5, 4)]), ("ijk,jil->kl", [(2, 3, 4), (3, 2, 5)]), ("ab,ab->a", [(3, 4), (3, 4)]),
+    ("ij,j->i", [(3, 4), (4,)]), ("ij,jk", [(2, 3), (3, 4)]), ("iij,jk->ik", [(3, 3, 2), (2, 4)]), ("abc,cd->", [(2, 3, 4), (4, 2)]),
+]
+
+
+@pytest.mark.parametrize("elem", ["f32", "i32"])
+def test_einsum_forms(elem):
+    worst = 0.0
+    for eq, shapes in EINSUMS:
+        xs = [data(s, elem) if elem == "f32" else RNG.integers(-50, 50, s).astype(np.int32) for s in shapes]
+        want = np.einsum(eq, *[x.astype(np.float64) for x in xs])
+        text = module("einsum", [(s, elem) for s in shapes], (want.shape, elem), f'equation = "{eq}"')
+        before, after, out = run_both(text, {f"x{i}": x for i, x in enumerate(xs)})
+        assert '"npu_tensor.einsum"' not in out, eq
+        if elem != "f32":
+            assert np.array_equal(before["y"], after["y"]), eq
+            continue
+        terms = np.einsum(eq, *[np.abs(x.astype(np.float64)) for x in xs])
+        length = math.prod(shapes[0]) * (math.prod(shapes[1]) if len(shapes) > 1 else 1) // max(want.size, 1)
+        err = np.abs(before["y"].astype(np.float64) - after["y"])
+        assert np.all(err <= (length + 2) * U * terms), eq
+        worst = max(worst, float((err / np.maximum(terms, 1e-30)).max()))
+    MEASURED[f"einsum {elem} rel"] = worst

@@ -538,3 +538,104 @@ def gather_elements(op: ir.Operation, b: Builder):
     flat = np.ravel_multi_index(tuple(where), shape)
     y = take(b, b.reshape(x, [math.prod(shape)]), 0, flat.reshape(-1))
     return [b.reshape(y, list(idx.shape))]
+
+
+# ------------------------------------------------------------------ einsum
+
+
+def _einsum_terms(equation: str, ranks: list[int]) -> tuple[list[list[str]], list[str]]:
+    """Operand and output labels, one letter per dimension, '...' expanded to fresh upper-case letters."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(ranks):
+        raise NpuError(f"einsum equation '{equation}' names {len(terms)} operands, got {len(ranks)}")
+    used = set(eq)
+    fresh = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    ell = max((r - len(t.replace("...", "")) for t, r in zip(terms, ranks) if "..." in t), default=0)
+    if ell > len(fresh):
+        raise NpuError(f"einsum equation '{equation}': too many broadcast dimensions")
+    names = fresh[:ell]
+    out_terms = []
+    for t, r in zip(terms, ranks):
+        if "..." in t:
+            head, _, tail = t.partition("...")
+            e = r - len(head) - len(tail)
+            labels = list(head) + names[ell - e:] + list(tail)
+        else:
+            labels = list(t)
+        if len(labels) != r or not all(c.isalpha() for c in labels):
+            raise NpuError(f"einsum equation '{equation}' does not match operand ranks {ranks}")
+        out_terms.append(labels)
+    if arrow:
+        head, dots, tail = rhs.partition("...")
+        out = list(head) + (names if dots else []) + list(tail)
+    else:
+        counts = {c: sum(t.count(c) for t in out_terms) for c in set().union(*map(set, out_terms))}
+        out = names + sorted(c for c, n in counts.items() if n == 1 and c not in names)
+    return out_terms, out
+
+
+def _diagonal_and_reduce(b: Builder, x: ir.Value, labels: list[str], keep: set[str]) -> tuple[ir.Value, list[str]]:
+    """Take repeated labels' diagonals (mask multiply + sum) and sum away labels not in `keep`."""
+    labels = list(labels)
+    while len(set(labels)) != len(labels):
+        c = next(c for c in labels if labels.count(c) > 1)
+        p = labels.index(c)
+        q = labels.index(c, p + 1)
+        shape = list(shape_of(x))
+        mshape = [1] * len(shape)
+        mshape[p] = mshape[q] = shape[p]
+        eye = np.eye(shape[p]).reshape(mshape)
+        x = b.op("npu_tensor.mul", [x, b.const(eye, b.elem(x))], shape, b.elem(x))
+        x = _reduce(b, x, [q])
+        del labels[q]
+    drop = [i for i, c in enumerate(labels) if c not in keep]
+    if drop:
+        x = _reduce(b, x, drop)
+        labels = [c for c in labels if c in keep]
+    return x, labels
+
+
+def _reduce(b: Builder, x: ir.Value, axes: list[int]) -> ir.Value:
+    shape = shape_of(x)
+    out = [n for i, n in enumerate(shape) if i not in axes]
+    return b.op("npu_tensor.reduce_sum", [x], out, b.elem(x), {"axes": _i64(sorted(axes)), "keepdims": 0})
+
+
+@decomposes("npu_tensor.einsum")
+def einsum(op: ir.Operation, b: Builder):
+    operands = list(op.operands)
+    elem = b.elem(operands[0])
+    dt = None if _is_quant(elem) else dtypes.numpy_dtype(elem)
+    if dt is None or dt.kind not in "iuf" or (dt.kind == "f" and dt not in (np.float32, np.float64)):
+        raise NpuError(f"einsum of {elem} has no decomposition (f32, f64 and plain integers)")
+    if any(b.elem(v) != elem for v in operands) or b.elem(op.results[0]) != elem:
+        raise NpuError("einsum with mixed element types has no decomposition")
+    terms, out = _einsum_terms(from_attr(op.attributes["equation"]), [len(shape_of(v)) for v in operands])
+    if len(set(out)) != len(out):
+        raise NpuError("einsum with a repeated output label has no decomposition")
+    out_shape = list(shape_of(op.results[0]))
+    if len(operands) == 1:
+        x, labels = _diagonal_and_reduce(b, operands[0], terms[0], set(out))
+        return [b.reshape(b.transpose(x, [labels.index(c) for c in out]), out_shape)]
+    (a, la), (c, lc) = [_diagonal_and_reduce(b, v, t, set(out) | set(other))
+                        for v, t, other in ((operands[0], terms[0], terms[1]), (operands[1], terms[1], terms[0]))]
+    sa, sc = dict(zip(la, shape_of(a))), dict(zip(lc, shape_of(c)))
+    batch = [l for l in out if l in sa and l in sc]
+    contract = [l for l in la if l in sc and l not in out]
+    free_a = [l for l in la if l not in sc]
+    free_c = [l for l in lc if l not in sa]
+    if any(sa[l] != sc[l] for l in contract):
+        raise NpuError("einsum contracting dimensions of different sizes has no decomposition")
+    m = math.prod(sa[l] for l in free_a)
+    n = math.prod(sc[l] for l in free_c)
+    k = math.prod(sa[l] for l in contract)
+    a2 = b.reshape(b.transpose(a, [la.index(l) for l in batch + free_a + contract]), [sa[l] for l in batch] + [m, k])
+    c2 = b.reshape(b.transpose(c, [lc.index(l) for l in batch + contract + free_c]), [sc[l] for l in batch] + [k, n])
+    bshape = [max(sa[l], sc[l]) for l in batch]
+    y = b.op("npu_tensor.matmul", [a2, c2], bshape + [m, n], elem)
+    size = dict(zip(batch, bshape)) | {l: sa[l] for l in free_a} | {l: sc[l] for l in free_c}
+    order = batch + free_a + free_c
+    y = b.reshape(y, [size[l] for l in order])
+    return [b.reshape(b.transpose(y, [order.index(l) for l in out]), out_shape)]
