@@ -175,6 +175,26 @@ def test_instance_before_after(ctx, kind, direction, layout, lens, i):
     assert_within_bound(before, after)
 
 
+@pytest.mark.parametrize("kind,gates", [("LSTM", 4), ("GRU", 3), ("RNN", 1)])
+def test_float16_instance(ctx, kind, gates):
+    """f16: every op rounds to f16 (u = 2^-11) where the golden kernel rounds once; within 4u * (1 + max|y|)."""
+    rng = np.random.default_rng(7)
+    S, B, I, H = 5, 2, 3, 4
+    x = rng.standard_normal((S, B, I)).astype(np.float16)
+    w = (0.5 * rng.standard_normal((2, gates * H, I))).astype(np.float16)
+    r = (0.5 * rng.standard_normal((2, gates * H, H))).astype(np.float16)
+    node = helper.make_node(kind, ["X", "W", "R"], ["Y", "Y_h"], hidden_size=H, direction="bidirectional")
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("X", TensorProto.FLOAT16, [S, B, I])],
+        [helper.make_tensor_value_info("Y", TensorProto.FLOAT16, [S, 2, B, H]),
+         helper.make_tensor_value_info("Y_h", TensorProto.FLOAT16, [2, B, H])],
+        [numpy_helper.from_array(w, "W"), numpy_helper.from_array(r, "R")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    before, after, out = decompose_checked(ctx, str(import_model(model, context=ctx)), {"X": x})
+    assert "xf32>" not in out.split("func.func")[1]
+    assert_within_bound(before, after, tol=4 * 2.0**-11)
+
+
 def _text(ctx, **kw):
     model, feeds = rnn_model(**kw)
     return str(import_model(model, context=ctx)), feeds
