@@ -355,7 +355,7 @@ class _Recurrence:
 
     # ------------------------------------------------------------------ build
     def build(self) -> list[ir.Value]:
-        b, e, H, B, S = self.b, self.e, self.hid, self.batch, self.seq
+        b, e, H, B = self.b, self.e, self.hid, self.batch
         results = list(self.op.results)
         used = [bool(list(r.uses)) for r in results]
         if not any(used):
