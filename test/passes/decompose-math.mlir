@@ -121,3 +121,36 @@ func.func @main(%q: tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32> {
   %0 = "npu_tensor.dequantize_float"(%q) {scale = 1.250000e-02 : f32} : (tensor<1x8xf8E4M3FN>) -> tensor<1x8xf32>
   return %0 : tensor<1x8xf32>
 }
+
+// -----
+
+// matmul_integer with uint8 operands: a RESCALE moves the dynamic lhs to int8 (input_zp 128), the constant
+// rhs is folded to int8; both zero points move down by 128 onto matmul_int.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[A:.*]] = "npu_tensor.rescale"(%arg0) {axis = 0 : i64, input_zp = 128 : i64, multiplier = array<i64: 1073741824>, output_zp = 0 : i64, rounding_mode = "SINGLE_ROUND", shift = array<i64: 30>} : (tensor<2x3xui8>) -> tensor<2x3xi8>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[}}-128, -127], [0, 1], [126, 127]]> : tensor<3x2xi8>
+// CHECK: "npu_tensor.matmul_int"(%[[A]], %[[W]]) {lhs_zp = -125 : i64, operandSegmentSizes = array<i32: 1, 1, 0>, rhs_zp = 2 : i64} : (tensor<2x3xi8>, tensor<3x2xi8>) -> tensor<2x2xi32>
+func.func @main(%a: tensor<2x3xui8>) -> tensor<2x2xi32> {
+  %w = arith.constant dense<[[0, 1], [128, 129], [254, 255]]> : tensor<3x2xui8>
+  %za = arith.constant dense<3> : tensor<ui8>
+  %zw = arith.constant dense<130> : tensor<ui8>
+  %0 = "npu_tensor.matmul_integer"(%a, %w, %za, %zw) : (tensor<2x3xui8>, tensor<3x2xui8>, tensor<ui8>, tensor<ui8>) -> tensor<2x2xi32>
+  return %0 : tensor<2x2xi32>
+}
+
+// -----
+
+// conv_integer with per-output-channel weight zero points: conv_int with weight_zp 0, minus
+// w_zp[m] x the window sums of x - x_zp (a conv_int with a ones kernel).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Y:.*]] = "npu_tensor.conv_int"(%arg0, %arg1) {{.*}}input_zp = 5 : i64{{.*}}weight_zp = 0 : i64} : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>) -> tensor<1x3x4x4xi32>
+// CHECK: %[[ONES:.*]] = arith.constant dense<1> : tensor<1x2x1x1xi8>
+// CHECK: %[[S:.*]] = "npu_tensor.conv_int"(%arg0, %[[ONES]]) {{.*}} -> tensor<1x1x4x4xi32>
+// CHECK: "npu_tensor.mul"
+// CHECK: "npu_tensor.sub"(%[[Y]],
+func.func @main(%x: tensor<1x2x4x4xi8>, %w: tensor<3x2x1x1xi8>) -> tensor<1x3x4x4xi32> {
+  %zx = arith.constant dense<5> : tensor<i8>
+  %zw = arith.constant dense<[1, -2, 3]> : tensor<3xi8>
+  %0 = "npu_tensor.conv_integer"(%x, %w, %zx, %zw) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>, tensor<i8>, tensor<3xi8>) -> tensor<1x3x4x4xi32>
+  return %0 : tensor<1x3x4x4xi32>
+}

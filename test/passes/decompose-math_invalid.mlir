@@ -24,3 +24,23 @@ func.func @main(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x4xi32> {
   %0 = "npu_tensor.gemm"(%a, %b) {alpha = 2.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64} : (tensor<2x3xi32>, tensor<3x4xi32>) -> tensor<2x4xi32>
   return %0 : tensor<2x4xi32>
 }
+
+// -----
+
+// QLinearMatMul rounds half to even in float64; TOSA RESCALE rounds half up: no bit-identical form.
+func.func @main(%a: tensor<2x4xui8>, %b: tensor<4x3xui8>) -> tensor<2x3xui8> {
+  %s = arith.constant dense<5.000000e-01> : tensor<f32>
+  %z = arith.constant dense<3> : tensor<ui8>
+  // expected-error @below {{'npu_tensor.qlinear_matmul' has no bit-identical level-2 form}}
+  %0 = "npu_tensor.qlinear_matmul"(%a, %s, %z, %b, %s, %z, %s, %z) : (tensor<2x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<2x3xui8>
+  return %0 : tensor<2x3xui8>
+}
+
+// -----
+
+// A zero point computed at run time cannot become a matmul_int attribute.
+func.func @main(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %z: tensor<i8>) -> tensor<2x3xi32> {
+  // expected-error @below {{'npu_tensor.matmul_integer' decomposition expects a constant lhs zero point}}
+  %0 = "npu_tensor.matmul_integer"(%a, %b, %z, %z) : (tensor<2x4xi8>, tensor<4x3xi8>, tensor<i8>, tensor<i8>) -> tensor<2x3xi32>
+  return %0 : tensor<2x3xi32>
+}

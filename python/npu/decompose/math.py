@@ -38,6 +38,11 @@ exactly 1 for d > 0 and 0 for d <= 0, subnormals included):
                          running = stat * momentum + batch_stat * (1 - momentum)
     gemm(alpha, beta)  = gemm(A, B) * alpha + C * beta  (transA/transB kept on the inner gemm)
     dequantize_float   = cast_f32(q) * scale                                   bit-identical
+    matmul_integer     = matmul_int(a8, b8) {lhs_zp, rhs_zp}; uint8 data and zero points move to int8 by
+                         -128 (constants folded, else RESCALE u8 -> i8 with input_zp 128, exact); a per-row /
+                         per-column zero point is taken out with row / column sums    bit-identical (int32 wrap)
+    conv_integer       = conv_int(x8, w8) {input_zp, weight_zp}; a per-output-channel w_zp is taken out:
+                         - w_zp[m] * window sums of (x - x_zp) (conv_int with a ones kernel)  bit-identical
 
 Float bounds against the golden kernels (which compute normalizations, reductions and gemm
 in float64, activations in f32 with numpy's expm1/log1p/logaddexp). Measured by
@@ -55,9 +60,12 @@ x ~ U(-30, 30) and N(0, 1) plus the points 0, +-1e-30, +-1e-8, +-88, +-1e4, +-in
 Known limits: thresholded_relu/shrink map NaN to NaN (golden: 0); reduce_l2/sum_square/rms_norm
 square in f32 (|x| < 1.8e19); reduce_log_sum_exp of an all -inf slice gives NaN (golden -inf).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
-with p not in {1, 2}, integer gemm with alpha/beta != 1. Not handled here: quantize_float with
-saturate = 0 to f8E4M3FN (its overflow is NaN: needs a select), matmul_integer / conv_integer /
-qlinear_* (no rule yet).
+with p not in {1, 2}, integer gemm with alpha/beta != 1, matmul_integer / conv_integer with zero points
+that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
+rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
+Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
+but its RESCALE does not lower; uint8 constants are folded to int8 and do. Not handled here:
+quantize_float with saturate = 0 to f8E4M3FN (its overflow is NaN: needs a select).
 """
 
 from __future__ import annotations
@@ -514,3 +522,125 @@ def dequantize_float(op: ir.Operation, b: Builder):
     f = _F(op, b)
     q = f.cast(op.operands[0], f.f32)
     return [f.back(f.mul(q, float(np.float32(_attr(op, "scale")))), op.results[0])]
+
+
+# ------------------------------------------------------------------ integer products (level 1 -> level 2 forms)
+
+def _zero_points(op: ir.Operation, b: Builder, v: ir.Value, what: str) -> np.ndarray:
+    """The zero points held by constant `v`, as int64 (scalar or a vector)."""
+    zp = b.constant_value(v)
+    if zp is None:
+        raise NpuError(f"'{op.name}' decomposition expects a constant {what} zero point")
+    return np.asarray(zp).astype(np.int64).reshape(-1)
+
+
+def _as_int8(op: ir.Operation, b: Builder, v: ir.Value, zp: np.ndarray, what: str) -> tuple[ir.Value, np.ndarray]:
+    """(int8 tensor, zero points) with the same differences v - zp: uint8 data and zero points move down by
+    128 (a constant folded, else a RESCALE u8 -> i8 with input_zp 128, which is exact)."""
+    dtype = _np(b.elem(v))
+    if dtype == np.int8:
+        return v, zp
+    if dtype != np.uint8:
+        raise NpuError(f"'{op.name}' decomposition expects int8 or uint8 {what}, got {b.elem(v)}")
+    i8 = ir.IntegerType.get_signless(8)
+    value = b.constant_value(v)
+    if value is not None:
+        return b.const((value.astype(np.int16) - 128).astype(np.int8), i8), zp - 128
+    moved = b.op("npu_tensor.rescale", [v], shape_of(v), i8,
+                 {"axis": 0, "input_zp": 128, "output_zp": 0, "multiplier": [1 << 30], "shift": [30],
+                  "rounding_mode": "SINGLE_ROUND"})
+    return moved, zp - 128
+
+
+def _uniform(zp: np.ndarray) -> int | None:
+    return int(zp[0]) if np.all(zp == zp[0]) else None
+
+
+def _i32(b: Builder, array) -> ir.Value:
+    """An i32 constant (values wrapped modulo 2^32, as the int32 results wrap)."""
+    wrapped = ((np.asarray(array, np.int64) + 2**31) % 2**32 - 2**31).astype(np.int32)
+    return b.const(wrapped, ir.IntegerType.get_signless(32))
+
+
+def _isub(b: Builder, x: ir.Value, y: ir.Value) -> ir.Value:
+    shape = np.broadcast_shapes(shape_of(x), shape_of(y))
+    return b.op("npu_tensor.sub", [x, y], shape, b.elem(x))
+
+
+def _imul(b: Builder, x: ir.Value, y: ir.Value) -> ir.Value:
+    shape = np.broadcast_shapes(shape_of(x), shape_of(y))
+    return b.op("npu_tensor.mul", [x, y], shape, b.elem(x))
+
+
+@decomposes("npu_tensor.matmul_integer")
+def matmul_integer(op: ir.Operation, b: Builder):
+    """(a - a_zp) @ (b - b_zp) -> matmul_int on int8 operands. A per-row a_zp / per-column b_zp is taken
+    out of the product: sum_k (a - za_m)(b - zb_n) = P - za_m C_n - R_m zb_n + K za_m zb_n, with P, the
+    row sums R and the column sums C from matmul_int (ones as the other operand); all in int32, wrapping
+    like the golden int64 result narrowed to int32 (bit-identical)."""
+    a, w, azp, wzp = op.operands[:4]
+    out = op.results[0]
+    if _np(b.elem(out)) != np.int32:
+        raise NpuError(f"matmul_integer decomposition expects an i32 result, got {b.elem(out)}")
+    a8, za = _as_int8(op, b, a, _zero_points(op, b, azp, "lhs"), "lhs")
+    w8, zw = _as_int8(op, b, w, _zero_points(op, b, wzp, "rhs"), "rhs")
+    ua, uw = _uniform(za), _uniform(zw)
+    i32, i8 = b.elem(out), ir.IntegerType.get_signless(8)
+    sa, sw, so = shape_of(a8), shape_of(w8), shape_of(out)
+    k = sa[-1]
+
+    def mm(x, y, zx, zy, shape):
+        return b.op("npu_tensor.matmul_int", [x, y, None], shape, i32, {"lhs_zp": zx, "rhs_zp": zy})
+
+    y = mm(a8, w8, ua if ua is not None else 0, uw if uw is not None else 0, so)
+    if ua is None:  # per row: - za_m * sum_k (b - zb)
+        cols = mm(b.const(np.ones((1, k), np.int8), i8), w8, 0, uw if uw is not None else 0, sw[:-2] + (1, sw[-1]))
+        y = _isub(b, y, _imul(b, _i32(b, za.reshape(-1, 1)), cols))
+    if uw is None:  # per column: - zb_n * sum_k (a - za) (za the row's own zero point)
+        rows = mm(a8, b.const(np.ones((k, 1), np.int8), i8), ua if ua is not None else 0, 0, sa[:-1] + (1,))
+        if ua is None:  # rows hold sum_k a: - zb_n R_m + K za_m zb_n
+            y = _isub(b, y, _imul(b, rows, _i32(b, zw.reshape(1, -1))))
+            y = b.op("npu_tensor.add", [y, _i32(b, k * np.outer(za, zw))], so, i32)
+        else:
+            y = _isub(b, y, _imul(b, rows, _i32(b, zw.reshape(1, -1))))
+    return [y]
+
+
+@decomposes("npu_tensor.conv_integer")
+def conv_integer(op: ir.Operation, b: Builder):
+    """(x - x_zp) conv (w - w_zp) -> conv_int on int8 operands (2-D, NCHW). A per-output-channel w_zp is
+    taken out: - zw_m * S, S = the window sums of x - x_zp (conv_int with a ones kernel per group);
+    int32 wrapping like the golden result (bit-identical)."""
+    x, w, xzp, wzp = op.operands[:4]
+    out = op.results[0]
+    if len(shape_of(x)) != 4:
+        raise NpuError(f"conv_integer decomposition expects a 2-D convolution (rank-4 input), got rank {len(shape_of(x))}")
+    if _np(b.elem(out)) != np.int32:
+        raise NpuError(f"conv_integer decomposition expects an i32 result, got {b.elem(out)}")
+    x8, zx = _as_int8(op, b, x, _zero_points(op, b, xzp, "input"), "input")
+    w8, zw = _as_int8(op, b, w, _zero_points(op, b, wzp, "weight"), "weight")
+    ux, uw = _uniform(zx), _uniform(zw)
+    if ux is None:
+        raise NpuError(f"conv_integer decomposition expects one input zero point, got {np.unique(zx).size} different ones")
+    attrs = {n: op.attributes[n] for n in ("dilations", "group", "kernel_shape", "pads", "strides")}
+    i32, i8 = b.elem(out), ir.IntegerType.get_signless(8)
+    so = shape_of(out)
+    y = b.op("npu_tensor.conv_int", [x8, w8, None], so, i32, {**attrs, "input_zp": ux, "weight_zp": uw if uw is not None else 0})
+    if uw is None:
+        m, cg, kh, kw = shape_of(w8)
+        g = int(_attr(op, "group", 1))
+        ones = b.const(np.ones((g, cg, kh, kw), np.int8), i8)
+        sums = b.op("npu_tensor.conv_int", [x8, ones, None], (so[0], g) + so[2:], i32, {**attrs, "input_zp": ux, "weight_zp": 0})
+        per = b.reshape(sums, (so[0], g, 1) + so[2:])
+        corr = _imul(b, per, _i32(b, zw.reshape(1, g, m // g, 1, 1)))
+        y = _isub(b, y, b.reshape(corr, so))
+    return [y]
+
+
+def _no_exact_requantize(op: ir.Operation, b: Builder):
+    raise NpuError(f"'{op.name}' has no bit-identical level-2 form: its requantization rounds acc * M half to even "
+                   "in float64, TOSA RESCALE rounds half up (quantize the float model with npu.quant instead)")
+
+
+decomposes("npu_tensor.qlinear_matmul")(_no_exact_requantize)
+decomposes("npu_tensor.qlinear_conv")(_no_exact_requantize)
