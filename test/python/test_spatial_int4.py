@@ -252,3 +252,23 @@ def test_quantized_odd_shapes_are_bit_identical(preset):
     for x, want in zip(samples, golden):
         got = run_level4(level4, x, target=target)
         np.testing.assert_array_equal(got["y"].view(np.uint32), want["y"].view(np.uint32))
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_quantize_to_int4_stores_whole_bytes(ctx, preset):
+    """An elementwise result of i4 (quantize, full int4 range) [7, 9] is stored tile by tile into an
+    odd-length global (one tile on edge-lpddr, 2-row tiles on the others): the tiles end on bytes (the
+    last on the padding nibble), and dequantizing it
+    back gives the golden bits."""
+    rows, cols = 7, 9
+    qt = f"tensor<{rows}x{cols}x!quant.uniform<i4:f32, 0.5>>"
+    ft = f"tensor<{rows}x{cols}xf32>"
+    attrs = "{axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 0>}"
+    text = f"""
+      func.func @main(%x: {ft} {{npu.name = "x"}}) -> ({ft} {{npu.name = "y"}}) {{
+        %q = "npu_tensor.quantize"(%x) {attrs} : ({ft}) -> {qt}
+        %d = "npu_tensor.dequantize"(%q) {attrs} : ({qt}) -> {ft}
+        return %d : {ft}
+      }}"""
+    target = load_target(preset).with_overrides({"mesh.rows": 4, "mesh.cols": 4})
+    _bit_identical(ctx, text, target, seed=3)
