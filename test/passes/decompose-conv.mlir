@@ -32,15 +32,20 @@ func.func @conv3d(%x: tensor<1x2x4x5x5xf32>, %w: tensor<3x2x2x3x3xf32>, %b: tens
 
 // -----
 
-// conv_transpose, stride 2 and kernel 3: zero-interleaved input, then a conv with the flipped kernel.
+// conv_transpose, stride 2 and kernel 3: one conv over x per output phase (o mod 2 on each axis) with the
+// taps that reach it (2x2, 2x1, 1x2, 1x1 slices of the flipped kernel), phases woven with reshape/concat.
 // CHECK-LABEL: func.func @conv_transpose(
-// CHECK: "npu_tensor.concat"({{.*}}) {axis = 2 : i64} : (tensor<2x3x1x3xf32>, tensor<2x3x1x3xf32>) -> tensor<2x3x2x3xf32>
-// CHECK: "npu_tensor.reshape"({{.*}}) : (tensor<2x3x2x3xf32>) -> tensor<1x2x6x3xf32>
-// CHECK: -> tensor<1x2x9x3xf32>
-// CHECK: -> tensor<1x2x9x9xf32>
-// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}9.000000e+00, 8.000000e+00, 7.000000e+00], [6.000000e+00, 5.000000e+00, 4.000000e+00], [3.000000e+00, 2.000000e+00, 1.000000e+00]], {{\[\[}}-1.000000e+00, 0.000000e+00, 0.000000e+00]
-// CHECK-SAME: tensor<1x2x3x3xf32>
-// CHECK: "npu_tensor.conv"(%{{.*}}, %[[W]]) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x9x9xf32>, tensor<1x2x3x3xf32>) -> tensor<1x1x7x7xf32>
+// CHECK: %[[W0:.*]] = arith.constant dense<{{\[\[\[\[}}9.000000e+00, 7.000000e+00], [3.000000e+00, 1.000000e+00]], {{\[\[}}-1.000000e+00, 0.000000e+00], [0.000000e+00, 1.000000e+00]]]]> : tensor<1x2x2x2xf32>
+// CHECK: "npu_tensor.conv"(%arg0, %[[W0]]) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x3x3xf32>, tensor<1x2x2x2xf32>) -> tensor<1x1x4x4xf32>
+// CHECK: %[[W1:.*]] = arith.constant dense<{{\[\[\[\[}}8.000000e+00], [2.000000e+00]], {{\[\[}}0.000000e+00], [0.000000e+00]]]]> : tensor<1x2x2x1xf32>
+// CHECK: "npu_tensor.conv"(%arg0, %[[W1]]) {{.*}}kernel_shape = array<i64: 2, 1>, pads = array<i64: 1, 0, 1, 0>{{.*}} -> tensor<1x1x4x3xf32>
+// CHECK: "npu_tensor.conv"(%arg0, %{{.*}}) {{.*}}kernel_shape = array<i64: 1, 2>, pads = array<i64: 0, 1, 0, 1>{{.*}} -> tensor<1x1x3x4xf32>
+// CHECK: "npu_tensor.conv"(%arg0, %{{.*}}) {{.*}}kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x1x3x3xf32>
+// CHECK: "npu_tensor.concat"({{.*}}) {axis = 2 : i64} : (tensor<4x4x1x1xf32>, tensor<4x4x1x1xf32>) -> tensor<4x4x2x1xf32>
+// CHECK: "npu_tensor.concat"({{.*}}) {axis = 2 : i64} : (tensor<1x4x1x8xf32>, tensor<1x4x1x8xf32>) -> tensor<1x4x2x8xf32>
+// CHECK: "npu_tensor.reshape"({{.*}}) : (tensor<1x4x2x8xf32>) -> tensor<1x1x8x8xf32>
+// CHECK: "npu_tensor.slice"({{.*}}) -> tensor<1x1x7x8xf32>
+// CHECK: "npu_tensor.slice"({{.*}}) -> tensor<1x1x7x7xf32>
 // CHECK-NOT: npu_tensor.conv_transpose
 func.func @conv_transpose(%x: tensor<1x2x3x3xf32>) -> tensor<1x1x7x7xf32> {
   %w = arith.constant dense<[[[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]], [[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, -1.0]]]]> : tensor<2x1x3x3xf32>
@@ -117,4 +122,22 @@ func.func @lp_pool(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x2x2xf32> {
 func.func @global_lp_pool(%x: tensor<1x3x5xf32>) -> tensor<1x3x1xf32> {
   %0 = "npu_tensor.global_lp_pool"(%x) {p = 3 : i64} : (tensor<1x3x5xf32>) -> tensor<1x3x1xf32>
   return %0 : tensor<1x3x1xf32>
+}
+
+// -----
+
+// conv_transpose with more than 16 output phases (strides 5 x 4): zeros interleaved into x, then one conv
+// with the flipped kernel, stride 1 and no pads.
+// CHECK-LABEL: func.func @conv_transpose_interleave
+// CHECK: "npu_tensor.reshape"(%arg0) : (tensor<1x1x2x2xf32>) -> tensor<1x2x1x2xf32>
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<1x2x4x2xf32>
+// CHECK: "npu_tensor.concat"({{.*}}, %[[Z]]) {axis = 2 : i64} : (tensor<1x2x1x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x2x5x2xf32>
+// CHECK: "npu_tensor.reshape"({{.*}}) : (tensor<1x2x5x2xf32>) -> tensor<1x1x10x2xf32>
+// CHECK: "npu_tensor.reshape"({{.*}}) : (tensor<8x2x4x1xf32>) -> tensor<1x1x8x8xf32>
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}4.000000e+00, 3.000000e+00], [2.000000e+00, 1.000000e+00]]]]> : tensor<1x1x2x2xf32>
+// CHECK: "npu_tensor.conv"(%{{.*}}, %[[W]]) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x{{[0-9]+}}x{{[0-9]+}}xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x7x6xf32>
+func.func @conv_transpose_interleave(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x7x6xf32> {
+  %w = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32>
+  %0 = "npu_tensor.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 5, 4>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x7x6xf32>
+  return %0 : tensor<1x1x7x6xf32>
 }

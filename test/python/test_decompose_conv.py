@@ -10,15 +10,12 @@ level 4 on edge-lpddr and run on the level-4 interpreter.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import onnx
 import pytest
 from mlir import ir
 
 from npu.decompose.golden import run_both
-from npu.errors import NpuError
 from npu.interp.executor import Program
 from npu.ir.context import make_context
 
@@ -328,7 +325,7 @@ def pool_text(name, case, dtype="f32", n=2, c=3, p=None, indices=False):
     text = module_text(name, [("x", (n, c) + sp, dtype)], [], ["x"], out, attrs, dtype)
     if indices:  # a second (unused or returned) result
         out_t = ttype(out, dtype)
-        text = text.replace(f"%y = ", "%y, %i = ").replace(f"-> {out_t}\n    return", f"-> ({out_t}, {ttype(out, 'i64')})\n    return")
+        text = text.replace("%y = ", "%y, %i = ").replace(f"-> {out_t}\n    return", f"-> ({out_t}, {ttype(out, 'i64')})\n    return")
     return text
 
 
