@@ -542,3 +542,37 @@ def test_einsum_forms(elem):
         assert np.all(err <= (length + 2) * U * terms), eq
         worst = max(worst, float((err / np.maximum(terms, 1e-30)).max()))
     MEASURED[f"einsum {elem} rel"] = worst
+
+
+LEVEL4_MOVES = {
+    "pad_q8_constant": (module("pad", [((1, 2, 3, 4), Q8)], ((1, 2, 5, 7), Q8), f'mode = "constant", pads = {i64a([0, 0, 1, 1, 0, 0, 1, 2])}, value = 3 : i64'), [((1, 2, 3, 4), Q8)]),
+    "pad_i8_reflect": (module("pad", [((1, 2, 3, 4), "i8")], ((1, 2, 5, 7), "i8"), f'mode = "reflect", pads = {i64a([0, 0, 1, 1, 0, 0, 1, 2])}, value = 0 : i64'), [((1, 2, 3, 4), "i8")]),
+    "resize_nearest_i8": (module("resize", [((1, 2, 3, 4), "i8")], ((1, 2, 6, 7), "i8"), resize_attrs("nearest", "half_pixel", "round_prefer_ceil", [1, 1, 2, 1.75])), [((1, 2, 3, 4), "i8")]),
+    "depth_to_space": (module("depth_to_space", [((1, 8, 2, 3), "f32")], ((1, 2, 4, 6), "f32"), 'blocksize = 2 : i64, mode = "CRD"'), [((1, 8, 2, 3), "f32")]),
+    "space_to_depth": (module("space_to_depth", [((1, 2, 4, 6), "i8")], ((1, 8, 2, 3), "i8"), "blocksize = 2 : i64"), [((1, 2, 4, 6), "i8")]),
+    "tile": (module("tile", [((2, 3), "f32")], ((4, 9), "f32"), f"repeats = {i64a([2, 3])}"), [((2, 3), "f32")]),
+    "trilu_i8": (module("trilu", [((2, 4, 5), "i8")], ((2, 4, 5), "i8"), "k = 1 : i64, upper = 0 : i64"), [((2, 4, 5), "i8")]),
+    "cum_sum_axis0": (module("cum_sum", [((5, 4), "f32")], ((5, 4), "f32"), "axis = 0 : i64, exclusive = 0 : i64, reverse = 0 : i64"), [((5, 4), "f32")]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LEVEL4_MOVES))
+def test_data_movement_reaches_level4_exactly(name):
+    text, args = LEVEL4_MOVES[name]
+    gold, got = _level4(text, {f"x{i}": data(s, e) for i, (s, e) in enumerate(args)})
+    assert np.array_equal(gold["y"], got["y"])
+
+
+def test_one_hot_and_einsum_and_cum_sum_reach_level4():
+    text = module("one_hot", [((4,), "i32")], ((4, 6), "f32"), "axis = -1 : i64, off_value = 0.5 : f32, on_value = 2.0 : f32")
+    gold, got = _level4(text, {"x0": np.array([0, -1, 7, 3], np.int32)})
+    assert np.array_equal(gold["y"], got["y"])
+    a, c = data((1, 2, 3, 4), "f32"), data((1, 2, 5, 4), "f32")
+    text = module("einsum", [((1, 2, 3, 4), "f32"), ((1, 2, 5, 4), "f32")], ((1, 2, 3, 5), "f32"), 'equation = "bhqd,bhkd->bhqk"')
+    gold, got = _level4(text, {"x0": a, "x1": c})
+    terms = np.einsum("bhqd,bhkd->bhqk", np.abs(a.astype(np.float64)), np.abs(c.astype(np.float64)))
+    assert np.all(np.abs(gold["y"].astype(np.float64) - got["y"]) <= (4 + 2) * U * terms)
+    x = data((3, 7), "f32")
+    text = module("cum_sum", [((3, 7), "f32")], ((3, 7), "f32"), "axis = 1 : i64, exclusive = 1 : i64, reverse = 1 : i64")
+    gold, got = _level4(text, {"x0": x})
+    assert np.all(np.abs(gold["y"].astype(np.float64) - got["y"]) <= 7 * U * np.abs(x).sum(axis=1, keepdims=True))

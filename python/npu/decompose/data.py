@@ -18,6 +18,12 @@ concats; entries marked fill become constant blocks):
   one-hot matmul: the indices cast to f32, negatives wrapped by
   idx + n * min(relu(-idx), 1), onehot = relu(1 - |idx - iota|), out =
   onehot @ table (the gathered axis brought first by transpose/reshape).
+- one_hot (run-time indices): the same one-hot rows; on/off as on * hot + off * (1 - hot).
+- gather_elements (constant indices): a take of the flattened input at the flat indices.
+- einsum (one or two operands, `...` broadcast): repeated labels -> mask multiply by an
+  identity + reduce_sum; labels in one operand only and not in the output -> reduce_sum;
+  then transpose/reshape both to (batch.., M, K) and (batch.., K, N), matmul, reshape,
+  transpose to the output order.
 - depth_to_space / space_to_depth: reshape, transpose, reshape.
 - tile: per axis, unsqueeze + expand + reshape.
 - trilu: mul by a constant 0/1 mask.
@@ -43,8 +49,14 @@ Float bounds (u = 2^-24, f32). Resize linear/cubic per axis a: |err| <=
 R and L_a its largest row sum of |R| (rounding R to f32, the products, the
 sums; the golden kernel computes in float64 and rounds once); the axes chain
 (L multiplies). Nearest by matmul is exact for finite inputs (one weight 1.0
-per row). cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
+per row; a -0.0 may come out +0.0, as in the one-hot gather). cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
 the axis (the golden accumulates left to right, the matmul in another order).
+einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number of products per
+output element (the golden sums in float64 and rounds once; the diagonal masks
+and the one-hot products are exact). Integer einsum and cum_sum are exact
+(reduce_sum and matmul sum exactly and wrap to the width like the golden).
+one_hot is exact (f32 or integer values) for |idx| < 2^24; float indices
+truncate toward zero through an i32 cast as the golden's astype does.
 Measured: see test/python/test_decompose_data.py.
 """
 
