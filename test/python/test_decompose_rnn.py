@@ -195,6 +195,19 @@ def test_float16_instance(ctx, kind, gates):
     assert_within_bound(before, after, tol=4 * 2.0**-11)
 
 
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "RNN"])
+@pytest.mark.parametrize("lens,runtime", [([0, 0], False), ([0, 0], True), ([1, 0], True)])
+def test_empty_and_short_sequences(ctx, kind, lens, runtime):
+    """Zero lengths keep the initial state and give zero Y (constant: no steps at all; runtime: masked)."""
+    model, feeds = rnn_model(kind, seq=3, batch=2, lens=lens, lens_runtime=runtime, direction="bidirectional",
+                             init_h=True, init_c=True, layout=1)
+    before, after, out = decompose_checked(ctx, str(import_model(model, context=ctx)), feeds)
+    assert_within_bound(before, after)
+    if not runtime:
+        assert '"npu_tensor.matmul"' not in out  # nothing is computed: Y is zeros, Y_h the initial state
+        np.testing.assert_array_equal(after["Y_h"], feeds["H0"])
+
+
 def _text(ctx, **kw):
     model, feeds = rnn_model(**kw)
     return str(import_model(model, context=ctx)), feeds
