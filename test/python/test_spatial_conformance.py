@@ -96,6 +96,13 @@ def test_lowering_errors_are_classified():
     status, op, line = sc.classify_lowering_error(NpuError("y(Clip): error: 'npu_pe.clamp' op expects min <= max"))
     assert (status, op) == (sc.ERROR, "npu_pe.clamp")
     assert sc.classify_lowering_error(KeyError("ui8"))[0] == sc.ERROR
+    # a decomposition that refuses a form is unsupported, and names the op
+    assert sc.classify_lowering_error(NpuError(
+        "y(GatherElements): error: gather_elements with run-time indices has no decomposition (constant indices only)"
+    ))[:2] == (sc.UNSUPPORTED, "npu_tensor.gather_elements")
+    # a verifier failure on an op a decomposition built is a bug
+    assert sc.classify_lowering_error(NpuError(
+        "r(ReduceLogSumExp): error: 'npu_tensor.sub' op expects result shape [2, 1, 4], got [2, 0, 4]"))[0] == sc.ERROR
 
 
 def test_an_exception_in_the_lowering_is_an_error(edge, monkeypatch):
