@@ -61,7 +61,7 @@ def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
         if fam is None:
             raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: no spatial lowering rule for "
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
-        key = _signature(node, fam)
+        key = _signature(node, fam) + layout.sub_byte_key(node)
         if key not in memo:
             memo[key] = choose_plan(node, fam, chip, layout)
         plan = memo[key]
@@ -150,6 +150,12 @@ class Layout:
     def view(self, t) -> View:
         v = self.views.get(t.index)
         return v if v is not None else View.dense(f"c{t.index}", t.shape)
+
+    def sub_byte_key(self, node: Node) -> tuple:
+        """What else a plan depends on when the op moves sub-byte tensors: where their views start
+        and how they stride, and the length of the global under each (the whole-byte rule)."""
+        views = [self.view(t) for t in node.operands + node.results if t is not None and is_sub_byte(t.dtype)]
+        return tuple((v.offset, v.strides, self.numel.get(v.symbol)) for v in views)
 
 
 def _sub_byte_boxes(node: Node, fam: Family, space: Space, layout: "Layout | None") -> tuple[list, int]:
