@@ -450,7 +450,14 @@ def _pool(op: ir.Operation, b: Builder):
     x = op.operands[0]
     rank = len(b.shape(x))
     if rank == 4:
-        return None
+        a = _attrs(op)
+        if _indices_used(op) or not _window_in_padding(op, list(a["kernel_shape"])):
+            return None
+        if op.name.endswith("average_pool") and not _float_elem(b.elem(x)):
+            return None
+        with b.loc:
+            y = _pool_pad_explicit(op, b, x) if op.name.endswith("max_pool") else _average_as_sum(op, b, x)
+            return [y] + [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]
     with b.loc:
         if rank == 3:
             return _pool1d(op, b, x)
@@ -459,6 +466,46 @@ def _pool(op: ir.Operation, b: Builder):
         y = _pool_fold(op, b, x)
         rest = [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]  # unused indices: dead
         return [y] + rest
+
+
+def _lowest(elem: ir.Type):
+    """The value padding never wins a max with: -inf for floats, the integer type's minimum."""
+    from npu.ir import dtypes
+
+    if _float_elem(elem):
+        return -np.inf
+    return np.iinfo(dtypes.numpy_dtype(elem)).min
+
+
+def _pool_pad_explicit(op, b: Builder, x) -> ir.Value:
+    """A 2-D max_pool with a window wholly in the padding: x padded with the lowest value, pool with pads 0."""
+    a = _attrs(op)
+    out = b.shape(op.results[0])
+    kernel, strides, dil, pads = _window(a, 2, a["kernel_shape"])
+    low = _lowest(b.elem(x))
+    for i in range(2):
+        x = pad_to_windows(b, x, 2 + i, pads[i], out[2 + i], kernel[i], strides[i], dil[i], low)
+    attrs = dict(a)
+    attrs.update({"pads": [0, 0, 0, 0], "ceil_mode": 0})
+    return b.op(op.name, [x], out, b.elem(op.results[0]), attrs)
+
+
+def _average_as_sum(op, b: Builder, x) -> ir.Value:
+    """A 2-D average_pool with a window wholly in the padding: window sums as a depthwise all-ones conv,
+    divided by the golden window counts (a constant; 0 for a window with nothing counted gives 0/0 = NaN,
+    as the golden kernel does)."""
+    a = _attrs(op)
+    xs, out = b.shape(x), b.shape(op.results[0])
+    kernel, strides, dil, pads = _window(a, 2, a["kernel_shape"])
+    s = _window_sum(b, x, kernel, strides, dil, pads, out)
+    include = bool(a.get("count_include_pad", 0))
+    counts = np.ones((), dtype=np.int64)
+    for i in range(2):  # separable: per axis, the window elements inside the input (+ explicit pads)
+        lo, hi = (-pads[i], xs[2 + i] + pads[2 + i]) if include else (0, xs[2 + i])
+        pos = (np.arange(out[2 + i]) * strides[i] - pads[i])[:, None] + np.arange(kernel[i])[None, :] * dil[i]
+        counts = np.multiply.outer(counts, ((pos >= lo) & (pos < hi)).sum(axis=1))
+    div = b.const(counts.reshape((1, 1) + tuple(out[2:])), b.elem(x))
+    return b.op("npu_tensor.div", [s, div], out, b.elem(op.results[0]))
 
 
 def _pool1d(op, b: Builder, x):
@@ -528,6 +575,26 @@ def _root(b: Builder, s: ir.Value, p: int) -> ir.Value:
     return b.op("npu_tensor.exp", [b.op("npu_tensor.mul", [log, b.scalar(1.0 / p, s)], shape, elem)], shape, elem)
 
 
+def _window_sum(b: Builder, x, kernel, strides, dil, pads, out) -> ir.Value:
+    """Per channel, the sum over each pooling window (padding adds 0): a depthwise conv with an all-ones
+    kernel whose end padding is exactly what the windows read (the ceil_mode tail included)."""
+    xs = b.shape(x)
+    nd = len(xs) - 2
+    ends = []
+    for i in range(nd):
+        need = (out[2 + i] - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1
+        end = need - b.shape(x)[2 + i] - pads[i]
+        if end < 0:
+            x = pad_axis(b, x, 2 + i, 0, end)
+            end = 0
+        ends.append(end)
+    c = xs[1]
+    ones = b.const(np.ones([c, 1] + list(kernel)), b.elem(x))
+    attrs = {"dilations": list(dil), "group": c, "kernel_shape": list(kernel), "pads": list(pads[:nd]) + ends,
+             "strides": list(strides)}
+    return _conv_op(b, "npu_tensor.conv", x, ones, None, list(out), b.elem(x), attrs)
+
+
 @decomposes("npu_tensor.lp_pool")
 def lp_pool(op: ir.Operation, b: Builder):
     x = op.operands[0]
@@ -538,19 +605,7 @@ def lp_pool(op: ir.Operation, b: Builder):
     kernel, strides, dil, pads = _window(a, nd, a["kernel_shape"])
     with b.loc:
         xp = _power(b, x, p, "lp_pool")
-        # window sums: a depthwise conv with an all-ones kernel; end padding exactly what the windows read
-        ends = []
-        for i in range(nd):
-            need = (out[2 + i] - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1
-            end = need - xs[2 + i] - pads[i]
-            if end < 0:
-                xp = pad_axis(b, xp, 2 + i, 0, end)
-                end = 0
-            ends.append(end)
-        c = xs[1]
-        ones = b.const(np.ones([c, 1] + kernel), b.elem(x))
-        attrs = {"dilations": dil, "group": c, "kernel_shape": kernel, "pads": pads[:nd] + ends, "strides": strides}
-        s = _conv_op(b, "npu_tensor.conv", xp, ones, None, out, b.elem(op.results[0]), attrs)
+        s = _window_sum(b, xp, kernel, strides, dil, pads, out)
         return [_root(b, s, p)]
 
 
