@@ -410,3 +410,26 @@ def test_integer_mod_by_zero_is_a_run_time_error_on_level4(ctx):
     feed = {"a": np.arange(8, dtype=np.int32), "b": np.array([1, 2, 0, 4, 5, 6, 7, 8], np.int32)}
     with pytest.raises(NpuError, match=r"'npu_pe.binary' at .*mod.* on PE .*: binary 'mod': division by zero"):
         run_level4(lowered, feed, target=target)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_boolean_constants_and_inputs_are_masks(ctx, preset):
+    """A constant i1 tensor becomes an i8 weight global of 0 / 1; a bool graph input is accepted as a
+    numpy bool array; Equal of two masks and Where over f16 data."""
+    from onnx import numpy_helper
+
+    h = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT16, s)
+    b = lambda n, s: helper.make_tensor_value_info(n, TensorProto.BOOL, s)
+    keep = numpy_helper.from_array(np.array([True, False, True, True, False, False, True, False]), "keep")
+    nodes = [helper.make_node("Equal", ["m", "keep"], ["same"], name="eq_masks"),
+             helper.make_node("Where", ["keep", "x", "y"], ["w"], name="where_const"),
+             helper.make_node("Where", ["same", "w", "x"], ["v"], name="where_input")]
+    model = _model(nodes, [b("m", [3, 8]), h("x", [3, 8]), h("y", [1, 8])], [h("v", [3, 8]), b("same", [3, 8])],
+                   [keep])
+    rng = np.random.default_rng(4)
+    feed = {"m": rng.integers(0, 2, (3, 8)).astype(bool), "x": rng.standard_normal((3, 8)).astype(np.float16),
+            "y": rng.standard_normal((1, 8)).astype(np.float16)}
+    gold, out, text = _run_both(ctx, model, feed, preset)
+    assert 'type = memref<8xi8, "ext">, value = dense<[1, 0, 1, 1, 0, 0, 1, 0]> : tensor<8xi8>' in text
+    assert 'kind = "input", sym_name = "m", type = memref<3x8xi8, "ext">' in text
+    _assert_bit_identical(gold, out)
