@@ -73,9 +73,13 @@ func.func @main(%x: tensor<2x8x3x3xf32>, %s: tensor<8xf32>, %b: tensor<8xf32>) -
 
 // -----
 
-// reduce_log_sum_exp: m + log(sum(exp(x - m))), m = reduce_max(x); keepdims = 0 by a final reshape.
+// reduce_log_sum_exp: m + log(sum(exp(x - m))), m = reduce_max(x) (0 where not finite: m - m != 0);
+// keepdims = 0 by a final reshape.
 // CHECK-LABEL: func.func @main
-// CHECK: %[[M:.*]] = "npu_tensor.reduce_max"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<3x7xf32>) -> tensor<3x1xf32>
+// CHECK: %[[MAX:.*]] = "npu_tensor.reduce_max"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64} : (tensor<3x7xf32>) -> tensor<3x1xf32>
+// CHECK: %[[Z:.*]] = "npu_tensor.sub"(%[[MAX]], %[[MAX]])
+// CHECK: %[[FIN:.*]] = "npu_tensor.equal"(%[[Z]], %{{.*}})
+// CHECK: %[[M:.*]] = "npu_tensor.where"(%[[FIN]], %[[MAX]], %{{.*}})
 // CHECK: %[[D:.*]] = "npu_tensor.sub"(%arg0, %[[M]])
 // CHECK: %[[E:.*]] = "npu_tensor.exp"(%[[D]])
 // CHECK: %[[S:.*]] = "npu_tensor.reduce_sum"(%[[E]]) {axes = array<i64: 1>, keepdims = 1 : i64}
@@ -153,4 +157,37 @@ func.func @main(%x: tensor<1x2x4x4xi8>, %w: tensor<3x2x1x1xi8>) -> tensor<1x3x4x
   %zw = arith.constant dense<[1, -2, 3]> : tensor<3xi8>
   %0 = "npu_tensor.conv_integer"(%x, %w, %zx, %zw) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xi8>, tensor<3x2x1x1xi8>, tensor<i8>, tensor<3xi8>) -> tensor<1x3x4x4xi32>
   return %0 : tensor<1x3x4x4xi32>
+}
+
+// -----
+
+// shrink: two selects on compares (bit-identical, NaN included).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[GT:.*]] = "npu_tensor.greater"(%arg0, %{{.*}}) : (tensor<6xf32>, tensor<1xf32>) -> tensor<6xi1>
+// CHECK: %[[HI:.*]] = "npu_tensor.sub"(%arg0,
+// CHECK: %[[UP:.*]] = "npu_tensor.where"(%[[GT]], %[[HI]], %{{.*}})
+// CHECK: %[[LT:.*]] = "npu_tensor.less"(%arg0, %{{.*}}) : (tensor<6xf32>, tensor<1xf32>) -> tensor<6xi1>
+// CHECK: %[[LO:.*]] = "npu_tensor.add"(%arg0,
+// CHECK: "npu_tensor.where"(%[[LT]], %[[LO]], %[[UP]])
+func.func @main(%x: tensor<6xf32>) -> tensor<6xf32> {
+  %0 = "npu_tensor.shrink"(%x) {bias = 5.000000e-01 : f32, lambd = 1.000000e+00 : f32} : (tensor<6xf32>) -> tensor<6xf32>
+  return %0 : tensor<6xf32>
+}
+
+// -----
+
+// hardmax: the first position holding the max (or a NaN) by reduce_min over where(hit, iota, n).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[IOTA:.*]] = arith.constant dense<{{\[\[}}0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00]]> : tensor<1x4xf32>
+// CHECK: %[[M:.*]] = "npu_tensor.reduce_max"(%arg0) {axes = array<i64: 1>, keepdims = 1 : i64}
+// CHECK: "npu_tensor.equal"(%arg0, %[[M]])
+// CHECK: "npu_tensor.is_nan"(%arg0)
+// CHECK: %[[HIT:.*]] = "npu_tensor.or"
+// CHECK: %[[CAND:.*]] = "npu_tensor.where"(%[[HIT]], %[[IOTA]], %{{.*}})
+// CHECK: %[[FIRST:.*]] = "npu_tensor.reduce_min"(%[[CAND]]) {axes = array<i64: 1>, keepdims = 1 : i64}
+// CHECK: %[[ONE:.*]] = "npu_tensor.equal"(%[[IOTA]], %[[FIRST]])
+// CHECK: "npu_tensor.where"(%[[ONE]], %{{.*}}, %{{.*}}) : (tensor<3x4xi1>, tensor<1x1xf32>, tensor<1x1xf32>) -> tensor<3x4xf32>
+func.func @main(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "npu_tensor.hardmax"(%x) {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
 }

@@ -147,6 +147,26 @@ def test_activation_narrow_float_rounds_once(name, elem, rng):
     assert np.all(np.abs(g - a) <= ulp + 1e-30), name
 
 
+@pytest.mark.parametrize("name", ["thresholded_relu", "shrink"])
+def test_select_based_activations_keep_nan_semantics(name, rng):
+    """where(compare) forms: bit for bit with golden, NaN included (comparisons with NaN are false: 0)."""
+    x = np.concatenate([probe(rng), [np.nan, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, -2.5]]).astype(np.float32)
+    for attrs in {ACT_ATTRS[name], OTHER_ATTRS[name]}:
+        before, after, text = both(name, [x], [x.shape], attrs)
+        assert '"npu_tensor.where"' in text
+        np.testing.assert_array_equal(before["y0"], after["y0"])
+
+
+@pytest.mark.parametrize("shape,axis", [((4, 5, 6), 0), ((4, 5, 6), 1), ((4, 5, 6), -1), ((1, 10), 1), ((7,), 0)])
+def test_hardmax_bit_identical(shape, axis, rng):
+    """Ties (small integers) pick the first maximum; a NaN counts as the maximum, as in numpy's argmax."""
+    x = rng.integers(-3, 3, shape).astype(np.float32)
+    x.reshape(-1)[[0, -1]] = np.nan
+    before, after, text = both("hardmax", [x], [shape], f"{{axis = {axis} : i64}}")
+    assert '"npu_tensor.reduce_min"' in text
+    np.testing.assert_array_equal(before["y0"], after["y0"])
+
+
 def test_gelu_tanh_form(rng):
     x = probe(rng)
     before, after, text = both("gelu", [x], [x.shape], '{approximate = "tanh"}')
@@ -215,6 +235,14 @@ def test_reduce_log_sum_exp_large_values(rng):
     before, after, _ = both("reduce_log_sum_exp", [x], [(4, 1)], "{axes = array<i64: 1>, keepdims = 1 : i64}")
     assert np.all(np.isfinite(after["y0"]))
     np.testing.assert_allclose(after["y0"], before["y0"], rtol=4 * U, atol=0)
+
+
+def test_reduce_log_sum_exp_non_finite_max():
+    """All -inf gives -inf and a +inf gives +inf, as golden (the shift by a non-finite max is 0)."""
+    x = np.array([[-np.inf] * 4, [1.0, np.inf, 2.0, -np.inf], [0.5, -1.0, 2.0, 3.0]], np.float32)
+    before, after, _ = both("reduce_log_sum_exp", [x], [(3, 1)], "{axes = array<i64: 1>, keepdims = 1 : i64}")
+    np.testing.assert_array_equal(before["y0"][:2], after["y0"][:2])
+    np.testing.assert_allclose(after["y0"][2], before["y0"][2], rtol=4 * U)
 
 
 @pytest.mark.parametrize("elem,dtype", [("i32", np.int32), ("i8", np.int8), ("i64", np.int64)])
@@ -508,7 +536,7 @@ ONNX_OPS = {
     "BatchNormalization": "batch_normalization", "ReduceL1": "reduce_l1", "ReduceL2": "reduce_l2",
     "ReduceSumSquare": "reduce_sum_square", "ReduceLogSum": "reduce_log_sum",
     "ReduceLogSumExp": "reduce_log_sum_exp", "ReduceProd": "reduce_prod", "Gemm": "gemm",
-    "MatMulInteger": "matmul_integer", "ConvInteger": "conv_integer",
+    "MatMulInteger": "matmul_integer", "ConvInteger": "conv_integer", "Hardmax": "hardmax",
 }
 
 
@@ -607,6 +635,8 @@ E2E = [
     ("hard_swish", lambda r: [r.standard_normal((2, 8, 6, 6)) * 4], "", None),
     ("mish", lambda r: [r.standard_normal((4, 33)) * 5], "", None),
     ("shrink", lambda r: [r.standard_normal((4, 33))], ACT_ATTRS["shrink"], None),
+    ("thresholded_relu", lambda r: [r.standard_normal((4, 33)) * 2], ACT_ATTRS["thresholded_relu"], None),
+    ("hardmax", lambda r: [r.integers(-2, 3, (6, 9))], "{axis = 1 : i64}", None),
     ("gemm", lambda r: [r.standard_normal((5, 7)), r.standard_normal((6, 7)), r.standard_normal(6)],
      "{alpha = 2.500000e-01 : f32, beta = 3.500000e-01 : f32, transA = 0 : i64, transB = 1 : i64}", (5, 6)),
     ("reduce_log_sum_exp", lambda r: [r.standard_normal((2, 8, 6, 6)) * 20], "{axes = array<i64: 2, 3>, keepdims = 1 : i64}",

@@ -4,15 +4,14 @@ Owns the rules for activations, normalizations, the non-sum reductions, gemm wit
 alpha/beta, dequantize_float and the ONNX integer products (matmul_integer, conv_integer;
 qlinear_* refused). Equations (x the input; everything in f32, an
 f16/bf16 input is cast to f32 first and the result cast back once, as the golden
-kernels compute narrow floats in f32; `step(d)` = clip(d * 2^75 * 2^75, 0, 1) is
-exactly 1 for d > 0 and 0 for d <= 0, subnormals included):
+kernels compute narrow floats in f32; the comparisons and where are the eltwise family's
+compare / select):
 
     softsign(x)        = x / (1 + |x|)                                         bit-identical
     hard_sigmoid(x)    = clip(x * alpha + beta, 0, 1)                          bit-identical
     hard_swish(x)      = x * clip(x * f32(1/6) + 0.5, 0, 1)                    bit-identical
-    thresholded_relu   = max(x, -FLT_MAX) * step(x - alpha)                    bit-identical (but NaN in -> NaN)
-    shrink(x)          = step(x - l) * max(x - bias, -FLT_MAX)
-                       + step(-l - x) * min(x + bias, FLT_MAX)                 bit-identical (but NaN in -> NaN)
+    thresholded_relu   = where(x > alpha, x, 0)                                bit-identical
+    shrink(x)          = where(x < -l, x + bias, where(x > l, x - bias, 0))    bit-identical
     em1(v <= 0)        = 2t / (1 - t),  t = tanh(v / 2)       (expm1 without cancellation near 0)
     elu(x)             = relu(x) + alpha * em1(min(x, 0))
     selu(x)            = gamma * (relu(x) + alpha * em1(min(x, 0)))
@@ -24,7 +23,8 @@ exactly 1 for d > 0 and 0 for d <= 0, subnormals included):
     gelu(tanh form)    = x * sigmoid(2 sqrt(2/pi) * x * (1 + 0.044715 x^2))    (0.5 (1 + tanh z) = sigmoid 2z)
     reduce_l1          = reduce_sum(|x|);  reduce_sum_square = reduce_sum(x * x)
     reduce_l2          = sqrt(reduce_sum(x * x));  reduce_log_sum = log(reduce_sum(x))
-    reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x)
+    reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x), 0 where not finite (m - m != 0)
+    hardmax            = where(iota == reduce_min(where(x == max or isnan(x), iota, n)), 1, 0)  bit-identical
     reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact;
                          an empty extent gives a constant 1
     instance_norm      = layer_normalization over the spatial dims of [N, C, S] * scale[c] + bias[c]
@@ -62,8 +62,7 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
     normalizations:      <= 1.0e-7 of max |y| (instance, group, mvn, lp, rms, batch norm)  [16 ulp]
     gemm alpha/beta:     <= 4.5e-8 of sum |terms|                         [10 ulp of max |y| + terms]
 Level 4 (edge-lpddr, f32 on the chip, test_level4_matches_golden): <= 3.3e-7 of max |y|  [32 ulp].
-Known limits: thresholded_relu/shrink map NaN to NaN (golden: 0); reduce_l2/sum_square/rms_norm
-square in f32 (|x| < 1.8e19); reduce_log_sum_exp of an all -inf slice gives NaN (golden -inf).
+Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
 with p not in {1, 2}, integer gemm with alpha/beta != 1, matmul_integer / conv_integer with zero points
 that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
@@ -86,9 +85,7 @@ from npu.errors import NpuError
 from npu.ir import dtypes
 from npu.ir.attrs import from_attr
 
-F32_MAX = float(np.finfo(np.float32).max)
 TINY = 2.0**-149  # smallest positive f32 (subnormal)
-STEP = 2.0**75  # step(d): d * STEP * STEP >= 2 for every d >= TINY
 
 
 # ------------------------------------------------------------------ helpers
@@ -180,11 +177,22 @@ class _F:
         shape = [1 if i in axes else d for i, d in enumerate(shape_of(x))]
         return self.b.op(f"npu_tensor.{name}", [x], shape, self.b.elem(x), {"axes": sorted(axes), "keepdims": 1})
 
-    # building blocks
-    def step(self, d: ir.Value) -> ir.Value:
-        """1 where d > 0, else 0 (exactly, subnormal d included)."""
-        return self.clip(self.mul(self.mul(d, STEP), STEP), 0.0, 1.0)
+    def cmp(self, name: str, x: ir.Value, y: ir.Value | float) -> ir.Value:
+        """An i1 mask: `name` in equal / less / greater ..."""
+        if not isinstance(y, ir.Value):
+            y = self.c(y, x)
+        shape = np.broadcast_shapes(shape_of(x), shape_of(y))
+        return self.b.op(f"npu_tensor.{name}", [x, y], shape, ir.IntegerType.get_signless(1))
 
+    def where(self, cond: ir.Value, x: ir.Value | float, y: ir.Value | float, like: ir.Value | None = None) -> ir.Value:
+        """cond ? x : y; scalar branches take the element type of the other branch (or of `like`)."""
+        like = x if isinstance(x, ir.Value) else y if isinstance(y, ir.Value) else like
+        x = x if isinstance(x, ir.Value) else self.c(x, like)
+        y = y if isinstance(y, ir.Value) else self.c(y, like)
+        shape = np.broadcast_shapes(shape_of(cond), shape_of(x), shape_of(y))
+        return self.b.op("npu_tensor.where", [cond, x, y], shape, self.b.elem(like))
+
+    # building blocks
     def em1(self, v: ir.Value) -> ir.Value:
         """exp(v) - 1 for v <= 0, without cancellation: 2t / (1 - t), t = tanh(v / 2)."""
         t = self.un("tanh", self.mul(v, 0.5))
@@ -243,18 +251,14 @@ def _hard_swish(f: _F, x, op):
 
 @_unary_rule("thresholded_relu")
 def _thresholded_relu(f: _F, x, op):
-    alpha = _attr(op, "alpha", 1.0)
-    return f.mul(f.max(x, -F32_MAX), f.step(f.sub(x, alpha)))
+    return f.where(f.cmp("greater", x, _attr(op, "alpha", 1.0)), x, 0.0)
 
 
 @_unary_rule("shrink")
 def _shrink(f: _F, x, op):
-    lambd, bias = float(np.float32(_attr(op, "lambd", 0.5))), _attr(op, "bias", 0.0)
-    hi = f.step(f.sub(x, lambd))  # x > lambd
-    lo = f.step(f.rsub(-lambd, x))  # x < -lambd (takes precedence when both hold, as in ONNX)
-    if lambd < 0:
-        hi = f.clip(f.sub(hi, lo), 0.0, 1.0)
-    return f.add(f.mul(hi, f.max(f.sub(x, bias), -F32_MAX)), f.mul(lo, f.min(f.add(x, bias), F32_MAX)))
+    lambd, bias = _attr(op, "lambd", 0.5), _attr(op, "bias", 0.0)
+    upper = f.where(f.cmp("greater", x, lambd), f.sub(x, bias), 0.0)
+    return f.where(f.cmp("less", x, -lambd), f.add(x, bias), upper)
 
 
 @_unary_rule("elu")
@@ -348,6 +352,7 @@ def _reduce_log_sum(f: _F, x, axes):
 @_reduce_rule("reduce_log_sum_exp")
 def _reduce_log_sum_exp(f: _F, x, axes):
     m = f.reduce("reduce_max", x, axes)
+    m = f.where(f.cmp("equal", f.sub(m, m), 0.0), m, 0.0)  # a non-finite max (all -inf, or +inf) shifts by 0
     return f.add(f.un("log", f.reduce("reduce_sum", f.un("exp", f.sub(x, m)), axes)), m)
 
 
@@ -378,6 +383,23 @@ def reduce_prod(op: ir.Operation, b: Builder):
             p = b.concat([p, b.slice(v, [last], [2 * h], [n])], last)
         v, n = p, h + n % 2
     return [f.back(v, out) if narrow else b.reshape(v, shape_of(out))]
+
+
+@decomposes("npu_tensor.hardmax")
+def hardmax(op: ir.Operation, b: Builder):
+    """One-hot of the first maximum along `axis`: the index is the smallest position holding the max
+    (a NaN counts as the max, as numpy's argmax), found by reduce_min over where(hit, iota, n)."""
+    f = _F(op, b)
+    x = f.wide(op.operands[0])
+    shape = shape_of(x)
+    axis = int(_attr(op, "axis", -1)) % len(shape)
+    n = shape[axis]
+    iota = b.const(np.arange(n, dtype=np.float32).reshape([n if i == axis else 1 for i in range(len(shape))]), b.elem(x))
+    m = f.reduce("reduce_max", x, (axis,))
+    hit = f.b.op("npu_tensor.or", [f.cmp("equal", x, m), f.b.op("npu_tensor.is_nan", [x], shape, ir.IntegerType.get_signless(1))],
+                 shape, ir.IntegerType.get_signless(1))
+    first = f.reduce("reduce_min", f.where(hit, iota, float(n)), (axis,))
+    return [f.back(f.where(f.cmp("equal", iota, first), 1.0, 0.0, like=x), op.results[0])]
 
 
 # ------------------------------------------------------------------ normalizations
