@@ -333,6 +333,10 @@ class EltwiseFamily(Family):
             return f"integer data, got {dtype}"
         if node.name == "is_inf" and dtype not in ("f32", "f16", "bf16"):
             return f"f32, f16 or bf16 data, got {dtype}"
+        if node.name in COMPARE:  # storage values compare as they are (where's types are one, level 1 says)
+            types = [v.type.element_type for v in list(node.op.operands)[:2]]
+            if any(isinstance(t, quant.QuantizedType) for t in types) and len({str(t) for t in types}) > 1:
+                return f"quantized data of one type (scale and zero point), got {', '.join(map(str, types))}"
         if node.name == "mod":
             fmod = int(node.attrs.get("fmod", 0))
             if fmod != (dtype in FLOAT_TYPES):
