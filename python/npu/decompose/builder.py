@@ -85,6 +85,15 @@ class Builder:
                 attr = resources.resource_attr(array, f"{hint}_{next(_names)}")
             return arith.ConstantOp(attr.type, attr, ip=self.ip).result
 
+    def quant_const(self, array: np.ndarray, elem: ir.Type, hint: str = "decomposed") -> ir.Value:
+        """An arith.constant of the !quant element type `elem` holding the storage values `array`, as a
+        dense_resource (builtin dense attributes cannot carry quantized element types)."""
+        array = np.ascontiguousarray(array).astype(dtypes.numpy_dtype(elem))
+        with self.loc:
+            ttype = ir.RankedTensorType.get(list(array.shape), elem)
+            attr = ir.DenseResourceElementsAttr.get_from_buffer(array.reshape(-1).copy(), f"{hint}_{next(_names)}", ttype)
+            return arith.ConstantOp(ttype, attr, ip=self.ip).result
+
     def scalar(self, value: float, like: ir.Value, rank: int | None = None) -> ir.Value:
         """A constant of `like`'s element type and rank `rank` (default: like's), all dims 1."""
         rank = len(shape_of(like)) if rank is None else rank
