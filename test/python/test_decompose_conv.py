@@ -582,3 +582,71 @@ def test_target_mode_decomposes_only_what_the_spatial_lowering_refuses():
     assert dec.count('"npu_tensor.conv"') == 2 and "tensor<1x2x1x8xf32>" in dec and "(%arg1, " in dec
     for k in before:
         np.testing.assert_array_equal(after[k], before[k])
+
+
+# ------------------------------------------------------------------ level 2: conv_int / conv_float
+
+
+QX = "!quant.uniform<i8:f32, 2.000000e-02:-3>"
+QW = "!quant.uniform<i8<-127:127>:f32, 1.000000e-02>"
+QY = "!quant.uniform<i32:f32, 2.000000e-04>"
+
+
+def level2_conv_text(name, pads, strides=(1, 1), dil=(1, 1), group=1):
+    """A 2-D level-2 conv (x [1, 2, 5, 6], weight [4, 2/group, 2, 2] as graph inputs, i32 / f32 bias)."""
+    n, c, h, w, m, k = 1, 2, 5, 6, 4, 2
+    oh = conv_out(h, k, strides[0], dil[0], pads[0], pads[2])
+    ow = conv_out(w, k, strides[1], dil[1], pads[1], pads[3])
+    attrs = dict(dilations=list(dil), group=group, kernel_shape=[k, k], pads=list(pads), strides=list(strides))
+    if name == "conv_int":
+        xe, we, be, ye = QX, QW, "i32", QY
+        attrs.update(input_zp=-3, weight_zp=0)
+        extra = ""
+    else:
+        xe, we, be, ye = "bf16", "bf16", "f32", "f32"
+        extra = ', acc = "fp32", scale = array<f32: 1.0, 0.5, 2.0, 1.0>'
+    xt, wt, bt, yt = ttype((n, c, h, w), xe), ttype((m, c // group, k, k), we), ttype((m,), be), ttype((n, m, oh, ow), ye)
+    a = attr_text(attrs)[:-1] + extra + "}"
+    return (f"func.func @main(%x: {xt}, %w: {wt}, %b: {bt}) -> {yt} {{\n"
+            f"    %y = \"npu_tensor.{name}\"(%x, %w, %b) {a} : ({xt}, {wt}, {bt}) -> {yt}\n"
+            f"    return %y : {yt}\n}}\n")
+
+
+@pytest.mark.parametrize("pads,strides,dil,group", [((2, 0, 1, 3), (1, 2), (1, 1), 1), ((3, 2, 2, 2), (2, 1), (1, 2), 2)])
+@pytest.mark.parametrize("name", ["conv_int", "conv_float"])
+def test_level2_conv_window_in_padding(name, pads, strides, dil, group):
+    """Pads reaching past the kernel: x padded with input_zp (conv_int) or +0.0 (conv_float), conv with pads 0;
+    bit-identical to the golden kernel."""
+    import ml_dtypes
+
+    rng = np.random.default_rng(19)
+    if name == "conv_int":
+        feeds = {"arg0": rng.integers(-128, 128, (1, 2, 5, 6)).astype(np.int8),
+                 "arg1": rng.integers(-127, 128, (4, 2 // group, 2, 2)).astype(np.int8),
+                 "arg2": rng.integers(-1000, 1000, (4,)).astype(np.int32)}
+    else:
+        feeds = {"arg0": rng.standard_normal((1, 2, 5, 6)).astype(ml_dtypes.bfloat16),
+                 "arg1": rng.standard_normal((4, 2 // group, 2, 2)).astype(ml_dtypes.bfloat16),
+                 "arg2": rng.standard_normal(4).astype(np.float32)}
+    text = level2_conv_text(name, pads, strides, dil, group)
+    before, after, dec = run_both(text, feeds)
+    assert "pads = array<i64: 0, 0, 0, 0>" in dec and "npu_tensor.concat" in dec
+    for k in before:
+        np.testing.assert_array_equal(after[k], before[k])
+
+
+@pytest.mark.parametrize("name", ["conv_int", "conv_float"])
+def test_level4_level2_conv_window_in_padding(name):
+    """The padded level-2 conv lowers and runs on level 4 bit-identical to the golden kernel."""
+    import ml_dtypes
+
+    rng = np.random.default_rng(20)
+    if name == "conv_int":
+        feeds = {"arg0": rng.integers(-128, 128, (1, 2, 5, 6)).astype(np.int8),
+                 "arg1": rng.integers(-127, 128, (4, 2, 2, 2)).astype(np.int8),
+                 "arg2": rng.integers(-1000, 1000, (4,)).astype(np.int32)}
+    else:
+        feeds = {"arg0": rng.standard_normal((1, 2, 5, 6)).astype(ml_dtypes.bfloat16),
+                 "arg1": rng.standard_normal((4, 2, 2, 2)).astype(ml_dtypes.bfloat16),
+                 "arg2": rng.standard_normal(4).astype(np.float32)}
+    assert_level4(level2_conv_text(name, (2, 0, 1, 3), (1, 2)), feeds, exact=True)

@@ -77,6 +77,7 @@ from typing import Sequence
 
 import numpy as np
 from mlir import ir
+from mlir.dialects import quant
 
 from npu.decompose import decomposes
 from npu.decompose.builder import Builder
@@ -118,11 +119,18 @@ def pad_axis(b: Builder, x: ir.Value, axis: int, before: int, after: int, value=
         if amount > 0:
             zshape = list(shape)
             zshape[axis] = amount
-            parts.append(b.const(np.full(zshape, value), b.elem(x)))
+            parts.append(_filled(b, zshape, value, b.elem(x)))
         else:
             parts.append(None)
     values = [v for v in (parts[0], x, parts[1]) if v is not None]
     return b.concat(values, axis)
+
+
+def _filled(b: Builder, shape, value, elem: ir.Type) -> ir.Value:
+    """A constant of `shape` filled with `value` (the storage value for a !quant element type)."""
+    if isinstance(elem, quant.QuantizedType):
+        return b.quant_const(np.full(shape, value), elem)
+    return b.const(np.full(shape, value), elem)
 
 
 def pad_to_windows(b: Builder, x: ir.Value, axis: int, begin: int, out: int, k: int, s: int, d: int, value=0) -> ir.Value:
@@ -161,6 +169,29 @@ def conv(op: ir.Operation, b: Builder):
         if rank == 4 and _window_in_padding(op, b.shape(w)[2:]):
             return [_conv_pad_explicit(op, b, x, w, bias)]
     return None
+
+
+@decomposes("npu_tensor.conv_int")
+def conv_int(op: ir.Operation, b: Builder):
+    """A window wholly in the padding: x padded with input_zp (x - input_zp = 0 there, as the golden
+    padding contributes 0), then the conv with pads 0. Bit-identical."""
+    return _level2_conv(op, b, int(_attrs(op).get("input_zp", 0)))
+
+
+@decomposes("npu_tensor.conv_float")
+def conv_float(op: ir.Operation, b: Builder):
+    """A window wholly in the padding: x padded with +0.0 (the golden im2col's padding bits), then the
+    conv with pads 0: the same columns in the same (c, ky, kx) order, bit-identical."""
+    return _level2_conv(op, b, 0)
+
+
+def _level2_conv(op: ir.Operation, b: Builder, pad_value: int):
+    x, w = op.operands[0], op.operands[1]
+    bias = op.operands[2] if len(op.operands) > 2 else None
+    if len(b.shape(x)) != 4 or not _window_in_padding(op, b.shape(w)[2:]):
+        return None
+    with b.loc:
+        return [_conv_pad_explicit(op, b, x, w, bias, pad_value)]
 
 
 def _window_in_padding(op: ir.Operation, kernel) -> bool:
@@ -219,13 +250,13 @@ def _conv_fold(op, b: Builder, x, w, bias) -> ir.Value:
     return b.transpose(y, [0, 2, 1] + list(range(3, 2 + nd)))
 
 
-def _conv_pad_explicit(op, b: Builder, x, w, bias) -> ir.Value:
+def _conv_pad_explicit(op, b: Builder, x, w, bias, value=0) -> ir.Value:
     a = _attrs(op)
     ws, out = b.shape(w), b.shape(op.results[0])
     nd = len(ws) - 2
     kernel, strides, dil, pads = _window(a, nd, ws[2:])
     for i in range(nd):
-        x = pad_to_windows(b, x, 2 + i, pads[i], out[2 + i], kernel[i], strides[i], dil[i])
+        x = pad_to_windows(b, x, 2 + i, pads[i], out[2 + i], kernel[i], strides[i], dil[i], value)
     attrs = dict(a)
     attrs["pads"] = [0] * (2 * nd)
     attrs.pop("operandSegmentSizes", None)
