@@ -402,15 +402,22 @@ class EltwiseFamily(Family):
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         tiles = self._operand_tiles(node, tile)
         bufs = [nbytes(s, d) for s, d in tiles]
-        widest = node.out.dtype
-        if node.name in _VECTOR_OPS:  # a mask result may need temporaries of the operands' type (is_inf)
-            widest = max([widest] + [d for _, d in tiles], key=lambda d: nbytes((1,), d))
-        bufs += [nbytes(tile, widest)] * 3  # result + up to two temporaries / constants
+        # a mask result may need temporaries of the operands' type (is_inf)
+        bufs += [nbytes(tile, self._work_dtype(node, tiles))] * 3  # result + up to two temporaries / constants
         return bufs
 
+    @staticmethod
+    def _work_dtype(node: Node, tiles) -> str:
+        """The result type, or for the compare/select/logical ops the widest of result and operands
+        (a compare of f32 into an i8 mask runs at the f32 rate and may need f32 temporaries)."""
+        if node.name not in _VECTOR_OPS:
+            return node.out.dtype
+        return max([node.out.dtype] + [d for _, d in tiles], key=lambda d: nbytes((1,), d))
+
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
-        moved = sum(nbytes(s, d) for s, d in self._operand_tiles(node, tile)) + nbytes(tile, node.out.dtype)
-        return chip.vector_cycles(3 * prod(tile), node.out.dtype), moved
+        tiles = self._operand_tiles(node, tile)
+        moved = sum(nbytes(s, d) for s, d in tiles) + nbytes(tile, node.out.dtype)
+        return chip.vector_cycles(3 * prod(tile), self._work_dtype(node, tiles)), moved
 
     def emit(self, ctx) -> None:
         node, prog = ctx.node, ctx.prog
