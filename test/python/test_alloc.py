@@ -133,6 +133,101 @@ def test_fragmentation_is_proven():
     assert pack([48, 48, 32], [64, 64, 16], [0, 0, 0], [0, 0, 0], 144).ok
 
 
+@settings(max_examples=200, deadline=None)
+@given(instances(max_items=30, max_time=40))
+def test_time_neighbours_are_exactly_the_overlapping_items(inst):
+    from npu.spatial.alloc_sram import time_neighbours
+
+    _, _, starts, ends, _ = inst
+    s, e = np.array(starts), np.array(ends)
+    indptr, indices = time_neighbours(s, e)
+    for i in range(s.size):
+        expect = [j for j in range(s.size) if j != i and s[j] <= e[i] and e[j] >= s[i]]
+        assert indices[indptr[i]:indptr[i + 1]].tolist() == expect
+
+
+def _mask_first_fit(sizes, aligns, starts, ends, order, best):
+    """First fit the quadratic way: each item against every placed item overlapping in time."""
+    from npu.spatial.alloc_sram import lowest_gap
+
+    offsets = np.full(len(sizes), -1, dtype=np.int64)
+    for i in order:
+        pairs = [(offsets[j], offsets[j] + sizes[j]) for j in range(len(sizes))
+                 if offsets[j] >= 0 and starts[j] <= ends[i] and ends[j] >= starts[i]]
+        lo = np.array([p[0] for p in pairs], dtype=np.int64)
+        hi = np.array([p[1] for p in pairs], dtype=np.int64)
+        if not best:
+            offsets[i] = lowest_gap(lo, hi, int(sizes[i]), int(aligns[i]))
+        else:
+            from npu.spatial.alloc_sram import _gap
+            offsets[i] = _gap(lo, hi, int(sizes[i]), int(aligns[i]), True)
+    return offsets
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_items=25), st.sampled_from(["size", "area", "start", "duration", "align"]), st.booleans())
+def test_first_fit_over_time_neighbours_matches_scanning_every_item(inst, kind, best):
+    from npu.spatial.alloc_sram import _order, first_fit
+
+    sizes, aligns, starts, ends, _ = (np.array(v, dtype=np.int64) for v in inst)
+    order = _order(kind, sizes, aligns, starts, ends)
+    got = first_fit(sizes, aligns, starts, ends, order, best)
+    np.testing.assert_array_equal(got, _mask_first_fit(sizes, aligns, starts, ends, order, best))
+
+
+def test_first_fit_work_grows_with_overlapping_pairs_not_items_squared(monkeypatch):
+    """A long tile stream (each buffer overlaps a few neighbours, a few live throughout): first fit
+    consults only the time-neighbour lists (O(overlapping pairs), here < 10 n, not n^2 / 2 -- the
+    previous first fit filtered every placed item for every item), and the packing is still valid."""
+    import npu.spatial.alloc_sram as alloc
+
+    rng = np.random.default_rng(3)
+    n = 20_000
+    sizes = rng.choice([256, 1024, 4096], n) * rng.integers(1, 4, n)
+    starts = np.arange(n, dtype=np.int64) * 2
+    ends = starts + rng.integers(1, 6, n)
+    ends[:5] = 2 * n  # resident buffers
+    aligns = np.full(n, 32)
+    examined = [0]
+    small, large = alloc._gap_small, alloc._gap
+
+    def count_small(lo, hi, *args):
+        examined[0] += len(lo)
+        return small(lo, hi, *args)
+
+    def count_large(lo, hi, *args):
+        examined[0] += lo.size
+        return large(lo, hi, *args)
+
+    monkeypatch.setattr(alloc, "_gap_small", count_small)
+    monkeypatch.setattr(alloc, "_gap", count_large)
+    indptr, _ = alloc.time_neighbours(starts, ends)
+    pairs = int(indptr[-1]) // 2
+    assert pairs < 10 * n
+    result = alloc.pack(sizes, aligns, starts, ends, capacity=1 << 40)
+    assert result.ok and result.order == "size"
+    assert examined[0] <= 2 * pairs  # each placed neighbour at most once per item, two heuristics
+    # first fit looks at nothing but the neighbour lists: with none given, every item lands at 0
+    none = (np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    order = np.arange(n)
+    assert (alloc.first_fit(sizes, aligns, starts, ends, order, neighbours=none) == 0).all()
+    live = (starts[:, None] <= ends[None, :5])  # spot check: no overlap with the resident buffers
+    off = result.offsets
+    for j in range(5):
+        other = np.flatnonzero(live[:, j] & (np.arange(n) != j))
+        assert ((off[other] + sizes[other] <= off[j]) | (off[other] >= off[j] + sizes[j])).all()
+
+
+def test_exact_search_is_skipped_when_the_budget_cannot_place_every_item():
+    from npu.spatial.alloc_sram import exact_pack
+
+    n = 50
+    found, complete = exact_pack([8] * n, [8] * n, list(range(n)), list(range(n)), 8, budget=n - 1)
+    assert found is None and not complete
+    found, complete = exact_pack([8] * n, [8] * n, list(range(n)), list(range(n)), 8, budget=n + 1)
+    assert complete and (found == 0).all()
+
+
 # ---------------------------------------------------------------- 2. packing ratio
 
 

@@ -10,7 +10,11 @@ capacity. It is NP-hard; `pack` does:
    packing can use less); if it exceeds the capacity, fail (proven);
 2. first fit (lowest aligned gap) and best fit (tightest gap) for several
    orders (size, area, start, duration, alignment -- largest first), until
-   one fits, keeping the lowest peak;
+   one fits, keeping the lowest peak; each item is checked only against the
+   items its lifetime intersects (`time_neighbours`, listed once per packing),
+   so the work grows with the intersecting pairs -- about n times the items
+   live at once -- not with n^2 (a PE program of a large model has tens of
+   thousands of buffers);
 3. if none fits: an alignment-aware lower bound (for each alignment A, the
    live items aligned to at least A occupy their sizes rounded up to A, all
    but the topmost); above the capacity, fail (proven);
@@ -18,7 +22,8 @@ capacity. It is NP-hard; `pack` does:
    on top of an earlier-placed item it overlaps in time, in nondecreasing
    offset order -- every feasible packing compacts to one of these) with a
    node budget: it finds a packing, proves there is none (fragmentation), or
-   gives up (not proven).
+   gives up (not proven); with more items than the budget has nodes it gives
+   up at once (each node places one item).
 
 `program_items(prog)` turns a PE program (npu.spatial.access.Program) into
 items: one per `npu_mem.alloc`, alive from its first access to its last (an
@@ -104,18 +109,72 @@ def _order(kind: str, sizes, aligns, starts, ends) -> np.ndarray:
     return np.lexsort(keys)
 
 
+MAX_PAIRS = 1 << 24  # above this many intersecting pairs, first fit scans all placed items instead
+
+
+def time_neighbours(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(indptr, indices): for each item i, the items j != i whose lifetimes intersect its own, in CSR form.
+
+    Two lifetimes intersect iff one starts within the other, so the pairs are
+    found from the items sorted by start (a binary search per item), each
+    once, and symmetrized: the work is proportional to the number of intersecting pairs,
+    not to the square of the item count. None when there are more than `MAX_PAIRS` pairs."""
+    n = starts.size
+    order = np.argsort(starts, kind="stable")
+    sorted_starts = starts[order]
+    # the item at sorted position p meets those at positions p+1 .. hi[p]-1 (they start within it)
+    hi = np.searchsorted(sorted_starts, ends[order], side="right")
+    counts = np.maximum(hi - np.arange(1, n + 1), 0)
+    total = int(counts.sum())
+    if total > MAX_PAIRS:
+        return None
+    first = np.repeat(np.arange(1, n + 1) - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
+    rows = np.repeat(order, counts)
+    cols = order[first + np.arange(total, dtype=np.int64)]
+    keys = np.sort(np.concatenate([rows * n + cols, cols * n + rows]))
+    rows, cols = keys // n, keys % n
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    return indptr, cols
+
+
 def first_fit(sizes: np.ndarray, aligns: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-              order: np.ndarray, best: bool = False) -> np.ndarray:
+              order: np.ndarray, best: bool = False, neighbours: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> np.ndarray:
     """Offsets placing items in `order`, each in an aligned gap among the placed items it overlaps in time.
 
-    The lowest gap that fits (first fit), or with `best` the one leaving the least room (best fit)."""
+    The lowest gap that fits (first fit), or with `best` the one leaving the least room (best fit).
+    `neighbours` is `time_neighbours(starts, ends)` when the caller already has it: each item
+    then looks only at the items it overlaps in time (linear in the overlapping pairs)."""
     n = sizes.size
+    if neighbours is None:
+        neighbours = time_neighbours(starts, ends)
     offsets = np.full(n, -1, dtype=np.int64)
-    placed = np.zeros(n, dtype=bool)
-    for i in order:
-        mask = placed & (starts <= ends[i]) & (ends >= starts[i])
-        offsets[i] = _gap(offsets[mask], offsets[mask] + sizes[mask], int(sizes[i]), int(aligns[i]), best)
-        placed[i] = True
+    if neighbours is None:  # too many intersecting pairs to list: scan the placed items
+        placed = np.zeros(n, dtype=bool)
+        for i in order:
+            mask = placed & (starts <= ends[i]) & (ends >= starts[i])
+            offsets[i] = _gap(offsets[mask], offsets[mask] + sizes[mask], int(sizes[i]), int(aligns[i]), best)
+            placed[i] = True
+        return offsets
+    indptr, indices = neighbours
+    tops = np.full(n, -1, dtype=np.int64)  # offset + size of placed items
+    off_list, top_list = [-1] * n, [-1] * n
+    size_list, align_list = sizes.tolist(), aligns.tolist()
+    ptr = indptr.tolist()
+    for i in order.tolist():
+        a, b = ptr[i], ptr[i + 1]
+        if b - a <= 32:  # few neighbours: plain Python lists
+            nb = indices[a:b].tolist()
+            lo = [off_list[j] for j in nb if off_list[j] >= 0]
+            hi = [top_list[j] for j in nb if off_list[j] >= 0]
+            x = _gap_small(lo, hi, size_list[i], align_list[i], best)
+        else:
+            nb = indices[a:b]
+            nb = nb[offsets[nb] >= 0]
+            x = _gap(offsets[nb], tops[nb], size_list[i], align_list[i], best)
+        offsets[i], tops[i] = x, x + size_list[i]
+        off_list[i], top_list[i] = x, x + size_list[i]
     return offsets
 
 
@@ -124,17 +183,7 @@ def _gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int, best: bool = Fal
     if lo.size == 0:
         return 0
     if lo.size <= 32:  # few neighbours: plain Python is faster than numpy here
-        pairs = sorted(zip(lo.tolist(), hi.tolist()))
-        reach, found, room = 0, None, None
-        for a, b in pairs + [(1 << 62, 1 << 62)]:
-            cand = -(-reach // align) * align
-            if cand + size <= a:
-                if not best:
-                    return cand
-                if room is None or a - cand < room:
-                    found, room = cand, a - cand
-            reach = max(reach, b)
-        return found
+        return _gap_small(lo.tolist(), hi.tolist(), size, align, best)
     order = np.argsort(lo, kind="stable")
     lo, hi = lo[order], hi[order]
     reach = np.maximum.accumulate(hi)
@@ -145,6 +194,20 @@ def _gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int, best: bool = Fal
         room = limit[fits] - cand[fits]
         return int(cand[fits[np.argmin(room)]])
     return int(cand[fits[0]])
+
+
+def _gap_small(lo: list[int], hi: list[int], size: int, align: int, best: bool = False) -> int:
+    """`_gap` over Python lists (few intervals)."""
+    reach, found, room = 0, None, None
+    for a, b in sorted(zip(lo, hi)) + [(1 << 62, 1 << 62)]:
+        cand = -(-reach // align) * align
+        if cand + size <= a:
+            if not best:
+                return cand
+            if room is None or a - cand < room:
+                found, room = cand, a - cand
+        reach = max(reach, b)
+    return found
 
 
 def lowest_gap(lo: np.ndarray, hi: np.ndarray, size: int, align: int) -> int:
@@ -167,9 +230,10 @@ def pack(sizes, aligns, starts, ends, capacity: int, budget: int = 20000, minimi
     if live > capacity:
         return Packing(empty, 0, live, at, False, True, "live")
     best = None
+    neighbours = time_neighbours(starts, ends)
     for kind in orders:
         for fit in (False, True):
-            offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, aligns, starts, ends), fit)
+            offsets = first_fit(sizes, aligns, starts, ends, _order(kind, sizes, aligns, starts, ends), fit, neighbours)
             peak = int((offsets + sizes).max()) if sizes.size else 0
             if best is None or peak < best.peak:
                 best = Packing(offsets, peak, live, at, peak <= capacity, order=kind + ("/best" if fit else ""))
@@ -192,12 +256,24 @@ def exact_pack(sizes, aligns, starts, ends, capacity: int, budget: int) -> tuple
     order; a node is cut when the unplaced items live at some position cannot
     fit above the current floor."""
     n = len(sizes)
-    sizes, aligns, starts, ends = (list(map(int, v)) for v in (sizes, aligns, starts, ends))
-    overlap = [[j for j in range(n) if j != i and starts[j] <= ends[i] and ends[j] >= starts[i]] for i in range(n)]
-    twin = [next((j for j in range(i - 1, -1, -1) if (sizes[j], aligns[j], starts[j], ends[j])
-                  == (sizes[i], aligns[i], starts[i], ends[i])), -1) for i in range(n)]
-    times = sorted(set(starts))
-    live_at = [[i for i in range(n) if starts[i] <= t <= ends[i]] for t in times]
+    if n > budget:  # every node places one item: the search cannot complete within the budget
+        return None, False
+    sizes, aligns, starts, ends = (np.asarray(v, dtype=np.int64) for v in (sizes, aligns, starts, ends))
+    neighbours = time_neighbours(starts, ends)
+    if neighbours is None:
+        return None, False
+    indptr, indices = neighbours
+    overlap = [indices[indptr[i]:indptr[i + 1]].tolist() for i in range(n)]
+    sizes, aligns, starts, ends = (v.tolist() for v in (sizes, aligns, starts, ends))
+    last_of: dict[tuple, int] = {}
+    twin = []
+    for i in range(n):  # the latest earlier item identical to item i, or -1
+        key = (sizes[i], aligns[i], starts[i], ends[i])
+        twin.append(last_of.get(key, -1))
+        last_of[key] = i
+    # the items live at each start time (a maximal clique of the interval graph: enough for the cut)
+    live_at = [[i] + [j for j in overlap[i] if starts[j] <= starts[i]] for i in range(n)]
+    live_at = list({tuple(sorted(g)): g for g in live_at}.values())
     offsets = [-1] * n
     nodes = [0]
 
