@@ -57,7 +57,10 @@ and the one-hot products are exact). Integer einsum and cum_sum are exact
 (reduce_sum and matmul sum exactly and wrap to the width like the golden).
 one_hot is exact (f32 or integer values) for |idx| < 2^24; float indices
 truncate toward zero through an i32 cast as the golden's astype does.
-Measured: see test/python/test_decompose_data.py.
+Measured (bench/decompose_data_errors.py, standard-normal inputs): resize
+linear/cubic max |err| / max|x| 6.5e-8 .. 1.2e-7 on the golden interpreter
+(<= 0.31 of the bound), 3.3e-8 .. 8.1e-8 on level 4 (edge-lpddr); cum_sum
+1.1e-7 of sum|x| (0.36 of the bound); einsum 1.7e-8 of einsum(|a|, |b|).
 """
 
 from __future__ import annotations
