@@ -191,3 +191,33 @@ func.func @main(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
   %0 = "npu_tensor.hardmax"(%x) {axis = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>
   return %0 : tensor<3x4xf32>
 }
+
+// -----
+
+// pow with a constant integer exponent: square-and-multiply (x^5 = x * (x^2)^2).
+// CHECK-LABEL: func.func @main
+// CHECK: %[[SQ:.*]] = "npu_tensor.mul"(%arg0, %arg0)
+// CHECK: %[[Q:.*]] = "npu_tensor.mul"(%[[SQ]], %[[SQ]])
+// CHECK: %[[Y:.*]] = "npu_tensor.mul"(%arg0, %[[Q]])
+// CHECK: return %[[Y]]
+// CHECK-NOT: npu_tensor.pow
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = arith.constant dense<5.000000e+00> : tensor<1xf32>
+  %0 = "npu_tensor.pow"(%x, %c) : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A fractional exponent: exp(c log x), with the IEEE specials of -inf selected.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[L:.*]] = "npu_tensor.log"(%arg0)
+// CHECK: %[[P:.*]] = "npu_tensor.mul"(%[[L]], %{{.*}})
+// CHECK: %[[E:.*]] = "npu_tensor.exp"(%[[P]])
+// CHECK: %[[NI:.*]] = "npu_tensor.equal"(%arg0, %{{.*}})
+// CHECK: "npu_tensor.where"(%[[NI]], %{{.*}}, %[[E]])
+func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = arith.constant dense<3.000000e-01> : tensor<1xf32>
+  %0 = "npu_tensor.pow"(%x, %c) : (tensor<4xf32>, tensor<1xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -203,6 +203,67 @@ def test_integer_activation_is_refused():
         run_both(text, {"a0": np.ones(4, np.int32)})
 
 
+# ------------------------------------------------------------------ pow
+
+def pow_text(n: int, c, elem: str = "f32") -> str:
+    return (f'func.func @main(%a0: {T((n,), elem)} {{npu.name = "a0"}}) -> ({T((n,), elem)} {{npu.name = "y0"}}) {{\n'
+            f"  %c = arith.constant dense<{c}> : {T((1,), elem)}\n"
+            f'  %0 = "npu_tensor.pow"(%a0, %c) : ({T((n,), elem)}, {T((1,), elem)}) -> {T((n,), elem)}\n'
+            f"  return %0 : {T((n,), elem)}\n}}\n")
+
+
+def pow_bound(c: float, x: np.ndarray) -> np.ndarray:
+    """The stated relative bound in units of 2^-24: integer (2|n| + 1), half-integer (2|c| + 2),
+    otherwise (4 |c ln x| + 4)."""
+    if c == int(c):
+        return np.full(x.shape, 2 * abs(c) + 1)
+    if 2 * c == int(2 * c):
+        return np.full(x.shape, 2 * abs(c) + 2)
+    with np.errstate(divide="ignore"):
+        return 4 * np.abs(c * np.log(np.abs(x.astype(np.float64)))) + 4
+
+
+@pytest.mark.parametrize("c", [3.0, 7.0, 20.0, -1.0, -2.0, -3.0, -20.0, 1.0, 0.0, 1.5, 3.5, -0.5, -2.5, -7.5,
+                               0.3, -1.7, 1e-3, 4.25])
+def test_pow_constant_exponent(c, rng):
+    x = np.concatenate([probe(rng), -np.abs(probe(rng)[:2000]), [np.nan]]).astype(np.float32)
+    before, after, text = run_both(pow_text(x.size, c), {"a0": x})
+    assert '"npu_tensor.pow"' not in text
+    g, a = before["y0"].astype(np.float64), after["y0"].astype(np.float64)
+    fin = np.isfinite(g)
+    assert np.array_equal(g[~fin], a[~fin], equal_nan=True)  # NaN for negative bases, IEEE specials
+    with np.errstate(invalid="ignore"):
+        err = np.abs(g - a)[fin]
+    bad = err > pow_bound(c, x)[fin] * U * np.abs(g[fin]) + SUB
+    assert not bad.any(), f"c = {c}: x = {x[fin][bad][:4]}, got {a[fin][bad][:4]}, golden {g[fin][bad][:4]}"
+
+
+def test_pow_two_and_half_are_left_to_the_eltwise_family(rng):
+    for c in (2.0, 0.5):
+        _, _, text = run_both(pow_text(8, c), {"a0": np.abs(rng.standard_normal(8)).astype(np.float32)})
+        assert '"npu_tensor.pow"' in text
+
+
+@pytest.mark.parametrize("c", [0, 1, 3, 5, 13])
+@pytest.mark.parametrize("elem,dtype", [("i32", np.int32), ("i8", np.int8)])
+def test_pow_integer_bit_identical(c, elem, dtype, rng):
+    """Integer powers wrap in the data type, as the golden integer power does."""
+    x = rng.integers(-20, 20, 64).astype(dtype)
+    before, after, text = run_both(pow_text(64, c, elem), {"a0": x})
+    assert '"npu_tensor.pow"' not in text
+    np.testing.assert_array_equal(before["y0"], after["y0"])
+
+
+def test_pow_dynamic_exponent_is_refused():
+    text = """
+    func.func @main(%x: tensor<4xf32> {npu.name = "a0"}, %e: tensor<4xf32> {npu.name = "a1"}) -> (tensor<4xf32> {npu.name = "y0"}) {
+      %0 = "npu_tensor.pow"(%x, %e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      return %0 : tensor<4xf32>
+    }"""
+    with pytest.raises(ir.MLIRError, match="pow decomposition expects a constant scalar exponent"):
+        run_both(text, {"a0": np.ones(4, np.float32), "a1": np.ones(4, np.float32)})
+
+
 # ------------------------------------------------------------------ reductions
 
 REDUCTIONS = ["reduce_l1", "reduce_l2", "reduce_sum_square", "reduce_log_sum", "reduce_log_sum_exp", "reduce_prod"]
@@ -637,6 +698,7 @@ E2E = [
     ("shrink", lambda r: [r.standard_normal((4, 33))], ACT_ATTRS["shrink"], None),
     ("thresholded_relu", lambda r: [r.standard_normal((4, 33)) * 2], ACT_ATTRS["thresholded_relu"], None),
     ("hardmax", lambda r: [r.integers(-2, 3, (6, 9))], "{axis = 1 : i64}", None),
+    ("hard_sigmoid", lambda r: [r.standard_normal((3, 20)) * 4], ACT_ATTRS["hard_sigmoid"], None),
     ("gemm", lambda r: [r.standard_normal((5, 7)), r.standard_normal((6, 7)), r.standard_normal(6)],
      "{alpha = 2.500000e-01 : f32, beta = 3.500000e-01 : f32, transA = 0 : i64, transB = 1 : i64}", (5, 6)),
     ("reduce_log_sum_exp", lambda r: [r.standard_normal((2, 8, 6, 6)) * 20], "{axes = array<i64: 2, 3>, keepdims = 1 : i64}",
@@ -658,6 +720,13 @@ def test_level4_matches_golden(name, make, attrs, out, edge):
     text = module_text(name, [v.shape for v in ins], [out or ins[0].shape], attrs)
     gold, got = _level4(text, {f"a{i}": v for i, v in enumerate(ins)}, edge, name)
     assert max_rel(gold, got) <= LEVEL4_REL, name
+
+
+@pytest.mark.parametrize("c", [3.0, -1.5, 0.3])
+def test_level4_pow(c, edge):
+    x = np.abs(np.random.default_rng(4).standard_normal(40)).astype(np.float32) + 0.1
+    gold, got = _level4(pow_text(40, c), {"a0": x}, edge, "pow")
+    assert max_rel(gold, got) <= LEVEL4_REL
 
 
 def test_level4_integer_products_bit_identical(edge):

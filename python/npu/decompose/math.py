@@ -21,6 +21,11 @@ compare / select):
     softplus(x)        = relu(x) + l1p(exp(-|x|))
     mish(x)            = x * tanh(softplus(x))
     gelu(tanh form)    = x * sigmoid(2 sqrt(2/pi) * x * (1 + 0.044715 x^2))    (0.5 (1 + tanh z) = sigmoid 2z)
+    pow(x, c)          (c a constant scalar other than 2 and 0.5, the eltwise family's own):
+                         integer n: square-and-multiply of x (n > 0) or 1/x (n < 0); c = 0: ones;
+                         half-integer: x^k sqrt(x) or (1/x)^k / sqrt(x); else exp(c log x) (NaN for x < 0);
+                         (-inf)^c and (+-0)^(c < 0) fixed up by selects as IEEE pow; integer data:
+                         square-and-multiply in the data type (wraps as golden)      integers bit-identical
     reduce_l1          = reduce_sum(|x|);  reduce_sum_square = reduce_sum(x * x)
     reduce_l2          = sqrt(reduce_sum(x * x));  reduce_log_sum = log(reduce_sum(x))
     reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x), 0 where not finite (m - m != 0)
@@ -57,6 +62,9 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
                          where the sigmoid form is the more accurate one)
     reductions (sums):   max rel error 1.2e-7 of the largest result (the golden run of the decomposed
                          sums is float64 too; on the chip f32 sums add <= n * 2^-24 of sum |terms|)
+    pow:                 rel error <= (2|n| + 1) ulp (integer n), (2|c| + 2) ulp (half-integer),
+                         (4 |c ln x| + 4) ulp otherwise (log/exp carry |c ln x| ulp into the result);
+                         measured 1.8e-6 (n = -20), 6.1e-7 (c = -7.5), 6.6e-6 (c = -1.7 over |x| up to 3e38)
     reduce_prod (float): max rel error 1.9e-6 (64 factors); bound (n + 1) * 2^-24 while partial
                          products stay in f32 range (golden multiplies in float64)
     normalizations:      <= 1.0e-7 of max |y| (instance, group, mvn, lp, rms, batch norm)  [16 ulp]
@@ -64,7 +72,7 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
 Level 4 (edge-lpddr, f32 on the chip, test_level4_matches_golden): <= 3.3e-7 of max |y|  [32 ulp].
 Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
-with p not in {1, 2}, integer gemm with alpha/beta != 1, matmul_integer / conv_integer with zero points
+with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent, matmul_integer / conv_integer with zero points
 that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
 rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
 Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
@@ -299,6 +307,60 @@ def _gelu(f: _F, x, op):
         return None  # the exact form is an eltwise op of its own
     inner = f.mul(x, f.add(f.mul(f.mul(x, x), 0.044715), 1.0))
     return f.mul(x, f.un("sigmoid", f.mul(inner, 2.0 * sqrt(2.0 / pi))))
+
+
+def _power(f: _F, base: ir.Value, n: int) -> ir.Value:
+    """base ** n (n >= 1) by square-and-multiply: every partial power lies between base and base ** n."""
+    result, square = None, base
+    while True:
+        if n & 1:
+            result = square if result is None else f.mul(result, square)
+        n >>= 1
+        if not n:
+            return result
+        square = f.mul(square, square)
+
+
+@decomposes("npu_tensor.pow")
+def pow_(op: ir.Operation, b: Builder):
+    """pow(x, c) for a constant scalar c other than 2 and 0.5 (the eltwise family's own two)."""
+    x, e = op.operands[:2]
+    out = op.results[0]
+    c = b.constant_value(e)
+    if c is None or np.asarray(c).size != 1:
+        raise NpuError("pow decomposition expects a constant scalar exponent")
+    c = np.asarray(c).reshape(())
+    f = _F(op, b)
+    elem = b.elem(x)
+    if not _is_float(elem):
+        if not (np.issubdtype(c.dtype, np.integer) and int(c) >= 0) or not np.issubdtype(_np(b.elem(out)), np.integer):
+            raise NpuError(f"pow decomposition expects a non-negative integer exponent for integer data, got {c}")
+        if int(c) == 2:
+            return None
+        if int(c) == 0:
+            return [b.const(np.ones(shape_of(out), _np(b.elem(out))), b.elem(out))]
+        y = _power(f, x, int(c))  # wraps in the data type, as the golden integer power
+        return [b.reshape(y, shape_of(out))]
+    c = float(np.float32(c)) if _np(elem).itemsize <= 4 else float(c)  # golden casts the exponent to the base type
+    if c in (2.0, 0.5):
+        return None
+    xw = f.wide(x)
+    if c == 0.0:
+        return [b.const(np.ones(shape_of(out), _np(b.elem(out))), b.elem(out))]
+    a = abs(c)
+    inv = f.un("reciprocal", xw) if c < 0 else None
+    if a == int(a) and a <= 1024:  # (1/x) ** n for c < 0: 1/x overflows only where the result does
+        return [f.back(_power(f, inv if c < 0 else xw, int(a)), out)]
+    if a * 2 == int(a * 2) and a <= 1024:  # half-integer: x ** k * sqrt(x), or (1/x) ** k / sqrt(x)
+        root = f.un("sqrt", xw) if c > 0 else f.un("reciprocal", f.un("sqrt", xw))
+        y = f.mul(_power(f, inv if c < 0 else xw, int(a)), root) if int(a) else root
+    else:  # exp(c log x): NaN for x < 0 as golden (a non-integer power of a negative base)
+        y = f.un("exp", f.mul(f.un("log", xw), c))
+    # IEEE pow of the signed specials: (-inf) ** c = +inf (c > 0) or +0; (+-0) ** c = +inf for c < 0
+    y = f.where(f.cmp("equal", xw, float("-inf")), float("inf") if c > 0 else 0.0, y)
+    if c < 0:
+        y = f.where(f.cmp("equal", xw, 0.0), float("inf"), y)
+    return [f.back(y, out)]
 
 
 # ------------------------------------------------------------------ reductions
