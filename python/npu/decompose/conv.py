@@ -24,12 +24,20 @@ conv/pool group is rewritten here into those ops plus layout copies
                            (o mod s on every axis) with the taps that reach it (a strided slice of W'),
                            the phases woven with reshape + concat, then cropped; a phase no tap reaches
                            is the bias. No multiplications by zeros (prod(s) times fewer MACs than the
-                           zero-interleaved form; on a 16x16x16 -> 32x32x16 4x4-kernel stride-2 layer the
-                           perf model gives 27.7k vs 69.2k cycles on edge-lpddr, 11.6k vs 14.1k on
-                           datacenter-hbm). A matmul + col2im form would add the overlapping tap
-                           products in a different order and needs prod(K) shifted adds: not chosen.
+                           zero-interleaved form; bench/decompose_conv.py, a 16x16x16 -> 32x32x16
+                           4x4-kernel stride-2 layer: perf model 29.7k vs 73.9k cycles on edge-lpddr,
+                           9.4k vs 10.8k on datacenter-hbm, 1.0M vs 4.2M MACs). A matmul + col2im form
+                           would need prod(K) shifted adds of overlapping tap products (another summation
+                           order, a wide intermediate): not chosen.
       stride 1 or more phases: x zero-interleaved per axis (concat with a zero constant on an inserted
                            axis, reshape), padded / cropped to O + (K-1)*d, then a stride-1 conv with W'.
+    max_pool / average_pool, rank 4 with a window wholly in the padding (the spatial pool refuses it):
+                           max over x padded with the lowest value (-inf / the integer minimum) with
+                           pads 0; average (float) as window sums (an all-ones depthwise conv) divided by
+                           the constant window counts (0/0 = NaN where the golden kernel has it).
+    conv_int / conv_float (2-D only at level 2) with a window wholly in the padding: x padded with
+                           input_zp (a !quant dense_resource constant) / +0.0, then the conv with pads 0;
+                           the same terms in the same order: bit-identical.
     max_pool / average_pool, rank 3    reshape to a 2-D pool with a 1 x K window, reshape back
                            (the indices result, when present, is exact too: same flat indices).
     max_pool / average_pool, rank >= 5  separable: a pool over the trailing spatial axes with D
@@ -57,16 +65,21 @@ measured 1.6 * 2^-24); lp_pool / global_lp_pool round |x|^p (one rounding
 per multiplication), the window sum and the root (exp(log(s)/p) for p > 2)
 to f32 (bound asserted (p + 3) * 2^-24 * max|y|, measured 2.2 * 2^-24).
 At level 4 (edge-lpddr, f32 accumulation in another order) the results are
-within the 1e-5 * max|y| model bound of docs/spatial.md (measured <= 6.2 ulps
-of max|y| on conv_transpose, <= 2.1 on conv1d/conv3d, max pools exact).
+within the 1e-5 * max|y| model bound of docs/spatial.md (measured <= 6.2 * 2^-24
+* max|y| on conv_transpose, <= 2.1 on conv1d/conv3d, max pools and level-2
+convs exact).
 NaN/inf inputs of a conv_transpose in the interleaved form may spread to
 outputs the golden scatter leaves alone (0 * inf).
 
 Refused (one-line error at the op): max_pool indices used on rank >= 5,
 lp_pool / global_lp_pool on integer data, conv_transpose with a non-constant
 weight and a kernel so large that the flip needs more than 64 slices per
-axis. conv_int / conv_float exist only in 2-D; their window-in-padding
-instances are left to the spatial lowering's error.
+axis. Left to the spatial lowering's error (the rule does not apply): the
+indices of a 2-D max_pool, integer average_pool, conv_int / conv_float
+instances refused for their types. ONNX node tests of the family on
+edge-lpddr level 4 (bench/decompose_conv.py): 65 of 68 lower and match
+(max 3.1 * 2^-24 * max|y|); the 3 others are a ui8 max_pool and max_pool
+with argmax indices (types level 4 has no buffers for).
 """
 
 from __future__ import annotations
