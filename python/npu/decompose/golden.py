@@ -16,6 +16,21 @@ from mlir import ir
 from npu.ir.context import make_context
 
 
+def check_verifies(module: ir.Module) -> None:
+    """Raise NpuError unless MLIR's verifier and npu's Python verifiers accept `module`."""
+    from npu.errors import NpuError
+    from npu.ir.diagnostics import DiagnosticCollector
+    from npu.ir.verify import verify_ops
+
+    with DiagnosticCollector(module.context) as diags:
+        try:
+            module.operation.verify()
+        except ir.MLIRError as err:
+            raise NpuError(f"decomposed module fails verification: {err}") from None
+        if not verify_ops(module.operation):
+            raise NpuError(f"decomposed module fails verification: {diags.errors[0] if diags.errors else '?'}")
+
+
 def run_both(module_text: str, inputs: dict[str, np.ndarray], target=None, verify: bool = True):
     """(golden outputs before, golden outputs after, decomposed module text)."""
     import npu.passes as registry
@@ -30,5 +45,7 @@ def run_both(module_text: str, inputs: dict[str, np.ndarray], target=None, verif
         step = parse_element("npu-decompose" if target is not None else "npu-decompose{all=true}")
         assert registry.is_registered("npu-decompose")
         step.run(module, PassEnv(target=target), verify=verify)
+        if verify:
+            check_verifies(module)
         after = run_module(module, inputs)
         return before, after, str(module)
