@@ -349,6 +349,11 @@ class EltwiseFamily(Family):
             exp = node.operands[1]
             if exp.kind != "const" or exp.numel != 1:
                 return "a constant scalar exponent"
+            from npu.ir.attrs import from_attr
+
+            value = float(np.asarray(from_attr(exp.const)).reshape(-1)[0])
+            if value not in (2.0, 0.5):  # the recipe has x * x and sqrt only; npu-decompose rewrites the others
+                return f"exponent 2 or 0.5, got {value}"
         if node.name == "cast":
             src, dst = node.operands[0].dtype, node.out.dtype
             if dst not in FLOAT_TYPES:
