@@ -419,6 +419,23 @@ def test_gemm_alpha_beta(ta, tb, alpha, beta, cshape, rng):
     assert err <= 10 * U * terms
 
 
+@pytest.mark.parametrize("elem,dtype", [("f16", np.float16), ("bf16", ml_dtypes.bfloat16)])
+def test_narrow_float_gemm_and_norms_round_once(elem, dtype, rng):
+    """f16 / bf16: computed in f32 and rounded once to the result type, like golden (which works in
+    float64): at most one unit in the last place of the narrow format."""
+    ulp = 2.0**-10 if elem == "f16" else 2.0**-7
+    a, w, c = (rng.standard_normal(s).astype(dtype) for s in ((4, 6), (6, 5), (5,)))
+    x = (rng.standard_normal((2, 4, 3, 3)) * 2).astype(dtype)
+    s_, b_ = rng.standard_normal(4).astype(dtype), rng.standard_normal(4).astype(dtype)
+    cases = [("gemm", [a, w, c], [(4, 5)], "{alpha = 5.000000e-01 : f32, beta = 2.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64}"),
+             ("instance_normalization", [x, s_, b_], [x.shape], "{epsilon = 9.99999974E-6 : f32}"),
+             ("reduce_l2", [x], [(2, 1, 1, 1)], "{axes = array<i64: 1, 2, 3>, keepdims = 1 : i64}")]
+    for name, ins, outs, attrs in cases:
+        before, after, _ = both(name, ins, outs, attrs, [elem] * len(ins), gone=name != "gemm")
+        g, o = before["y0"].astype(np.float64), after["y0"].astype(np.float64)
+        assert np.all(np.abs(g - o) <= ulp * np.abs(g) + 1e-6), name
+
+
 def test_gemm_with_unit_alpha_beta_is_left_alone(rng):
     a, w, c = (rng.standard_normal(s).astype(np.float32) for s in ((2, 3), (3, 4), (4,)))
     _, _, text = both("gemm", [a, w, c], [(2, 4)], "{alpha = 1.000000e+00 : f32, beta = 1.000000e+00 : f32, transA = 0 : i64, transB = 0 : i64}", gone=False)

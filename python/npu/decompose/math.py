@@ -596,8 +596,8 @@ def gemm(op: ir.Operation, b: Builder):
     f = _F(op, b)
     attrs = {"alpha": f.fattr(1.0), "beta": f.fattr(1.0),
              "transA": int(_attr(op, "transA", 0)), "transB": int(_attr(op, "transB", 0))}
-    y = b.op("npu_tensor.gemm", [a, w, None], shape_of(out), b.elem(out), attrs)
-    y = f.wide(y)
+    inner = f.f32 if _np(b.elem(out)).itemsize < 4 else b.elem(out)  # narrow results round once, at the end
+    y = b.op("npu_tensor.gemm", [a, w, None], shape_of(out), inner, attrs)
     if alpha != 1.0:
         y = f.mul(y, alpha)
     if c is not None and beta != 0.0:
