@@ -31,10 +31,6 @@ conv/pool group is rewritten here into those ops plus layout copies
                            order, a wide intermediate): not chosen.
       stride 1 or more phases: x zero-interleaved per axis (concat with a zero constant on an inserted
                            axis, reshape), padded / cropped to O + (K-1)*d, then a stride-1 conv with W'.
-    max_pool / average_pool, rank 4 with a window wholly in the padding (the spatial pool refuses it):
-                           max over x padded with the lowest value (-inf / the integer minimum) with
-                           pads 0; average (float) as window sums (an all-ones depthwise conv) divided by
-                           the constant window counts (0/0 = NaN where the golden kernel has it).
     conv_int / conv_float (2-D only at level 2) with a window wholly in the padding: x padded with
                            input_zp (a !quant dense_resource constant) / +0.0, then the conv with pads 0;
                            the same terms in the same order: bit-identical.
@@ -493,15 +489,8 @@ def average_pool(op: ir.Operation, b: Builder):
 def _pool(op: ir.Operation, b: Builder):
     x = op.operands[0]
     rank = len(b.shape(x))
-    if rank == 4:
-        a = _attrs(op)
-        if _indices_used(op) or not _window_in_padding(op, list(a["kernel_shape"])):
-            return None
-        if op.name.endswith("average_pool") and not _float_elem(b.elem(x)):
-            return None
-        with b.loc:
-            y = _pool_pad_explicit(op, b, x) if op.name.endswith("max_pool") else _average_as_sum(op, b, x)
-            return [y] + [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]
+    if rank == 4:  # (pads are smaller than the window: the verifier's rule, so no window lies in the padding)
+        return None
     with b.loc:
         if rank == 3:
             return _pool1d(op, b, x)
@@ -510,46 +499,6 @@ def _pool(op: ir.Operation, b: Builder):
         y = _pool_fold(op, b, x)
         rest = [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]  # unused indices: dead
         return [y] + rest
-
-
-def _lowest(elem: ir.Type):
-    """The value padding never wins a max with: -inf for floats, the integer type's minimum."""
-    from npu.ir import dtypes
-
-    if _float_elem(elem):
-        return -np.inf
-    return np.iinfo(dtypes.numpy_dtype(elem)).min
-
-
-def _pool_pad_explicit(op, b: Builder, x) -> ir.Value:
-    """A 2-D max_pool with a window wholly in the padding: x padded with the lowest value, pool with pads 0."""
-    a = _attrs(op)
-    out = b.shape(op.results[0])
-    kernel, strides, dil, pads = _window(a, 2, a["kernel_shape"])
-    low = _lowest(b.elem(x))
-    for i in range(2):
-        x = pad_to_windows(b, x, 2 + i, pads[i], out[2 + i], kernel[i], strides[i], dil[i], low)
-    attrs = dict(a)
-    attrs.update({"pads": [0, 0, 0, 0], "ceil_mode": 0})
-    return b.op(op.name, [x], out, b.elem(op.results[0]), attrs)
-
-
-def _average_as_sum(op, b: Builder, x) -> ir.Value:
-    """A 2-D average_pool with a window wholly in the padding: window sums as a depthwise all-ones conv,
-    divided by the golden window counts (a constant; 0 for a window with nothing counted gives 0/0 = NaN,
-    as the golden kernel does)."""
-    a = _attrs(op)
-    xs, out = b.shape(x), b.shape(op.results[0])
-    kernel, strides, dil, pads = _window(a, 2, a["kernel_shape"])
-    s = _window_sum(b, x, kernel, strides, dil, pads, out)
-    include = bool(a.get("count_include_pad", 0))
-    counts = np.ones((), dtype=np.int64)
-    for i in range(2):  # separable: per axis, the window elements inside the input (+ explicit pads)
-        lo, hi = (-pads[i], xs[2 + i] + pads[2 + i]) if include else (0, xs[2 + i])
-        pos = (np.arange(out[2 + i]) * strides[i] - pads[i])[:, None] + np.arange(kernel[i])[None, :] * dil[i]
-        counts = np.multiply.outer(counts, ((pos >= lo) & (pos < hi)).sum(axis=1))
-    div = b.const(counts.reshape((1, 1) + tuple(out[2:])), b.elem(x))
-    return b.op("npu_tensor.div", [s, div], out, b.elem(op.results[0]))
 
 
 def _pool1d(op, b: Builder, x):
