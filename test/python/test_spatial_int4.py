@@ -258,8 +258,7 @@ def test_quantized_odd_shapes_are_bit_identical(preset):
 def test_quantize_to_int4_stores_whole_bytes(ctx, preset):
     """An elementwise result of i4 (quantize, full int4 range) [7, 9] is stored tile by tile into an
     odd-length global (one tile on edge-lpddr, 2-row tiles on the others): the tiles end on bytes (the
-    last on the padding nibble), and dequantizing it
-    back gives the golden bits."""
+    last on the padding nibble), and dequantizing it back gives the golden bits."""
     rows, cols = 7, 9
     qt = f"tensor<{rows}x{cols}x!quant.uniform<i4:f32, 0.5>>"
     ft = f"tensor<{rows}x{cols}xf32>"
@@ -272,3 +271,51 @@ def test_quantize_to_int4_stores_whole_bytes(ctx, preset):
       }}"""
     target = load_target(preset).with_overrides({"mesh.rows": 4, "mesh.cols": 4})
     _bit_identical(ctx, text, target, seed=3)
+
+
+def _int4_conv(oc: int, c: int, kh: int, kw: int, block: int, seed: int) -> str:
+    """x [1, c, 5, 5] f32 -> conv_float with the weight dequantize(w int4 [oc, c*kh*kw], per block of
+    `block` along the reduction axis and per output channel) reshaped to [oc, c, kh, kw], pads 1: the
+    form the quantizer emits for an int4 Conv."""
+    rng = np.random.default_rng(seed)
+    k = c * kh * kw
+    q = rng.integers(-7, 8, (oc, k)).astype(ml_dtypes.int4)
+    groups = k // block
+    scales = rng.uniform(0.01, 0.1, (oc, groups)).astype(np.float32)
+    bias = rng.standard_normal(oc).astype(np.float32)
+    blob = f"w4_{next(_blob)}"
+    per_channel = ", ".join("{" + ", ".join(_f32(v) for v in row) + "}" for row in scales)
+    qt = f"tensor<{oc}x{k}x!quant.uniform<i4<-7:7>:f32:{{1:{block}}}, {{{per_channel}}}>>"
+    wt = f"tensor<{oc}x{c}x{kh}x{kw}xf32>"
+    xt, yt = f"tensor<1x{c}x5x5xf32>", f"tensor<1x{oc}x{5 + 3 - kh}x{5 + 3 - kw}xf32>"
+    return f"""
+      func.func @main(%x: {xt} {{npu.name = "x"}}) -> ({yt} {{npu.name = "y"}}) {{
+        %w = arith.constant dense_resource<{blob}> : {qt}
+        %d = "npu_tensor.dequantize"(%w) {{axis = 1 : i64, block_size = {block} : i64,
+             scale = array<f32: {", ".join(_f32(v) for v in scales.reshape(-1))}>,
+             zero_point = array<i64: {", ".join("0" for _ in range(oc * groups))}>}} : ({qt}) -> tensor<{oc}x{k}xf32>
+        %r = "npu_tensor.reshape"(%d) : (tensor<{oc}x{k}xf32>) -> {wt}
+        %b = arith.constant dense<{bias.tolist()}> : tensor<{oc}xf32>
+        %y = "npu_tensor.conv_float"(%x, %r, %b) {{acc = "fp32", dilations = array<i64: 1, 1>, group = 1 : i64,
+             kernel_shape = array<i64: {kh}, {kw}>, pads = array<i64: 1, 1, 1, 1>, scale = array<f32: 1.0>,
+             strides = array<i64: 1, 1>}} : ({xt}, {wt}, tensor<{oc}xf32>) -> {yt}
+        return %y : {yt}
+      }}
+      {{-# dialect_resources: {{ builtin: {{ {blob}: "0x01000000{q.tobytes().hex()}" }} }} #-}}"""
+
+
+@st.composite
+def _convs(draw):
+    c, kh, kw = draw(st.integers(1, 4)), draw(st.integers(1, 3)), draw(st.integers(1, 3))
+    return (draw(st.integers(1, 7)), c, kh, kw, draw(st.sampled_from(_divisors(c * kh * kw))),
+            draw(st.integers(1, 6)), draw(st.integers(1, 6)), draw(st.sampled_from(PRESETS)))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_convs())
+def test_int4_conv_is_bit_identical_on_random_meshes(ctx, layer):
+    """Random output channels, input channels and kernel (K = C·KH·KW odd or even), group size (any divisor
+    of K) and mesh shape: the int4 conv layer equals the golden run bit for bit."""
+    oc, c, kh, kw, block, rows, cols, preset = layer
+    target = load_target(preset).with_overrides({"mesh.rows": rows, "mesh.cols": cols})
+    _bit_identical(ctx, _int4_conv(oc, c, kh, kw, block, seed=oc * 7 + c), target)
