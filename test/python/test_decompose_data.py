@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+import ml_dtypes
 import numpy as np
 import onnx
 import pytest
@@ -30,7 +31,7 @@ from npu.target import load_target
 U = 2.0**-24
 RNG = np.random.default_rng(20261126)
 Q8 = "!quant.uniform<i8:f32, 5.000000e-02:3>"
-NP = {"f32": np.float32, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64, "ui8": np.uint8, Q8: np.int8}
+NP = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "bf16": ml_dtypes.bfloat16, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64, "ui8": np.uint8, Q8: np.int8}
 
 
 def ttype(shape, elem) -> str:
@@ -52,7 +53,7 @@ def module(op: str, args: list[tuple[tuple, str]], result: tuple[tuple, str], at
 
 def data(shape, elem):
     dt = NP[elem]
-    if np.dtype(dt).kind == "f":
+    if np.dtype(dt).kind == "f" or dt == ml_dtypes.bfloat16:
         return RNG.standard_normal(shape).astype(dt)
     info = np.iinfo(dt)
     return RNG.integers(info.min, info.max, shape, endpoint=True).astype(dt)
@@ -279,14 +280,14 @@ def _fold_reshape(text: str) -> str:
     return text.replace(m.group(0), f"%i = arith.constant dense<{arr.tolist()}> : {it}\n")
 
 
-@pytest.mark.parametrize("elem", ["f32", "i8", "i16", "ui8"])
+@pytest.mark.parametrize("elem", ["f32", "i8", "i16", "ui8", "f16", "bf16", "f64"])
 @pytest.mark.parametrize("idx_elem", ["i64", "i32", "i8"])
 def test_gather_runtime_indices_one_hot_is_exact(elem, idx_elem):
     for shape, axis, ishape in GATHER_CASES:
         n = shape[axis]
         idx = RNG.integers(-n, n, ishape).astype(NP[idx_elem])
         x = data(shape, elem)
-        if elem == "f32":
+        if elem in ("f32", "f16", "bf16", "f64"):
             x[(0,) * len(shape)] = -0.0
         text = gather_module(shape, axis, ishape, elem, idx_elem)
         before, after, out = run_both(text, {"x0": x, "x1": idx})
@@ -566,3 +567,32 @@ def test_one_hot_and_einsum_and_cum_sum_reach_level4():
     text = module("cum_sum", [((3, 7), "f32")], ((3, 7), "f32"), "axis = 1 : i64, exclusive = 1 : i64, reverse = 1 : i64")
     gold, got = _level4(text, {"x0": x})
     assert np.all(np.abs(gold["y"].astype(np.float64) - got["y"]) <= 7 * U * np.abs(x).sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("elem", ["f16", "bf16"])
+def test_resize_half_precision_through_f32_within_one_ulp(elem):
+    dt = NP[elem]
+    for mode, ctm in (("linear", "half_pixel"), ("cubic", "align_corners"), ("nearest", "asymmetric")):
+        for ins, outs in RESIZE_SHAPES[:3]:
+            scales = [o / i for i, o in zip(ins, outs)]
+            x = RNG.standard_normal(ins).astype(dt)
+            text = module("resize", [(ins, elem)], (outs, elem), resize_attrs(mode, ctm, "floor", scales))
+            before, after, out = run_both(text, {"x0": x})
+            assert '"npu_tensor.resize"' not in out
+            g = before["y"].astype(np.float64)
+            ulp = np.abs(np.spacing(before["y"].astype(np.float32)).astype(np.float64)) * (2.0**13 if elem == "f16" else 2.0**16)
+            assert np.all(np.abs(g - after["y"].astype(np.float64)) <= ulp + 1e-6), (mode, ins)
+            if mode == "nearest":
+                assert np.array_equal(before["y"], after["y"])
+
+
+def test_with_a_target_only_ops_without_a_spatial_rule_are_rewritten():
+    x, w = ttype((2, 3), "f32"), ttype((3, 5), "f32")
+    text = (f"func.func @main(%x0: {x} {{npu.name = \"x0\"}}, %x1: {w} {{npu.name = \"x1\"}}) -> ({ttype((2, 7), 'f32')} {{npu.name = \"y\"}}) {{\n"
+            f"  %m = \"npu_tensor.matmul\"(%x0, %x1) : ({x}, {w}) -> {ttype((2, 5), 'f32')}\n"
+            f"  %p = \"npu_tensor.pad\"(%m) {{mode = \"edge\", pads = array<i64: 0, 1, 0, 1>, value = 0.0 : f32}} : ({ttype((2, 5), 'f32')}) -> {ttype((2, 7), 'f32')}\n"
+            f"  %y = \"npu_tensor.relu\"(%p) : ({ttype((2, 7), 'f32')}) -> {ttype((2, 7), 'f32')}\n"
+            f"  return %y : {ttype((2, 7), 'f32')}\n}}")
+    before, after, out = run_both(text, {"x0": data((2, 3), "f32"), "x1": data((3, 5), "f32")}, load_target("edge-lpddr"))
+    assert '"npu_tensor.pad"' not in out and out.count('"npu_tensor.matmul"') == 1 and '"npu_tensor.relu"' in out
+    assert np.array_equal(before["y"], after["y"])

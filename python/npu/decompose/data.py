@@ -37,8 +37,9 @@ The one-hot gather is exact in float for finite tables (one non-zero term per
 sum: 1 * t plus exact zeros; an inf/NaN row would poison every output row as
 0 * inf = NaN) and for integer indices with |idx| < 2^24 (exact in f32, so
 |idx - k| is an exact integer and relu(1 - |d|) is exactly 1 at d = 0 and 0
-elsewhere); integer tables up to 16 bits go through an exact f32 cast, wider
-ones and quantized tables are refused. An index out of range gives a zero row
+elsewhere); f16/bf16/fp8 tables and integer tables up to 16 bits go through
+an exact f32 cast (f64 tables stay f64), wider integers and quantized tables
+are refused. An index out of range gives a zero row
 instead of the golden interpreter's run-time error. trilu by mask: exact for
 finite inputs (0 * inf = NaN where the golden zeroes). Integer cum_sum as an
 integer matmul is exact (the golden matmul sums exactly and wraps to the
@@ -49,7 +50,9 @@ Float bounds (u = 2^-24, f32). Resize linear/cubic per axis a: |err| <=
 R and L_a its largest row sum of |R| (rounding R to f32, the products, the
 sums; the golden kernel computes in float64 and rounds once); the axes chain
 (L multiplies). Nearest by matmul is exact for finite inputs (one weight 1.0
-per row; a -0.0 may come out +0.0, as in the one-hot gather). cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
+per row; a -0.0 may come out +0.0, as in the one-hot gather). f16 / bf16 / fp8
+linear and cubic compute in f32 and round once at the end: at most one unit in
+the last place of the result type more than the golden's single rounding. cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
 the axis (the golden accumulates left to right, the matmul in another order).
 einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number of products per
 output element (the golden sums in float64 and rounds once; the diagonal masks
@@ -93,8 +96,9 @@ def _is_quant(t: ir.Type) -> bool:
     return isinstance(t, quant.QuantizedType)
 
 
-def _is_float(t: ir.Type) -> bool:
-    return not _is_quant(t) and dtypes.numpy_dtype(t).kind == "f"
+def _float_dtype(dt) -> bool:
+    """numpy floats and ml_dtypes' (bfloat16, float8_*: numpy kind 'V')."""
+    return dt is not None and (dt.kind == "f" or dt.name.startswith(("bfloat", "float")))
 
 
 def _i64(values) -> ir.DenseI64ArrayAttr:
@@ -295,27 +299,34 @@ def resize(op: ir.Operation, b: Builder):
     if b.elem(op.results[0]) != elem:
         raise NpuError("resize with a result type other than its input's has no decomposition")
     _require_nonempty(x, "resize")
+    dt = None if _is_quant(elem) else dtypes.numpy_dtype(elem)
+    # linear / cubic run in f32 (f64 kept); f16, bf16, fp8 go through f32 and are rounded back once
+    work = elem if dt in (np.float32, np.float64) else ir.F32Type.get()
+    cast = {"saturate": 1, "round_mode": "up"}
     y = x
     for axis, out_len, scale, roi in _resize_axes(attrs, shape_of(x), out_shape):
         in_len = shape_of(y)[axis]
         if mode == "nearest":
             idx = nearest_indices(attrs, in_len, out_len, scale, roi)
-            if not _is_float(elem) or len(pieces(idx)) <= NEAREST_PIECES:
+            if dt not in (np.float32, np.float64) or len(pieces(idx)) <= NEAREST_PIECES:
                 ext = attrs["extrapolation_value"]
-                if not _is_float(elem):
+                if not _float_dtype(dt):
                     ext = _saturated(ext, elem)
                 y = take(b, y, axis, idx, ext)
                 continue
-        if not _is_float(elem) or dtypes.numpy_dtype(elem) != np.float32:
-            what = "nearest (as a matmul)" if mode == "nearest" else mode
-            raise NpuError(f"{what} resize of {elem} has no decomposition (f32 only: integers would need the golden rounding)")
+        elif not _float_dtype(dt):
+            raise NpuError(f"{mode} resize of {elem} has no decomposition (float only: integers would need the golden rounding)")
+        if b.elem(y) != work:
+            y = b.op("npu_tensor.cast", [y], shape_of(y), work, cast)
         r, e = resize_matrix(attrs, in_len, out_len, scale, roi)
         y = along(b, y, axis, r)
         if np.any(e != 0):
             rank = len(out_shape)
             shape = [1] * rank
             shape[axis] = out_len
-            y = b.op("npu_tensor.add", [y, b.const(e.reshape(shape), elem)], shape_of(y), elem)
+            y = b.op("npu_tensor.add", [y, b.const(e.reshape(shape), work)], shape_of(y), work)
+    if b.elem(y) != elem:
+        y = b.op("npu_tensor.cast", [y], shape_of(y), elem, cast)
     return [y]
 
 
@@ -358,25 +369,26 @@ def onehot_gather(b: Builder, x: ir.Value, indices: ir.Value, axis: int, out_sha
     if _is_quant(elem):
         raise NpuError("gather of a quantized table with run-time indices has no exact decomposition")
     dt = dtypes.numpy_dtype(elem)
-    if dt.kind in "iub" and dt.itemsize > 2 or dt.kind == "b":
-        raise NpuError(f"gather of a {elem} table with run-time indices has no exact decomposition (integers up to 16 bits)")
-    if dt.kind == "f" and dt != np.float32:
-        raise NpuError(f"gather of a {elem} table with run-time indices: only f32 and integers up to 16 bits")
+    if not _float_dtype(dt) and (dt.kind not in "iu" or dt.itemsize > 2):
+        raise NpuError(f"gather of a {elem} table with run-time indices has no exact decomposition (floats and integers up to 16 bits)")
     if n >= 2**24:
         raise NpuError(f"gather with run-time indices along an axis of {n} >= 2^24 entries")
-    f32 = ir.F32Type.get()
     k = math.prod(shape_of(indices))
     cast = {"saturate": 1, "round_mode": "up"}
     hot = _one_hot_rows(b, indices, n)
+    # the product runs in f32 (f64 tables in f64); other tables are cast there and back exactly
+    work = elem if dt in (np.float32, np.float64) else ir.F32Type.get()
+    if dt == np.float64:
+        hot = b.op("npu_tensor.cast", [hot], [k, n], work, cast)
     pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
     table = x
     if axis:
         table = b.transpose(b.reshape(x, [pre, n, post]), [1, 0, 2])
     table = b.reshape(table, [n, pre * post])
-    if dt != np.float32:
-        table = b.op("npu_tensor.cast", [table], [n, pre * post], f32, cast)
-    y = b.op("npu_tensor.matmul", [hot, table], [k, pre * post], f32)
-    if dt != np.float32:
+    if work != elem:
+        table = b.op("npu_tensor.cast", [table], [n, pre * post], work, cast)
+    y = b.op("npu_tensor.matmul", [hot, table], [k, pre * post], work)
+    if work != elem:
         y = b.op("npu_tensor.cast", [y], [k, pre * post], elem, cast)
     if axis:
         y = b.transpose(b.reshape(y, [k, pre, post]), [1, 0, 2])
