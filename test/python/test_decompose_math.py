@@ -143,7 +143,10 @@ def test_activation_narrow_float_rounds_once(name, elem, rng):
     before, after, text = both(name, [x], [x.shape], ACT_ATTRS[name], [elem])
     assert '"npu_tensor.cast"' in text
     g, a = before["y0"].astype(np.float64), after["y0"].astype(np.float64)
-    ulp = np.abs(np.spacing(g.astype(dtype).astype(np.float32))).astype(np.float64) if elem == "f16" else np.abs(g) * 2.0**-7
+    if elem == "f16":
+        ulp = np.abs(np.spacing(g.astype(dtype).astype(np.float32))).astype(np.float64)
+    else:
+        ulp = np.abs(g) * 2.0**-7
     assert np.all(np.abs(g - a) <= ulp + 1e-30), name
 
 
@@ -256,7 +259,8 @@ def test_pow_integer_bit_identical(c, elem, dtype, rng):
 
 def test_pow_dynamic_exponent_is_refused():
     text = """
-    func.func @main(%x: tensor<4xf32> {npu.name = "a0"}, %e: tensor<4xf32> {npu.name = "a1"}) -> (tensor<4xf32> {npu.name = "y0"}) {
+    func.func @main(%x: tensor<4xf32> {npu.name = "a0"}, %e: tensor<4xf32> {npu.name = "a1"})
+        -> (tensor<4xf32> {npu.name = "y0"}) {
       %0 = "npu_tensor.pow"(%x, %e) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
       return %0 : tensor<4xf32>
     }"""
@@ -340,7 +344,8 @@ def test_instance_and_group_norm(shape, groups, rng):
 @pytest.mark.parametrize("shape,axes", [((2, 3, 4, 5), (0, 2, 3)), ((3, 7), (1,)), ((2, 3, 4), (0, 1, 2))])
 def test_mean_variance_normalization(shape, axes, rng):
     x = (rng.standard_normal(shape) * 5 - 2).astype(np.float32)
-    before, after, _ = both("mean_variance_normalization", [x], [shape], f"{{axes = array<i64: {', '.join(map(str, axes))}>}}")
+    attrs = f"{{axes = array<i64: {', '.join(map(str, axes))}>}}"
+    before, after, _ = both("mean_variance_normalization", [x], [shape], attrs)
     assert max_rel(before, after) <= NORM_BOUND
 
 

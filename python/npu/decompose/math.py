@@ -72,7 +72,8 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
 Level 4 (edge-lpddr, f32 on the chip, test_level4_matches_golden): <= 3.3e-7 of max |y|  [32 ulp].
 Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
-with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent, matmul_integer / conv_integer with zero points
+with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent,
+matmul_integer / conv_integer with zero points
 that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
 rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
 Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
@@ -456,10 +457,11 @@ def hardmax(op: ir.Operation, b: Builder):
     shape = shape_of(x)
     axis = int(_attr(op, "axis", -1)) % len(shape)
     n = shape[axis]
-    iota = b.const(np.arange(n, dtype=np.float32).reshape([n if i == axis else 1 for i in range(len(shape))]), b.elem(x))
+    along = [n if i == axis else 1 for i in range(len(shape))]
+    iota = b.const(np.arange(n, dtype=np.float32).reshape(along), b.elem(x))
     m = f.reduce("reduce_max", x, (axis,))
-    hit = f.b.op("npu_tensor.or", [f.cmp("equal", x, m), f.b.op("npu_tensor.is_nan", [x], shape, ir.IntegerType.get_signless(1))],
-                 shape, ir.IntegerType.get_signless(1))
+    i1 = ir.IntegerType.get_signless(1)
+    hit = b.op("npu_tensor.or", [f.cmp("equal", x, m), b.op("npu_tensor.is_nan", [x], shape, i1)], shape, i1)
     first = f.reduce("reduce_min", f.where(hit, iota, float(n)), (axis,))
     return [f.back(f.where(f.cmp("equal", iota, first), 1.0, 0.0, like=x), op.results[0])]
 
@@ -703,23 +705,27 @@ def conv_integer(op: ir.Operation, b: Builder):
     x, w, xzp, wzp = op.operands[:4]
     out = op.results[0]
     if len(shape_of(x)) != 4:
-        raise NpuError(f"conv_integer decomposition expects a 2-D convolution (rank-4 input), got rank {len(shape_of(x))}")
+        raise NpuError("conv_integer decomposition expects a 2-D convolution (rank-4 input), "
+                       f"got rank {len(shape_of(x))}")
     if _np(b.elem(out)) != np.int32:
         raise NpuError(f"conv_integer decomposition expects an i32 result, got {b.elem(out)}")
     x8, zx = _as_int8(op, b, x, _zero_points(op, b, xzp, "input"), "input")
     w8, zw = _as_int8(op, b, w, _zero_points(op, b, wzp, "weight"), "weight")
     ux, uw = _uniform(zx), _uniform(zw)
     if ux is None:
-        raise NpuError(f"conv_integer decomposition expects one input zero point, got {np.unique(zx).size} different ones")
+        raise NpuError("conv_integer decomposition expects one input zero point, "
+                       f"got {np.unique(zx).size} different ones")
     attrs = {n: op.attributes[n] for n in ("dilations", "group", "kernel_shape", "pads", "strides")}
     i32, i8 = b.elem(out), ir.IntegerType.get_signless(8)
     so = shape_of(out)
-    y = b.op("npu_tensor.conv_int", [x8, w8, None], so, i32, {**attrs, "input_zp": ux, "weight_zp": uw if uw is not None else 0})
+    y = b.op("npu_tensor.conv_int", [x8, w8, None], so, i32,
+             {**attrs, "input_zp": ux, "weight_zp": uw if uw is not None else 0})
     if uw is None:
         m, cg, kh, kw = shape_of(w8)
         g = int(_attr(op, "group", 1))
         ones = b.const(np.ones((g, cg, kh, kw), np.int8), i8)
-        sums = b.op("npu_tensor.conv_int", [x8, ones, None], (so[0], g) + so[2:], i32, {**attrs, "input_zp": ux, "weight_zp": 0})
+        sums = b.op("npu_tensor.conv_int", [x8, ones, None], (so[0], g) + so[2:], i32,
+                    {**attrs, "input_zp": ux, "weight_zp": 0})
         per = b.reshape(sums, (so[0], g, 1) + so[2:])
         corr = _imul(b, per, _i32(b, zw.reshape(1, g, m // g, 1, 1)))
         y = _isub(b, y, b.reshape(corr, so))
