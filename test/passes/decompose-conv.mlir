@@ -1,4 +1,6 @@
 // RUN: npu-opt %s --split-input-file --npu-decompose | FileCheck %s
+// With a target the same ops are rewritten: each one is refused or has no family in the spatial lowering.
+// RUN: npu-opt %s --split-input-file --target=edge-lpddr --npu-decompose | FileCheck %s
 
 // 1-D conv: a 2-D conv with a 1 x K kernel between reshapes.
 // CHECK-LABEL: func.func @conv1d
@@ -140,4 +142,40 @@ func.func @conv_transpose_interleave(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x7x6x
   %w = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]]]> : tensor<1x1x2x2xf32>
   %0 = "npu_tensor.conv_transpose"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 5, 4>} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) -> tensor<1x1x7x6xf32>
   return %0 : tensor<1x1x7x6xf32>
+}
+
+// -----
+
+// A 2-D conv whose pads reach past the kernel (the spatial conv refuses it): zeros concatenated, pads 0.
+// CHECK-LABEL: func.func @conv2d_in_padding
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<1x1x2x3xf32>
+// CHECK: %[[P:.*]] = "npu_tensor.concat"(%[[Z]], %arg0) {axis = 2 : i64} : (tensor<1x1x2x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x5x3xf32>
+// CHECK: "npu_tensor.conv"(%[[P]], %arg1) {{.*}}pads = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x2x4x2xf32>
+func.func @conv2d_in_padding(%x: tensor<1x1x3x3xf32>, %w: tensor<2x1x2x2xf32>) -> tensor<1x2x4x2xf32> {
+  %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<2x1x2x2xf32>) -> tensor<1x2x4x2xf32>
+  return %0 : tensor<1x2x4x2xf32>
+}
+
+// -----
+
+// The same for conv_int: the padding holds input_zp (-3 = 0xFD) in x's quantized type.
+// CHECK-LABEL: func.func @conv_int_in_padding
+// CHECK: %[[Z:.*]] = arith.constant dense_resource<[[R:.*]]> : tensor<1x1x2x3x!quant.uniform<i8:f32, 2.000000e-02:-3>>
+// CHECK: %[[P:.*]] = "npu_tensor.concat"(%[[Z]], %arg0) {axis = 2 : i64}
+// CHECK: "npu_tensor.conv_int"(%[[P]], %arg1) {{.*}}pads = array<i64: 0, 0, 0, 0>{{.*}} -> tensor<1x2x4x2x!quant.uniform<i32:f32, 2.000000e-04>>
+// CHECK: [[R]]: "0x01000000FDFDFDFDFDFD"
+func.func @conv_int_in_padding(%x: tensor<1x1x3x3x!quant.uniform<i8:f32, 2.000000e-02:-3>>, %w: tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32, 1.000000e-02>>) -> tensor<1x2x4x2x!quant.uniform<i32:f32, 2.000000e-04>> {
+  %0 = "npu_tensor.conv_int"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, input_zp = -3 : i64, kernel_shape = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>, strides = array<i64: 1, 1>, weight_zp = 0 : i64} : (tensor<1x1x3x3x!quant.uniform<i8:f32, 2.000000e-02:-3>>, tensor<2x1x2x2x!quant.uniform<i8<-127:127>:f32, 1.000000e-02>>) -> tensor<1x2x4x2x!quant.uniform<i32:f32, 2.000000e-04>>
+  return %0 : tensor<1x2x4x2x!quant.uniform<i32:f32, 2.000000e-04>>
+}
+
+// -----
+
+// A 2-D conv the spatial lowering takes as it is: left alone.
+// CHECK-LABEL: func.func @conv2d_kept
+// CHECK-NEXT: "npu_tensor.conv"(%arg0, %arg1) {{.*}}pads = array<i64: 1, 1, 1, 1>
+// CHECK-NEXT: return
+func.func @conv2d_kept(%x: tensor<1x1x3x3xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %0 = "npu_tensor.conv"(%x, %w) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
 }

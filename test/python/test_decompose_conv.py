@@ -145,7 +145,7 @@ CONV1D = [  # (N, C, L, M, K, stride, dilation, pads, group, bias)
     (1, 3, 9, 4, 3, 1, 1, (1, 1), 1, True),
     (2, 4, 12, 6, 3, 2, 2, (2, 0), 2, False),
     (1, 2, 7, 2, 1, 1, 1, (0, 0), 2, True),
-    (1, 4, 10, 4, 5, 3, 1, (4, 4), 4, True),  # a window wholly in the padding (explicit pad on the next round)
+    (1, 4, 10, 4, 5, 3, 1, (5, 6), 4, True),  # windows wholly in the padding (explicit pad on the next round)
     (3, 1, 16, 2, 4, 1, 3, (0, 3), 1, False),
 ]
 
