@@ -293,6 +293,15 @@ def test_conv_transpose_dynamic_weight_and_bias(case):
     check(text, feeds, "conv_transpose", CONV_BOUND)
 
 
+def test_conv_transpose_dynamic_weight_too_long_refused():
+    """A non-constant weight is flipped with one slice per tap; past FLIP_SLICE_LIMIT taps the rule refuses."""
+    case = (1, 1, (4,), 1, (65,), (2,), (1,), (0, 0), (0,), 1, False)
+    text, feeds = convt_text(case, "f32", wconst=False)
+    assert_verifies(text)
+    with pytest.raises(ir.MLIRError, match="conv_transpose: a non-constant weight with 65 taps on an axis"):
+        run_both(text, feeds)
+
+
 def test_conv_transpose_forms():
     """stride == kernel: a 1x1 conv + depth-to-space; other strides up to PHASE_LIMIT phases: one conv per
     output phase over x with the taps reaching it (no zeros); more phases: a zero-interleaved input."""

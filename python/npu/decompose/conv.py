@@ -47,8 +47,8 @@ conv/pool group is rewritten here into those ops plus layout copies
                            exponents 2 and 0.5).
     global_lp_pool         |x|^p, reduce_sum over the spatial axes (keepdims), then the root.
 
-Padding is built here from concat with constant zeros (or the type minimum)
-and slices (`pad_axis`), not npu_tensor.pad.
+Padding is built here from concat with constants (zeros, or input_zp for
+conv_int) and slices (`pad_axis`), not npu_tensor.pad.
 
 Accuracy. Integer instances are bit-identical to the golden interpreter (the
 same exact sums; interleaved zeros add 0). Float, golden interpreter before vs
@@ -64,8 +64,9 @@ At level 4 (edge-lpddr, f32 accumulation in another order) the results are
 within the 1e-5 * max|y| model bound of docs/spatial.md (measured <= 6.2 * 2^-24
 * max|y| on conv_transpose, <= 2.1 on conv1d/conv3d, max pools and level-2
 convs exact).
-NaN/inf inputs of a conv_transpose in the interleaved form may spread to
-outputs the golden scatter leaves alone (0 * inf).
+Non-finite values may spread further than in the golden kernels where a
+rewrite multiplies padding or interleaved zeros by them (0 * inf = NaN): an
+inf input of an interleaved conv_transpose, an inf weight next to padding.
 
 Refused (one-line error at the op): max_pool indices used on rank >= 5,
 lp_pool / global_lp_pool on integer data, conv_transpose with a non-constant
