@@ -648,3 +648,15 @@ def test_level4_level2_conv_window_in_padding(name):
                  "arg1": rng.standard_normal((4, 2, 2, 2)).astype(ml_dtypes.bfloat16),
                  "arg2": rng.standard_normal(4).astype(np.float32)}
     assert_level4(level2_conv_text(name, (2, 0, 1, 3), (1, 2)), feeds, exact=True)
+
+
+@pytest.mark.parametrize("sp,ks,pads", [((9,), (3,), (1, 1)), ((4, 4, 4), (2, 2, 2), (0, 0, 0, 1, 1, 1))])
+def test_level2_max_pool_1d_3d(sp, ks, pads):
+    """max_pool on int8 !quant data (level 2): 1-D and 3-D rewrites bit-identical, golden and level 4."""
+    nd = len(sp)
+    out = (1, 2) + tuple(pool_out(s, k, 2, 1, pads[i], pads[nd + i], 0) for i, (s, k) in enumerate(zip(sp, ks)))
+    attrs = dict(kernel_shape=list(ks), strides=[2] * nd, dilations=[1] * nd, pads=list(pads), ceil_mode=0, storage_order=0)
+    text = module_text("max_pool", [("x", (1, 2) + sp, QX)], [], ["x"], out, attrs, QX)
+    x = np.random.default_rng(21).integers(-128, 128, (1, 2) + sp).astype(np.int8)
+    check(text, {"arg0": x}, "max_pool", None)
+    assert_level4(text, {"arg0": x}, exact=True)
