@@ -466,6 +466,19 @@ def test_dequantize_float_bit_identical(elem, dtype, rng):
     np.testing.assert_array_equal(before["y0"], after["y0"])
 
 
+@pytest.mark.parametrize("scale", ["1.250000e-02", "1.000000e+00", "3.000000e+00"])
+def test_quantize_float_unsaturated_e4m3_bit_identical(scale, rng):
+    """saturate = 0 to f8E4M3FN: overflow (past the 448/464 midpoint, ties kept finite) is NaN, as golden."""
+    x = np.concatenate([probe(rng), np.linspace(-1500, 1500, 60001), [np.nan, 464.0, -464.0, 464.00003]])
+    x = x.astype(np.float32)
+    before, after, text = both("quantize_float", [x], [x.shape], f"{{saturate = 0 : i64, scale = {scale} : f32}}",
+                               ["f32"], ["f8E4M3FN"], gone=False)
+    assert "saturate = 0" not in text and '"npu_tensor.where"' in text
+    g, a = before["y0"].astype(np.float32), after["y0"].astype(np.float32)
+    assert np.isnan(g).sum() > 1000
+    np.testing.assert_array_equal(g, a)  # NaN positions included
+
+
 # ------------------------------------------------------------------ integer products
 
 INT_RANGE = {"ui8": (0, 256, np.uint8), "i8": (-128, 128, np.int8)}
@@ -761,6 +774,14 @@ def test_level4_pow_through_the_pipeline(c, edge):
     x = np.linspace(0.5, 3, 8).astype(np.float32)
     gold, got = _level4(pow_text(8, c), {"a0": x}, edge, "pow", all_rules=False)
     assert max_rel(gold, got) <= LEVEL4_REL
+
+
+def test_level4_quantize_float_unsaturated(edge):
+    x = np.linspace(-10, 10, 64).astype(np.float32)
+    text = module_text("quantize_float", [x.shape], [x.shape], "{saturate = 0 : i64, scale = 1.250000e-02 : f32}",
+                       ["f32"], ["f8E4M3FN"])
+    gold, got = _level4(text, {"a0": x}, edge, "quantize_float", all_rules=False)
+    np.testing.assert_array_equal(gold["y0"].astype(np.float32), got["y0"].astype(np.float32))
 
 
 def test_level4_integer_products_bit_identical(edge):

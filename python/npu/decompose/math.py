@@ -44,6 +44,8 @@ compare / select):
                          running = stat * momentum + batch_stat * (1 - momentum)
     gemm(alpha, beta)  = gemm(A, B) * alpha + C * beta  (transA/transB kept on the inner gemm)
     dequantize_float   = cast_f32(q) * scale                                   bit-identical
+    quantize_float     (saturate = 0, f8E4M3FN) = quantize_float(where(|v| > 464, NaN, v)) {scale 1, saturate 1},
+                         v = f32(x) / scale (464: the midpoint past the largest finite 448)   bit-identical
     matmul_integer     = matmul_int(a8, b8) {lhs_zp, rhs_zp}; uint8 data and zero points move to int8 by
                          -128 (constants folded, else RESCALE u8 -> i8 with input_zp 128, exact); a per-row /
                          per-column zero point is taken out with row / column sums    bit-identical (int32 wrap)
@@ -77,8 +79,7 @@ matmul_integer / conv_integer with zero points
 that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
 rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
 Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
-but its RESCALE does not lower; uint8 constants are folded to int8 and do. Not handled here:
-quantize_float with saturate = 0 to f8E4M3FN (its overflow is NaN: needs a select).
+but its RESCALE does not lower; uint8 constants are folded to int8 and do.
 """
 
 from __future__ import annotations
@@ -613,6 +614,25 @@ def dequantize_float(op: ir.Operation, b: Builder):
     f = _F(op, b)
     q = f.cast(op.operands[0], f.f32)
     return [f.back(f.mul(q, float(np.float32(_attr(op, "scale")))), op.results[0])]
+
+
+@decomposes("npu_tensor.quantize_float")
+def quantize_float(op: ir.Operation, b: Builder):
+    """Only saturate = 0 to f8E4M3FN (the eltwise family's cast saturates): v = f32(x) / scale, NaN where
+    |v| rounds past the largest finite value (beyond the midpoint to the next step), then the
+    saturating quantize_float with scale 1 (which leaves every other v as it is)."""
+    import ml_dtypes
+
+    out = op.results[0]
+    if int(_attr(op, "saturate", 1)) or _np(b.elem(out)) != np.dtype(ml_dtypes.float8_e4m3fn):
+        return None
+    f = _F(op, b)
+    top = ml_dtypes.finfo(ml_dtypes.float8_e4m3fn).max
+    below = np.array([top], ml_dtypes.float8_e4m3fn).view(np.uint8) - np.uint8(1)
+    limit = float(top) + (float(top) - float(below.view(ml_dtypes.float8_e4m3fn)[0])) / 2  # ties go to even: finite
+    v = f.div(f.wide(op.operands[0]), float(np.float32(_attr(op, "scale"))))
+    v = f.where(f.cmp("greater", f.un("abs", v), limit), float("nan"), v)
+    return [b.op("npu_tensor.quantize_float", [v], shape_of(out), b.elem(out), {"saturate": 1, "scale": f.fattr(1.0)})]
 
 
 # ------------------------------------------------------------------ integer products (level 1 -> level 2 forms)
