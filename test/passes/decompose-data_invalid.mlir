@@ -28,9 +28,9 @@ func.func @main(%t: tensor<4x3xi32>, %i: tensor<2xi64>) -> tensor<2x3xi32> {
 
 // -----
 
-// reverse_sequence needs constant lengths.
-func.func @main(%x: tensor<3x2xf32>, %l: tensor<2xi64>) -> tensor<3x2xf32> {
-  // expected-error @below {{reverse_sequence with run-time lengths has no decomposition (constant lengths only)}}
-  %0 = "npu_tensor.reverse_sequence"(%x, %l) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<3x2xf32>
-  return %0 : tensor<3x2xf32>
+// reverse_sequence by run-time lengths selects through f32: an int32 input cannot be exact.
+func.func @main(%x: tensor<3x2xi32>, %l: tensor<2xi64>) -> tensor<3x2xi32> {
+  // expected-error @below {{reverse_sequence of a i32 table with run-time indices has no exact decomposition (floats and integers up to 16 bits)}}
+  %0 = "npu_tensor.reverse_sequence"(%x, %l) {batch_axis = 1 : i64, time_axis = 0 : i64} : (tensor<3x2xi32>, tensor<2xi64>) -> tensor<3x2xi32>
+  return %0 : tensor<3x2xi32>
 }

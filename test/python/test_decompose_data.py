@@ -369,7 +369,8 @@ def test_refused_instances_name_the_reason():
     cases = [
         (module("resize", [((1, 1, 2, 2), "i8")], ((1, 1, 4, 4), "i8"), resize_attrs("linear", scales=[1, 1, 2, 2])), "linear resize"),
         (module("cum_sum", [((4,), Q8)], ((4,), Q8), "axis = 0 : i64, exclusive = 0 : i64, reverse = 0 : i64"), "cum_sum"),
-        (module("reverse_sequence", [((3, 2), "f32"), ((2,), "i64")], ((3, 2), "f32"), "batch_axis = 1 : i64, time_axis = 0 : i64"), "constant lengths only"),
+        (module("reverse_sequence", [((3, 2), "i32"), ((2,), "i64")], ((3, 2), "i32"), "batch_axis = 1 : i64, time_axis = 0 : i64"), "integers up to 16 bits"),
+        (module("gather_elements", [((3, 4), "f32"), ((2, 4), "i64")], ((2, 4), "f32"), "axis = 1 : i64"), "only the gathered axis may differ"),
     ]
     for text, why in cases:
         with make_context():
@@ -383,7 +384,7 @@ def test_refused_instances_name_the_reason():
 
 CONFORMANCE = (r"^test_(constant_pad|reflect_pad|edge_pad|wrap_pad|resize_|gather_\d|gather_2d|gather_negative|gather_elements|"
                r"depthtospace|spacetodepth|tile|tril|triu|cumsum|onehot|einsum|reversesequence)")
-# cases whose index / length input must be a constant for the rule: bound to its test value at import
+# cases also run with the index / length input bound to its test value at import (the constant-index rewrite)
 BIND_SECOND_INPUT = ("test_gather_elements", "test_reversesequence")
 MOVES = ("pad", "gather", "gather_elements", "tile", "trilu", "depth_to_space", "space_to_depth", "one_hot", "reverse_sequence")
 
@@ -403,9 +404,9 @@ def test_onnx_node_case_decomposed_matches_reference(name):
     init = {t.name for t in model.graph.initializer}
     names = [i.name for i in model.graph.input if i.name not in init]
     op = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", case.op_type).lower()
-    for inputs, expected in _data_sets(case):
+    for (inputs, expected), bind in [(d, b) for d in _data_sets(case) for b in (False, True)[:1 + name.startswith(BIND_SECOND_INPUT)]]:
         feeds = dict(zip(names, inputs))
-        if name.startswith(BIND_SECOND_INPUT):
+        if bind:
             mod, bound = import_model(model, bind_inputs={names[1]: inputs[1]}, context=make_context()), {names[1]}
         else:
             mod, bound = import_case(model, feeds)
@@ -596,3 +597,32 @@ def test_with_a_target_only_ops_without_a_spatial_rule_are_rewritten():
     before, after, out = run_both(text, {"x0": data((2, 3), "f32"), "x1": data((3, 5), "f32")}, load_target("edge-lpddr"))
     assert '"npu_tensor.pad"' not in out and out.count('"npu_tensor.matmul"') == 1 and '"npu_tensor.relu"' in out
     assert np.array_equal(before["y"], after["y"])
+
+
+@pytest.mark.parametrize("elem", ["f32", "i8", "i16", "bf16"])
+def test_gather_elements_runtime_indices_is_exact(elem):
+    for shape, axis, ishape in (((3, 4), 1, (3, 2)), ((3, 4), 0, (2, 4)), ((2, 3, 2), 2, (2, 3, 3)), ((4, 2, 3), 0, (6, 2, 3))):
+        n = shape[axis]
+        idx = RNG.integers(-n, n, ishape).astype(np.int64)
+        text = module("gather_elements", [(shape, elem), (ishape, "i64")], (ishape, elem), f"axis = {axis} : i64")
+        out = check_exact(text, {"x0": data(shape, elem), "x1": idx}, "gather_elements")
+        assert '"npu_tensor.reduce_sum"' in out
+
+
+@pytest.mark.parametrize("elem", ["f32", "i8", "i16"])
+def test_reverse_sequence_runtime_lengths_is_exact(elem):
+    for shape, bax, tax in (((4, 2, 3), 1, 0), ((3, 5), 0, 1), ((2, 6, 2), 0, 1), ((5, 3), 1, 0)):
+        lens = RNG.integers(0, shape[tax] + 1, shape[bax]).astype(np.int64)
+        text = module("reverse_sequence", [(shape, elem), ((shape[bax],), "i64")], (shape, elem),
+                      f"batch_axis = {bax} : i64, time_axis = {tax} : i64")
+        out = check_exact(text, {"x0": data(shape, elem), "x1": lens}, "reverse_sequence")
+        assert '"npu_tensor.matmul"' in out
+
+
+def test_runtime_gather_elements_and_reverse_sequence_reach_level4():
+    text = module("gather_elements", [((3, 5), "f32"), ((3, 4), "i32")], ((3, 4), "f32"), "axis = 1 : i64")
+    gold, got = _level4(text, {"x0": data((3, 5), "f32"), "x1": RNG.integers(-5, 5, (3, 4)).astype(np.int32)})
+    assert np.array_equal(gold["y"], got["y"])
+    text = module("reverse_sequence", [((6, 3, 2), "f32"), ((3,), "i32")], ((6, 3, 2), "f32"), "batch_axis = 1 : i64, time_axis = 0 : i64")
+    gold, got = _level4(text, {"x0": data((6, 3, 2), "f32"), "x1": np.array([6, 0, 3], np.int32)})
+    assert np.array_equal(gold["y"], got["y"])

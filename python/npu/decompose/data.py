@@ -19,7 +19,8 @@ concats; entries marked fill become constant blocks):
   idx + n * min(relu(-idx), 1), onehot = relu(1 - |idx - iota|), out =
   onehot @ table (the gathered axis brought first by transpose/reshape).
 - one_hot (run-time indices): the same one-hot rows; on/off as on * hot + off * (1 - hot).
-- gather_elements (constant indices): a take of the flattened input at the flat indices.
+- gather_elements: constant indices -> a take of the flattened input at the flat
+  indices; run-time indices -> one-hot rows (as gather) times x along the axis, reduce_sum.
 - einsum (one or two operands, `...` broadcast): repeated labels -> mask multiply by an
   identity + reduce_sum; labels in one operand only and not in the output -> reduce_sum;
   then transpose/reshape both to (batch.., M, K) and (batch.., K, N), matmul, reshape,
@@ -28,7 +29,10 @@ concats; entries marked fill become constant blocks):
 - tile: per axis, unsqueeze + expand + reshape.
 - trilu: mul by a constant 0/1 mask.
 - cum_sum: matmul with a constant triangular 0/1 matrix along the axis.
-- reverse_sequence (constant lens): per batch entry a take along time, concat over batch.
+- reverse_sequence: constant lens -> per batch entry a take along time, concat over
+  batch; run-time lens -> per batch entry a 0/1 permutation matrix built from the
+  lengths (src(t) = t + min(relu(L - t), 1) * (L - 1 - 2t), one-hot as above) and a
+  batched matmul.
 
 Exactness. Takes, fills, reshapes, transposes and expands move values and are
 bit-exact for every dtype (integer and !quant.uniform included: fills of a
@@ -39,7 +43,8 @@ sum: 1 * t plus exact zeros; an inf/NaN row would poison every output row as
 |idx - k| is an exact integer and relu(1 - |d|) is exactly 1 at d = 0 and 0
 elsewhere); f16/bf16/fp8 tables and integer tables up to 16 bits go through
 an exact f32 cast (f64 tables stay f64), wider integers and quantized tables
-are refused. An index out of range gives a zero row
+are refused (the same for run-time gather_elements and reverse_sequence, which
+select the same way). An index out of range gives a zero row
 instead of the golden interpreter's run-time error. trilu by mask: exact for
 finite inputs (0 * inf = NaN where the golden zeroes). Integer cum_sum as an
 integer matmul is exact (the golden matmul sums exactly and wraps to the
@@ -358,6 +363,17 @@ def gather(op: ir.Operation, b: Builder):
     return [onehot_gather(b, x, indices, axis, out_shape)]
 
 
+def _select_type(elem: ir.Type, what: str) -> ir.Type:
+    """The type a one-hot selection of `elem` values runs in: f32 (f64 kept); other floats and integers
+    up to 16 bits are cast there and back exactly; anything else is refused."""
+    if _is_quant(elem):
+        raise NpuError(f"{what} of quantized values with run-time indices has no exact decomposition")
+    dt = dtypes.numpy_dtype(elem)
+    if not _float_dtype(dt) and (dt.kind not in "iu" or dt.itemsize > 2):
+        raise NpuError(f"{what} of a {elem} table with run-time indices has no exact decomposition (floats and integers up to 16 bits)")
+    return elem if dt in (np.float32, np.float64) else ir.F32Type.get()
+
+
 def onehot_gather(b: Builder, x: ir.Value, indices: ir.Value, axis: int, out_shape) -> ir.Value:
     """x gathered along `axis` at run-time `indices` by a one-hot matmul (see the module docstring)."""
     elem = b.elem(x)
@@ -366,19 +382,11 @@ def onehot_gather(b: Builder, x: ir.Value, indices: ir.Value, axis: int, out_sha
     ielem = b.elem(indices)
     if _is_quant(ielem) or dtypes.numpy_dtype(ielem).kind not in "iu":
         raise NpuError(f"gather with run-time indices of type {ielem} has no decomposition")
-    if _is_quant(elem):
-        raise NpuError("gather of a quantized table with run-time indices has no exact decomposition")
-    dt = dtypes.numpy_dtype(elem)
-    if not _float_dtype(dt) and (dt.kind not in "iu" or dt.itemsize > 2):
-        raise NpuError(f"gather of a {elem} table with run-time indices has no exact decomposition (floats and integers up to 16 bits)")
-    if n >= 2**24:
-        raise NpuError(f"gather with run-time indices along an axis of {n} >= 2^24 entries")
+    work = _select_type(elem, "gather")
     k = math.prod(shape_of(indices))
     cast = {"saturate": 1, "round_mode": "up"}
     hot = _one_hot_rows(b, indices, n)
-    # the product runs in f32 (f64 tables in f64); other tables are cast there and back exactly
-    work = elem if dt in (np.float32, np.float64) else ir.F32Type.get()
-    if dt == np.float64:
+    if work != hot.type.element_type:
         hot = b.op("npu_tensor.cast", [hot], [k, n], work, cast)
     pre, post = math.prod(shape[:axis]), math.prod(shape[axis + 1:])
     table = x
@@ -463,15 +471,51 @@ def cum_sum(op: ir.Operation, b: Builder):
     return [along(b, x, axis, tri.T.astype(np.float64))]
 
 
+def _reverse_runtime(b: Builder, x: ir.Value, lens: ir.Value, bax: int, tax: int) -> ir.Value:
+    """reverse_sequence by run-time lengths: per batch entry a 0/1 permutation matrix P[t, s] = (s == src(t)),
+    src(t) = t + [t < L] * (L - 1 - 2t), with [t < L] = min(relu(L - t), 1); out = P @ x (one non-zero term)."""
+    shape = shape_of(x)
+    elem = b.elem(x)
+    work = _select_type(elem, "reverse_sequence")
+    if _is_quant(b.elem(lens)) or dtypes.numpy_dtype(b.elem(lens)).kind not in "iu":
+        raise NpuError(f"reverse_sequence lengths of type {b.elem(lens)}: integers only")
+    cast = {"saturate": 1, "round_mode": "up"}
+    f32 = ir.F32Type.get()
+    nb, nt = shape[bax], shape[tax]
+    rest = [d for d in range(len(shape)) if d not in (bax, tax)]
+    perm = [bax, tax] + rest
+    r = math.prod(shape[d] for d in rest)
+    length = b.op("npu_tensor.cast", [b.reshape(lens, [nb, 1, 1])], [nb, 1, 1], f32, cast)
+    t = b.const(np.arange(nt, dtype=np.float32).reshape(1, nt, 1))
+    inside = b.op("npu_tensor.relu", [b.op("npu_tensor.sub", [length, t], [nb, nt, 1], f32)], [nb, nt, 1], f32)
+    inside = b.op("npu_tensor.min", [inside, b.const(np.ones((1, 1, 1), np.float32))], [nb, nt, 1], f32)
+    delta = b.op("npu_tensor.sub", [length, b.const((1 + 2 * np.arange(nt, dtype=np.float32)).reshape(1, nt, 1))], [nb, nt, 1], f32)
+    src = b.op("npu_tensor.add", [t, b.op("npu_tensor.mul", [inside, delta], [nb, nt, 1], f32)], [nb, nt, 1], f32)
+    diff = b.op("npu_tensor.sub", [src, b.const(np.arange(nt, dtype=np.float32).reshape(1, 1, nt))], [nb, nt, nt], f32)
+    diff = b.op("npu_tensor.abs", [diff], [nb, nt, nt], f32)
+    hot = b.op("npu_tensor.sub", [b.const(np.ones((1, 1, 1), np.float32)), diff], [nb, nt, nt], f32)
+    hot = b.op("npu_tensor.relu", [hot], [nb, nt, nt], f32)
+    if work != f32:
+        hot = b.op("npu_tensor.cast", [hot], [nb, nt, nt], work, cast)
+    xb = b.reshape(b.transpose(x, perm), [nb, nt, r])
+    if work != elem:
+        xb = b.op("npu_tensor.cast", [xb], [nb, nt, r], work, cast)
+    y = b.op("npu_tensor.matmul", [hot, xb], [nb, nt, r], work)
+    if work != elem:
+        y = b.op("npu_tensor.cast", [y], [nb, nt, r], elem, cast)
+    y = b.reshape(y, [shape[d] for d in perm])
+    return b.transpose(y, [perm.index(d) for d in range(len(shape))])
+
+
 @decomposes("npu_tensor.reverse_sequence")
 def reverse_sequence(op: ir.Operation, b: Builder):
     x, lens = op.operands[0], op.operands[1]
     value = b.constant_value(lens)
-    if value is None:
-        raise NpuError("reverse_sequence with run-time lengths has no decomposition (constant lengths only)")
     attrs = _attrs(op)
     shape = shape_of(x)
     bax, tax = attrs["batch_axis"], attrs["time_axis"]
+    if value is None:
+        return [_reverse_runtime(b, x, lens, bax, tax)]
     steps = np.arange(shape[tax])
     parts = []
     for i, length in enumerate(value.astype(np.int64).reshape(-1)):
@@ -544,15 +588,41 @@ def one_hot(op: ir.Operation, b: Builder):
     return [b.transpose(y, perm)]
 
 
+def _select_elements(b: Builder, x: ir.Value, indices: ir.Value, axis: int) -> ir.Value:
+    """gather_elements by run-time indices: one-hot rows times x along the axis, summed (one non-zero term)."""
+    shape, ishape = shape_of(x), shape_of(indices)
+    if any(i != s for d, (i, s) in enumerate(zip(ishape, shape)) if d != axis):
+        raise NpuError(f"gather_elements with run-time indices of shape {list(ishape)} into {list(shape)}: "
+                       "only the gathered axis may differ")
+    elem = b.elem(x)
+    work = _select_type(elem, "gather_elements")
+    cast = {"saturate": 1, "round_mode": "up"}
+    rank, n, m = len(shape), shape[axis], ishape[axis]
+    perm = [d for d in range(rank) if d != axis] + [axis]
+    lead = [shape[d] for d in perm[:-1]]
+    hot = _one_hot_rows(b, b.transpose(indices, perm), n)
+    hot = b.reshape(hot, lead + [m, n])
+    if work != hot.type.element_type:
+        hot = b.op("npu_tensor.cast", [hot], lead + [m, n], work, cast)
+    xt = b.reshape(b.transpose(x, perm), lead + [1, n])
+    if work != elem:
+        xt = b.op("npu_tensor.cast", [xt], lead + [1, n], work, cast)
+    y = b.op("npu_tensor.mul", [hot, xt], lead + [m, n], work)
+    y = b.op("npu_tensor.reduce_sum", [y], lead + [m], work, {"axes": _i64([rank]), "keepdims": 0})
+    if work != elem:
+        y = b.op("npu_tensor.cast", [y], lead + [m], elem, cast)
+    return b.transpose(y, [perm.index(d) for d in range(rank)])
+
+
 @decomposes("npu_tensor.gather_elements")
 def gather_elements(op: ir.Operation, b: Builder):
     x, indices = op.operands[0], op.operands[1]
     value = b.constant_value(indices)
-    if value is None:
-        raise NpuError("gather_elements with run-time indices has no decomposition (constant indices only)")
     shape = shape_of(x)
     axis = _axis(from_attr(op.attributes["axis"]), len(shape), op)
     n = shape[axis]
+    if value is None:
+        return [_select_elements(b, x, indices, axis)]
     idx = value.astype(np.int64)
     idx = np.where(idx < 0, idx + n, idx)
     if idx.size and (idx.min() < 0 or idx.max() >= n):
