@@ -138,3 +138,13 @@ def test_report_lists_totals_mismatches_and_ops(edge):
     assert "- `test_add` (Add, compare)" in text
     assert "| `npu_tensor.top_k` | 1 | TopK (1) |" in text
     assert "| Relu | 1 | 0 | 0 | 0 | 0 |" in text
+
+
+def test_presets_whose_status_differs_are_listed():
+    a = [sc.Result("test_x", "X", sc.PASS), sc.Result("test_y", "Y", sc.UNSUPPORTED, "no rule")]
+    b = [sc.Result("test_x", "X", sc.MISMATCH, "output 'y' vs golden: off"), sc.Result("test_y", "Y", sc.UNSUPPORTED)]
+    text = sc.render_other_targets({"edge-lpddr": (a, 1.0), "large-inference": (b, 2.0)})
+    assert "| edge-lpddr | 1 | 0 | 1 | 0 | 2 | 1 |" in text
+    assert "| large-inference | 0 | 1 | 1 | 0 | 2 | 2 |" in text
+    assert "Cases whose status differs between presets: 1." in text
+    assert "- `test_x`: edge-lpddr: pass; large-inference: mismatch (output 'y' vs golden: off)" in text

@@ -459,14 +459,42 @@ def render_report(results: list[Result], target_name: str, seconds: float, timeo
 
 
 def render_other_targets(by_target: dict[str, tuple[list[Result], float]]) -> str:
-    """A totals table for several presets (the detailed report is for the first)."""
+    """A totals table for several presets (the detailed report is for the first) and the cases
+    whose status differs between them (a target-dependent lowering, or code that changed mid-run)."""
     lines = ["", "## Totals per target preset", "",
              "| target | pass | mismatch | unsupported | error | cases | seconds |", "|---|---|---|---|---|---|---|"]
     for name, (results, seconds) in by_target.items():
         t = totals([r for r in results if r.status != FRONTEND])
         lines.append(f"| {name} | {t[PASS]} | {t[MISMATCH]} | {t[UNSUPPORTED]} | {t[ERROR]} | {sum(t.values())} | "
                      f"{seconds:.0f} |")
+    names = list(by_target)
+    status = {name: {r.name: r for r in rs} for name, (rs, _) in by_target.items()}
+    differ = [case for case in status[names[0]]
+              if len({status[n][case].status for n in names if case in status[n]}) > 1]
+    lines += ["", f"Cases whose status differs between presets: {len(differ)}.", ""]
+    for case in differ:
+        lines.append(f"- `{case}`: " + "; ".join(
+            f"{n}: {status[n][case].status}" + (f" ({status[n][case].message[:120]})"
+                                                 if status[n][case].status in (MISMATCH, ERROR) else "")
+            for n in names if case in status[n]))
     return "\n".join(lines) + "\n"
+
+
+def source_state() -> dict:
+    """The commit the run measured and how many tracked files under python/, passes/, dialects/
+    had uncommitted changes (other work in the tree is measured too)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "python", "passes", "dialects"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    return {"commit": head, "uncommitted_source_files": len(dirty)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -492,6 +520,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     cases = front.list_cases(args.filter)
     by_target: dict[str, tuple[list[Result], float]] = {}
+    source = source_state()
     for name in names:
         start = time.perf_counter()
         results = run_all(cases, name, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose)
@@ -506,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         import json
 
-        doc = {"targets": [summary(r, name, sec, args.timeout) for name, (r, sec) in by_target.items()]}
+        doc = {"source": source, "targets": [summary(r, name, sec, args.timeout) for name, (r, sec) in by_target.items()]}
         write_atomically(args.json, json.dumps(doc, indent=1) + "\n")
     if args.report:
         first = names[0]
