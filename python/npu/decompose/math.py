@@ -29,6 +29,7 @@ compare / select):
     reduce_l1          = reduce_sum(|x|);  reduce_sum_square = reduce_sum(x * x)
     reduce_l2          = sqrt(reduce_sum(x * x));  reduce_log_sum = log(reduce_sum(x))
     reduce_log_sum_exp = m + log(reduce_sum(exp(x - m))),  m = reduce_max(x), 0 where not finite (m - m != 0)
+                         (over an empty extent each reduction is its constant: 0, or -inf for the logs)
     hardmax            = where(iota == reduce_min(where(x == max or isnan(x), iota, n)), 1, 0)  bit-identical
     reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact;
                          an empty extent gives a constant 1
@@ -376,15 +377,18 @@ def _reduced_axes(op: ir.Operation) -> tuple[int, ...] | None:
     return tuple(sorted(int(a) % rank for a in axes))
 
 
-def _reduce_rule(name: str):
+def _reduce_rule(name: str, empty: float):
+    """Register reduce_<name>; `empty` is its value over an empty extent (a constant result)."""
     def wrap(fn):
         @decomposes(f"npu_tensor.{name}")
         def rule(op: ir.Operation, b: Builder):
             f = _F(op, b)
-            x = op.operands[0]
+            x, out = op.operands[0], op.results[0]
             axes = _reduced_axes(op)
             if axes is None:  # the identity
-                return [b.reshape(x, shape_of(op.results[0]))]
+                return [b.reshape(x, shape_of(out))]
+            if any(shape_of(x)[a] == 0 for a in axes):
+                return [b.const(np.full(shape_of(out), empty, _np(b.elem(out))), b.elem(out))]
             return [f.back(fn(f, f.wide(x), axes), op.results[0])]
 
         rule.__name__ = name
@@ -393,27 +397,27 @@ def _reduce_rule(name: str):
     return wrap
 
 
-@_reduce_rule("reduce_l1")
+@_reduce_rule("reduce_l1", 0.0)
 def _reduce_l1(f: _F, x, axes):
     return f.reduce("reduce_sum", f.un("abs", x), axes)
 
 
-@_reduce_rule("reduce_sum_square")
+@_reduce_rule("reduce_sum_square", 0.0)
 def _reduce_sum_square(f: _F, x, axes):
     return f.reduce("reduce_sum", f.mul(x, x), axes)
 
 
-@_reduce_rule("reduce_l2")
+@_reduce_rule("reduce_l2", 0.0)
 def _reduce_l2(f: _F, x, axes):
     return f.un("sqrt", f.reduce("reduce_sum", f.mul(x, x), axes))
 
 
-@_reduce_rule("reduce_log_sum")
+@_reduce_rule("reduce_log_sum", -np.inf)
 def _reduce_log_sum(f: _F, x, axes):
     return f.un("log", f.reduce("reduce_sum", x, axes))
 
 
-@_reduce_rule("reduce_log_sum_exp")
+@_reduce_rule("reduce_log_sum_exp", -np.inf)
 def _reduce_log_sum_exp(f: _F, x, axes):
     m = f.reduce("reduce_max", x, axes)
     m = f.where(f.cmp("equal", f.sub(m, m), 0.0), m, 0.0)  # a non-finite max (all -inf, or +inf) shifts by 0
