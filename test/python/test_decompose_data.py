@@ -382,11 +382,12 @@ def test_refused_instances_name_the_reason():
 # ------------------------------------------------------------------ ONNX node tests
 
 
-CONFORMANCE = (r"^test_(constant_pad|reflect_pad|edge_pad|wrap_pad|resize_|gather_\d|gather_2d|gather_negative|gather_elements|"
+CONFORMANCE = (r"^test_(constant_pad|reflect_pad|edge_pad|wrap_pad|resize_|gather_\d|gather_2d|gather_negative|gather_elements|gathernd|"
                r"depthtospace|spacetodepth|tile|tril|triu|cumsum|onehot|einsum|reversesequence)")
 # cases also run with the index / length input bound to its test value at import (the constant-index rewrite)
-BIND_SECOND_INPUT = ("test_gather_elements", "test_reversesequence")
-MOVES = ("pad", "gather", "gather_elements", "tile", "trilu", "depth_to_space", "space_to_depth", "one_hot", "reverse_sequence")
+BIND_SECOND_INPUT = ("test_gather_elements", "test_reversesequence", "test_gathernd")
+BIND_ONLY = ("test_gathernd_example_int32",)  # run-time indices into an int32 table are refused (tested below)
+MOVES = ("pad", "gather", "gather_elements", "gather_nd", "tile", "trilu", "depth_to_space", "space_to_depth", "one_hot", "reverse_sequence")
 
 
 def _conformance_cases():
@@ -404,7 +405,8 @@ def test_onnx_node_case_decomposed_matches_reference(name):
     init = {t.name for t in model.graph.initializer}
     names = [i.name for i in model.graph.input if i.name not in init]
     op = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", case.op_type).lower()
-    for (inputs, expected), bind in [(d, b) for d in _data_sets(case) for b in (False, True)[:1 + name.startswith(BIND_SECOND_INPUT)]]:
+    binds = (True,) if name.startswith(BIND_ONLY) else (False, True) if name.startswith(BIND_SECOND_INPUT) else (False,)
+    for (inputs, expected), bind in [(d, b) for d in _data_sets(case) for b in binds]:
         feeds = dict(zip(names, inputs))
         if bind:
             mod, bound = import_model(model, bind_inputs={names[1]: inputs[1]}, context=make_context()), {names[1]}
@@ -625,4 +627,33 @@ def test_runtime_gather_elements_and_reverse_sequence_reach_level4():
     assert np.array_equal(gold["y"], got["y"])
     text = module("reverse_sequence", [((6, 3, 2), "f32"), ((3,), "i32")], ((6, 3, 2), "f32"), "batch_axis = 1 : i64, time_axis = 0 : i64")
     gold, got = _level4(text, {"x0": data((6, 3, 2), "f32"), "x1": np.array([6, 0, 3], np.int32)})
+    assert np.array_equal(gold["y"], got["y"])
+
+
+GATHER_ND = [((4, 3), (2, 1), 0), ((4, 3, 2), (5, 2), 0), ((2, 3, 4), (2, 2, 1), 1), ((2, 3, 4, 2), (2, 3, 2), 1), ((3, 2), (2, 2, 2), 0)]
+
+
+@pytest.mark.parametrize("elem", ["f32", "i8", "i16"])
+def test_gather_nd_is_exact(elem):
+    for shape, ishape, nb in GATHER_ND:
+        dims = np.asarray(shape[nb:nb + ishape[-1]])
+        idx = (RNG.integers(0, 1 << 30, ishape) % (2 * dims)) - dims  # negatives included
+        out = list(shape[:nb]) + list(ishape[nb:-1]) + list(shape[nb + ishape[-1]:])
+        attrs = f"batch_dims = {nb} : i64"
+        text = module("gather_nd", [(shape, elem), (ishape, "i64")], (out, elem), attrs)
+        runtime = check_exact(text, {"x0": data(shape, elem), "x1": idx}, "gather_nd")
+        assert '"npu_tensor.matmul"' in runtime
+        xt, it, rt = ttype(shape, elem), ttype(ishape, "i64"), ttype(out, elem)
+        text = (f"func.func @main(%x0: {xt} {{npu.name = \"x0\"}}) -> ({rt} {{npu.name = \"y\"}}) {{\n"
+                f"  %i = arith.constant dense<{idx.tolist()}> : {it}\n"
+                f"  %y = \"npu_tensor.gather_nd\"(%x0, %i) {{{attrs}}} : ({xt}, {it}) -> {rt}\n"
+                f"  return %y : {rt}\n}}")
+        const = check_exact(text, {"x0": data(shape, elem)}, "gather_nd")
+        assert '"npu_tensor.matmul"' not in const
+
+
+def test_gather_nd_reaches_level4():
+    text = module("gather_nd", [((4, 3, 2), "f32"), ((5, 2), "i32")], ((5, 2), "f32"), "batch_dims = 0 : i64")
+    idx = np.array([[0, 0], [3, 2], [-1, -3], [2, 1], [1, -1]], np.int32)
+    gold, got = _level4(text, {"x0": data((4, 3, 2), "f32"), "x1": idx})
     assert np.array_equal(gold["y"], got["y"])

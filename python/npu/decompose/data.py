@@ -18,6 +18,9 @@ concats; entries marked fill become constant blocks):
   one-hot matmul: the indices cast to f32, negatives wrapped by
   idx + n * min(relu(-idx), 1), onehot = relu(1 - |idx - iota|), out =
   onehot @ table (the gathered axis brought first by transpose/reshape).
+- gather_nd: index tuples flattened over the indexed dims (per batch_dims entry);
+  constant -> a take of the flattened input; run-time -> f32 flat index
+  sum_j wrap(idx_j) * stride_j, one-hot rows, batched matmul.
 - one_hot (run-time indices): the same one-hot rows; on/off as on * hot + off * (1 - hot).
 - gather_elements: constant indices -> a take of the flattened input at the flat
   indices; run-time indices -> one-hot rows (as gather) times x along the axis, reduce_sum.
@@ -532,6 +535,11 @@ def reverse_sequence(op: ir.Operation, b: Builder):
 
 def _one_hot_rows(b: Builder, indices: ir.Value, depth: int) -> ir.Value:
     """f32 [K, depth]: 1.0 where the (wrapped) index equals the column, else 0.0 (exact for |idx| < 2^24)."""
+    return _hot(b, _index_f32(b, indices, depth), depth)
+
+
+def _index_f32(b: Builder, indices: ir.Value, depth: int) -> ir.Value:
+    """f32 [K, 1]: the indices as exact f32 integers, negatives wrapped by + depth."""
     ielem = b.elem(indices)
     kind = "q" if _is_quant(ielem) else dtypes.numpy_dtype(ielem).kind
     if kind not in "iu" and (kind != "f" or dtypes.numpy_dtype(ielem) != np.float32):
@@ -550,10 +558,67 @@ def _one_hot_rows(b: Builder, indices: ir.Value, depth: int) -> ir.Value:
         neg = b.op("npu_tensor.min", [neg, b.const(np.ones((1, 1), np.float32))], [k, 1], f32)
         wrap = b.op("npu_tensor.mul", [neg, b.const(np.full((1, 1), depth, np.float32))], [k, 1], f32)
         idx = b.op("npu_tensor.add", [idx, wrap], [k, 1], f32)
+    return idx
+
+
+def _hot(b: Builder, idx: ir.Value, depth: int) -> ir.Value:
+    """relu(1 - |idx - iota|) of f32 [K, 1] integer values: [K, depth] one-hot rows."""
+    f32 = ir.F32Type.get()
+    k = shape_of(idx)[0]
     diff = b.op("npu_tensor.sub", [idx, b.const(np.arange(depth, dtype=np.float32).reshape(1, depth))], [k, depth], f32)
     diff = b.op("npu_tensor.abs", [diff], [k, depth], f32)
     hot = b.op("npu_tensor.sub", [b.const(np.ones((1, 1), np.float32)), diff], [k, depth], f32)
     return b.op("npu_tensor.relu", [hot], [k, depth], f32)
+
+
+@decomposes("npu_tensor.gather_nd")
+def gather_nd(op: ir.Operation, b: Builder):
+    """Index tuples into the dims after batch_dims, flattened: a take (constant) or a batched one-hot matmul."""
+    x, indices = op.operands[0], op.operands[1]
+    shape, ishape = list(shape_of(x)), list(shape_of(indices))
+    out_shape = list(shape_of(op.results[0]))
+    nb = from_attr(op.attributes["batch_dims"])
+    k = ishape[-1]
+    dims = shape[nb:nb + k]
+    batch, depth, rest = math.prod(shape[:nb]), math.prod(dims), math.prod(shape[nb + k:])
+    q = math.prod(ishape[nb:-1])
+    strides = [math.prod(dims[j + 1:]) for j in range(k)]
+    value = b.constant_value(indices)
+    if value is not None:
+        idx = value.astype(np.int64).reshape(batch, q, k)
+        idx = np.where(idx < 0, idx + np.asarray(dims), idx)
+        bad = (idx < 0) | (idx >= np.asarray(dims))
+        if bad.any():
+            raise NpuError(f"gather_nd index {int(value.reshape(batch, q, k)[bad][0])} out of range")
+        flat = (np.arange(batch)[:, None] * depth + (idx * np.asarray(strides)).sum(-1)).reshape(-1)
+        if flat.size == 0:
+            return None
+        y = take(b, b.reshape(x, [batch * depth, rest]), 0, flat)
+        return [b.reshape(y, out_shape)]
+    elem = b.elem(x)
+    work = _select_type(elem, "gather_nd")
+    if depth >= 2**24:
+        raise NpuError(f"gather_nd over {depth} >= 2^24 entries is not exact in f32")
+    f32 = ir.F32Type.get()
+    cast = {"saturate": 1, "round_mode": "up"}
+    rows = batch * q
+    flat = None
+    for j in range(k):  # flat = sum_j wrap(idx_j) * stride_j, exact integers in f32
+        comp = b.slice(b.reshape(indices, [rows, k]), [1], [j], [j + 1])
+        comp = _index_f32(b, comp, dims[j])
+        if strides[j] != 1:
+            comp = b.op("npu_tensor.mul", [comp, b.const(np.full((1, 1), strides[j], np.float32))], [rows, 1], f32)
+        flat = comp if flat is None else b.op("npu_tensor.add", [flat, comp], [rows, 1], f32)
+    hot = b.reshape(_hot(b, flat, depth), [batch, q, depth])
+    if work != f32:
+        hot = b.op("npu_tensor.cast", [hot], [batch, q, depth], work, cast)
+    table = b.reshape(x, [batch, depth, rest])
+    if work != elem:
+        table = b.op("npu_tensor.cast", [table], [batch, depth, rest], work, cast)
+    y = b.op("npu_tensor.matmul", [hot, table], [batch, q, rest], work)
+    if work != elem:
+        y = b.op("npu_tensor.cast", [y], [batch, q, rest], elem, cast)
+    return [b.reshape(y, out_shape)]
 
 
 @decomposes("npu_tensor.one_hot")
