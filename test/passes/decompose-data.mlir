@@ -125,3 +125,28 @@ func.func @layout(%x: tensor<1x8x2x3xf32>) -> tensor<1x4x4x6xf32> {
   %2 = "npu_tensor.trilu"(%1) {k = 0 : i64, upper = 1 : i64} : (tensor<1x4x4x6xf32>) -> tensor<1x4x4x6xf32>
   return %2 : tensor<1x4x4x6xf32>
 }
+
+// -----
+
+// einsum: the attention score form is a batched matmul of the operands with d last / first.
+// CHECK-LABEL: func.func @einsum_scores
+// CHECK: %[[KT:.*]] = "npu_tensor.transpose"(%{{.*}}) {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x2x5x4xf32>) -> tensor<1x2x4x5xf32>
+// CHECK: "npu_tensor.matmul"(%{{.*}}, %[[KT]]) : (tensor<1x2x3x4xf32>, tensor<1x2x4x5xf32>) -> tensor<1x2x3x5xf32>
+// CHECK-NOT: npu_tensor.einsum
+func.func @einsum_scores(%q: tensor<1x2x3x4xf32>, %k: tensor<1x2x5x4xf32>) -> tensor<1x2x3x5xf32> {
+  %0 = "npu_tensor.einsum"(%q, %k) {equation = "bhqd,bhkd->bhqk"} : (tensor<1x2x3x4xf32>, tensor<1x2x5x4xf32>) -> tensor<1x2x3x5xf32>
+  return %0 : tensor<1x2x3x5xf32>
+}
+
+// -----
+
+// gather_elements by run-time indices: one-hot rows times the input, summed over the gathered axis.
+// CHECK-LABEL: func.func @gather_elements_runtime
+// CHECK: "npu_tensor.relu"{{.*}} -> tensor<6x4xf32>
+// CHECK: "npu_tensor.mul"(%{{.*}}, %{{.*}}) : (tensor<3x2x4xf32>, tensor<3x1x4xf32>) -> tensor<3x2x4xf32>
+// CHECK: "npu_tensor.reduce_sum"(%{{.*}}) {axes = array<i64: 2>, keepdims = 0 : i64} : (tensor<3x2x4xf32>) -> tensor<3x2xf32>
+// CHECK-NOT: npu_tensor.gather_elements
+func.func @gather_elements_runtime(%x: tensor<3x4xf32>, %i: tensor<3x2xi32>) -> tensor<3x2xf32> {
+  %0 = "npu_tensor.gather_elements"(%x, %i) {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}

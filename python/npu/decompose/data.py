@@ -29,7 +29,7 @@ concats; entries marked fill become constant blocks):
   then transpose/reshape both to (batch.., M, K) and (batch.., K, N), matmul, reshape,
   transpose to the output order.
 - depth_to_space / space_to_depth: reshape, transpose, reshape.
-- tile: per axis, unsqueeze + expand + reshape.
+- tile: per axis, reshape (a size-1 axis before it) + expand + reshape.
 - trilu: mul by a constant 0/1 mask.
 - cum_sum: matmul with a constant triangular 0/1 matrix along the axis.
 - reverse_sequence: constant lens -> per batch entry a take along time, concat over
