@@ -31,7 +31,9 @@ concats; entries marked fill become constant blocks):
 - depth_to_space / space_to_depth: reshape, transpose, reshape.
 - tile: per axis, reshape (a size-1 axis before it) + expand + reshape.
 - trilu: mul by a constant 0/1 mask.
-- cum_sum: matmul with a constant triangular 0/1 matrix along the axis.
+- cum_sum: float -> matmul with a constant triangular 0/1 matrix along the axis;
+  integer -> ceil(log2 n) rounds of y += y shifted by 1, 2, 4, .. (slice + zero
+  block concat), exclusive/reverse by shifting the input / the other way.
 - reverse_sequence: constant lens -> per batch entry a take along time, concat over
   batch; run-time lens -> per batch entry a 0/1 permutation matrix built from the
   lengths (src(t) = t + min(relu(L - t), 1) * (L - 1 - 2t), one-hot as above) and a
@@ -40,34 +42,34 @@ concats; entries marked fill become constant blocks):
 Exactness. Takes, fills, reshapes, transposes and expands move values and are
 bit-exact for every dtype (integer and !quant.uniform included: fills of a
 quantized tensor are a one-element slice clamped to the value, then expanded).
-The one-hot gather is exact in float for finite tables (one non-zero term per
-sum: 1 * t plus exact zeros; an inf/NaN row would poison every output row as
-0 * inf = NaN) and for integer indices with |idx| < 2^24 (exact in f32, so
-|idx - k| is an exact integer and relu(1 - |d|) is exactly 1 at d = 0 and 0
-elsewhere); f16/bf16/fp8 tables and integer tables up to 16 bits go through
-an exact f32 cast (f64 tables stay f64), wider integers and quantized tables
-are refused (the same for run-time gather_elements and reverse_sequence, which
-select the same way). An index out of range gives a zero row
-instead of the golden interpreter's run-time error. trilu by mask: exact for
-finite inputs (0 * inf = NaN where the golden zeroes). Integer cum_sum as an
-integer matmul is exact (the golden matmul sums exactly and wraps to the
-result width, as the running sum does).
+The one-hot selections (gather, gather_elements, gather_nd, reverse_sequence
+with run-time indices) are exact in float for finite inputs (one non-zero term
+per sum: 1 * t plus exact zeros, a -0.0 may come out +0.0; an inf/NaN entry
+would poison its whole output row as 0 * inf = NaN) and for integer indices
+with |idx| < 2^24 (exact in f32, so |idx - k| is an exact integer and
+relu(1 - |d|) is exactly 1 at d = 0 and 0 elsewhere). f16/bf16/fp8 values and
+integers up to 16 bits go through an exact f32 cast (f64 stays f64); wider
+integers and quantized values are refused. An index out of range gives a zero
+row instead of the golden interpreter's run-time error. one_hot is exact (f32
+or integer values); float indices truncate toward zero through an i32 cast as
+the golden's astype does. trilu by mask: exact for finite inputs (0 * inf =
+NaN where the golden zeroes). Integer cum_sum by shift-and-add and integer
+einsum are exact on the golden interpreter (adds, reduce_sum and matmul wrap
+to the width as the golden's running sum does); level-4 integer adds saturate
+instead, so there the partial sums must stay in range.
 
-Float bounds (u = 2^-24, f32). Resize linear/cubic per axis a: |err| <=
+Float bounds (u = 2^-24 for f32). Resize linear/cubic per axis a: |err| <=
 (t_a + 2) * u * L_a * max|in_a| where t_a is the most non-zero taps of a row of
 R and L_a its largest row sum of |R| (rounding R to f32, the products, the
 sums; the golden kernel computes in float64 and rounds once); the axes chain
 (L multiplies). Nearest by matmul is exact for finite inputs (one weight 1.0
-per row; a -0.0 may come out +0.0, as in the one-hot gather). f16 / bf16 / fp8
-linear and cubic compute in f32 and round once at the end: at most one unit in
-the last place of the result type more than the golden's single rounding. cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u * sum|x| over
-the axis (the golden accumulates left to right, the matmul in another order).
-einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number of products per
-output element (the golden sums in float64 and rounds once; the diagonal masks
-and the one-hot products are exact). Integer einsum and cum_sum are exact
-(reduce_sum and matmul sum exactly and wrap to the width like the golden).
-one_hot is exact (f32 or integer values) for |idx| < 2^24; float indices
-truncate toward zero through an i32 cast as the golden's astype does.
+per row). f16 / bf16 / fp8 linear and cubic compute in f32 and round once at
+the end: at most one unit in the last place of the result type more than the
+golden's single rounding. cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u
+* sum|x| over the axis (the golden accumulates left to right, the matmul in
+another order). einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number
+of products per output element (the golden sums in float64 and rounds once;
+the diagonal masks are exact).
 Measured (bench/decompose_data_errors.py, standard-normal inputs): resize
 linear/cubic max |err| / max|x| 6.5e-8 .. 1.2e-7 on the golden interpreter
 (<= 0.31 of the bound), 3.3e-8 .. 8.1e-8 on level 4 (edge-lpddr); cum_sum
@@ -465,6 +467,8 @@ def cum_sum(op: ir.Operation, b: Builder):
     attrs = _attrs(op)
     axis = _axis(attrs["axis"], len(shape), op)
     n = shape[axis]
+    if dt.kind in "iu":
+        return [_scan_add(b, x, axis, bool(attrs["exclusive"]), bool(attrs["reverse"]))]
     k, j = np.arange(n)[:, None], np.arange(n)[None, :]
     if attrs["reverse"]:
         tri = (k > j) if attrs["exclusive"] else (k >= j)
@@ -472,6 +476,32 @@ def cum_sum(op: ir.Operation, b: Builder):
         tri = (k < j) if attrs["exclusive"] else (k <= j)
     # out[j] = sum_k tri[k, j] x[k]: the matrix applied along the axis is tri.T
     return [along(b, x, axis, tri.T.astype(np.float64))]
+
+
+def _shift(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool) -> ir.Value:
+    """x moved `by` places along `axis` (towards the end, or the start when reverse), zeros shifted in."""
+    shape = list(shape_of(x))
+    n = shape[axis]
+    block = list(shape)
+    block[axis] = min(by, n)
+    zeros = fill(b, x, block, 0)
+    if by >= n:
+        return zeros
+    if reverse:
+        return concat(b, [b.slice(x, [axis], [by], [n]), zeros], axis)
+    return concat(b, [zeros, b.slice(x, [axis], [0], [n - by])], axis)
+
+
+def _scan_add(b: Builder, x: ir.Value, axis: int, exclusive: bool, reverse: bool) -> ir.Value:
+    """Integer running sum in ceil(log2 n) shift-and-add rounds (Hillis-Steele); integer adds wrap like the
+    golden's accumulate, so the result is bit-identical."""
+    n = shape_of(x)[axis]
+    y = _shift(b, x, axis, 1, reverse) if exclusive else x
+    step = 1
+    while step < n:
+        y = b.op("npu_tensor.add", [y, _shift(b, y, axis, step, reverse)], shape_of(y), b.elem(y))
+        step *= 2
+    return y
 
 
 def _reverse_runtime(b: Builder, x: ir.Value, lens: ir.Value, bax: int, tax: int) -> ir.Value:
