@@ -4,9 +4,13 @@
     module = lower_module(module, target, LowerOptions(strategy="weight-stationary"))
 
 runs npu-decompose (ops without a spatial rule rewritten into ops with one),
-npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-alloc-sram,
-npu-alloc-ext, npu-schedule and npu-check-races when they are registered (and
-enabled in the options), on the module in place. After every pass the module
+npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-schedule, npu-alloc-sram,
+npu-alloc-ext and npu-check-races when they are registered (and enabled in the
+options), on the module in place. Scheduling comes before SRAM allocation: a
+prefetched buffer can then take fresh bytes, where after allocation it could
+not start before the last read of the buffer whose bytes it was given (measured
+with npu.perf in docs/spatial.md; npu-schedule keeps its order only when the
+buffers still pack, so allocation cannot fail because of it). After every pass the module
 is verified (MLIR's verifier, then npu's Python verifiers against the target);
 the first failure raises one NpuError line naming the op's location and the
 broken expectation. `lower_module_stats` also returns a `PassStat` per pass:
@@ -30,7 +34,7 @@ from npu.ir.pipeline import Step
 from npu.ir.verify import verify_ops
 
 LOWER_PASSES = ("npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
-ALLOC_PASSES = ("npu-alloc-sram", "npu-alloc-ext", "npu-schedule", "npu-check-races")
+ALLOC_PASSES = ("npu-schedule", "npu-alloc-sram", "npu-alloc-ext", "npu-check-races")
 
 
 @dataclass(frozen=True)
