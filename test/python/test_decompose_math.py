@@ -304,6 +304,26 @@ def test_reduce_log_sum_exp_large_values(rng):
     np.testing.assert_allclose(after["y0"], before["y0"], rtol=4 * U, atol=0)
 
 
+@pytest.mark.parametrize("name", ["reduce_sum", "reduce_l1", "reduce_sum_square"])
+@pytest.mark.parametrize("elem,dtype", [("i32", np.int32), ("i8", np.int8), ("i16", np.int16)])
+@pytest.mark.parametrize("shape,axes", [((3, 9, 4), (1,)), ((5, 6), (0, 1)), ((2, 3, 4, 5), (0, 2)), ((1,), (0,))])
+def test_integer_sums_bit_identical(name, elem, dtype, shape, axes, rng):
+    """Integer data: pairwise adds in the data type wrap like golden's int64 sum narrowed to it."""
+    info = np.iinfo(dtype)
+    x = rng.integers(info.min, int(info.max) + 1, shape).astype(dtype)
+    attrs = f"{{axes = array<i64: {', '.join(map(str, axes))}>, keepdims = 0 : i64}}"
+    text = module_text(name, [shape], [_reduced(shape, axes, 0)], attrs, [elem])
+    before, after, out = run_both(text, {"a0": x})
+    assert f'"npu_tensor.{name}"' not in out
+    np.testing.assert_array_equal(before["y0"], after["y0"])
+
+
+def test_float_reduce_sum_is_left_to_the_rows_family(rng):
+    x = rng.standard_normal((3, 9)).astype(np.float32)
+    _, _, out = both("reduce_sum", [x], [(3, 1)], "{axes = array<i64: 1>, keepdims = 1 : i64}", gone=False)
+    assert '"npu_tensor.reduce_sum"' in out and '"npu_tensor.slice"' not in out
+
+
 def test_reduce_log_sum_exp_non_finite_max():
     """All -inf gives -inf and a +inf gives +inf, as golden (the shift by a non-finite max is 0)."""
     x = np.array([[-np.inf] * 4, [1.0, np.inf, 2.0, -np.inf], [0.5, -1.0, 2.0, 3.0]], np.float32)
@@ -850,6 +870,16 @@ def test_level4_integer_products_bit_identical(edge):
     a, w = _ints(rng, "i8", (5, 19)), _ints(rng, "i8", (19, 7))
     text = matmul_zp_text(a.shape, w.shape, (5, 7), "i8", "i8", _ints(rng, "i8", (5,)), _ints(rng, "i8", (7,)))
     gold, got = _level4(text, {"a0": a, "a1": w}, edge, "matmul_integer")
+    np.testing.assert_array_equal(gold["y0"], got["y0"])
+
+
+@pytest.mark.parametrize("name", ["reduce_sum", "reduce_l1", "reduce_sum_square"])
+def test_level4_integer_sums_through_the_pipeline(name, edge):
+    """The rows family refuses integer reduce_sum: npu-decompose (target only) rewrites it; bit for bit
+    while no partial sum or square leaves int32 (level 4's integer add/mul saturate where golden wraps)."""
+    x = np.random.default_rng(5).integers(-2**10, 2**10, (4, 11, 3)).astype(np.int32)
+    text = module_text(name, [x.shape], [(4, 3)], "{axes = array<i64: 1>, keepdims = 0 : i64}", ["i32"])
+    gold, got = _level4(text, {"a0": x}, edge, name, all_rules=False)
     np.testing.assert_array_equal(gold["y0"], got["y0"])
 
 

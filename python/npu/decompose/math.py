@@ -33,6 +33,8 @@ compare / select):
     hardmax            = where(iota == reduce_min(where(x == max or isnan(x), iota, n)), 1, 0)  bit-identical
     reduce_prod        = pairwise products of the halves of the reduced extent (slices + mul), integers exact;
                          an empty extent gives a constant 1
+    reduce_sum / l1 / sum_square on integer data (the rows family reduces floats only): pairwise adds
+                         of x, |x|, x * x in the data type, wrapping like golden's narrowed int64 sum  bit-identical
     instance_norm      = layer_normalization over the spatial dims of [N, C, S] * scale[c] + bias[c]
     group_norm         = layer_normalization over [N, G, C/G * S], reshaped back, * scale[c] + bias[c]
     mean_var_norm      = d / (sqrt(reduce_mean(d * d)) + 1e-9),  d = x - reduce_mean(x)
@@ -74,6 +76,9 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
     gemm alpha/beta:     <= 4.5e-8 of sum |terms|                         [10 ulp of max |y| + terms]
 Level 4 (edge-lpddr, f32 on the chip, test_level4_matches_golden): <= 3.3e-7 of max |y|  [32 ulp].
 Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
+The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point corrections of matmul_integer /
+conv_integer) wrap like golden at level 2; at level 4 the eltwise family's integer add/sub/mul saturate
+(npu_pe.binary), so they match there while no partial result leaves the type's range.
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
 with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent,
 matmul_integer / conv_integer with zero points
@@ -377,6 +382,14 @@ def _reduced_axes(op: ir.Operation) -> tuple[int, ...] | None:
     return tuple(sorted(int(a) % rank for a in axes))
 
 
+# integer data: the terms whose sum the reduction is (the sum by a tree of adds in the data type)
+_INT_TERMS = {
+    "reduce_sum": lambda f, x: x,
+    "reduce_l1": lambda f, x: f.un("abs", x),
+    "reduce_sum_square": lambda f, x: f.mul(x, x),
+}
+
+
 def _reduce_rule(name: str, empty: float):
     """Register reduce_<name>; `empty` is its value over an empty extent (a constant result)."""
     def wrap(fn):
@@ -389,12 +402,21 @@ def _reduce_rule(name: str, empty: float):
                 return [b.reshape(x, shape_of(out))]
             if any(shape_of(x)[a] == 0 for a in axes):
                 return [b.const(np.full(shape_of(out), empty, _np(b.elem(out))), b.elem(out))]
-            return [f.back(fn(f, f.wide(x), axes), op.results[0])]
+            if not _is_float(b.elem(x)) and name in _INT_TERMS:  # exact: pairwise adds wrap like golden
+                return [b.reshape(_tree(f, _INT_TERMS[name](f, x), axes, "add"), shape_of(out))]
+            if name == "reduce_sum":
+                return None  # float data: the rows family's own
+            return [f.back(fn(f, f.wide(x), axes), out)]
 
         rule.__name__ = name
         return rule
 
     return wrap
+
+
+@_reduce_rule("reduce_sum", 0.0)
+def _reduce_sum(f: _F, x, axes):
+    return None  # float data: the rows family's own reduce_sum
 
 
 @_reduce_rule("reduce_l1", 0.0)
@@ -424,33 +446,36 @@ def _reduce_log_sum_exp(f: _F, x, axes):
     return f.add(f.un("log", f.reduce("reduce_sum", f.un("exp", f.sub(x, m)), axes)), m)
 
 
+def _tree(f: _F, x: ir.Value, axes, name: str) -> ir.Value:
+    """Reduce `axes` of x pairwise with the binary op `name`: the reduced axes moved last and flattened,
+    the extent halved by combining its two halves (an odd last element carried); keepdims = 0 shape."""
+    b = f.b
+    shape = shape_of(x)
+    kept = [i for i in range(len(shape)) if i not in axes]
+    n = prod(shape[a] for a in axes)
+    v = b.reshape(b.transpose(x, kept + list(axes)), [shape[i] for i in kept] + [n])
+    last = len(kept)
+    while n > 1:
+        h = n // 2
+        p = f.bin(name, b.slice(v, [last], [0], [h]), b.slice(v, [last], [h], [2 * h]))
+        if n % 2:
+            p = b.concat([p, b.slice(v, [last], [2 * h], [n])], last)
+        v, n = p, h + n % 2
+    return v
+
+
 @decomposes("npu_tensor.reduce_prod")
 def reduce_prod(op: ir.Operation, b: Builder):
-    """Reduced axes moved last and flattened; the extent halved by multiplying its two halves."""
+    """Pairwise products over the reduced extent (integers wrap in their type, as golden narrows)."""
     x, out = op.operands[0], op.results[0]
     axes = _reduced_axes(op)
     if axes is None:
         return [b.reshape(x, shape_of(out))]
-    f = _F(op, b)
-    elem = b.elem(x)
-    narrow = _is_float(elem) and _np(elem).itemsize < 4
-    v = f.wide(x) if narrow else x
-    shape = shape_of(x)
-    kept = [i for i in range(len(shape)) if i not in axes]
-    n = prod(shape[a] for a in axes)
-    if n == 0:  # an empty product is 1
+    if any(shape_of(x)[a] == 0 for a in axes):  # an empty product is 1
         return [b.const(np.ones(shape_of(out), _np(b.elem(out))), b.elem(out))]
-    v = b.reshape(b.transpose(v, kept + list(axes)), [shape[i] for i in kept] + [n])
-    last = len(kept)
-    while n > 1:
-        h = n // 2
-        lo = b.slice(v, [last], [0], [h])
-        hi = b.slice(v, [last], [h], [2 * h])
-        p = f.mul(lo, hi)
-        if n % 2:
-            p = b.concat([p, b.slice(v, [last], [2 * h], [n])], last)
-        v, n = p, h + n % 2
-    return [f.back(v, out) if narrow else b.reshape(v, shape_of(out))]
+    f = _F(op, b)
+    v = f.wide(x) if _is_float(b.elem(x)) else x
+    return [f.back(_tree(f, v, axes, "mul"), out)]
 
 
 @decomposes("npu_tensor.hardmax")
