@@ -363,6 +363,16 @@ def test_instance_and_group_norm(shape, groups, rng):
     assert max_rel(before, after) <= NORM_BOUND
 
 
+def test_group_norm_with_per_group_scale_is_refused():
+    """Opset-18 GroupNormalization had one scale per group; the op here takes one per channel."""
+    text = module_text("group_normalization", [(1, 4, 2, 2), (2,), (2,)], [(1, 4, 2, 2)],
+                       "{epsilon = 9.99999974E-6 : f32, num_groups = 2 : i64}")
+    with make_context(), ir.Location.unknown():
+        module = ir.Module.parse(text)
+        with pytest.raises(ir.MLIRError, match=r"expects one scale value per channel \(4\), got 2"):
+            parse_element("npu-decompose{all=true}").run(module, PassEnv(target=None), verify=True)
+
+
 @pytest.mark.parametrize("shape,axes", [((2, 3, 4, 5), (0, 2, 3)), ((3, 7), (1,)), ((2, 3, 4), (0, 1, 2))])
 def test_mean_variance_normalization(shape, axes, rng):
     x = (rng.standard_normal(shape) * 5 - 2).astype(np.float32)

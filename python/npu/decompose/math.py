@@ -511,7 +511,11 @@ def _layer_norm(f: _F, x: ir.Value, axis: int, eps: float) -> ir.Value:
 
 
 def _affine(f: _F, y: ir.Value, scale: ir.Value, bias: ir.Value | None) -> ir.Value:
-    rank = len(shape_of(y))
+    rank, c = len(shape_of(y)), shape_of(y)[1]
+    for v, what in ((scale, "scale"), (bias, "bias")):
+        if v is not None and prod(shape_of(v)) not in (1, c):
+            raise NpuError(f"'{f.op.name}' decomposition expects one {what} value per channel ({c}), "
+                           f"got {prod(shape_of(v))}")
     y = f.mul(y, f.channel(scale, rank))
     return f.add(y, f.channel(bias, rank)) if bias is not None else y
 
