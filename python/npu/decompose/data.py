@@ -206,7 +206,7 @@ def take(b: Builder, x: ir.Value, axis: int, idx: np.ndarray, fill_value=0) -> i
     return concat(b, parts, axis)
 
 
-def _axis(axis: int, rank: int, op: ir.Operation) -> int:
+def _axis(axis: int, rank: int) -> int:
     if not -rank <= axis < max(rank, 1):
         raise NpuError(f"axis {axis} is out of range for rank {rank}")
     return axis % max(rank, 1)
@@ -352,7 +352,7 @@ def _saturated(value: float, elem: ir.Type) -> int:
 def gather(op: ir.Operation, b: Builder):
     x, indices = op.operands[0], op.operands[1]
     shape = shape_of(x)
-    axis = _axis(from_attr(op.attributes["axis"]), len(shape), op)
+    axis = _axis(from_attr(op.attributes["axis"]), len(shape))
     n = shape[axis]
     out_shape = list(shape_of(op.results[0]))
     const = b.constant_value(indices)
@@ -465,7 +465,7 @@ def cum_sum(op: ir.Operation, b: Builder):
         raise NpuError(f"cum_sum of {elem} has no decomposition (f32, f64 and plain integers only)")
     shape = shape_of(x)
     attrs = _attrs(op)
-    axis = _axis(attrs["axis"], len(shape), op)
+    axis = _axis(attrs["axis"], len(shape))
     n = shape[axis]
     if dt.kind in "iu":
         return [_scan_add(b, x, axis, bool(attrs["exclusive"]), bool(attrs["reverse"]))]
@@ -662,7 +662,7 @@ def one_hot(op: ir.Operation, b: Builder):
     attrs = _attrs(op)
     out_shape = list(shape_of(out))
     rank = len(out_shape)
-    axis = _axis(attrs["axis"], rank, op)
+    axis = _axis(attrs["axis"], rank)
     depth = out_shape[axis]
     ishape = list(shape_of(indices))
     k = math.prod(ishape)
@@ -714,7 +714,7 @@ def gather_elements(op: ir.Operation, b: Builder):
     x, indices = op.operands[0], op.operands[1]
     value = b.constant_value(indices)
     shape = shape_of(x)
-    axis = _axis(from_attr(op.attributes["axis"]), len(shape), op)
+    axis = _axis(from_attr(op.attributes["axis"]), len(shape))
     n = shape[axis]
     if value is None:
         return [_select_elements(b, x, indices, axis)]
