@@ -414,6 +414,15 @@ def test_batch_norm_with_variable_statistics(rng):
     assert max_rel(before, after) <= NORM_BOUND
 
 
+def test_batch_norm_statistics_that_do_not_broadcast_are_refused():
+    text = module_text("batch_normalization", [(1, 4, 2), (3,), (3,), (3,), (3,)], [(1, 4, 2)],
+                       "{epsilon = 9.99999974E-6 : f32}")
+    with make_context(), ir.Location.unknown():
+        module = ir.Module.parse(text)
+        with pytest.raises(ir.MLIRError, match=r"operand shapes \[1, 4, 2\] and \[1, 3, 1\] do not broadcast"):
+            parse_element("npu-decompose{all=true}").run(module, PassEnv(target=None), verify=True)
+
+
 def test_batch_norm_with_constant_statistics_is_left_alone():
     text = """
     func.func @main(%x: tensor<1x2x3xf32> {npu.name = "a0"}) -> (tensor<1x2x3xf32> {npu.name = "y0"}) {

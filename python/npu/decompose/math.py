@@ -159,8 +159,14 @@ class _F:
     def bin(self, name: str, x: ir.Value, y: ir.Value | float) -> ir.Value:
         if not isinstance(y, ir.Value):
             y = self.c(y, x)
-        shape = np.broadcast_shapes(shape_of(x), shape_of(y))
-        return self.b.op(f"npu_tensor.{name}", [x, y], shape, self.b.elem(x))
+        return self.b.op(f"npu_tensor.{name}", [x, y], self.broadcast(x, y), self.b.elem(x))
+
+    def broadcast(self, *values: ir.Value) -> tuple[int, ...]:
+        try:
+            return tuple(np.broadcast_shapes(*(shape_of(v) for v in values)))
+        except ValueError:
+            shapes = " and ".join(str(list(shape_of(v))) for v in values)
+            raise NpuError(f"'{self.op.name}' decomposition: operand shapes {shapes} do not broadcast") from None
 
     def add(self, x, y):
         return self.bin("add", x, y)
@@ -197,16 +203,14 @@ class _F:
         """An i1 mask: `name` in equal / less / greater ..."""
         if not isinstance(y, ir.Value):
             y = self.c(y, x)
-        shape = np.broadcast_shapes(shape_of(x), shape_of(y))
-        return self.b.op(f"npu_tensor.{name}", [x, y], shape, ir.IntegerType.get_signless(1))
+        return self.b.op(f"npu_tensor.{name}", [x, y], self.broadcast(x, y), ir.IntegerType.get_signless(1))
 
     def where(self, cond: ir.Value, x: ir.Value | float, y: ir.Value | float, like: ir.Value | None = None) -> ir.Value:
         """cond ? x : y; scalar branches take the element type of the other branch (or of `like`)."""
         like = x if isinstance(x, ir.Value) else y if isinstance(y, ir.Value) else like
         x = x if isinstance(x, ir.Value) else self.c(x, like)
         y = y if isinstance(y, ir.Value) else self.c(y, like)
-        shape = np.broadcast_shapes(shape_of(cond), shape_of(x), shape_of(y))
-        return self.b.op("npu_tensor.where", [cond, x, y], shape, self.b.elem(like))
+        return self.b.op("npu_tensor.where", [cond, x, y], self.broadcast(cond, x, y), self.b.elem(like))
 
     # building blocks
     def em1(self, v: ir.Value) -> ir.Value:
