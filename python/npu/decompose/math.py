@@ -408,9 +408,8 @@ def _reduce_rule(name: str, empty: float):
                 return [b.const(np.full(shape_of(out), empty, _np(b.elem(out))), b.elem(out))]
             if not _is_float(b.elem(x)) and name in _INT_TERMS:  # exact: pairwise adds wrap like golden
                 return [b.reshape(_tree(f, _INT_TERMS[name](f, x), axes, "add"), shape_of(out))]
-            if name == "reduce_sum":
-                return None  # float data: the rows family's own
-            return [f.back(fn(f, f.wide(x), axes), out)]
+            y = fn(f, f.wide(x), axes)
+            return None if y is None else [f.back(y, out)]
 
         rule.__name__ = name
         return rule
