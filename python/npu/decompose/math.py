@@ -74,7 +74,9 @@ brackets) on x ~ U(-30, 30), N(0, 1), +-logspace(-40, 2) and 0, +-1e-30, +-1e-8,
                          products stay in f32 range (golden multiplies in float64)
     normalizations:      <= 1.0e-7 of max |y| (instance, group, mvn, lp, rms, batch norm)  [16 ulp]
     gemm alpha/beta:     <= 4.5e-8 of sum |terms|                         [10 ulp of max |y| + terms]
-Level 4 (edge-lpddr, f32 on the chip, test_level4_matches_golden): <= 3.3e-7 of max |y|  [32 ulp].
+Level 4 (edge-lpddr, f32 on the chip, test_level4_*): measured <= 1.6e-7 of max |y| over its 20 float
+instances (group norm the largest; exact ones bit-identical)  [32 ulp]; the 131 ONNX node cases that
+reach level 4 match their references within ONNX tolerances.
 Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
 The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point corrections of matmul_integer /
 conv_integer) wrap like golden at level 2; at level 4 the eltwise family's integer add/sub/mul saturate
