@@ -78,6 +78,8 @@ Level 4 (edge-lpddr, f32 on the chip, test_level4_*): measured <= 1.6e-7 of max 
 instances (group norm the largest; exact ones bit-identical)  [32 ulp]; the 131 ONNX node cases that
 reach level 4 match their references within ONNX tolerances.
 Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden squares in float64).
+Instance / group normalization become one layer_normalization whose rows (H*W, or C/G*H*W) the rows
+family never splits: rows larger than the target's SRAM budget fail to tile (1x4x256x256 on edge-lpddr).
 The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point corrections of matmul_integer /
 conv_integer) wrap like golden at level 2; at level 4 the eltwise family's integer add/sub/mul saturate
 (npu_pe.binary), so they match there while no partial result leaves the type's range.
@@ -122,7 +124,8 @@ def _is_float(elem: ir.Type) -> bool:
 
 
 class _F:
-    """Float arithmetic at one builder, in f32 (or f64 for f64 data)."""
+    """Op construction at one builder: float rules work in f32 (f64 data stays f64; `wide` casts narrower
+    floats up and `back` rounds once to the result type), integer rules in the data type."""
 
     def __init__(self, op: ir.Operation, b: Builder):
         self.op, self.b = op, b
