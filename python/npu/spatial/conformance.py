@@ -60,7 +60,7 @@ DEFAULT_TIMEOUT = 60.0
 # A lowering error that says "this op (or this form of it) has no level-4 lowering yet".
 _UNSUPPORTED_RE = re.compile(
     r"no spatial (lowering )?rule|cannot lower|unsupported|not supported|level 4 has no \w+ buffers|"
-    r"has no decomposition|decomposition expects|has no [\w -]*form\b", re.IGNORECASE)
+    r"has no [\w -]*decomposition|decomposition expects|has no [\w -]*form\b", re.IGNORECASE)
 _OP_RE = re.compile(r"'(\w+)\.(\w+)'")
 _LEAD_OP_RE = re.compile(r"error: ([a-z][a-z0-9_]*) ")  # "gather_elements with run-time indices has no decomposition"
 _RULE_RE = re.compile(r"no spatial lowering rule for '([\w.]+)'")
