@@ -135,8 +135,9 @@ def compare_with_golden(golden: np.ndarray, got: np.ndarray) -> tuple[str | None
 
 
 def classify_lowering_error(err: BaseException) -> tuple[str, str, str]:
-    """(status, npu op or "", first line) of an exception raised by lower_module."""
-    line = first_line(err)
+    """(status, npu op or "", first line) of an exception raised by lower_module
+    (without the list of ops that have rules, which every no-rule error repeats)."""
+    line = re.sub(r" \(rules exist for: [^)]*\)", "", first_line(err))
     if not isinstance(err, NpuError):
         return ERROR, "", f"internal error: {type(err).__name__}: {line}"
     m = _OP_RE.search(line.split(": error: ", 1)[-1])
@@ -361,6 +362,13 @@ def reason_key(r: Result) -> str:
     return msg
 
 
+_ROW = ("name", "op_type", "status", "stage", "op", "message", "seconds", "max_rel_err")
+
+
+def _round(v):
+    return float(f"{v:.3g}") if isinstance(v, float) else v
+
+
 def totals(results: list[Result]) -> Counter:
     return Counter(r.status for r in results)
 
@@ -393,8 +401,10 @@ def summary(results: list[Result], target_name: str, seconds: float, timeout: fl
         "max_rel_err_of_passing_f32_cases": worst(True),
         "max_rel_err_of_passing_narrow_float_cases": worst(False),  # an f16/bf16/fp8 output
         "unsupported_ops": dict(unsupported_ops.most_common()),
-        "per_op": {op: {s: c[s] for s in STATUSES + (FRONTEND,)} for op, c in sorted(per_op.items())},
-        "results": [asdict(r) for r in results],
+        "per_op_fields": list(STATUSES + (FRONTEND,)),
+        "per_op": {op: [c[s] for s in STATUSES + (FRONTEND,)] for op, c in sorted(per_op.items())},
+        "result_fields": list(_ROW),
+        "results": [[_round(getattr(r, f)) for f in _ROW] for r in results],
     }
 
 
@@ -460,7 +470,8 @@ def render_report(results: list[Result], target_name: str, seconds: float, timeo
         lines.append(f"| {status} | {key} | {len(rs)} | `{rs[0].name}` |")
     lines += ["", "## Per ONNX op", "", "| op type | pass | mismatch | unsupported | error | not passing the front-end |",
               "|---|---|---|---|---|---|"]
-    for op, c in s["per_op"].items():
+    for op, row in s["per_op"].items():
+        c = dict(zip(s["per_op_fields"], row))
         lines.append(f"| {op} | {c[PASS]} | {c[MISMATCH]} | {c[UNSUPPORTED]} | {c[ERROR]} | {c[FRONTEND]} |")
     return "\n".join(lines) + "\n"
 
@@ -543,7 +554,9 @@ def main(argv: list[str] | None = None) -> int:
         import json
 
         doc = {"source": source, "targets": [summary(r, name, sec, args.timeout) for name, (r, sec) in by_target.items()]}
-        write_atomically(args.json, json.dumps(doc, indent=1) + "\n")
+        text = json.dumps(doc, indent=1)
+        text = re.sub(r"\[\n\s+([^\[\]{}]*?)\n\s+\]", lambda m: "[" + re.sub(r",\n\s+", ", ", m.group(1)) + "]", text)
+        write_atomically(args.json, text + "\n")
     if args.report:
         first = names[0]
         command = f"python -m npu.spatial.conformance --report {args.report} --target {args.target}"
