@@ -148,3 +148,19 @@ def test_presets_whose_status_differs_are_listed():
     assert "| large-inference | 0 | 1 | 1 | 0 | 2 | 2 |" in text
     assert "Cases whose status differs between presets: 1." in text
     assert "- `test_x`: edge-lpddr: pass; large-inference: mismatch (output 'y' vs golden: off)" in text
+
+
+def test_a_worker_that_dies_is_an_error_and_is_replaced(monkeypatch):
+    import os
+
+    real = sc.safe_run_case
+
+    def crashing(case, target, perturb=None):
+        if case.name == "test_add":
+            os._exit(3)  # as a segfault in native code would end the worker
+        return real(case, target, perturb)
+
+    monkeypatch.setattr(sc, "safe_run_case", crashing)  # forked workers inherit the patch
+    results = sc.run_all([case("test_add"), case("test_relu")], "edge-lpddr", timeout=60)
+    assert results[0].status == sc.ERROR and "worker died (exit code 3)" in results[0].message
+    assert results[1].status == sc.PASS
