@@ -18,20 +18,28 @@ with the case's inputs and compared with
 Each case is classified
 
   pass         lowered, ran, (a) and (b) hold on every data set;
-  mismatch     lowered and ran but (a) or (b) fails (a bug in the spatial code);
+  mismatch     lowered and ran but (a) or (b) fails, or an output is missing or has
+               another shape or dtype (a bug in the spatial code);
   unsupported  the lowering stops with a located "no spatial lowering rule" /
                "cannot lower ... yet" / "unsupported" / "level 4 has no X buffers" /
-               "has no decomposition" error (the op is recorded);
+               "has no [...] decomposition" / "decomposition expects" / "has no [...]
+               form" error (the op it names is recorded);
   error        anything else: another lowering error, a level-4 run error, an
                internal exception (a bug), a time-out or a crashed worker.
 
 Cases the front-end does not pass are counted apart (`frontend`), not in N.
+A data set's module is re-imported when graph inputs were bound as constants
+(lower_module works in place, so golden runs on the module before lowering).
 
 Cases run in a worker process (by default one) so a per-case time limit can stop
 a case that takes too long; a worker that times out or dies is replaced.
 
   python -m npu.spatial.conformance --target edge-lpddr --report docs/spatial-conformance.md \
       [--json bench/results/spatial_conformance.json] [--filter REGEX] [--timeout 60] [--jobs 1] [-v]
+
+`--target` takes a preset, a TOML path or several separated by commas (the report
+details the first and compares the statuses across them); bench/spatial_conformance.py
+runs every preset and writes bench/results/spatial_conformance.json.
 """
 
 from __future__ import annotations
