@@ -28,8 +28,9 @@ Each case is classified
                internal exception (a bug), a time-out or a crashed worker.
 
 Cases the front-end does not pass are counted apart (`frontend`), not in N.
-A data set's module is re-imported when graph inputs were bound as constants
-(lower_module works in place, so golden runs on the module before lowering).
+Every data set is imported afresh for its golden run (lower_module works in
+place); the level-4 program is lowered once per case, or per data set when graph
+inputs had to be bound as constants at import.
 
 Cases run in a worker process (by default one) so a per-case time limit can stop
 a case that takes too long; a worker that times out or dies is replaced.
