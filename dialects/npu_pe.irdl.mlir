@@ -100,6 +100,9 @@ irdl.dialect @npu_pe {
   // layer normalization, npu.numerics.normalization; TOSA operators):
   //   `add_wrap`    lhs + rhs modulo 2^bits of the type (two's complement
   //                 wrap, as the int32 accumulator of `matmul`): any integer type.
+  //   `sub_wrap`, `mul_wrap`  lhs - rhs and lhs * rhs modulo 2^bits (the
+  //                 level-1 integer sub / mul, which wrap like numpy): i8,
+  //                 i16, i32.
   //   `and`         bitwise AND of the two's complement patterns
   //                 (TOSA BITWISE_AND, npu.numerics.bitwise_and): i8, i16, i32.
   //   `or`, `xor`   bitwise OR / XOR of the patterns (TOSA BITWISE_OR /
@@ -140,7 +143,9 @@ irdl.dialect @npu_pe {
     %xor = irdl.is "xor"
     %mod = irdl.is "mod"
     %fmod = irdl.is "fmod"
-    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div, %add_wrap, %and, %shl, %ashr, %ashr_round, %or, %xor, %mod, %fmod)
+    %sub_wrap = irdl.is "sub_wrap"
+    %mul_wrap = irdl.is "mul_wrap"
+    %kind = irdl.any_of(%add, %sub, %mul, %max, %min, %div, %add_wrap, %and, %shl, %ashr, %ashr_round, %or, %xor, %mod, %fmod, %sub_wrap, %mul_wrap)
     irdl.operands(lhs: %lhs, rhs: %rhs, out: %out)
     irdl.attributes { "kind" = %kind }
   }

@@ -173,7 +173,8 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
 # integer-only binary kinds and the element types each takes
 _INT_BINARY = {"add_wrap": ("i4", "i8", "i16", "i32"), "and": ("i8", "i16", "i32"), "shl": ("i32",),
                "ashr": ("i8", "i16", "i32"), "ashr_round": ("i8", "i16", "i32"), "or": ("i8", "i16", "i32"),
-               "xor": ("i8", "i16", "i32"), "mod": ("i8", "i16", "i32")}
+               "xor": ("i8", "i16", "i32"), "mod": ("i8", "i16", "i32"),
+               "sub_wrap": ("i8", "i16", "i32"), "mul_wrap": ("i8", "i16", "i32")}
 
 
 def _broadcast_out(op: ir.Operation, env: VerifyEnv, lhs: Buffer, rhs: Buffer, out: Buffer) -> None:

@@ -29,7 +29,7 @@ FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "sign", "clz", "n
 # unary and binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
 INT_UNARY = {"clz": ("i32",), "not": INTS}
 INT_BINARY = {"add_wrap": INTS, "and": INTS, "shl": ("i32",), "ashr": INTS, "ashr_round": INTS,
-              "or": INTS, "xor": INTS, "mod": INTS}
+              "or": INTS, "xor": INTS, "mod": INTS, "sub_wrap": INTS, "mul_wrap": INTS}
 FLOAT_BINARY = ("div", "fmod")
 
 

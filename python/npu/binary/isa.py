@@ -144,9 +144,10 @@ class OpDef:
 
 
 # Enum choices are only ever appended (format 1.1 added add_wrap .. ashr_round and clz; 1.2 added
-# or .. fmod, floor .. not, and the compare kinds with opcodes 0x3C, 0x3D).
+# or .. fmod, floor .. not, and the compare kinds with opcodes 0x3C, 0x3D; sub_wrap and mul_wrap came
+# within 1.2, before it was released).
 BINARY_KINDS = ("add", "sub", "mul", "max", "min", "div", "add_wrap", "and", "shl", "ashr", "ashr_round",
-                "or", "xor", "mod", "fmod")
+                "or", "xor", "mod", "fmod", "sub_wrap", "mul_wrap")
 UNARY_KINDS = ("copy", "neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "reciprocal",
                "tanh", "sigmoid", "erf", "gelu", "clz",
                "floor", "ceil", "round", "sign", "sin", "cos", "tan", "asin", "acos", "atan",
@@ -225,7 +226,7 @@ _OP_LIST = (
           (operand("lhs"), operand("rhs"), operand("out"),
            attr("kind", "enum", "operation", choices=BINARY_KINDS)),
           "out = lhs (kind) rhs elementwise, with broadcasting; fmod (float) is C fmod; the integer-only "
-          "kinds add_wrap (modulo 2^bits), and / or / xor (bitwise), mod (floored remainder), shl (TOSA "
+          "kinds add_wrap / sub_wrap / mul_wrap (modulo 2^bits), and / or / xor (bitwise), mod (floored remainder), shl (TOSA "
           "LOGICAL_LEFT_SHIFT), ashr / ashr_round (TOSA ARITHMETIC_RIGHT_SHIFT, round false / true; rhs "
           "gives per-element amounts)"),
     OpDef(0x33, "npu_pe.unary", None,

@@ -144,6 +144,8 @@ def _int_mod(a, b):
 # NumericsError (a TOSA REQUIRE), reported by run_compute as an error of the op.
 _INT_BINARY: dict[str, Callable] = {
     "add_wrap": lambda a, b, t: wrap(_i64(a) + _i64(b), INT_NAME[t]),
+    "sub_wrap": lambda a, b, t: wrap(_i64(a) - _i64(b), INT_NAME[t]),
+    "mul_wrap": lambda a, b, t: wrap(_i64(a) * _i64(b), INT_NAME[t]),  # |a * b| < 2^62: exact in int64
     "and": lambda a, b, t: bitwise_and(a, b),
     "shl": lambda a, b, t: logical_left_shift(a, b),
     "ashr": lambda a, b, t: arithmetic_right_shift(a, b, dtype=INT_NAME[t]),

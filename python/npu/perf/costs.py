@@ -17,7 +17,7 @@
   runs on the vector unit, one fused multiply-add per op.
 * `vector(name, elements, dtypes)`: elements / `pe.vector.ops_per_cycle.<dtype>`
   (one op per element for every elementwise kind -- the fixed-point kinds
-  `clz`, `shl`, `ashr`, `ashr_round`, `and`, `add_wrap` and `mul_shift` of the
+  `clz`, `shl`, `ashr`, `ashr_round`, `and`, `add_wrap` (`sub_wrap`, `mul_wrap`) and `mul_shift` of the
   integer softmax / layer norm, the rounding, trigonometric and logical kinds,
   `compare` and `select` included -- reduction, table lookup, rescale,
   clamp, fill, im2col and transpose element; `compare` and `select` go at the

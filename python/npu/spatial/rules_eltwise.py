@@ -11,6 +11,8 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
                                                            -> unary <kind>
     bitwise_not                                            -> unary not
     add, sub, mul, div, max, min, add_int                  -> binary <kind>
+                                                              (integer add/sub/mul: add_wrap / sub_wrap /
+                                                              mul_wrap, wrapping like the golden numpy op)
     bitwise_and / _or / _xor, and / or / xor (masks)       -> binary and / or / xor
     mod                                                    -> binary mod (integers, fmod = 0)
                                                               or fmod (floats, fmod = 1)
@@ -124,6 +126,14 @@ def _unary(kind: str) -> Callable[[Tile], None]:
 
 def _binary(kind: str) -> Callable[[Tile], None]:
     return lambda e: e.prog.binary(kind, e.ins[0], e.ins[1], e.out)
+
+
+def _wrapping(kind: str) -> Callable[[Tile], None]:
+    """Level-1 add/sub/mul: on integers they wrap modulo 2^bits (numpy), where level-4 `add` saturates."""
+    def emit(e: Tile) -> None:
+        wrapped = kind + "_wrap" if e.out.dtype not in FLOAT_TYPES else kind
+        e.prog.binary(wrapped, e.ins[0], e.ins[1], e.out)
+    return emit
 
 
 def _compare(kind: str) -> Callable[[Tile], None]:
@@ -286,6 +296,7 @@ def _dequantize(e: Tile) -> None:
 RECIPES: dict[str, Callable[[Tile], None]] = {
     **{op: _unary(kind) for op, kind in UNARY.items()},
     **{op: _binary(kind) for op, kind in BINARY.items()},
+    **{op: _wrapping(op) for op in ("add", "sub", "mul")},
     **{op: _binary(kind) for op, kind in BITWISE.items()},
     **{op: _compare(kind) for op, kind in COMPARE.items()},
     "bitwise_not": _unary("not"),
