@@ -894,16 +894,24 @@ def test_level4_integer_products_bit_identical(edge):
 
 @pytest.mark.parametrize("name", ["reduce_sum", "reduce_l1", "reduce_sum_square"])
 def test_level4_integer_sums_through_the_pipeline(name, edge):
-    """The rows family refuses integer reduce_sum: npu-decompose (target only) rewrites it; bit for bit
-    while no partial sum or square leaves int32 (level 4's integer add/mul saturate where golden wraps)."""
-    x = np.random.default_rng(5).integers(-2**10, 2**10, (4, 11, 3)).astype(np.int32)
+    """The rows family refuses integer reduce_sum: npu-decompose (target only) rewrites it; bit for bit,
+    squares and sums overflowing int32 included (level-4 add_wrap / mul_wrap wrap like golden)."""
+    x = np.random.default_rng(5).integers(-2**31, 2**31, (4, 11, 3)).astype(np.int32)
     text = module_text(name, [x.shape], [(4, 3)], "{axes = array<i64: 1>, keepdims = 0 : i64}", ["i32"])
     gold, got = _level4(text, {"a0": x}, edge, name, all_rules=False)
     np.testing.assert_array_equal(gold["y0"], got["y0"])
 
 
+def test_level4_integer_pow_wraps(edge):
+    x = np.random.default_rng(6).integers(-3000, 3000, 32).astype(np.int32)
+    gold, got = _level4(pow_text(32, 5, "i32"), {"a0": x}, edge, "pow", all_rules=False)
+    assert np.any(np.abs(x.astype(np.int64)) ** 5 > 2**31)  # really overflows
+    np.testing.assert_array_equal(gold["y0"], got["y0"])
+
+
 def test_level4_integer_reduce_prod_bit_identical(edge):
-    x = np.random.default_rng(3).integers(-5, 6, (4, 9)).astype(np.int32)
+    """Products that overflow int32 wrap at level 4 as in golden."""
+    x = np.random.default_rng(3).integers(-2000, 2000, (4, 9)).astype(np.int32)
     text = module_text("reduce_prod", [x.shape], [(4,)], "{axes = array<i64: 1>, keepdims = 0 : i64}", ["i32"])
     gold, got = _level4(text, {"a0": x}, edge, "reduce_prod")
     np.testing.assert_array_equal(gold["y0"], got["y0"])

@@ -81,8 +81,7 @@ Known limits: reduce_l2/sum_square/rms_norm square in f32 (|x| < 1.8e19, golden 
 Instance / group normalization become one layer_normalization whose rows (H*W, or C/G*H*W) the rows
 family never splits: rows larger than the target's SRAM budget fail to tile (1x4x256x256 on edge-lpddr).
 The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point corrections of matmul_integer /
-conv_integer) wrap like golden at level 2; at level 4 the eltwise family's integer add/sub/mul saturate
-(npu_pe.binary), so they match there while no partial result leaves the type's range.
+conv_integer) wrap like golden, at level 2 and at level 4 (add_wrap / sub_wrap / mul_wrap).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
 with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent,
 matmul_integer / conv_integer with zero points
