@@ -29,9 +29,30 @@ from npu.ir.verify import VerifyEnv
 PE_ATTR = "npu_pe.pe"
 TARGET_ATTR = "npu_pe.target"
 SPACES = ("sram", "ext")
-INT_TYPES = ("i4", "i8", "i16", "i32")
-FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+
+# THE level-4 element types. Every other list of them (the binary's type table, the level-4
+# interpreter's numpy dtypes, the perf model's bytes per element, the spatial lowering, the test
+# generator) derives from ELEMENT_BITS / the tuples below.
+#
+# Compute types: what the matrix and vector units compute on (TOSA-style signed integers read as
+# two's complement, and the float formats).
+COMPUTE_INT_TYPES = ("i4", "i8", "i16", "i32")
+COMPUTE_FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+# Wide and unsigned types ("Wide and unsigned types" in dialects/npu_pe.irdl.mlir): buffers may hold
+# them (ONNX int64 indices and shapes, uint8 images, float64 tensors) for data movement (DMA, NoC,
+# copy, transpose, im2col, select), cast, compare and the exact integer kinds of binary (WIDE_BINARY)
+# -- no matrix unit, no rescale / table / mul_shift, no float functions.
+UNSIGNED_TYPES = ("ui8", "ui16", "ui32", "ui64")
+WIDE_TYPES = ("i64",) + UNSIGNED_TYPES + ("f64",)
+INT_TYPES = COMPUTE_INT_TYPES + ("i64",) + UNSIGNED_TYPES
+FLOAT_TYPES = COMPUTE_FLOAT_TYPES + ("f64",)
 ELEMENT_TYPES = INT_TYPES + FLOAT_TYPES
+ELEMENT_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "i64": 64, "ui8": 8, "ui16": 16, "ui32": 32, "ui64": 64,
+                "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64}
+# binary kinds defined on the wide and unsigned types: exact (integers: modulo 2^bits for the
+# _wrap kinds, as numpy; f64: IEEE binary64, correctly rounded)
+WIDE_INT_BINARY = ("add_wrap", "sub_wrap", "mul_wrap", "max", "min", "and", "or", "xor", "mod")
+WIDE_FLOAT_BINARY = ("add", "sub", "mul", "div", "max", "min")
 # MLIR element type -> dtype name used by the target description (npu.target.DTYPES).
 TARGET_DTYPE = {"i4": "int4", "i8": "int8", "f8E4M3FN": "fp8", "f8E5M2": "fp8",
                 "bf16": "bf16", "f16": "fp16", "f32": "fp32"}
@@ -43,20 +64,37 @@ Coord = tuple[int, int]
 
 # ---------------------------------------------------------------- element types
 
-_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
+assert set(ELEMENT_BITS) == set(ELEMENT_TYPES)
 
 
 def is_int(name: str) -> bool:
     return name in INT_TYPES
 
 
+def is_unsigned(name: str) -> bool:
+    return name in UNSIGNED_TYPES
+
+
+def is_wide(name: str) -> bool:
+    """A data-movement type (i64, unsigned, f64): no matrix unit, few vector kinds."""
+    return name in WIDE_TYPES
+
+
 def bits(name: str) -> int:
-    return _BITS[name]
+    return ELEMENT_BITS[name]
 
 
 def int_range(name: str) -> tuple[int, int]:
     b = bits(name)
+    if is_unsigned(name):
+        return 0, (1 << b) - 1
     return -(1 << (b - 1)), (1 << (b - 1)) - 1
+
+
+def int_value(value: int, name: str) -> int:
+    """An integer attribute's value in type `name` (the bindings read ui64 attributes as int64)."""
+    value = int(value)
+    return value + (1 << 64) if name == "ui64" and value < 0 else value
 
 
 # ---------------------------------------------------------------- buffers
@@ -168,10 +206,11 @@ def scalar_attr(op: ir.Operation, env: VerifyEnv, name: str, dtype: str) -> int 
             env.error(op, f"expects {name} to be an integer attribute for {dtype} data, got {attr}")
             return None
         lo, hi = int_range(dtype)
-        if not lo <= attr.value <= hi:
-            env.error(op, f"expects {name} in the {dtype} range [{lo}, {hi}], got {attr.value}")
+        value = int_value(attr.value, dtype)
+        if not lo <= value <= hi:
+            env.error(op, f"expects {name} in the {dtype} range [{lo}, {hi}], got {value}")
             return None
-        return int(attr.value)
+        return value
     if not isinstance(attr, ir.FloatAttr):
         env.error(op, f"expects {name} to be a float attribute for {dtype} data, got {attr}")
         return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 from mlir import ir
 
 from npu.dialects.level4 import (
-    ACCUMULATOR_TYPE, PE_ATTR, TARGET_ATTR, TARGET_DTYPE, Buffer, buffer, coord_attr, fmt, int_attr,
-    int_list, int_range, module_index, module_of, pe_of, scalar_attr,
+    ACCUMULATOR_TYPE, PE_ATTR, TARGET_ATTR, TARGET_DTYPE, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, Buffer, buffer,
+    coord_attr, fmt, int_attr, int_list, int_range, is_wide, module_index, module_of, pe_of, scalar_attr,
 )
 from npu.ir.types import broadcast_shapes
 from npu.ir.verify import VerifyEnv, verifier
@@ -160,6 +160,14 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
         return
     lhs, rhs, out = bufs
     kind = op.attributes["kind"].value
+    if is_wide(out.dtype):
+        allowed = WIDE_INT_BINARY if out.is_int else WIDE_FLOAT_BINARY
+        if kind not in allowed:
+            env.error(op, f"expects kind {', '.join(allowed)} for {out.dtype} data (a data-movement type: the "
+                          f"vector unit has no '{kind}' on it), got '{kind}'")
+            return
+        _broadcast_out(op, env, lhs, rhs, out)
+        return
     if kind in ("div", "fmod") and out.is_int:
         env.error(op, f"expects float data for kind '{kind}', got {out.dtype}")
         return
@@ -211,7 +219,13 @@ def _verify_unary(op: ir.Operation, env: VerifyEnv) -> None:
     if bufs is None or not _same_dtype(op, env, bufs, "input and out"):
         return
     kind = op.attributes["kind"].value
-    if kind in _INT_UNARY:
+    if is_wide(bufs[0].dtype):
+        allowed = ("copy", "not") if bufs[0].is_int else ("copy",)
+        if kind not in allowed:
+            env.error(op, f"expects kind {' or '.join(allowed)} for {bufs[0].dtype} data (a data-movement type), "
+                          f"got '{kind}'")
+            return
+    elif kind in _INT_UNARY:
         if bufs[0].dtype not in _INT_UNARY[kind]:
             env.error(op, f"expects {' or '.join(_INT_UNARY[kind])} data for kind '{kind}', got {bufs[0].dtype}")
             return
@@ -280,6 +294,9 @@ def _verify_reduce(op: ir.Operation, env: VerifyEnv) -> None:
     kind = op.attributes["kind"].value
     if kind != "sum":
         _same_dtype(op, env, bufs, "input and out")
+    elif is_wide(inp.dtype) or is_wide(out.dtype):
+        env.error(op, f"expects no sum of {inp.dtype} into {out.dtype} (a data-movement type: only max and min "
+                      f"reduce it)")
     elif inp.is_int and (inp.dtype == "i4" or out.dtype != "i32"):
         env.error(op, f"expects an integer sum from i8, i16 or i32 into i32, got {inp.dtype} into {out.dtype}")
     elif not inp.is_int and out.is_int:
@@ -349,6 +366,9 @@ def _verify_rescale(op: ir.Operation, env: VerifyEnv) -> None:
 def _verify_clamp(op: ir.Operation, env: VerifyEnv) -> None:
     bufs = _buffers(op, env, ("input", "out"))
     if bufs is None or not _same_dtype(op, env, bufs, "input and out") or not _same_shape(op, env, *bufs):
+        return
+    if is_wide(bufs[0].dtype):
+        env.error(op, f"expects a compute element type, got {bufs[0].dtype} (a data-movement type)")
         return
     lo = scalar_attr(op, env, "min", bufs[0].dtype)
     hi = scalar_attr(op, env, "max", bufs[0].dtype)

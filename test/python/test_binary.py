@@ -178,8 +178,9 @@ def test_loader_rejects_header_problems(good):
     _rejects(data[:40], 40, "truncated")
     _rejects(data[:-100], len(data) - 100, "truncated: the header gives")
     _rejects(data + b"\0", len(data), "1 bytes after the end")
-    _rejects(_edit(data, 8, struct.pack("<H", 2)), 8, "format version 2.2, this loader reads 1.x")
-    _rejects(_edit(data, 10, struct.pack("<H", 3)), 10, "format version 1.3 is newer")
+    major, minor = C.VERSION
+    _rejects(_edit(data, 8, struct.pack("<H", major + 1)), 8, f"format version {major + 1}.{minor}, this loader reads 1.x")
+    _rejects(_edit(data, 10, struct.pack("<H", minor + 1)), 10, f"format version 1.{minor + 1} is newer")
     flipped = bytearray(data)
     flipped[len(data) // 2] ^= 0x10
     _rejects(bytes(flipped), len(data) - 32, "checksum mismatch")

@@ -391,15 +391,6 @@ def test_onnx_node_cases_are_bit_identical_on_level4(ctx, preset):
         _assert_bit_identical(gold, out)
 
 
-def test_unsigned_and_64_bit_data_are_located_errors(ctx):
-    case = conformance.list_cases("^test_where_long_example$")[0]
-    module = import_model(str(case.path / "model.onnx"), context=ctx)
-    with pytest.raises(NpuError, match=r"^z\(Where\): error: 'npu_tensor.where' op cannot lower to level 4 yet: "
-                                       r".*got i64$") as err:
-        spatial.lower_module(module, load_target("edge-lpddr"))
-    assert "\n" not in str(err.value)
-
-
 def test_integer_mod_by_zero_is_a_run_time_error_on_level4(ctx):
     i = lambda n, s: helper.make_tensor_value_info(n, TensorProto.INT32, s)
     model = _model([helper.make_node("Mod", ["a", "b"], ["m"], name="mod")], [i("a", [8]), i("b", [8])],

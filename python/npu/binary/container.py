@@ -26,12 +26,13 @@ from math import prod
 from typing import Any
 
 from npu.binary.isa import (DTYPE_BITS, DTYPE_CODES, HEADER_BYTES, INSTRUCTION_ALIGN, KINDS,
-                            MAX_INSTRUCTION_BYTES, SPACE_CODES, OpDef)
+                            MAX_INSTRUCTION_BYTES, SPACE_CODES, UNSIGNED_DTYPES, OpDef)
 from npu.errors import NpuError
 
 MAGIC = b"\x7fNPUBIN\x00"
-VERSION = (1, 2)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz;
-                  # 1.2: npu_pe.compare, npu_pe.select, binary kinds or..fmod, unary kinds floor..not
+VERSION = (1, 3)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz;
+                  # 1.2: npu_pe.compare, npu_pe.select, binary kinds or..fmod, unary kinds floor..not;
+                  # 1.3: buffer element types i64, ui8..ui64 (type codes 12-15), f64
 FILE_HEADER_BYTES = 64
 SECTION_ENTRY_BYTES = 24
 SECTION_ALIGN = 64
@@ -175,6 +176,8 @@ INTS_FORMATS = {1: "b", 2: "h", 4: "i", 8: "q"}  # struct code per element width
 def pack_scalar(dtype: str, value: int | float) -> bytes:
     if dtype in _SCALAR_FLOATS:
         return struct.pack("<Bd", DTYPE_CODES[dtype], float(value))
+    if dtype in UNSIGNED_DTYPES:
+        return struct.pack("<BQ", DTYPE_CODES[dtype], int(value))
     return struct.pack("<Bq", DTYPE_CODES[dtype], int(value))
 
 

@@ -47,11 +47,9 @@ def disassemble(source, target=None, debug_info: bool = False) -> str:
 
 def numpy_dtype(name: str) -> np.dtype:
     """The numpy dtype of an element type name of the type table."""
-    import ml_dtypes
+    from npu.interp.level4_memory import api_dtype
 
-    return np.dtype({"i4": ml_dtypes.int4, "i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
-                     "f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2,
-                     "bf16": ml_dtypes.bfloat16, "f16": np.float16, "f32": np.float32, "f64": np.float64}[name])
+    return api_dtype(name)
 
 
 def unpack_storage(data: bytes, t: C.TypeEntry) -> np.ndarray:
@@ -196,7 +194,8 @@ class _Builder:
             t = ir.Type.parse(dtype)
             if dtype in _FLOATS:
                 return ir.FloatAttr.get(t, float(value))
-            return ir.IntegerAttr.get(t, int(value))
+            value = int(value)
+            return ir.IntegerAttr.get(t, value - (1 << 64) if value >= 1 << 63 else value)  # ui64: the bindings take int64
         raise AssertionError(f"no builder for field kind {kind}")  # table bug
 
 

@@ -363,7 +363,10 @@ def _scalar(op: ir.Operation, name: str, attr: ir.Attribute) -> tuple[str, int |
         dtype = _dtype_name(attr.type, op, f"attribute '{name}'")
         if dtype.startswith("f"):
             raise _fail(op, f"expects attribute '{name}' to be an integer or float, got {attr}")
-        return dtype, int(attr.value)
+        value = int(attr.value)
+        if dtype == "ui64" and value < 0:  # the bindings read ui64 attributes as int64
+            value += 1 << 64
+        return dtype, value
     if isinstance(attr, ir.FloatAttr):
         dtype = _dtype_name(attr.type, op, f"attribute '{name}'")
         value = float(attr.value)

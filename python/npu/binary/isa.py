@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from npu.dialects.level4 import ELEMENT_BITS, ELEMENT_TYPES, UNSIGNED_TYPES
+
 HEADER_BYTES = 4
 INSTRUCTION_ALIGN = 4
 MAX_INSTRUCTION_BYTES = 0xFFFF
@@ -58,21 +60,28 @@ _KIND_LIST = (
     Kind("routes", None, "u16 count of routes, then count `coords` (an array of `array<i64>` attributes)"),
     Kind("ints", None, "u8 element bytes (1, 2, 4 or 8), u16 count, then count signed integers "
                        "(an `array<iN: ...>` attribute of that width)"),
-    Kind("scalar", 9, "u8 type code, then 8 bytes: i64 for an integer type, f64 bits for a float type "
-                      "(a typed integer or float attribute)"),
+    Kind("scalar", 9, "u8 type code, then 8 bytes: i64 for a signed integer type, u64 for an unsigned one, "
+                      "f64 bits for a float type (a typed integer or float attribute)"),
 )
 KINDS = {k.name: k for k in _KIND_LIST}
 
 # Results an instruction defines, and which `ref` fields may name it.
 RESULTS = ("buffer", "mem_token", "noc_token", "sem")
 
-# Element and scalar type codes, shared by the type table and `scalar` fields.
+# Element and scalar type codes, shared by the type table and `scalar` fields. Codes are only ever
+# appended: 1-11 since format 1.0 (i64 and f64 for scalars only until 1.3), the unsigned types 12-15
+# since 1.3. The element types of buffers are npu.dialects.level4's (format 1.3 added i64, ui8..ui64
+# and f64 to the type table).
 DTYPE_CODES = {"i4": 1, "i8": 2, "i16": 3, "i32": 4, "i64": 5,
-               "f8E4M3FN": 6, "f8E5M2": 7, "bf16": 8, "f16": 9, "f32": 10, "f64": 11}
+               "f8E4M3FN": 6, "f8E5M2": 7, "bf16": 8, "f16": 9, "f32": 10, "f64": 11,
+               "ui8": 12, "ui16": 13, "ui32": 14, "ui64": 15}
 DTYPE_NAMES = {v: k for k, v in DTYPE_CODES.items()}
-DTYPE_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "i64": 64,
-              "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64}
-BUFFER_DTYPES = ("i4", "i8", "i16", "i32", "f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+DTYPE_BITS = dict(ELEMENT_BITS)
+UNSIGNED_DTYPES = UNSIGNED_TYPES
+BUFFER_DTYPES = ELEMENT_TYPES
+# element types of the type table readers of formats 1.0-1.2 know (a file of those versions naming
+# another one is refused)
+BUFFER_DTYPES_1_2 = ("i4", "i8", "i16", "i32", "f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 SPACE_CODES = {"sram": 0, "ext": 1}
 SPACE_NAMES = {v: k for k, v in SPACE_CODES.items()}
 INTS_WIDTHS = {1: "i8", 2: "i16", 4: "i32", 8: "i64"}
@@ -281,6 +290,7 @@ BY_OPCODE: dict[int, OpDef] = {op.opcode: op for op in _OP_LIST}
 def _check_table() -> None:
     """Internal consistency of the table (a bug here is a bug in npu, hence assert)."""
     assert len(BY_OPCODE) == len(_OP_LIST), "duplicate opcode"
+    assert set(BUFFER_DTYPES) <= set(DTYPE_CODES) and set(BUFFER_DTYPES_1_2) <= set(BUFFER_DTYPES)
     for op in _OP_LIST:
         assert 0 < op.opcode < 0x100 and op.result in (None, *RESULTS), op.name
         assert len(op.optional_fields) <= 8, op.name

@@ -61,7 +61,7 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     sections = _read_sections(r)
     tgt, toml = _read_target(r, sections, target)
     strings = _read_strings(r, sections)
-    types = _read_types(r, sections)
+    types = _read_types(r, sections, _version(data))
     module_target, n_symbols, n_programs, module_loc = _read_module(r, sections, strings)
     symbols = _read_symbols(r, sections, strings, types, tgt, n_symbols)
     programs, counts, debug_at = _read_programs(r, sections, strings, tgt, n_programs)
@@ -187,14 +187,16 @@ def _string(r: Reader, strings: list[str], index: int, at: int, what: str, optio
     return strings[index]
 
 
-def _read_types(r: Reader, s: _Sections) -> list[C.TypeEntry]:
+def _read_types(r: Reader, s: _Sections, version: tuple[int, int]) -> list[C.TypeEntry]:
     at, end = s.offsets["TYPES"], s.ends["TYPES"]
+    known = isa.BUFFER_DTYPES if version >= (1, 3) else isa.BUFFER_DTYPES_1_2
     n = r.count(at, end, 4, "types")
     out, pos = [], at + 4
     for i in range(n):
         code, space, rank, reserved = r.unpack("<BBBB", pos, end, f"type {i}")
-        if isa.DTYPE_NAMES.get(code) not in isa.BUFFER_DTYPES:
-            raise r.fail(pos, f"type {i} has unknown element type code {code}")
+        if isa.DTYPE_NAMES.get(code) not in known:
+            raise r.fail(pos, f"type {i} has unknown element type code {code}"
+                              + (f" (format {version[0]}.{version[1]})" if code in isa.DTYPE_NAMES else ""))
         if space not in isa.SPACE_NAMES:
             raise r.fail(pos + 1, f"type {i} has unknown memory space code {space}")
         if reserved:

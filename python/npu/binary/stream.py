@@ -137,8 +137,13 @@ class _Stream:
             if math.isnan(v) or not exact:
                 raise self.fail(at, f"{what} value {v!r} is not a {dtype} value")
             return dtype, v
-        (v,) = self.r.unpack("<q", at + 1, end, what)
         bits = isa.DTYPE_BITS[dtype]
+        if dtype in isa.UNSIGNED_DTYPES:
+            (v,) = self.r.unpack("<Q", at + 1, end, what)
+            if v >= 1 << bits:
+                raise self.fail(at, f"{what} value {v} does not fit {dtype}")
+            return dtype, v
+        (v,) = self.r.unpack("<q", at + 1, end, what)
         if not -(1 << (bits - 1)) <= v < (1 << (bits - 1)):
             raise self.fail(at, f"{what} value {v} does not fit {dtype}")
         return dtype, v

@@ -27,18 +27,25 @@ import numpy as np
 
 from npu.errors import NpuError
 from npu.interp.kernels_elementwise import erf as _erf64
+from npu.dialects.level4 import FLOAT_TYPES, INT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_range as type_range
+from npu.dialects.level4 import int_value, is_wide
 from npu.interp.level4_memory import value_dtype
 from npu.numerics import (
     NumericsError, arithmetic_right_shift, bitwise_and, clamp, clz, int_range, logical_left_shift, matmul_int,
     mul_int, rescale, round_to_format, saturate, table_int8, table_int16, wrap,
 )
 
+# npu.numerics names of the compute types (the wide and unsigned types are computed with numpy on
+# their own value dtypes, see binary / cast)
 INT_NAME = {"i4": "int4", "i8": "int8", "i16": "int16", "i32": "int32"}
 FLOAT_NAME = {"f8E4M3FN": "fp8e4m3", "f8E5M2": "fp8e5m2", "bf16": "bf16", "f16": "fp16", "f32": "fp32"}
 
 
 def is_int(dtype: str) -> bool:
-    return dtype in INT_NAME
+    return dtype in INT_TYPES
+
+
+assert set(FLOAT_NAME) | {"f64"} == set(FLOAT_TYPES)
 
 
 def to_float(x, dtype: str) -> np.ndarray:
@@ -48,6 +55,8 @@ def to_float(x, dtype: str) -> np.ndarray:
     f32 keeps more than 2p+2 bits of each of them, so the two roundings equal
     one). Overflow: f8E4M3FN saturates to +-448, the other types give +-inf.
     """
+    if dtype == "f64":
+        return np.asarray(x).astype(np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         x32 = np.asarray(x).astype(np.float32)
         if dtype == "f32":
@@ -56,7 +65,11 @@ def to_float(x, dtype: str) -> np.ndarray:
 
 
 def _f64(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x).astype(np.float32).astype(np.float64)
+    """Float values as float64 (exact; narrow formats go through f32, which holds them all)."""
+    x = np.asarray(x)
+    if x.dtype == np.float64:
+        return x
+    return x.astype(np.float32).astype(np.float64)
 
 
 def _i64(x: np.ndarray) -> np.ndarray:
@@ -122,7 +135,7 @@ def fill(args, types, attrs, out_shape) -> np.ndarray:
 
 def fill_value(value, shape: tuple[int, ...], dtype: str) -> np.ndarray:
     if is_int(dtype):
-        return np.full(shape, int(value), value_dtype(dtype))
+        return np.full(shape, int_value(value, dtype), value_dtype(dtype))
     return np.full(shape, to_float(np.float64(value), dtype)[()], value_dtype(dtype))
 
 
@@ -156,12 +169,37 @@ _INT_BINARY: dict[str, Callable] = {
 }
 
 
+_WIDE_INT = {"add_wrap": np.add, "sub_wrap": np.subtract, "mul_wrap": np.multiply, "max": np.maximum,
+             "min": np.minimum, "and": np.bitwise_and, "or": np.bitwise_or, "xor": np.bitwise_xor}
+
+
+def _wide_binary(kind: str, a, b, dtype: str) -> np.ndarray:
+    """The kinds of the wide and unsigned types, exactly numpy's ops on their value dtypes: integer
+    add / sub / mul wrap modulo 2^bits, mod is the floored remainder (a zero rhs is an error), f64
+    kinds are IEEE binary64 (correctly rounded)."""
+    vd = value_dtype(dtype)
+    a, b = np.asarray(a).astype(vd, copy=False), np.asarray(b).astype(vd, copy=False)
+    allowed = WIDE_INT_BINARY if is_int(dtype) else WIDE_FLOAT_BINARY
+    if kind not in allowed:
+        raise NpuError(f"binary '{kind}' is not defined for {dtype} data")
+    with np.errstate(all="ignore"):
+        if is_int(dtype):
+            if kind == "mod":
+                if np.any(b == 0):
+                    raise NpuError("binary 'mod': division by zero")
+                return np.mod(a, b)
+            return _WIDE_INT[kind](a, b)
+        return _FLOAT_BINARY[kind](a, b)
+
+
 def binary(args, types, attrs, out_shape) -> np.ndarray:
     """Integer: exact in int64, then saturated (the integer-only kinds: their npu.numerics rule);
     float: in float64, rounded to f32 then to the type."""
     a, b = args[0], args[1]
     kind = attrs["kind"]
     out_type = types[2]
+    if is_wide(out_type):
+        return np.broadcast_to(_wide_binary(kind, a, b, out_type), out_shape)
     if is_int(out_type):
         if kind in _INT_BINARY:
             return np.broadcast_to(_INT_BINARY[kind](a, b, out_type), out_shape)
@@ -215,6 +253,10 @@ def unary(args, types, attrs, out_shape) -> np.ndarray:
     dtype = types[1]
     if kind == "copy":
         return np.array(x, dtype=value_dtype(dtype))
+    if is_wide(dtype):
+        if kind == "not" and is_int(dtype):
+            return np.invert(np.asarray(x).astype(value_dtype(dtype), copy=False))
+        raise NpuError(f"unary '{kind}' is not defined for {dtype} data")
     if kind == "clz":
         if dtype != "i32":
             raise NpuError(f"unary 'clz' is defined for i32 data only, got {dtype}")
@@ -236,10 +278,13 @@ _COMPARE = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equ
 
 
 def compare(args, types, attrs, out_shape) -> np.ndarray:
-    """(lhs kind rhs) as an i8 mask of 0 / 1: integers exactly in int64, floats as their f32
-    values (exact for every narrower format), NaN unordered."""
+    """(lhs kind rhs) as an i8 mask of 0 / 1: integers exactly (in int64, or their own dtype for the
+    wide and unsigned types), floats as their f32 values (exact for every narrower format; f64 as
+    itself), NaN unordered."""
     a, b = args[0], args[1]
-    if is_int(types[0]):
+    if is_wide(types[0]):  # exact on the value dtypes (uint64 does not fit int64)
+        a, b = np.asarray(a), np.asarray(b)
+    elif is_int(types[0]):
         a, b = _i64(a), _i64(b)
     else:
         a, b = np.asarray(a).astype(np.float32), np.asarray(b).astype(np.float32)
@@ -258,21 +303,40 @@ def mul_shift(args, types, attrs, out_shape) -> np.ndarray:
     return np.broadcast_to(mul_int(args[0], args[1], int(attrs["shift"])), out_shape)
 
 
+def _int_values(x, dtype: str) -> np.ndarray:
+    """Integer values exactly: int64, or uint64 for ui64."""
+    return np.asarray(x).astype(np.uint64 if dtype == "ui64" else np.int64)
+
+
+def saturate_to(x: np.ndarray, dst: str) -> np.ndarray:
+    """Exact integers (int64 or uint64) clipped to the range of integer type `dst`, in its value dtype."""
+    lo, hi = type_range(dst)
+    if x.dtype == np.uint64:
+        return np.minimum(x, np.uint64(hi)).astype(value_dtype(dst))
+    return np.clip(x, max(lo, -(1 << 63)), min(hi, (1 << 63) - 1)).astype(value_dtype(dst))
+
+
 def cast(args, types, attrs, out_shape) -> np.ndarray:
     """int->int saturates; int->float and float->float round to nearest-even; float->int
-    rounds half to even and saturates, NaN -> 0."""
+    rounds half to even and saturates, NaN -> 0 (every type of npu.dialects.level4)."""
     x = args[0]
     src, dst = types
     if is_int(src) and is_int(dst):
-        return saturate(_i64(x), INT_NAME[dst])
+        return saturate_to(_int_values(x, src), dst)
     if is_int(dst):
-        lo, hi = int_range(INT_NAME[dst])
+        lo, hi = type_range(dst)
+        vd = value_dtype(dst)
         with np.errstate(invalid="ignore"):
             r = np.rint(_f64(x))
-            r = np.where(np.isnan(r), 0.0, np.clip(r, lo, hi))
-        return r.astype(np.int64).astype(value_dtype(dst))
+            r = np.where(np.isnan(r), 0.0, r)
+            big, small = r >= float(hi + 1), r < float(lo)  # both bounds are exact powers of two
+            inner = np.where(big | small, 0.0, r).astype(vd)
+        return np.where(big, vd.type(hi), np.where(small, vd.type(lo), inner))
     if is_int(src):
-        return to_float(_i64(x).astype(np.float32), dst)  # int32 -> f32 rounds once; narrower: see to_float
+        v = _int_values(x, src)
+        if dst == "f64":
+            return v.astype(np.float64)
+        return to_float(v.astype(np.float32), dst)  # one rounding to f32; narrower: see to_float
     return to_float(x, dst)
 
 

@@ -18,8 +18,9 @@ Owns the storage model of docs/level4-execution.md:
   `overlaps()` is exact (not a bounding-box test), so two DMAs filling
   interleaved rows of one buffer do not conflict.
 
-Element types are the npu_mem ones: i4 (packed two per byte), i8, i16, i32,
-f8E4M3FN, f8E5M2, bf16, f16, f32.
+Element types are those of npu.dialects.level4.ELEMENT_TYPES: i4 (packed two
+per byte), i8, i16, i32, i64, ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16,
+f16, f32, f64.
 """
 
 from __future__ import annotations
@@ -31,19 +32,22 @@ from math import prod
 import ml_dtypes
 import numpy as np
 
+from npu.dialects.level4 import ELEMENT_BITS, ELEMENT_TYPES
+
 POISON = 0xFF
+
+# numpy dtype of each level-4 element type's values (the list of types itself is
+# npu.dialects.level4.ELEMENT_TYPES; a type missing here fails at import)
+_NUMPY = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
+          "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
+          "f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2, "bf16": ml_dtypes.bfloat16,
+          "f16": np.float16, "f32": np.float32, "f64": np.float64}
 
 # element type -> (bits, numpy dtype of values as the compute ops see them, numpy dtype at the API)
 ELEMENTS: dict[str, tuple[int, np.dtype, np.dtype]] = {
-    "i4": (4, np.dtype(np.int8), np.dtype(ml_dtypes.int4)),
-    "i8": (8, np.dtype(np.int8), np.dtype(np.int8)),
-    "i16": (16, np.dtype(np.int16), np.dtype(np.int16)),
-    "i32": (32, np.dtype(np.int32), np.dtype(np.int32)),
-    "f8E4M3FN": (8, np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e4m3fn)),
-    "f8E5M2": (8, np.dtype(ml_dtypes.float8_e5m2), np.dtype(ml_dtypes.float8_e5m2)),
-    "bf16": (16, np.dtype(ml_dtypes.bfloat16), np.dtype(ml_dtypes.bfloat16)),
-    "f16": (16, np.dtype(np.float16), np.dtype(np.float16)),
-    "f32": (32, np.dtype(np.float32), np.dtype(np.float32)),
+    name: (ELEMENT_BITS[name], np.dtype(np.int8), np.dtype(ml_dtypes.int4)) if name == "i4"
+    else (ELEMENT_BITS[name], np.dtype(_NUMPY[name]), np.dtype(_NUMPY[name]))
+    for name in ELEMENT_TYPES
 }
 
 

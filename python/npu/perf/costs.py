@@ -23,7 +23,10 @@
   clamp, fill, im2col and transpose element; `compare` and `select` go at the
   slower rate of their operand type and the i8 mask). Element types without
   a rate of their own (i16, i32, or a dtype whose rate is 0) use the next wider
-  type of their kind that has one, else the lane bound lanes * 32 / bits.
+  type of their kind that has one, else the lane bound lanes * 32 / bits; the
+  data-movement types (npu.dialects.level4.WIDE_TYPES) have no target rate:
+  ui8 goes at the int8 rate, i64, ui16, ui32, ui64 and f64 at the lane bound
+  (half the 32-bit lane rate for the 64-bit types).
 * `bank_cycles(runs)`: the SRAM is `pe.sram.banks` banks interleaved word by
   word (a word is `bank_bytes_per_cycle` bytes, bank = word index mod banks);
   each bank serves one word per cycle, so accesses need at least
@@ -45,14 +48,14 @@ from math import ceil
 
 import numpy as np
 
-from npu.dialects.level4 import TARGET_DTYPE
+from npu.dialects.level4 import ELEMENT_BITS, TARGET_DTYPE
 from npu.target import _VECTOR_LANE_BITS
 
 __all__ = ["Costs", "MatmulCost", "element_bits"]
 
-_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
+_BITS = ELEMENT_BITS
 # Wider types of the same kind tried, in order, when a type has no vector rate.
-_WIDER = {"i4": ("i8",), "f8E4M3FN": ("bf16", "f16", "f32"), "f8E5M2": ("bf16", "f16", "f32"),
+_WIDER = {"i4": ("i8",), "ui8": ("i8",), "f8E4M3FN": ("bf16", "f16", "f32"), "f8E5M2": ("bf16", "f16", "f32"),
           "bf16": ("f16", "f32"), "f16": ("bf16", "f32"), "f32": ()}
 
 

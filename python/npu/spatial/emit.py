@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from mlir import ir
 
+from npu.dialects.level4 import ELEMENT_TYPES as LEVEL4_TYPES  # the one list of level-4 element types
 from npu.errors import NpuError
 from npu.ir import resources
 from npu.ir.attrs import dense_attr, from_attr
@@ -33,7 +34,6 @@ from npu.spatial.plan import TilePlan
 from npu.spatial.program import FLOAT_TYPES, Buf, Program
 
 Coord = tuple[int, int]
-LEVEL4_TYPES = ("i4", "i8", "i16", "i32", "f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 
 
 @dataclass

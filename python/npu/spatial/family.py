@@ -36,6 +36,9 @@ class Family(ABC):
     splits_k: ClassVar[bool] = False
     # the parallel dims that select the weight block a tile reads
     weight_dims: ClassVar[tuple[str, ...]] = ()
+    # whether the family handles the data-movement element types (npu.dialects.level4.WIDE_TYPES:
+    # i64, ui8..ui64, f64); `register` makes the others refuse ops touching them
+    wide_types: ClassVar[bool] = False
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         return None
@@ -78,7 +81,25 @@ class Family(ABC):
         ...
 
 
+def wide_type_refusal(node: Node) -> str | None:
+    """Why a family without `wide_types` cannot lower `node`, if a tensor of it has such a type."""
+    from npu.dialects.level4 import is_wide
+
+    for t in (*node.operands, *node.results):
+        if t is not None and is_wide(t.dtype):
+            return (f"element types the compute units take, got {t.dtype} (level 4 only moves, casts, "
+                    f"compares and selects it, with a few exact elementwise kinds)")
+    return None
+
+
 def register(cls: type[Family]) -> type[Family]:
+    if not cls.wide_types:  # refuse the data-movement types before the family's own checks
+        own = cls.unsupported
+
+        def unsupported(self, node: Node, chip: Chip) -> str | None:
+            return wide_type_refusal(node) or own(self, node, chip)
+
+        cls.unsupported = unsupported
     inst = cls()
     _BY_NAME[cls.name] = inst
     for op in cls.ops:

@@ -19,10 +19,9 @@ from math import prod
 
 import numpy as np
 
+from npu.dialects.level4 import ELEMENT_BITS as _BITS
+from npu.dialects.level4 import FLOAT_TYPES
 from npu.spatial.layout import Pattern
-
-_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
-FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 
 
 def nbytes(shape, dtype: str) -> int:
@@ -44,6 +43,8 @@ def scalar(value, dtype: str) -> str:
         v = float(value)
         if math.isfinite(v):
             return f"{float(np.float32(v))!r} : {dtype}" if dtype == "f32" else f"{v!r} : {dtype}"
+        if dtype == "f64":
+            return f"0x{int(np.array([v], dtype=np.float64).view(np.uint64)[0]):016X} : f64"
         bits = np.array([v], dtype=np.float32).view(np.uint32)[0]
         if dtype != "f32":
             raise ValueError(f"non-finite {dtype} attribute")

@@ -58,6 +58,7 @@ def source_shape(node: Node) -> tuple[int, ...]:
 class CopyFamily(Family):
     name = "copy"
     ops = ()  # chosen by npu-tile for layout-only ops that need a copy
+    wide_types = True  # DMA only: every level-4 element type
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         if node.name == "slice" and any(s <= 0 for s in node.attrs.get("steps") or [1]):
@@ -103,6 +104,7 @@ class CopyFamily(Family):
 class ConcatFamily(Family):
     name = "concat"
     ops = ("concat",)
+    wide_types = True  # DMA only: every level-4 element type
 
     def space(self, node: Node) -> Space:
         return Space(tuple(f"d{i}" for i in range(len(node.out.shape))), node.out.shape)

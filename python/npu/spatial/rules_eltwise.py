@@ -28,7 +28,14 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
     prelu(x, s)            = relu(x) + (x - relu(x)) * s
     clip / clamp           -> clamp [min, max]
     pow(x, 2) = x * x,  pow(x, 0.5) = sqrt(x)
-    cast                   -> cast (float <-> float, int -> float)
+    cast                   -> cast (float <-> float, int -> float, int -> a wider int), or as numpy's astype:
+                              -> bool:     compare ne (x, 0)
+                              int -> int:  wrap to b bits (when the source range does not fit):
+                                           w = cast_i64(x); m = w and (2^b - 1);
+                                           signed: m = (m xor 2^(b-1)) sub_wrap 2^(b-1); cast(m)
+                              float -> int: truncate: t = select(x < 0, ceil(x), floor(x)); cast(t)
+                              (exact when the truncated value fits the result type; beyond it the
+                              golden astype is undefined and level 4 saturates, NaN -> 0)
     rescale                -> rescale (per-channel parameters sliced to the tile; the
                               channel axis is made the buffer's last dim)
     table                  -> table (the whole 256-entry table loaded)
@@ -44,10 +51,11 @@ from dataclasses import dataclass
 from math import prod
 from typing import Callable
 
-import ml_dtypes
 import numpy as np
 from mlir.dialects import quant
 
+from npu.dialects.level4 import ELEMENT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_range, is_int, is_wide
+from npu.interp.level4_memory import api_dtype
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, halvings, register, splits
 from npu.spatial.graph import Node
@@ -67,8 +75,16 @@ FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs", "sign"} | {"div", "gelu", "batc
 BITWISE = {"bitwise_and": "and", "bitwise_or": "or", "bitwise_xor": "xor", "and": "and", "or": "or", "xor": "xor"}
 COMPARE = {"equal": "eq", "less": "lt", "less_or_equal": "le", "greater": "gt", "greater_or_equal": "ge"}
 INT_ONLY = set(BITWISE) | {"bitwise_not", "not"}
-# element types the vector unit takes for the ops above (no i4, no i64 or unsigned tensors)
-VECTOR_TYPES = ("i8", "i16", "i32") + FLOAT_TYPES
+# element types the vector unit takes for the ops above (no i4)
+VECTOR_TYPES = tuple(t for t in ELEMENT_TYPES if t != "i4")
+# ops defined on the data-movement types (npu.dialects.level4.WIDE_TYPES: i64, ui8..ui64, f64), by
+# whether the type is an integer one; each maps to exact level-4 kinds (WIDE_INT_BINARY /
+# WIDE_FLOAT_BINARY, compare, select, cast, unary not)
+_WIDE_COMMON = {"max", "min", "where", "cast", *COMPARE}
+WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "mod", "bitwise_not", *BITWISE}
+WIDE_FLOAT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "is_nan"}
+assert {"add_wrap", "sub_wrap", "mul_wrap", "and", "or", "xor", "mod", "max", "min"} <= set(WIDE_INT_BINARY)
+assert {"add", "sub", "mul", "div", "max", "min"} <= set(WIDE_FLOAT_BINARY)
 
 
 @dataclass
@@ -105,8 +121,7 @@ class Tile:
 
 
 def _np_dtype(dtype: str):
-    return {"f32": np.float32, "f16": np.float16, "bf16": ml_dtypes.bfloat16, "i8": np.int8, "i16": np.int16,
-            "i32": np.int32}[dtype]
+    return api_dtype(dtype)
 
 
 def _load_operand(ctx, view: View, shape, dtype: str, order) -> tuple[Buf, str | None]:
@@ -161,6 +176,54 @@ def _is_inf(e: Tile) -> None:
         x = mag
     inf = np.array(np.inf if pos else -np.inf, dtype=np.float32)
     e.prog.compare("eq", x, e.const(inf, x.dtype, "inf"), e.out)
+
+
+def _is_bool(value) -> bool:
+    return str(value.type.element_type) == "i1"
+
+
+def cast_plan(node: Node) -> str | None:
+    """How a level-1 cast lowers ("cast", "nonzero", "wrap" or "trunc"), None when it cannot (see the
+    module docstring: the golden cast is numpy's astype)."""
+    src, dst = node.operands[0].dtype, node.out.dtype
+    if _is_bool(node.op.results[0]) and not _is_bool(node.op.operands[0]):
+        return "nonzero"
+    if dst in FLOAT_TYPES or _is_bool(node.op.operands[0]):
+        return "cast"  # rounds once like astype (a mask's 0 / 1 fits every type)
+    if is_int(src):
+        lo, hi = int_range(src)
+        dlo, dhi = int_range(dst)
+        if dlo <= lo and hi <= dhi:
+            return "cast"
+        return "wrap" if "ui64" not in (src, dst) and "i4" not in (src, dst) else None
+    return "trunc" if not is_wide(src) and dst != "i4" else None
+
+
+def _cast(e: Tile) -> None:
+    plan = cast_plan(e.ctx.node)
+    x, out = e.ins[0], e.out
+    if plan == "cast":
+        e.prog.cast(x, out)
+    elif plan == "nonzero":  # astype(bool): x != 0 (NaN too)
+        e.prog.compare("ne", x, e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), out)
+    elif plan == "wrap":  # the low b bits, two's complement, computed in i64
+        b = int(out.dtype.lstrip("ui"))
+        w = e.temp("i64")
+        e.prog.cast(x, w)
+        e.prog.binary("and", w, e.const(np.int64((1 << b) - 1), "i64", "wrap_mask"), w)
+        if not out.dtype.startswith("u"):
+            half = e.const(np.int64(1 << (b - 1)), "i64", "wrap_half")
+            e.prog.binary("xor", w, half, w)
+            e.prog.binary("sub_wrap", w, half, w)
+        e.prog.cast(w, out)
+    else:  # trunc: astype's rounding toward zero, then an exact cast
+        neg = e.temp("i8")
+        e.prog.compare("lt", x, e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), neg)
+        down, up = e.temp(x.dtype), e.temp(x.dtype)
+        e.prog.unary("floor", x, down)
+        e.prog.unary("ceil", x, up)
+        e.prog.select(neg, up, down, down)
+        e.prog.cast(down, out)
 
 
 def _batch_norm(e: Tile) -> None:
@@ -312,7 +375,7 @@ RECIPES: dict[str, Callable[[Tile], None]] = {
     "clip": _clip,
     "clamp": lambda e: e.prog.clamp(e.ins[0], e.out, e.ctx.node.attrs["min"], e.ctx.node.attrs["max"]),
     "pow": _pow,
-    "cast": lambda e: e.prog.cast(e.ins[0], e.out),
+    "cast": _cast,
     "rescale": _rescale,
     "table": lambda e: e.prog.table(e.ins[0], e.ins[1], e.out),
     "quantize": _quantize,
@@ -331,9 +394,18 @@ _SKIP = {"batch_normalization": (1, 2, 3, 4), "pow": (1,)}
 class EltwiseFamily(Family):
     name = "eltwise"
     ops = tuple(RECIPES)
+    wide_types = True  # checked op by op below
 
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         dtype = node.operands[0].dtype
+        wide = [t.dtype for t in (*node.operands, node.out) if is_wide(t.dtype)]
+        if wide:
+            allowed = WIDE_INT_OPS if is_int(wide[0]) else WIDE_FLOAT_OPS
+            if node.name not in allowed:
+                return (f"element types the vector unit computes '{node.name}' on, got {wide[0]} (level 4 "
+                        f"has only {', '.join(sorted(allowed))} on it)")
+            if node.name == "mod" and int(node.attrs.get("fmod", 0)):
+                return f"fmod = 0 for {wide[0]} data"
         if node.name in _VECTOR_OPS:
             bad = [t.dtype for t in (*node.operands, node.out) if t.dtype not in VECTOR_TYPES]
             if bad:
@@ -365,10 +437,9 @@ class EltwiseFamily(Family):
             value = float(np.asarray(from_attr(exp.const)).reshape(-1)[0])
             if value not in (2.0, 0.5):  # the recipe has x * x and sqrt only; npu-decompose rewrites the others
                 return f"exponent 2 or 0.5, got {value}"
-        if node.name == "cast":
-            src, dst = node.operands[0].dtype, node.out.dtype
-            if dst not in FLOAT_TYPES:
-                return f"a cast to a float type (npu_pe.cast rounds where ONNX truncates), got {src} to {dst}"
+        if node.name == "cast" and cast_plan(node) is None:
+            return (f"a cast numpy's astype semantics can be built for, got {node.operands[0].dtype} to "
+                    f"{node.out.dtype} (no ui64 or i4 wrap, no f64 to integer)")
         if node.name == "quantize" and int(node.attrs.get("block_size", 0)):
             return "per-tensor or per-axis quantization (block_size = 0)"
         if node.name == "quantize" and not isinstance(node.op.results[0].type.element_type, quant.QuantizedType):
@@ -425,7 +496,14 @@ class EltwiseFamily(Family):
     @staticmethod
     def _work_dtype(node: Node, tiles) -> str:
         """The result type, or for the compare/select/logical ops the widest of result and operands
-        (a compare of f32 into an i8 mask runs at the f32 rate and may need f32 temporaries)."""
+        (a compare of f32 into an i8 mask runs at the f32 rate and may need f32 temporaries); a cast
+        that wraps works in i64, one that truncates in the wider of its types."""
+        if node.name == "cast":
+            plan = cast_plan(node)
+            if plan == "wrap":
+                return "i64"
+            if plan in ("trunc", "nonzero"):
+                return max([node.out.dtype, node.operands[0].dtype], key=lambda d: nbytes((1,), d))
         if node.name not in _VECTOR_OPS:
             return node.out.dtype
         return max([node.out.dtype] + [d for _, d in tiles], key=lambda d: nbytes((1,), d))
