@@ -18,8 +18,10 @@
 // IRDL type (`!npu_mem.buffer<array<i64: 64, 64>, i8, "sram">`) parses too but
 // only prints in that generic, less readable form and has no accessors.
 //
-// Element types: i4, i8, i16, i32, f8E4M3FN, f8E5M2, bf16, f16, f32. i4 is
-// packed two per byte, the element with the lower index in the low nibble; a
+// Element types (npu.dialects.level4.ELEMENT_TYPES): i4, i8, i16, i32, i64,
+// ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16, f16, f32, f64; i64, the
+// unsigned types and f64 are data-movement types (see "Wide and unsigned
+// types" in npu_pe.irdl.mlir). i4 is packed two per byte, the element with the lower index in the low nibble; a
 // buffer of n elements of b bits occupies ceil(n * b / 8) bytes. `!quant.uniform`
 // cannot be a memref element type (MLIR rejects it), so level-4 buffers hold the
 // storage type and the quantization parameters become explicit attributes of

@@ -36,7 +36,19 @@
 // nonzero byte is true), and the logical and / or / xor / not of masks are the
 // bitwise `binary` kinds `and`, `or`, `xor` (with a mask of ones for not).
 //
-// **Numerics.** Integers are signless two's complement read as signed.
+// **Wide and unsigned types.** Buffers may also hold i64, ui8, ui16, ui32, ui64
+// and f64 (ONNX int64 indices and shapes, uint8 images, float64 tensors). The
+// matrix unit never takes them; on the vector unit they are *data-movement
+// types*: `unary` copy (and `not` for the integer ones), `transpose`,
+// `im2col`, `fill`, `select`, `compare`, `cast` (to and from any type),
+// `reduce` max / min, and `binary` with the exact kinds only -- integers:
+// `add_wrap`, `sub_wrap`, `mul_wrap` (modulo 2^bits), `max`, `min`, `and`,
+// `or`, `xor`, `mod`; f64: `add`, `sub`, `mul`, `div`, `max`, `min` (IEEE
+// binary64, correctly rounded, not through f32). Every other op or kind on
+// them is refused by the verifier. `ui*` values are read as unsigned.
+//
+// **Numerics.** Integers are signless two's complement read as signed (the
+// `ui*` types as unsigned).
 // "Saturate" clamps to the range of the output element type. Float ops other
 // than `matmul` and `reduce` compute each element in f32 and round to the
 // output type to nearest-even; on overflow f8E4M3FN saturates to +-448, the
@@ -102,9 +114,10 @@ irdl.dialect @npu_pe {
   //                 wrap, as the int32 accumulator of `matmul`): any integer type.
   //   `sub_wrap`, `mul_wrap`  lhs - rhs and lhs * rhs modulo 2^bits (the
   //                 level-1 integer sub / mul, which wrap like numpy): i8,
-  //                 i16, i32.
+  //                 i16, i32 (and the wide and unsigned integer types).
   //   `and`         bitwise AND of the two's complement patterns
-  //                 (TOSA BITWISE_AND, npu.numerics.bitwise_and): i8, i16, i32.
+  //                 (TOSA BITWISE_AND, npu.numerics.bitwise_and): i8, i16, i32
+  //                 (and the wide and unsigned integer types).
   //   `or`, `xor`   bitwise OR / XOR of the patterns (TOSA BITWISE_OR /
   //                 BITWISE_XOR): i8, i16, i32. On masks (see Booleans) `and`,
   //                 `or` and `xor` are the logical operations.
@@ -273,10 +286,15 @@ irdl.dialect @npu_pe {
   }
 
   // Convert elements to another type: out = convert(input).
-  // Same shape, any two element types. Integer to integer saturates; integer
-  // to float rounds to nearest-even; float to float rounds to nearest-even
-  // (overflow as in Numerics); float to integer rounds half to even and
-  // saturates, NaN becomes 0.
+  // Same shape, any two element types (the wide and unsigned ones included).
+  // Integer to integer saturates to out's range; integer to float rounds to
+  // nearest-even (once: through f32 for the narrow formats, which is exact);
+  // float to float rounds to nearest-even (overflow as in Numerics; f64 to a
+  // narrower format rounds once); float to integer rounds half to even and
+  // saturates, NaN becomes 0. (The level-1 cast is numpy's astype, which wraps
+  // integers and truncates floats: the spatial lowering builds it from this
+  // cast, `and` / `xor` / `sub_wrap` in i64, and floor / ceil / select, see
+  // npu.spatial.rules_eltwise.)
   // Example:
   //   "npu_pe.cast"(%x, %y) : (memref<16x8xi32, "sram">, memref<16x8xf32, "sram">) -> ()
   irdl.operation @cast {
