@@ -19,12 +19,17 @@ import numpy as np
 from hypothesis import strategies as st
 
 from npu.binary.isa import BINARY_KINDS, COMPARE_KINDS, REDUCE_KINDS, ROUNDINGS, UNARY_KINDS
+from npu.dialects.level4 import COMPUTE_FLOAT_TYPES, COMPUTE_INT_TYPES, ELEMENT_BITS, WIDE_FLOAT_BINARY
+from npu.dialects.level4 import WIDE_INT_BINARY, WIDE_TYPES, int_range, is_int
 from npu.target import load_target
 
+# every element type list below derives from npu.dialects.level4
 PRESETS = ("edge-lpddr", "datacenter-hbm", "large-inference")
-INTS = ("i8", "i16", "i32")
-FLOATS = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
-BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32}
+INTS = tuple(t for t in COMPUTE_INT_TYPES if t != "i4")
+FLOATS = COMPUTE_FLOAT_TYPES
+WIDE = WIDE_TYPES  # the data-movement types: i64, ui8..ui64, f64
+MOVE = INTS + FLOATS + WIDE  # types DMA, NoC, copy, compare, select, cast and transpose take
+BITS = ELEMENT_BITS
 FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "sign", "clz", "not"}
 # unary and binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
 INT_UNARY = {"clz": ("i32",), "not": INTS}
@@ -103,22 +108,23 @@ class Gen:
         return tuple(self.integer(1, hi) for _ in range(rank))
 
     def int_range(self, dtype):
-        b = BITS[dtype]
-        return -(1 << (b - 1)), (1 << (b - 1)) - 1
+        return int_range(dtype)
 
     def scalar(self, dtype) -> str:
-        if dtype in FLOATS:
+        if not is_int(dtype):
             value = self.pick([0.0, 1.0, -2.5, 0.5, 6.0, -448.0])
             attr_type = self.pick(["f32", dtype])
             return f"{value} : {attr_type}"
         lo, hi = self.int_range(dtype)
         value = self.integer(lo, hi)
-        return f"{value} : {self.pick(['i64', dtype])}" if dtype != "i4" else f"{value} : i8"
+        if dtype == "i4":
+            return f"{value} : i8"
+        return f"{value} : {self.pick(['i64', dtype]) if value < 2**63 else dtype}"
 
     def values(self, shape, dtype) -> np.ndarray:
         seed = self.integer(0, 2**16)
         rng = np.random.default_rng(seed)
-        if dtype in FLOATS:
+        if not is_int(dtype):
             return rng.integers(-8, 8, size=shape).astype(np.float64) / 2
         lo, hi = self.int_range(dtype)
         return rng.integers(max(lo, -1000), min(hi, 1000) + 1, size=shape)
@@ -141,11 +147,9 @@ class Gen:
         arr = self.values(shape, dtype)
         tensor = f'tensor<{"x".join(map(str, shape))}x{dtype}>'
         if dtype != "i4" and self.draw(st.booleans()):
-            import ml_dtypes
+            from npu.interp.level4_memory import api_dtype
 
-            np_type = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "f8E4M3FN": ml_dtypes.float8_e4m3fn,
-                       "f8E5M2": ml_dtypes.float8_e5m2, "bf16": ml_dtypes.bfloat16, "f16": np.float16,
-                       "f32": np.float32}[dtype]
+            np_type = api_dtype(dtype)
             blob = f"blob_{name}"
             self.resources[blob] = arr.astype(np_type).tobytes()
             return f"dense_resource<{blob}> : {tensor}"
@@ -183,7 +187,7 @@ class Gen:
     # ------------------------------------------------------------ actions
 
     def dma_in(self, p: _Program) -> None:
-        dtype = self.pick(("i4",) + INTS + FLOATS)
+        dtype = self.pick(("i4",) + MOVE)
         rows, cols = self.integer(1, 6), self.integer(1, 8)
         kind = self.pick(["input", "weight", "scratch"])
         if dtype == "i4":  # whole bytes: an even, contiguous run of elements
@@ -258,14 +262,17 @@ class Gen:
                                                   memref((m, n), acc, "sram")], attrs)
 
     def op_fill(self, p):
-        dtype, shape = self.pick(INTS + FLOATS), self.shape()
+        dtype, shape = self.pick(MOVE), self.shape()
         out = self.alloc(p, shape, dtype)
         self.emit(p, "npu_pe.fill", [out], [memref(shape, dtype, "sram")], f"value = {self.scalar(dtype)}")
 
     def op_binary(self, p):
-        dtype = self.pick(INTS + ("bf16", "f16", "f32"))
-        kind = self.pick([k for k in BINARY_KINDS if (k not in FLOAT_BINARY or dtype not in INTS)
-                          and dtype in INT_BINARY.get(k, INTS + FLOATS)])
+        dtype = self.pick(INTS + ("bf16", "f16", "f32") + WIDE)
+        if dtype in WIDE:
+            kind = self.pick(WIDE_INT_BINARY if is_int(dtype) else WIDE_FLOAT_BINARY)
+        else:
+            kind = self.pick([k for k in BINARY_KINDS if (k not in FLOAT_BINARY or dtype not in INTS)
+                              and dtype in INT_BINARY.get(k, INTS + FLOATS)])
         shape = self.shape(2)
         rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
         lhs, rhs = self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
@@ -282,16 +289,19 @@ class Gen:
                                                            memref(shape, "i32", "sram")], f"shift = {self.integer(0, 63)}")
 
     def op_unary(self, p):
-        dtype = self.pick(INTS + FLOATS)
-        kind = self.pick([k for k in UNARY_KINDS if (dtype in FLOATS or k not in FLOAT_ONLY)
-                          and dtype in INT_UNARY.get(k, INTS + FLOATS)])
+        dtype = self.pick(INTS + FLOATS + WIDE)
+        if dtype in WIDE:
+            kind = self.pick(["copy", "not"] if is_int(dtype) else ["copy"])
+        else:
+            kind = self.pick([k for k in UNARY_KINDS if (dtype in FLOATS or k not in FLOAT_ONLY)
+                              and dtype in INT_UNARY.get(k, INTS + FLOATS)])
         shape = self.shape()
         x = self.alloc(p, shape, dtype)
         y = self.pick([x, self.alloc(p, shape, dtype)])
         self.emit(p, "npu_pe.unary", [x, y], [memref(shape, dtype, "sram")] * 2, f'kind = "{kind}"')
 
     def op_compare(self, p):
-        dtype = self.pick(INTS + FLOATS)
+        dtype = self.pick(MOVE)
         shape = self.shape(2)
         rshape = self.pick([shape, (1, shape[1]), (shape[0], 1)])
         lhs, rhs = self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
@@ -301,7 +311,7 @@ class Gen:
                   f'kind = "{self.pick(COMPARE_KINDS)}"')
 
     def op_select(self, p):
-        dtype = self.pick(INTS + FLOATS)
+        dtype = self.pick(MOVE)
         shape = self.shape(2)
         cshape, rshape = (self.pick([shape, (1, shape[1]), (shape[0], 1)]) for _ in range(2))
         cond, lhs, rhs = self.alloc(p, cshape, "i8"), self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
@@ -311,13 +321,13 @@ class Gen:
                    memref(shape, dtype, "sram")])
 
     def op_cast(self, p):
-        a, b, shape = self.pick(INTS + FLOATS), self.pick(INTS + FLOATS), self.shape()
+        a, b, shape = self.pick(MOVE), self.pick(MOVE), self.shape()
         x, y = self.alloc(p, shape, a), self.alloc(p, shape, b)
         self.emit(p, "npu_pe.cast", [x, y], [memref(shape, a, "sram"), memref(shape, b, "sram")])
 
     def op_reduce(self, p):
         kind, shape = self.pick(REDUCE_KINDS), self.shape()
-        dtype = self.pick(INTS + FLOATS)
+        dtype = self.pick(INTS + FLOATS + (WIDE if kind != "sum" else ()))
         out_type = dtype if kind != "sum" else ("i32" if dtype in INTS else self.pick(["f32", "bf16", "f16"]))
         axis = self.integer(0, len(shape) - 1)
         oshape = tuple(1 if i == axis else d for i, d in enumerate(shape))
@@ -360,7 +370,7 @@ class Gen:
         self.emit(p, "npu_pe.clamp", [x, y], [memref(shape, dtype, "sram")] * 2, bounds)
 
     def op_im2col(self, p):
-        dtype = self.pick(("i8", "bf16", "f32"))
+        dtype = self.pick(("i8", "bf16", "f32", "i64", "ui8", "f64"))
         h, w, c = self.integer(1, 6), self.integer(1, 6), self.integer(1, 3)
         kh, kw, sh, sw = self.integer(1, 3), self.integer(1, 3), self.integer(1, 2), self.integer(1, 2)
         dh, dw = self.integer(1, 2), self.integer(1, 2)
@@ -377,7 +387,7 @@ class Gen:
                                                memref((oh * ow, kh * kw * c), dtype, "sram")], attrs)
 
     def op_transpose(self, p):
-        dtype, shape = self.pick(INTS + FLOATS), self.shape(self.integer(2, 3))
+        dtype, shape = self.pick(MOVE), self.shape(self.integer(2, 3))
         perm = self.draw(st.permutations(list(range(len(shape)))))
         oshape = tuple(shape[i] for i in perm)
         x, y = self.alloc(p, shape, dtype), self.alloc(p, oshape, dtype)
@@ -391,7 +401,7 @@ class Gen:
         if len(progs) < 2:
             return
         a, b = self.draw(st.permutations(progs))[:2]
-        dtype, shape = self.pick(INTS + FLOATS), self.shape(2)
+        dtype, shape = self.pick(MOVE), self.shape(2)
         tag = self.integer(0, 70000)
         src, dst = self.alloc(a, shape, dtype), self.alloc(b, (prod(shape),), dtype)
         t = self.emit(a, "npu_noc.send", [src], [memref(shape, dtype, "sram")],
@@ -406,7 +416,7 @@ class Gen:
             return
         order = self.draw(st.permutations(progs))
         a, dsts = order[0], order[1:]
-        dtype, shape = self.pick(INTS + FLOATS), self.shape(1)
+        dtype, shape = self.pick(MOVE), self.shape(1)
         tag = self.integer(0, 9)
         src = self.alloc(a, shape, dtype)
         routes = ", ".join(i64s(flat(xy_route(a.pe, d.pe))) for d in dsts)
