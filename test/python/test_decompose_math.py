@@ -227,7 +227,7 @@ def pow_bound(c: float, x: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("c", [3.0, 7.0, 20.0, -1.0, -2.0, -3.0, -20.0, 1.0, 0.0, 1.5, 3.5, -0.5, -2.5, -7.5,
-                               0.3, -1.7, 1e-3, 4.25])
+                               0.3, -1.7, 1e-3, 4.25, 2001.0, -3000.0])
 def test_pow_constant_exponent(c, rng):
     x = np.concatenate([probe(rng), -np.abs(probe(rng)[:2000]), [np.nan]]).astype(np.float32)
     before, after, text = run_both(pow_text(x.size, c), {"a0": x})

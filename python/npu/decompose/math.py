@@ -365,7 +365,7 @@ def pow_(op: ir.Operation, b: Builder):
         return [b.const(np.ones(shape_of(out), _np(b.elem(out))), b.elem(out))]
     a = abs(c)
     inv = f.un("reciprocal", xw) if c < 0 else None
-    if a == int(a) and a <= 1024:  # (1/x) ** n for c < 0: 1/x overflows only where the result does
+    if a == int(a) and a < 2**31:  # (1/x) ** n for c < 0 (1/x overflows only where the result does)
         return [f.back(_power(f, inv if c < 0 else xw, int(a)), out)]
     if a * 2 == int(a * 2) and a <= 1024:  # half-integer: x ** k * sqrt(x), or (1/x) ** k / sqrt(x)
         root = f.un("sqrt", xw) if c > 0 else f.un("reciprocal", f.un("sqrt", xw))
