@@ -871,6 +871,14 @@ def test_level4_quantize_float_unsaturated(edge):
     np.testing.assert_array_equal(gold["y0"].astype(np.float32), got["y0"].astype(np.float32))
 
 
+@pytest.mark.parametrize("elem,dtype", [("f8E4M3FN", ml_dtypes.float8_e4m3fn), ("bf16", ml_dtypes.bfloat16)])
+def test_level4_dequantize_float(elem, dtype, edge):
+    q = (np.random.default_rng(8).standard_normal((4, 16)) * 20).astype(dtype)
+    text = module_text("dequantize_float", [q.shape], [q.shape], "{scale = 1.250000e-02 : f32}", [elem], ["f32"])
+    gold, got = _level4(text, {"a0": q}, edge, "dequantize_float", all_rules=False)
+    np.testing.assert_array_equal(gold["y0"], got["y0"])
+
+
 def test_level4_integer_products_bit_identical(edge):
     """int8 activations with uint8 constant weights (folded to int8) and int8 x int8: bit for bit at level 4."""
     rng = np.random.default_rng(11)
