@@ -871,6 +871,21 @@ def test_level4_quantize_float_unsaturated(edge):
     np.testing.assert_array_equal(gold["y0"].astype(np.float32), got["y0"].astype(np.float32))
 
 
+@pytest.mark.parametrize("name", ["elu", "mish", "group_normalization"])
+def test_level4_f16(name, edge):
+    """f16 data: cast to f32, computed, rounded once back; within one f16 unit of golden at level 4."""
+    r = np.random.default_rng(9)
+    x = (r.standard_normal((1, 4, 5, 5)) * 3).astype(np.float16)
+    ins = [x] if name != "group_normalization" else [x, r.standard_normal(4).astype(np.float16),
+                                                     r.standard_normal(4).astype(np.float16)]
+    attrs = {"elu": ACT_ATTRS["elu"], "mish": "",
+             "group_normalization": "{epsilon = 9.99999974E-6 : f32, num_groups = 2 : i64}"}
+    text = module_text(name, [v.shape for v in ins], [x.shape], attrs[name], ["f16"] * len(ins))
+    gold, got = _level4(text, {f"a{i}": v for i, v in enumerate(ins)}, edge, name, all_rules=False)
+    g, a = gold["y0"].astype(np.float64), got["y0"].astype(np.float64)
+    assert np.all(np.abs(g - a) <= 2.0**-10 * np.abs(g) + 2.0**-24), name
+
+
 @pytest.mark.parametrize("elem,dtype", [("f8E4M3FN", ml_dtypes.float8_e4m3fn), ("bf16", ml_dtypes.bfloat16)])
 def test_level4_dequantize_float(elem, dtype, edge):
     q = (np.random.default_rng(8).standard_normal((4, 16)) * 20).astype(dtype)
