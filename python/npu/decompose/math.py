@@ -129,6 +129,7 @@ class _F:
     def __init__(self, op: ir.Operation, b: Builder):
         self.op, self.b = op, b
         self.f32 = ir.F32Type.get()
+        self._scalars: dict[tuple, ir.Value] = {}  # one constant per (value, type, rank) in a rewrite
 
     def fattr(self, value: float) -> ir.FloatAttr:
         return ir.FloatAttr.get(self.f32, float(value), loc=self.b.loc)
@@ -155,7 +156,10 @@ class _F:
 
     # ops
     def c(self, value, like: ir.Value) -> ir.Value:
-        return self.b.scalar(float(value), like)
+        key = (repr(float(value)), str(self.b.elem(like)), len(shape_of(like)))
+        if key not in self._scalars:
+            self._scalars[key] = self.b.scalar(float(value), like)
+        return self._scalars[key]
 
     def un(self, name: str, x: ir.Value) -> ir.Value:
         return self.b.op(f"npu_tensor.{name}", [x], shape_of(x), self.b.elem(x))
