@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import numpy as np
 from mlir import ir
+from mlir.dialects import quant
 
 from npu.errors import NpuError
 from npu.interp.registry import OperandSpec, ResultSpec, Run, get_kernel, get_planner
@@ -63,7 +64,10 @@ def _load_kernels() -> None:
 def _spec(t: ir.Type) -> ResultSpec:
     if not isinstance(t, ir.RankedTensorType):
         raise NpuError(f"the interpreter runs ranked tensors only, got {t}")
-    return ResultSpec(tuple(t.shape), dtypes.numpy_dtype(t.element_type))
+    elem = t.element_type
+    if isinstance(elem, quant.QuantizedType):
+        return ResultSpec(tuple(t.shape), dtypes.numpy_dtype(elem), (int(elem.storage_type_min), int(elem.storage_type_max)))
+    return ResultSpec(tuple(t.shape), dtypes.numpy_dtype(elem))
 
 
 def _where(op: ir.Operation) -> str:

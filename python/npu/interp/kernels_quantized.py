@@ -77,9 +77,11 @@ def _require_int32(acc: np.ndarray, what: str) -> np.ndarray:
 
 @kernel("npu_tensor.quantize")
 def k_quantize(inputs, attrs, results):
-    """q = clip(saturate(rint(float32(x) / scale) + zp), qmin, qmax) (qmin/qmax: the storage range)."""
+    """q = clip(saturate(rint(float32(x) / scale) + zp), qmin, qmax) (qmin/qmax: the storage range,
+    narrowed when the result type says so, e.g. `i4<-7:7>`)."""
     spec = results[0]
-    qp = qparams_from_attrs(attrs, _storage(spec.dtype), spec.shape)
+    qmin, qmax = spec.qrange if spec.qrange is not None else (None, None)
+    qp = qparams_from_attrs(attrs, _storage(spec.dtype), spec.shape, qmin, qmax)
     return [qp.quantize(inputs[0])]
 
 

@@ -25,10 +25,12 @@ import numpy as np
 
 @dataclass(frozen=True)
 class ResultSpec:
-    """Shape and numpy dtype an op's result must have."""
+    """Shape and numpy dtype an op's result must have (and, for a `!quant.uniform` result, its
+    storage range, which may be narrower than the storage type's: `i8<-127:127>`)."""
 
     shape: tuple[int, ...]
     dtype: np.dtype
+    qrange: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
