@@ -47,7 +47,12 @@ with run-time indices) are exact in float for finite inputs (one non-zero term
 per sum: 1 * t plus exact zeros, a -0.0 may come out +0.0; an inf/NaN entry
 would poison its whole output row as 0 * inf = NaN) and for integer indices
 with |idx| < 2^24 (exact in f32, so |idx - k| is an exact integer and
-relu(1 - |d|) is exactly 1 at d = 0 and 0 elsewhere). f16/bf16/fp8 values and
+relu(1 - |d|) is exactly 1 at d = 0 and 0 elsewhere). Every in-range index
+satisfies it, since the axis has fewer than 2^24 entries (checked); int64
+indices (ONNX's default, a level-4 data-movement type) reach f32 through one
+npu_pe.cast, which rounds an index of magnitude >= 2^24 to a float still
+>= 2^24 in magnitude: an out-of-range index of any size, wrapped or not, stays
+at distance >= 1 from every column and gives a zero row. f16/bf16/fp8 values and
 integers up to 16 bits go through an exact f32 cast (f64 stays f64); wider
 integers and quantized values are refused. An index out of range gives a zero
 row instead of the golden interpreter's run-time error. one_hot is exact (f32

@@ -2,8 +2,9 @@
 
 `read_graph(module)` walks `func.func @main` once and returns a `Graph`:
 tensors numbered in definition order (graph inputs, constants, op results),
-each with its static shape and level-4 element type name (`f32`, `i8`, ...;
-a `!quant.uniform` type gives its storage type), and the compute ops as `Node`s
+each with its static shape and level-4 element type name (`f32`, `i8`,
+`i64`, `ui8`, `f64`, ... -- npu.dialects.level4.ELEMENT_TYPES, checked by
+npu-tile; a `!quant.uniform` type gives its storage type, i1 an i8 mask), and the compute ops as `Node`s
 in program order. Nodes keep their `ir.Operation`, so passes can read and set
 attributes (`npu.tile`, `npu.place`) and emit located diagnostics on them.
 
