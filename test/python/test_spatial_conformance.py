@@ -164,3 +164,20 @@ def test_a_worker_that_dies_is_an_error_and_is_replaced(monkeypatch):
     results = sc.run_all([case("test_add"), case("test_relu")], "edge-lpddr", timeout=60)
     assert results[0].status == sc.ERROR and "worker died (exit code 3)" in results[0].message
     assert results[1].status == sc.PASS
+
+
+def test_long_sums_get_the_accumulation_bound(edge):
+    # n = 1: 1e-5; n = 6480 terms: 2 γ_n ~ 7.7e-4
+    assert sc.float_tolerance(np.dtype(np.float32)) == sc.GOLDEN_TOL
+    n = 6480
+    assert sc.float_tolerance(np.dtype(np.float32), n) == pytest.approx(2 * n * 2.0**-24 / (1 - n * 2.0**-24))
+    g = np.array([0.5], np.float32)
+    off = g + np.float32(1e-4)
+    assert sc.compare_with_golden(g, off)[0] is not None
+    assert sc.compare_with_golden(g, off, reduction=n)[0] is None
+    # the NLL loss case sums 3*6*6*5*3*4 = 6480 weighted terms; level 4 adds them in f32 and passes
+    r = sc.run_case(case("test_nllloss_NCd1d2d3d4d5_mean_weight"), edge)
+    assert r.reduction >= 6480
+    assert r.status == sc.PASS, r.message
+    small = sc.run_case(case("test_add"), edge)
+    assert small.reduction == 5 and not small.needs_allowance
