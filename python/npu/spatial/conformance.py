@@ -590,6 +590,8 @@ def source_state() -> dict:
                                capture_output=True, text=True, timeout=10).stdout.splitlines()
     except (OSError, subprocess.SubprocessError):
         return {}
+    if not head:  # not a repository (an exported snapshot: pass --commit)
+        return {}
     return {"commit": head, "uncommitted_source_files": len(dirty)}
 
 
@@ -603,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--filter", help="regex on case names")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per case (default %(default)s)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1: the machine is shared)")
+    p.add_argument("--commit", help="record this commit as the one measured (when running from an exported "
+                                     "snapshot of it, e.g. `git archive`, outside the repository)")
     p.add_argument("-v", "--verbose", action="store_true")
     args = p.parse_args(argv)
     from npu.target import load_target
@@ -616,7 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     cases = front.list_cases(args.filter)
     by_target: dict[str, tuple[list[Result], float]] = {}
-    source = source_state()
+    source = {"commit": args.commit, "snapshot": True} if args.commit else source_state()
     for name in names:
         start = time.perf_counter()
         results = run_all(cases, name, timeout=args.timeout, jobs=args.jobs, verbose=args.verbose)
