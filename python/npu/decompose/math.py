@@ -156,7 +156,7 @@ class _F:
 
     # ops
     def c(self, value, like: ir.Value) -> ir.Value:
-        key = (repr(float(value)), str(self.b.elem(like)), len(shape_of(like)))
+        key = (np.float64(value).tobytes(), str(self.b.elem(like)), len(shape_of(like)))  # bits: -NaN != NaN, -0.0 != 0.0
         if key not in self._scalars:
             self._scalars[key] = self.b.scalar(float(value), like)
         return self._scalars[key]
@@ -675,7 +675,8 @@ def quantize_float(op: ir.Operation, b: Builder):
     below = np.array([top], ml_dtypes.float8_e4m3fn).view(np.uint8) - np.uint8(1)
     limit = float(top) + (float(top) - float(below.view(ml_dtypes.float8_e4m3fn)[0])) / 2  # ties go to even: finite
     v = f.div(f.wide(op.operands[0]), float(np.float32(_attr(op, "scale"))))
-    v = f.where(f.cmp("greater", f.un("abs", v), limit), float("nan"), v)
+    nan = f.where(f.cmp("less", v, 0.0), -float("nan"), float("nan"), like=v)  # NaN keeps v's sign, as golden's cast
+    v = f.where(f.cmp("greater", f.un("abs", v), limit), nan, v)
     return [b.op("npu_tensor.quantize_float", [v], shape_of(out), b.elem(out), {"saturate": 1, "scale": f.fattr(1.0)})]
 
 
