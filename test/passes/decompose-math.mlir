@@ -224,13 +224,17 @@ func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// quantize_float with saturate = 0 to f8E4M3FN: NaN past the 448/464 midpoint, then the saturating form.
+// quantize_float with saturate = 0 to f8E4M3FN: NaN (with the value's sign) past the 448/464 midpoint,
+// then the saturating form.
 // CHECK-LABEL: func.func @main
 // CHECK: %[[V:.*]] = "npu_tensor.div"(%arg0, %{{.*}})
+// CHECK: %[[NEG:.*]] = "npu_tensor.less"(%[[V]], %{{.*}})
+// CHECK: %[[MNAN:.*]] = arith.constant dense<0xFFC00000> : tensor<1x1xf32>
+// CHECK: %[[PNAN:.*]] = arith.constant dense<0x7FC00000> : tensor<1x1xf32>
+// CHECK: %[[NAN:.*]] = "npu_tensor.where"(%[[NEG]], %[[MNAN]], %[[PNAN]])
 // CHECK: %[[A:.*]] = "npu_tensor.abs"(%[[V]])
 // CHECK: %[[LIM:.*]] = arith.constant dense<4.640000e+02> : tensor<1x1xf32>
 // CHECK: %[[OVER:.*]] = "npu_tensor.greater"(%[[A]], %[[LIM]])
-// CHECK: %[[NAN:.*]] = arith.constant dense<0x7FC00000> : tensor<1x1xf32>
 // CHECK: %[[S:.*]] = "npu_tensor.where"(%[[OVER]], %[[NAN]], %[[V]])
 // CHECK: "npu_tensor.quantize_float"(%[[S]]) {saturate = 1 : i64, scale = 1.000000e+00 : f32}
 func.func @main(%x: tensor<1x8xf32>) -> tensor<1x8xf8E4M3FN> {
