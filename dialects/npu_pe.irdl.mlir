@@ -43,8 +43,8 @@
 // `im2col`, `fill`, `select`, `compare`, `cast` (to and from any type),
 // `reduce` max / min, and `binary` with the exact kinds only -- integers:
 // `add_wrap`, `sub_wrap`, `mul_wrap` (modulo 2^bits), `max`, `min`, `and`,
-// `or`, `xor`, `mod`; f64: `add`, `sub`, `mul`, `div`, `max`, `min` (IEEE
-// binary64, correctly rounded, not through f32). Every other op or kind on
+// `or`, `xor`, `mod`; f64: `add`, `sub`, `mul`, `div`, `max`, `min`, `fmod`
+// (IEEE binary64, correctly rounded -- fmod exact --, not through f32). Every other op or kind on
 // them is refused by the verifier. `ui*` values are read as unsigned.
 //
 // **Numerics.** Integers are signless two's complement read as signed (the

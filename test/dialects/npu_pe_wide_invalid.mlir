@@ -33,8 +33,8 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
 
 func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %a = "npu_mem.alloc"() : () -> memref<4x4xf64, "sram">
-  // expected-error @below {{'npu_pe.binary' op expects kind add, sub, mul, div, max, min for f64 data (a data-movement type: the vector unit has no 'fmod' on it), got 'fmod'}}
-  "npu_pe.binary"(%a, %a, %a) {kind = "fmod"} : (memref<4x4xf64, "sram">, memref<4x4xf64, "sram">, memref<4x4xf64, "sram">) -> ()
+  // expected-error @below {{'npu_pe.binary' op expects kind add, sub, mul, div, max, min, fmod for f64 data (a data-movement type: the vector unit has no 'add_wrap' on it), got 'add_wrap'}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "add_wrap"} : (memref<4x4xf64, "sram">, memref<4x4xf64, "sram">, memref<4x4xf64, "sram">) -> ()
   return
 }
 

@@ -147,9 +147,10 @@ def test_f64_arithmetic_is_ieee_binary64_like_golden(ctx):
     a = np.concatenate([[0.0, -0.0, np.inf, -np.inf, np.nan, 1e300, -1e-300, 0.1, 1 / 3],
                         rng.standard_normal(39) * 1e10]).reshape(6, 8)
     b = np.concatenate([[3.0, 0.0, np.inf, 2.0, 1.0, 1e300, 7.0, 0.2, 3.0], rng.standard_normal(39)]).reshape(6, 8)
-    for op in ("add", "sub", "mul", "div", "max", "min"):
-        gold = golden(ctx, op, [a, b], "f64")
-        out = run_compute("npu_pe.binary", [a, b, None], ["f64"] * 3, {"kind": op}, gold.shape)
+    for op, kind, attrs in (("add", "add", ""), ("sub", "sub", ""), ("mul", "mul", ""), ("div", "div", ""),
+                            ("max", "max", ""), ("min", "min", ""), ("mod", "fmod", "{fmod = 1 : i64}")):
+        gold = golden(ctx, op, [a, b], "f64", attrs)
+        out = run_compute("npu_pe.binary", [a, b, None], ["f64"] * 3, {"kind": kind}, gold.shape)
         assert out.dtype == np.float64
         np.testing.assert_array_equal(bits(out), bits(gold), err_msg=op)
     # not rounded through f32: 0.1 + 0.2 keeps its binary64 bits

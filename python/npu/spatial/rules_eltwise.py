@@ -82,9 +82,9 @@ VECTOR_TYPES = tuple(t for t in ELEMENT_TYPES if t != "i4")
 # WIDE_FLOAT_BINARY, compare, select, cast, unary not)
 _WIDE_COMMON = {"max", "min", "where", "cast", *COMPARE}
 WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "mod", "bitwise_not", *BITWISE}
-WIDE_FLOAT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "is_nan"}
+WIDE_FLOAT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "is_nan", "mod"}
 assert {"add_wrap", "sub_wrap", "mul_wrap", "and", "or", "xor", "mod", "max", "min"} <= set(WIDE_INT_BINARY)
-assert {"add", "sub", "mul", "div", "max", "min"} <= set(WIDE_FLOAT_BINARY)
+assert {"add", "sub", "mul", "div", "max", "min", "fmod"} <= set(WIDE_FLOAT_BINARY)
 
 
 @dataclass
@@ -404,8 +404,8 @@ class EltwiseFamily(Family):
             if node.name not in allowed:
                 return (f"element types the vector unit computes '{node.name}' on, got {wide[0]} (level 4 "
                         f"has only {', '.join(sorted(allowed))} on it)")
-            if node.name == "mod" and int(node.attrs.get("fmod", 0)):
-                return f"fmod = 0 for {wide[0]} data"
+            if node.name == "mod" and int(node.attrs.get("fmod", 0)) != (not is_int(wide[0])):
+                return f"fmod = {int(not is_int(wide[0]))} for {wide[0]} data"
         if node.name in _VECTOR_OPS:
             bad = [t.dtype for t in (*node.operands, node.out) if t.dtype not in VECTOR_TYPES]
             if bad:
