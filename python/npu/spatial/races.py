@@ -73,24 +73,20 @@ def _range_of(root: Root, lo: int, hi: int) -> str:
 
 def check_program(prog: Program, uninitialized: bool = False) -> list[Finding]:
     found: list[Finding] = []
-    pending: list[Access] = []
+    flight = _InFlight(prog)
     contents = _Contents(prog, uninitialized)
     freed = {d: root for root, d in prog.dealloc_of.items()}
-    soonest = 1 << 62  # the earliest end among the pending accesses
     for i, op in enumerate(prog.ops):
-        if soonest <= i:
-            pending = [p for p in pending if p.end > i]
-            soonest = min((p.end for p in pending), default=1 << 62)
         accesses = prog.by_op[i]
         if i in freed:
-            found += _dealloc_in_flight(prog, freed[i], op, pending)
+            found += _dealloc_in_flight(prog, freed[i], op, flight.on_root(freed[i], i))
         for a in accesses:
             d = prog.dealloc_of.get(a.root)
             if d is not None and d < i:
                 found.append(Finding(op, f"'{op.name}' op uses {a.root.describe()} after its "
                                          f"{where(prog.ops[d])}"))
                 continue
-            clash = _in_flight_clash(prog.ops, a, pending) if pending else None
+            clash = _in_flight_clash(prog.ops, a, flight.near(a, i)) if flight.count else None
             if clash is not None:
                 found.append(Finding(op, clash))
         if op.name == "npu_mem.dma_start" and len(accesses) == 2:
@@ -102,9 +98,94 @@ def check_program(prog: Program, uninitialized: bool = False) -> list[Finding]:
         found += contents.step(i, op, accesses)
         for a in accesses:
             if a.is_async:
-                pending.append(a)
-                soonest = min(soonest, a.end)
+                flight.add(a, i)
     return found
+
+
+class _InFlight:
+    """The asynchronous accesses in flight at an op, found through the address buckets they cover.
+
+    An access is in flight from its op until the wait of its token (`end`,
+    exclusive). A query returns the in-flight accesses of the same domain
+    whose extents meet the given one, in the order they started -- what a
+    scan of every in-flight access would find, without scanning them all
+    (with prefetching, a hundred or more may be in flight on a PE). Expired
+    entries are dropped as buckets are scanned and in a sweep every
+    `SWEEP` additions."""
+
+    SPAN = 64      # an access covering more buckets goes to its domain's wide list
+    SWEEP = 4096
+
+    def __init__(self, prog: Program):
+        sizes = [a.hi - a.lo for a in prog.accesses if a.is_async]
+        self.width = max(16, int(np.median(sizes))) if sizes else 16
+        self.buckets: dict[tuple, list[tuple[int, Access]]] = {}
+        self.wide: dict[tuple, list[tuple[int, Access]]] = {}
+        self.every: dict[tuple, list[tuple[int, Access]]] = {}  # per domain, for queries wider than SPAN
+        self.by_root: dict[Root, list[Access]] = {}
+        self.seq = 0
+        self.count = 0  # entries added since the last sweep plus those it kept (an upper bound on the live ones)
+
+    def add(self, a: Access, i: int) -> None:
+        dom = a.root.domain()
+        b0, b1 = a.lo // self.width, (a.hi - 1) // self.width
+        entry = (self.seq, a)
+        self.seq += 1
+        if b1 - b0 >= self.SPAN:
+            self.wide.setdefault(dom, []).append(entry)
+        else:
+            for b in range(b0, b1 + 1):
+                self.buckets.setdefault((dom, b), []).append(entry)
+        self.every.setdefault(dom, []).append(entry)
+        self.by_root.setdefault(a.root, []).append(a)
+        self.count += 1
+        if self.seq % self.SWEEP == 0:
+            self._sweep(i)
+
+    def _sweep(self, i: int) -> None:
+        for table in (self.buckets, self.wide, self.every):
+            for key in list(table):
+                kept = [e for e in table[key] if e[1].end > i]
+                if kept:
+                    table[key] = kept
+                else:
+                    del table[key]
+        for root in list(self.by_root):
+            kept = [a for a in self.by_root[root] if a.end > i]
+            if kept:
+                self.by_root[root] = kept
+            else:
+                del self.by_root[root]
+        self.count = sum(len(v) for v in self.every.values())
+
+    def _live(self, table: dict, key, i: int) -> list[tuple[int, Access]]:
+        entries = table.get(key)
+        if not entries:
+            return []
+        kept = [e for e in entries if e[1].end > i]
+        if len(kept) != len(entries):
+            if kept:
+                table[key] = kept
+            else:
+                del table[key]
+        return kept
+
+    def near(self, a: Access, i: int) -> list[Access]:
+        """In-flight accesses at op i of a's domain whose extents meet a's, oldest first."""
+        dom = a.root.domain()
+        b0, b1 = a.lo // self.width, (a.hi - 1) // self.width
+        if b1 - b0 >= self.SPAN:
+            found = self._live(self.every, dom, i)
+        else:
+            found = list(self._live(self.wide, dom, i))
+            for b in range(b0, b1 + 1):
+                found += self._live(self.buckets, (dom, b), i)
+        hits = {seq: p for seq, p in found if a.lo < p.hi and p.lo < a.hi}
+        return [hits[seq] for seq in sorted(hits)]
+
+    def on_root(self, root: Root, i: int) -> list[Access]:
+        """In-flight accesses at op i to `root`."""
+        return [a for a in self.by_root.get(root, ()) if a.end > i]
 
 
 def _dealloc_in_flight(prog: Program, root: Root, op: ir.Operation, pending: list[Access]) -> list[Finding]:
@@ -116,7 +197,7 @@ def _dealloc_in_flight(prog: Program, root: Root, op: ir.Operation, pending: lis
 
 
 def _in_flight_clash(ops: list[ir.Operation], a: Access, pending: list[Access]) -> str | None:
-    """Why access `a` conflicts with a transfer still in flight, or None."""
+    """Why access `a` conflicts with a transfer still in flight (the first in `pending` that does), or None."""
     dom = a.root.domain()
     for p in pending:
         if not (a.write or p.write) or p.root.domain() != dom or a.hi <= p.lo or p.hi <= a.lo:
