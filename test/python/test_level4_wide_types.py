@@ -433,3 +433,18 @@ def test_compute_on_int64_that_level4_lacks_is_a_located_error(ctx):
     with pytest.raises(NpuError, match=r"'npu_tensor.max_pool' op cannot lower to level 4 yet: expects element types "
                                        r"the compute units take, got ui8"):
         spatial.lower_module(import_model(model, context=ctx), load_target("edge-lpddr"))
+
+
+def test_perf_model_runs_a_module_with_the_wide_types(ctx):
+    """The timing model takes every op the lowering emits on the wide types (rates from the fallback)."""
+    from npu.perf import PerfMachine, build_report
+
+    model, _ = _int_model()
+    target = load_target("edge-lpddr")
+    lowered = spatial.lower_module(import_model(model, context=ctx), target)
+    text = str(lowered)
+    assert "xi64" in text and "xui8" in text
+    machine = PerfMachine(lowered, target)
+    machine.run(_int_feed())
+    report = build_report(machine)
+    assert sum(pe.vector_busy for pe in report.pes) > 0
