@@ -446,10 +446,14 @@ def totals(results: list[Result]) -> Counter:
     return Counter(r.status for r in results)
 
 
-def summary(results: list[Result], target_name: str, seconds: float, timeout: float) -> dict:
+def summary(results: list[Result], target_name: str, seconds: float, timeout: float,
+            reference: list[Result] | None = None) -> dict:
+    """Totals, per-op counts and the per-case rows of one target's run (front-end-excluded cases
+    are only counted; with `reference`, another target's run, only the rows that differ from it)."""
     import onnx
 
     counted = [r for r in results if r.status != FRONTEND]
+    ref = {r.name: (r.status, r.message) for r in reference or ()}
     per_op: dict[str, Counter] = defaultdict(Counter)
     for r in results:
         per_op[r.op_type][r.status] += 1
@@ -478,7 +482,9 @@ def summary(results: list[Result], target_name: str, seconds: float, timeout: fl
         "per_op_fields": list(STATUSES + (FRONTEND,)),
         "per_op": {op: [c[s] for s in STATUSES + (FRONTEND,)] for op, c in sorted(per_op.items())},
         "result_fields": list(_ROW),
-        "results": [[_round(getattr(r, f)) for f in _ROW] for r in results],
+        "results" if reference is None else "results_differing_from_first_target":
+            [[_round(getattr(r, f)) for f in _ROW] for r in counted
+             if reference is None or (r.status, r.message) != ref.get(r.name)],
     }
 
 
@@ -635,7 +641,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         import json
 
-        doc = {"source": source, "targets": [summary(r, name, sec, args.timeout) for name, (r, sec) in by_target.items()]}
+        first = by_target[names[0]][0]
+        doc = {"source": source,
+               "targets": [summary(r, name, sec, args.timeout, None if name == names[0] else first)
+                           for name, (r, sec) in by_target.items()]}
         text = json.dumps(doc, indent=1)
         text = re.sub(r"\[\n\s+([^\[\]{}]*?)\n\s+\]", lambda m: "[" + re.sub(r",\n\s+", ", ", m.group(1)) + "]", text)
         write_atomically(args.json, text + "\n")
