@@ -535,6 +535,13 @@ def render_report(results: list[Result], target_name: str, seconds: float, timeo
         lines += [f"## {title}: {len(bad)}", ""]
         lines += [f"- `{r.name}` ({r.op_type}, {r.stage}): {r.message[:300]}" for r in bad] or ["None."]
         lines.append("")
+    short = []
+    for op in front.COVERAGE:
+        c = dict(zip(s["per_op_fields"], s["per_op"].get(op, [0] * len(s["per_op_fields"]))))
+        if c[PASS] != sum(c[k] for k in STATUSES):
+            short.append(f"| {op} | {c[PASS]} | {c[MISMATCH]} | {c[UNSUPPORTED]} | {c[ERROR]} |")
+    lines += [f"## Coverage-list ops whose cases do not all pass: {len(short)} of {len(front.COVERAGE)}", "",
+              "| op type | pass | mismatch | unsupported | error |", "|---|---|---|---|---|", *short, ""]
     lines += ["## Unsupported: the op the lowering stopped at", "",
               "| npu op | cases | ONNX ops of those cases |", "|---|---|---|"]
     by_op: dict[str, list[Result]] = defaultdict(list)
