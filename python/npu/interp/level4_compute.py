@@ -15,7 +15,10 @@ Choices where the dialect leaves room are listed in docs/level4-execution.md:
 float elementwise functions are evaluated in float64 and rounded to f32 then
 to the output type; float `reduce` sums start from the first element; float
 matmul is the exact sequential f32 chain the dialect specifies (a loop over K
-with M x N vector steps).
+with M x N vector steps). The data-movement types (i64, ui8..ui64, f64; see
+npu.dialects.level4) are computed with numpy's own ops on their value dtypes --
+exactly the golden kernels' numpy semantics (integer wrap, IEEE binary64) --
+and only for the kinds the dialect defines on them.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from typing import Callable
 
 import numpy as np
 
+from npu.dialects.level4 import FLOAT_TYPES, INT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_value, is_wide
+from npu.dialects.level4 import int_range as type_range
 from npu.errors import NpuError
 from npu.interp.kernels_elementwise import erf as _erf64
-from npu.dialects.level4 import FLOAT_TYPES, INT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_range as type_range
-from npu.dialects.level4 import int_value, is_wide
 from npu.interp.level4_memory import value_dtype
 from npu.numerics import (
-    NumericsError, arithmetic_right_shift, bitwise_and, clamp, clz, int_range, logical_left_shift, matmul_int,
+    NumericsError, arithmetic_right_shift, bitwise_and, clamp, clz, logical_left_shift, matmul_int,
     mul_int, rescale, round_to_format, saturate, table_int8, table_int16, wrap,
 )
 
