@@ -50,8 +50,8 @@ ELEMENT_TYPES = INT_TYPES + FLOAT_TYPES
 ELEMENT_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "i64": 64, "ui8": 8, "ui16": 16, "ui32": 32, "ui64": 64,
                 "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64}
 # binary kinds defined on the wide and unsigned types: exact (integers: modulo 2^bits for the
-# _wrap kinds, as numpy; f64: IEEE binary64, correctly rounded)
-WIDE_INT_BINARY = ("add_wrap", "sub_wrap", "mul_wrap", "max", "min", "and", "or", "xor", "mod")
+# _wrap kinds, as numpy, div truncated toward zero; f64: IEEE binary64, correctly rounded)
+WIDE_INT_BINARY = ("add_wrap", "sub_wrap", "mul_wrap", "max", "min", "and", "or", "xor", "mod", "div")
 WIDE_FLOAT_BINARY = ("add", "sub", "mul", "div", "max", "min", "fmod")
 # MLIR element type -> dtype name used by the target description (npu.target.DTYPES).
 TARGET_DTYPE = {"i4": "int4", "i8": "int8", "f8E4M3FN": "fp8", "f8E5M2": "fp8",

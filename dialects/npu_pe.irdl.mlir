@@ -43,7 +43,7 @@
 // `im2col`, `fill`, `select`, `compare`, `cast` (to and from any type),
 // `reduce` max / min, and `binary` with the exact kinds only -- integers:
 // `add_wrap`, `sub_wrap`, `mul_wrap` (modulo 2^bits), `max`, `min`, `and`,
-// `or`, `xor`, `mod`; f64: `add`, `sub`, `mul`, `div`, `max`, `min`, `fmod`
+// `or`, `xor`, `mod`, `div` (truncated); f64: `add`, `sub`, `mul`, `div`, `max`, `min`, `fmod`
 // (IEEE binary64, correctly rounded -- fmod exact --, not through f32). Every other op or kind on
 // them is refused by the verifier. `ui*` values are read as unsigned.
 //
@@ -101,7 +101,10 @@ irdl.dialect @npu_pe {
   }
 
   // Elementwise binary op with numpy broadcasting: out = lhs <kind> rhs.
-  // `kind` is `add`, `sub`, `mul`, `max`, `min`, `div` (float types only),
+  // `kind` is `add`, `sub`, `mul`, `max`, `min`, `div` (floats: IEEE division;
+  // i8, i16, i32 and the wide integer types: truncated toward zero as C and
+  // ONNX, the most negative value / -1 wraps to itself, a zero rhs is a
+  // run-time error),
   // `fmod` (float types only: the remainder of lhs / rhs truncated towards
   // zero, with lhs's sign, as C fmod; exact, NaN for rhs = 0 or infinite lhs),
   // or one of the integer-only kinds below. `lhs`, `rhs` and `out` have one

@@ -168,8 +168,11 @@ def _verify_binary(op: ir.Operation, env: VerifyEnv) -> None:
             return
         _broadcast_out(op, env, lhs, rhs, out)
         return
-    if kind in ("div", "fmod") and out.is_int:
+    if kind == "fmod" and out.is_int:
         env.error(op, f"expects float data for kind '{kind}', got {out.dtype}")
+        return
+    if kind == "div" and out.dtype == "i4":
+        env.error(op, "expects float, i8, i16 or i32 data for kind 'div', got i4")
         return
     allowed = _INT_BINARY.get(kind)
     if allowed is not None and out.dtype not in allowed:

@@ -187,8 +187,8 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
 
 func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %a = "npu_mem.alloc"() : () -> memref<4x4xi32, "sram">
-  // expected-error @below {{'npu_pe.binary' op expects float data for kind 'div', got i32}}
-  "npu_pe.binary"(%a, %a, %a) {kind = "div"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
+  // expected-error @below {{'npu_pe.binary' op expects float data for kind 'fmod', got i32}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "fmod"} : (memref<4x4xi32, "sram">, memref<4x4xi32, "sram">, memref<4x4xi32, "sram">) -> ()
   return
 }
 

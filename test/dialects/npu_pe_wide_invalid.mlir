@@ -15,7 +15,7 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
 
 func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %a = "npu_mem.alloc"() : () -> memref<4x4xi64, "sram">
-  // expected-error @below {{'npu_pe.binary' op expects kind add_wrap, sub_wrap, mul_wrap, max, min, and, or, xor, mod for i64 data (a data-movement type: the vector unit has no 'add' on it), got 'add'}}
+  // expected-error @below {{'npu_pe.binary' op expects kind add_wrap, sub_wrap, mul_wrap, max, min, and, or, xor, mod, div for i64 data (a data-movement type: the vector unit has no 'add' on it), got 'add'}}
   "npu_pe.binary"(%a, %a, %a) {kind = "add"} : (memref<4x4xi64, "sram">, memref<4x4xi64, "sram">, memref<4x4xi64, "sram">) -> ()
   return
 }
@@ -24,7 +24,7 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
 
 func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %a = "npu_mem.alloc"() : () -> memref<4x4xui8, "sram">
-  // expected-error @below {{'npu_pe.binary' op expects kind add_wrap, sub_wrap, mul_wrap, max, min, and, or, xor, mod for ui8 data (a data-movement type: the vector unit has no 'shl' on it), got 'shl'}}
+  // expected-error @below {{'npu_pe.binary' op expects kind add_wrap, sub_wrap, mul_wrap, max, min, and, or, xor, mod, div for ui8 data (a data-movement type: the vector unit has no 'shl' on it), got 'shl'}}
   "npu_pe.binary"(%a, %a, %a) {kind = "shl"} : (memref<4x4xui8, "sram">, memref<4x4xui8, "sram">, memref<4x4xui8, "sram">) -> ()
   return
 }
@@ -101,5 +101,14 @@ func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
   %b = "npu_mem.alloc"() : () -> memref<4xi64, "sram">
   // expected-error @below {{'npu_pe.binary' op expects lhs, rhs and out of one element type, got i32, i32, i64}}
   "npu_pe.binary"(%a, %a, %b) {kind = "add_wrap"} : (memref<4xi32, "sram">, memref<4xi32, "sram">, memref<4xi64, "sram">) -> ()
+  return
+}
+
+// -----
+
+func.func @p() attributes {npu_pe.pe = array<i64: 0, 0>} {
+  %a = "npu_mem.alloc"() : () -> memref<4xi4, "sram">
+  // expected-error @below {{'npu_pe.binary' op expects float, i8, i16 or i32 data for kind 'div', got i4}}
+  "npu_pe.binary"(%a, %a, %a) {kind = "div"} : (memref<4xi4, "sram">, memref<4xi4, "sram">, memref<4xi4, "sram">) -> ()
   return
 }

@@ -35,7 +35,7 @@ FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "sign", "clz", "n
 INT_UNARY = {"clz": ("i32",), "not": INTS}
 INT_BINARY = {"add_wrap": INTS, "and": INTS, "shl": ("i32",), "ashr": INTS, "ashr_round": INTS,
               "or": INTS, "xor": INTS, "mod": INTS, "sub_wrap": INTS, "mul_wrap": INTS}
-FLOAT_BINARY = ("div", "fmod")
+FLOAT_BINARY = ("fmod",)  # div takes i8..i32 too (truncating)
 
 
 def memref(shape, dtype, space) -> str:

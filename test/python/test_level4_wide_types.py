@@ -24,6 +24,7 @@ from __future__ import annotations
 import struct
 
 import numpy as np
+import onnx
 import pytest
 from mlir import ir
 from onnx import TensorProto as T
@@ -51,6 +52,7 @@ U = 2.0 ** -24
 WIDE_INTS = {"i64": np.int64, "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64}
 MLIR_OF = {np.dtype(v): k for k, v in WIDE_INTS.items()} | {
     np.dtype(np.float64): "f64", np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.int8): "i8",
+    np.dtype(np.int16): "i16",
     np.dtype(np.bool_): "i1"}
 
 
@@ -134,12 +136,31 @@ def test_integer_binary_kinds_wrap_like_golden(ctx, dtype):
     gold = golden(ctx, "mod", [a, nonzero], dtype, "{fmod = 0 : i64}")
     out = run_compute("npu_pe.binary", [a, nonzero, None], [dtype] * 3, {"kind": "mod"}, gold.shape)
     np.testing.assert_array_equal(out, gold)
+    gold = golden(ctx, "div", [a, nonzero], dtype)
+    out = run_compute("npu_pe.binary", [a, nonzero, None], [dtype] * 3, {"kind": "div"}, gold.shape)
+    np.testing.assert_array_equal(out, gold)
     with pytest.raises(NpuError, match="division by zero"):
         run_compute("npu_pe.binary", [a, b, None], [dtype] * 3, {"kind": "mod"}, a.shape)
+    with pytest.raises(NpuError, match="binary 'div': division by zero"):
+        run_compute("npu_pe.binary", [a, b, None], [dtype] * 3, {"kind": "div"}, a.shape)
     with pytest.raises(NpuError, match=f"'shl' is not defined for {dtype}"):
         run_compute("npu_pe.binary", [a, b, None], [dtype] * 3, {"kind": "shl"}, a.shape)
     gold = golden(ctx, "bitwise_not", [a], dtype)
     np.testing.assert_array_equal(run_compute("npu_pe.unary", [a, None], [dtype] * 2, {"kind": "not"}, a.shape), gold)
+
+
+@pytest.mark.parametrize("dtype", ["i8", "i16", "i32"])
+def test_integer_div_truncates_like_golden(ctx, dtype):
+    """Integer div on the compute types too: truncated toward zero, min / -1 wraps (numpy's op)."""
+    np_t = {"i8": np.int8, "i16": np.int16, "i32": np.int32}[dtype]
+    info = np.iinfo(np_t)
+    a = np.array([info.min, info.min, info.max, 7, -7, 7, -7, 0, 1, -1, 5, info.min + 1], np_t)
+    b = np.array([-1, 1, -1, 2, 2, -2, -2, 3, info.min, info.min, info.max, -1], np_t)
+    gold = golden(ctx, "div", [a, b], dtype)
+    out = run_compute("npu_pe.binary", [a, b, None], [dtype] * 3, {"kind": "div"}, a.shape)
+    assert out.dtype == gold.dtype
+    np.testing.assert_array_equal(out, gold)
+    assert out[:7].tolist() == [info.min, info.min, -info.max, 3, -3, -3, 3]
 
 
 def test_f64_arithmetic_is_ieee_binary64_like_golden(ctx):
@@ -279,14 +300,14 @@ def _run_both(ctx, model, feed, preset, via_binary=False):
     return gold, run_level4(lowered, feed, target=target)
 
 
-def _assert_bit_identical(gold, out, names):
+def _assert_bit_identical(gold, out, names, case=""):
     for name in names:
         g, o = gold[name], out[name]
         if g.dtype == np.bool_:  # a boolean output comes back as its i8 mask
             assert o.dtype == np.int8 and set(np.unique(o)) <= {0, 1}
             g = g.astype(np.int8)
-        assert o.dtype == g.dtype and o.shape == g.shape, name
-        np.testing.assert_array_equal(bits(o), bits(g), err_msg=name)
+        assert o.dtype == g.dtype and o.shape == g.shape, (case, name)
+        np.testing.assert_array_equal(bits(o), bits(g), err_msg=f"{case} {name}")
 
 
 def _conv3x3_abs(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -448,3 +469,35 @@ def test_perf_model_runs_a_module_with_the_wide_types(ctx):
     machine.run(_int_feed())
     report = build_report(machine)
     assert sum(pe.vector_busy for pe in report.pes) > 0
+
+
+# ONNX node-test cases the wide types unblocked (one or two per op type; all of them run in the
+# spatial conformance bench), plus the integer Div cases integer div unblocked. Only cases whose
+# float outputs are exact moves / casts / one-term sums (the loss cases reduce in another order:
+# the bench checks those within its float tolerance).
+NODE_CASES = ("test_add_uint64", "test_sub_uint8", "test_mul_uint32", "test_max_int64", "test_min_uint64",
+              "test_mod_uint16", "test_mod_mixed_sign_float64", "test_bitwise_xor_ui64_bcast_3v1d",
+              "test_bitwise_not_4d", "test_cast_DOUBLE_to_FLOAT16", "test_castlike_FLOAT16_to_DOUBLE",
+              "test_where_long_example", "test_gather_negative_indices", "test_gather_elements_1",
+              "test_onehot_negative_indices", "test_triu", "test_einsum_transpose", "test_div_uint8", "test_div_uint64", "test_div_int8", "test_div_int32_trunc")
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_onnx_node_cases_on_the_wide_types_are_bit_identical(ctx, preset):
+    from npu.onnx import conformance
+
+    cases = {c.name: c for c in conformance.list_cases("^(" + "|".join(NODE_CASES) + ")$")}
+    assert sorted(cases) == sorted(NODE_CASES)
+    for name in NODE_CASES:
+        model = onnx.load(str(cases[name].path / "model.onnx"))
+        init = {t.name for t in model.graph.initializer}
+        names = [i.name for i in model.graph.input if i.name not in init]
+        data, _ = next(conformance._data_sets(cases[name]))
+        inputs = dict(zip(names, data))
+        module, bound = conformance.import_case(model, inputs)  # inputs feeding static parameters bound
+        feed = {k: v for k, v in inputs.items() if k not in bound}
+        gold = Program(module).run(feed)
+        target = load_target(preset)
+        lowered = spatial.lower_module(conformance.import_case(model, inputs)[0], target)
+        out = run_level4(lowered, feed, target=target)
+        _assert_bit_identical(gold, out, list(gold), case=name)

@@ -234,7 +234,8 @@ _OP_LIST = (
     OpDef(0x32, "npu_pe.binary", None,
           (operand("lhs"), operand("rhs"), operand("out"),
            attr("kind", "enum", "operation", choices=BINARY_KINDS)),
-          "out = lhs (kind) rhs elementwise, with broadcasting; fmod (float) is C fmod; the integer-only "
+          "out = lhs (kind) rhs elementwise, with broadcasting; fmod (float) is C fmod; div of integers "
+          "truncates toward zero; the integer-only "
           "kinds add_wrap / sub_wrap / mul_wrap (modulo 2^bits), and / or / xor (bitwise), mod (floored remainder), shl (TOSA "
           "LOGICAL_LEFT_SHIFT), ashr / ashr_round (TOSA ARITHMETIC_RIGHT_SHIFT, round false / true; rhs "
           "gives per-element amounts)"),

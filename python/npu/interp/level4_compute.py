@@ -148,6 +148,17 @@ _FLOAT_BINARY = {
 }
 
 
+def div_trunc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer a / b truncated toward zero (C, ONNX), in the operands' dtype: the most negative
+    value / -1 wraps to itself (numpy's floor_divide does); a zero rhs is an error."""
+    if np.any(np.asarray(b) == 0):
+        raise NpuError("binary 'div': division by zero")
+    with np.errstate(all="ignore"):
+        q = np.floor_divide(a, b)
+        fix = (np.remainder(a, b) != 0) & ((a < 0) ^ (b < 0))
+    return q + fix.astype(q.dtype)
+
+
 def _int_mod(a, b):
     """lhs - floor(lhs / rhs) * rhs (the remainder takes rhs's sign); a zero rhs is an error."""
     b = _i64(b)
@@ -191,13 +202,15 @@ def _wide_binary(kind: str, a, b, dtype: str) -> np.ndarray:
                 if np.any(b == 0):
                     raise NpuError("binary 'mod': division by zero")
                 return np.mod(a, b)
+            if kind == "div":
+                return div_trunc(a, b)
             return _WIDE_INT[kind](a, b)
         return _FLOAT_BINARY[kind](a, b)
 
 
 def binary(args, types, attrs, out_shape) -> np.ndarray:
-    """Integer: exact in int64, then saturated (the integer-only kinds: their npu.numerics rule);
-    float: in float64, rounded to f32 then to the type."""
+    """Integer: exact in int64, then saturated (the integer-only kinds: their npu.numerics rule;
+    div truncates toward zero); float: in float64, rounded to f32 then to the type."""
     a, b = args[0], args[1]
     kind = attrs["kind"]
     out_type = types[2]
@@ -206,6 +219,9 @@ def binary(args, types, attrs, out_shape) -> np.ndarray:
     if is_int(out_type):
         if kind in _INT_BINARY:
             return np.broadcast_to(_INT_BINARY[kind](a, b, out_type), out_shape)
+        if kind == "div" and out_type != "i4":  # in the value dtype: wraps like the golden numpy op
+            vd = value_dtype(out_type)
+            return np.broadcast_to(div_trunc(np.asarray(a).astype(vd), np.asarray(b).astype(vd)), out_shape)
         if kind in ("div", "fmod"):
             raise NpuError(f"binary '{kind}' is defined for float data only, got {out_type}")
         return saturate(_FLOAT_BINARY[kind](_i64(a), _i64(b)), INT_NAME[out_type])

@@ -10,7 +10,7 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
     sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, softplus, softsign
                                                            -> unary <kind>
     bitwise_not                                            -> unary not
-    add, sub, mul, div, max, min, add_int                  -> binary <kind>
+    add, sub, mul, div, max, min, add_int                  -> binary <kind>  (integer div truncates, as golden)
                                                               (integer add/sub/mul: add_wrap / sub_wrap /
                                                               mul_wrap, wrapping like the golden numpy op)
     bitwise_and / _or / _xor, and / or / xor (masks)       -> binary and / or / xor
@@ -68,7 +68,7 @@ UNARY = {"relu": "relu", "neg": "neg", "abs": "abs", "exp": "exp", "log": "log",
          **{k: k for k in ("floor", "ceil", "round", "sign", "sin", "cos", "tan", "asin", "acos", "atan", "sinh",
                            "cosh", "asinh", "acosh", "atanh", "softplus", "softsign")}}
 BINARY = {"add": "add", "sub": "sub", "mul": "mul", "div": "div", "max": "max", "min": "min", "add_int": "add"}
-FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs", "sign"} | {"div", "gelu", "batch_normalization", "leaky_relu",
+FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs", "sign"} | {"gelu", "batch_normalization", "leaky_relu",
                                                             "prelu", "is_nan", "is_inf"}
 # Booleans are i8 masks of 0 / 1 at level 4 (npu.spatial.graph maps i1 to i8), so the logical ops
 # are the bitwise kinds on masks.
@@ -81,9 +81,9 @@ VECTOR_TYPES = tuple(t for t in ELEMENT_TYPES if t != "i4")
 # whether the type is an integer one; each maps to exact level-4 kinds (WIDE_INT_BINARY /
 # WIDE_FLOAT_BINARY, compare, select, cast, unary not)
 _WIDE_COMMON = {"max", "min", "where", "cast", *COMPARE}
-WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "mod", "bitwise_not", *BITWISE}
+WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "mod", "bitwise_not", *BITWISE}
 WIDE_FLOAT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "is_nan", "mod"}
-assert {"add_wrap", "sub_wrap", "mul_wrap", "and", "or", "xor", "mod", "max", "min"} <= set(WIDE_INT_BINARY)
+assert {"add_wrap", "sub_wrap", "mul_wrap", "and", "or", "xor", "mod", "div", "max", "min"} <= set(WIDE_INT_BINARY)
 assert {"add", "sub", "mul", "div", "max", "min", "fmod"} <= set(WIDE_FLOAT_BINARY)
 
 
@@ -414,6 +414,10 @@ class EltwiseFamily(Family):
             return f"float data, got {dtype}"
         if node.name in INT_ONLY and dtype in FLOAT_TYPES:
             return f"integer data, got {dtype}"
+        if node.name == "div" and dtype not in FLOAT_TYPES:  # truncating integer division on plain integers
+            if dtype == "i4" or any(isinstance(v.type.element_type, quant.QuantizedType)
+                                    for v in list(node.op.operands) + list(node.op.results)):
+                return f"float data or plain i8 / i16 / i32 / i64 / unsigned integers, got {dtype}"
         if node.name == "is_inf" and dtype not in ("f32", "f16", "bf16"):
             return f"f32, f16 or bf16 data, got {dtype}"
         if node.name in COMPARE:  # storage values compare as they are (where's types are one, level 1 says)
