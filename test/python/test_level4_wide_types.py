@@ -501,3 +501,20 @@ def test_onnx_node_cases_on_the_wide_types_are_bit_identical(ctx, preset):
         lowered = spatial.lower_module(conformance.import_case(model, inputs)[0], target)
         out = run_level4(lowered, feed, target=target)
         _assert_bit_identical(gold, out, list(gold), case=name)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_a_cast_to_f64_after_a_matmul_runs_as_its_own_layer(ctx, preset):
+    """A wide-type elementwise op is never fused into a matmul epilogue (whose SRAM estimate counts
+    4 bytes an element): the f64 cast of the level-4 product is that product, exactly."""
+    rng = np.random.default_rng(15)
+    w = rng.standard_normal((24, 16)).astype(np.float32)
+    model = _model([helper.make_node("MatMul", ["x", "W"], ["y"]), helper.make_node("Cast", ["y"], ["d"], to=T.DOUBLE),
+                    helper.make_node("Add", ["d", "d"], ["z"])],
+                   [vi("x", T.FLOAT, [8, 24])], [vi("y", T.FLOAT, [8, 16]), vi("z", T.DOUBLE, [8, 16])],
+                   [nh.from_array(w, "W")])
+    x = rng.standard_normal((8, 24)).astype(np.float32)
+    gold, out = _run_both(ctx, model, {"x": x}, preset)
+    np.testing.assert_array_equal(out["z"], out["y"].astype(np.float64) * 2)
+    bound = (25 * U / (1 - 25 * U)) * (np.abs(x).astype(np.float64) @ np.abs(w)) + U * np.abs(gold["y"])
+    assert np.all(np.abs(out["y"].astype(np.float64) - gold["y"]) <= bound)

@@ -576,8 +576,10 @@ def compute_tile(ctx, order, given: dict, in_place: bool = False) -> Buf:
 def fusable(node: Node, producer_out, chip: Chip, order: tuple[int, ...]) -> bool:
     """Whether elementwise `node` can run as an epilogue on a tile of `producer_out` kept in SRAM
     with dims in `order`: same result shape, a recipe that handles the op, and for a per-channel
-    rescale the channel axis innermost."""
+    rescale the channel axis innermost; never on the (8-byte) data-movement types."""
     if node.name not in RECIPES or EltwiseFamily().unsupported(node, chip) is not None:
+        return False
+    if any(is_wide(t.dtype) for t in (*node.operands, node.out)):  # epilogue_bytes counts 4 bytes an element
         return False
     if node.out.shape != producer_out.shape or len(node.out.shape) != len(order):
         return False
