@@ -309,8 +309,10 @@ def ext_races(programs: list[Program], sync: SyncResult) -> list[Finding]:
     start = np.array([a.index for _, a in items], dtype=np.int64)
     end = np.array([a.end for _, a in items], dtype=np.int64)
     vc = np.zeros((len(items), len(sync.pes)), dtype=np.int32)
+    prog_of = np.array([p for p, _ in items], dtype=np.int64)  # nondecreasing: items are in program order
+    bounds = np.searchsorted(prog_of, np.arange(len(programs) + 1))
     for p, prog in enumerate(programs):
-        rows = np.flatnonzero(np.array([q == p for q, _ in items]))
+        rows = np.arange(bounds[p], bounds[p + 1])
         if rows.size:
             vc[rows] = sync.vcs(prog.pe, start[rows])
     write = np.array([a.write for _, a in items])

@@ -207,7 +207,8 @@ def _memory_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> N
     for per_op in effects:
         for dom, lo, hi, _, _ in per_op:
             extents.setdefault(dom, []).append(hi - lo)
-    index = {dom: _ByteIndex(max(16, int(np.median(sizes)))) for dom, sizes in extents.items()}
+    # bucket width: a middle extent of the domain (only speed depends on it; most domains are one buffer's)
+    index = {dom: _ByteIndex(max(16, sorted(sizes)[len(sizes) // 2])) for dom, sizes in extents.items()}
     for i, per_op in enumerate(effects):
         for dom, lo, hi, acc, write in per_op:
             if hi > lo:
