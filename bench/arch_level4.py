@@ -124,11 +124,21 @@ def one_graph(name: str, preset: str, cache: str | None = None) -> dict:
     return rec
 
 
-def run_child(name: str, preset: str, timeout: float, cache: str) -> dict:
+def _limit_memory(gigabytes: float):
+    """A preexec_fn capping the child's address space (a graph too large fails alone, the machine is shared)."""
+    def apply():
+        import resource
+        limit = int(gigabytes * (1 << 30))
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    return apply
+
+
+def run_child(name: str, preset: str, timeout: float, cache: str, memory_gb: float = 0.0) -> dict:
     start = time.perf_counter()
     try:
         proc = subprocess.run([sys.executable, __file__, "--child", name, "--target", preset, "--cache", cache],
-                              capture_output=True, text=True, timeout=timeout)
+                              capture_output=True, text=True, timeout=timeout,
+                              preexec_fn=_limit_memory(memory_gb) if memory_gb > 0 else None)
     except subprocess.TimeoutExpired:
         return {"graph": name, "target": preset, "error": f"timeout after {timeout:.0f} s"}
     if proc.returncode != 0:
@@ -167,6 +177,8 @@ def main(argv=None) -> int:
                     help=f"preset name(s), repeatable or a comma list (default: {','.join(PRESETS)})")
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per (graph, target)")
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--memory-gb", type=float, default=10.0,
+                    help="address-space cap per child in GiB (0: none); exceeding it is recorded as the error")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--cache", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -181,7 +193,7 @@ def main(argv=None) -> int:
     pairs = [(g, t) for g in graphs for t in targets]
     records: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="arch_level4_") as cache, ThreadPoolExecutor(args.jobs) as pool:
-        for rec in pool.map(lambda gt: run_child(gt[0], gt[1], args.timeout, cache), pairs):
+        for rec in pool.map(lambda gt: run_child(gt[0], gt[1], args.timeout, cache, args.memory_gb), pairs):
             records.append(rec)
             write_results(records)
             print(json.dumps(rec), flush=True)
