@@ -62,14 +62,16 @@ def decomposes(op_name: str) -> Callable[[Rule], Rule]:
     return wrap
 
 
+_loaded = False
+
+
 def _load() -> None:
-    if not _RULES:
+    """Import every rule module once (a test importing one module first must not hide the others)."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
         for name in RULE_MODULES:
-            try:
-                importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError as err:
-                if err.name != f"{__name__}.{name}":
-                    raise
+            importlib.import_module(f"{__name__}.{name}")
 
 
 def rule_for(op_name: str) -> Rule | None:
