@@ -48,7 +48,10 @@ compare / select):
     gemm(alpha, beta)  = gemm(A, B) * alpha + C * beta  (transA/transB kept on the inner gemm)
     dequantize_float   = cast_f32(q) * scale                                   bit-identical
     quantize_float     (saturate = 0, f8E4M3FN) = quantize_float(where(|v| > 464, NaN, v)) {scale 1, saturate 1},
-                         v = f32(x) / scale (464: the midpoint past the largest finite 448)   bit-identical
+                         v = f32(x) / scale (464: the midpoint past the largest finite 448; the NaN
+                         keeps v's sign)                                        bit-identical
+    cast to fp8        saturate = 0 to f8E4M3FN: cast(where(|x| > 464, +-NaN, x)) {saturate 1};
+                       saturate = 1 to f8E5M2: cast(clip(x, -57344, 57344)) {saturate 0}   bit-identical
     matmul_integer     = matmul_int(a8, b8) {lhs_zp, rhs_zp}; uint8 data and zero points move to int8 by
                          -128 (constants folded, else RESCALE u8 -> i8 with input_zp 128, exact); a per-row /
                          per-column zero point is taken out with row / column sums    bit-identical (int32 wrap)
@@ -111,6 +114,11 @@ TINY = 2.0**-149  # smallest positive f32 (subnormal)
 
 def _attr(op: ir.Operation, name: str, default=None):
     return from_attr(op.attributes[name]) if name in op.attributes else default
+
+
+def _kept(op: ir.Operation, *names: str) -> dict:
+    """The named attributes of `op` that it has, as they are (to copy onto a replacement op)."""
+    return {n: op.attributes[n] for n in names if n in op.attributes}
 
 
 def _np(elem: ir.Type) -> np.dtype:
@@ -660,24 +668,56 @@ def dequantize_float(op: ir.Operation, b: Builder):
     return [f.back(f.mul(q, float(np.float32(_attr(op, "scale")))), op.results[0])]
 
 
+def _e4m3_overflow_to_nan(f: "_F", v: ir.Value) -> ir.Value:
+    """v (f32) with NaN, of v's sign, where |v| rounds past the largest finite f8E4M3FN (beyond the
+    midpoint to the next step; a tie goes to the even, finite value), as numpy's unsaturated cast."""
+    import ml_dtypes
+
+    top = ml_dtypes.finfo(ml_dtypes.float8_e4m3fn).max
+    below = np.array([top], ml_dtypes.float8_e4m3fn).view(np.uint8) - np.uint8(1)
+    limit = float(top) + (float(top) - float(below.view(ml_dtypes.float8_e4m3fn)[0])) / 2
+    nan = f.where(f.cmp("less", v, 0.0), -float("nan"), float("nan"), like=v)  # NaN keeps v's sign, as golden's cast
+    return f.where(f.cmp("greater", f.un("abs", v), limit), nan, v)
+
+
 @decomposes("npu_tensor.quantize_float")
 def quantize_float(op: ir.Operation, b: Builder):
     """Only saturate = 0 to f8E4M3FN (the eltwise family's cast saturates): v = f32(x) / scale, NaN where
-    |v| rounds past the largest finite value (beyond the midpoint to the next step), then the
-    saturating quantize_float with scale 1 (which leaves every other v as it is)."""
+    |v| rounds past the largest finite value, then the saturating quantize_float with scale 1 (which
+    leaves every other v as it is)."""
     import ml_dtypes
 
     out = op.results[0]
     if int(_attr(op, "saturate", 1)) or _np(b.elem(out)) != np.dtype(ml_dtypes.float8_e4m3fn):
         return None
     f = _F(op, b)
-    top = ml_dtypes.finfo(ml_dtypes.float8_e4m3fn).max
-    below = np.array([top], ml_dtypes.float8_e4m3fn).view(np.uint8) - np.uint8(1)
-    limit = float(top) + (float(top) - float(below.view(ml_dtypes.float8_e4m3fn)[0])) / 2  # ties go to even: finite
     v = f.div(f.wide(op.operands[0]), float(np.float32(_attr(op, "scale"))))
-    nan = f.where(f.cmp("less", v, 0.0), -float("nan"), float("nan"), like=v)  # NaN keeps v's sign, as golden's cast
-    v = f.where(f.cmp("greater", f.un("abs", v), limit), nan, v)
+    v = _e4m3_overflow_to_nan(f, v)
     return [b.op("npu_tensor.quantize_float", [v], shape_of(out), b.elem(out), {"saturate": 1, "scale": f.fattr(1.0)})]
+
+
+@decomposes("npu_tensor.cast")
+def cast_to_float8(op: ir.Operation, b: Builder):
+    """Float -> fp8 casts whose `saturate` differs from what npu_pe.cast does (it saturates f8E4M3FN and
+    overflows f8E5M2 to inf), bit-identical to golden (clip when saturating, then numpy's cast):
+    f8E4M3FN, saturate = 0: NaN of the value's sign past the largest finite value, then the saturating cast;
+    f8E5M2, saturate = 1: clip to +-57344 (NaN stays NaN), then the overflowing cast (now in range)."""
+    import ml_dtypes
+
+    out = op.results[0]
+    to = _np(b.elem(out))
+    saturate = int(_attr(op, "saturate", 1))
+    if not _is_float(b.elem(op.operands[0])):
+        return None
+    f = _F(op, b)
+    if to == np.dtype(ml_dtypes.float8_e4m3fn) and not saturate:
+        v = _e4m3_overflow_to_nan(f, f.wide(op.operands[0]))
+        return [b.op("npu_tensor.cast", [v], shape_of(out), b.elem(out), {**_kept(op, "round_mode"), "saturate": 1})]
+    if to == np.dtype(ml_dtypes.float8_e5m2) and saturate:
+        top = float(ml_dtypes.finfo(ml_dtypes.float8_e5m2).max)
+        v = f.clip(f.wide(op.operands[0]), -top, top)
+        return [b.op("npu_tensor.cast", [v], shape_of(out), b.elem(out), {**_kept(op, "round_mode"), "saturate": 0})]
+    return None
 
 
 # ------------------------------------------------------------------ integer products (level 1 -> level 2 forms)

@@ -254,7 +254,7 @@ def _prelu(e: Tile) -> None:
 def _clip(e: Tile) -> None:
     a = e.ctx.node.attrs
     lo, hi = a.get("min", float("-inf")), a.get("max", float("inf"))
-    e.prog.clamp(e.ins[0], e.out, lo, hi)
+    e.prog.clamp(e.ins[0], e.out, min(lo, hi), hi)  # min > max: every output is max (ONNX Clip)
 
 
 def _pow(e: Tile) -> None:
@@ -441,6 +441,12 @@ class EltwiseFamily(Family):
             value = float(np.asarray(from_attr(exp.const)).reshape(-1)[0])
             if value not in (2.0, 0.5):  # the recipe has x * x and sqrt only; npu-decompose rewrites the others
                 return f"exponent 2 or 0.5, got {value}"
+        if node.name == "cast" and node.operands[0].dtype in FLOAT_TYPES:
+            saturate = int(node.attrs.get("saturate", 1))
+            if node.out.dtype == "f8E4M3FN" and not saturate:
+                return "saturate = 1 for a cast to f8E4M3FN (npu_pe.cast saturates; npu-decompose rewrites it)"
+            if node.out.dtype == "f8E5M2" and saturate:
+                return "saturate = 0 for a cast to f8E5M2 (npu_pe.cast overflows to inf; npu-decompose rewrites it)"
         if node.name == "cast" and cast_plan(node) is None:
             return (f"a cast numpy's astype semantics can be built for, got {node.operands[0].dtype} to "
                     f"{node.out.dtype} (no ui64 or i4 wrap, no f64 to integer)")
