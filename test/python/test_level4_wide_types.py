@@ -22,6 +22,8 @@
 from __future__ import annotations
 
 import struct
+import sys
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -47,30 +49,16 @@ from npu.onnx.importer import import_model
 from npu.perf.costs import Costs, element_bits
 from npu.target import load_target
 
+sys.path.insert(0, str(Path(__file__).parent))
+from level1_op import golden  # noqa: E402
+
 PRESETS = ("edge-lpddr", "datacenter-hbm")
 U = 2.0 ** -24
 WIDE_INTS = {"i64": np.int64, "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64}
-MLIR_OF = {np.dtype(v): k for k, v in WIDE_INTS.items()} | {
-    np.dtype(np.float64): "f64", np.dtype(np.float32): "f32", np.dtype(np.int32): "i32", np.dtype(np.int8): "i8",
-    np.dtype(np.int16): "i16",
-    np.dtype(np.bool_): "i1"}
-
 
 @pytest.fixture(scope="module")
 def ctx():
     return make_context()
-
-
-def golden(ctx, op: str, args: list[np.ndarray], out_type: str, attrs: str = "") -> np.ndarray:
-    """The golden interpreter's result of one level-1 op `npu_tensor.<op>` on `args`."""
-    shape = np.broadcast_shapes(*(a.shape for a in args))
-    tt = lambda s, t: f"tensor<{'x'.join(map(str, s))}x{t}>"
-    params = ", ".join(f'%a{i}: {tt(a.shape, MLIR_OF[a.dtype])} {{npu.name = "a{i}"}}' for i, a in enumerate(args))
-    text = (f'func.func @main({params}) -> ({tt(shape, out_type)} {{npu.name = "y"}}) {{\n'
-            f'  %0 = "npu_tensor.{op}"({", ".join(f"%a{i}" for i in range(len(args)))}) {attrs} : '
-            f'({", ".join(tt(a.shape, MLIR_OF[a.dtype]) for a in args)}) -> {tt(shape, out_type)}\n'
-            f"  return %0 : {tt(shape, out_type)}\n}}")
-    return Program(ir.Module.parse(text, ctx)).run({f"a{i}": a for i, a in enumerate(args)})["y"]
 
 
 def extremes(dtype) -> np.ndarray:
