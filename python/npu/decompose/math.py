@@ -86,7 +86,7 @@ family never splits: rows larger than the target's SRAM budget fail to tile (1x4
 The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point corrections of matmul_integer /
 conv_integer) wrap like golden, at level 2 and at level 4 (add_wrap / sub_wrap / mul_wrap).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
-with p not in {1, 2}, integer gemm with alpha/beta != 1, pow with a non-constant exponent,
+with p not in {1, 2}, integer gemm with alpha/beta != 1 (pow with a run-time exponent: npu.decompose.numeric),
 matmul_integer / conv_integer with zero points
 that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
 rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
@@ -356,7 +356,9 @@ def pow_(op: ir.Operation, b: Builder):
     out = op.results[0]
     c = b.constant_value(e)
     if c is None or np.asarray(c).size != 1:
-        raise NpuError("pow decomposition expects a constant scalar exponent")
+        from npu.decompose.numeric import pow_runtime  # a run-time exponent: numeric.py's rule
+
+        return pow_runtime(op, b)
     c = np.asarray(c).reshape(())
     f = _F(op, b)
     elem = b.elem(x)
