@@ -169,3 +169,148 @@ def layer_norm_int(fam, ctx, x: Buf, order, shape) -> Buf:
     p.rescale(z, out, [int(a["multiplier"])], [int(a["shift"])], 0, int(a["output_zp"]), rounding)
     s.release()
     return out
+
+
+# ------------------------------------------------------------------ rows split into chunks (npu.spatial.rows_split)
+#
+# Every row statistic above is an exact integer max or sum (max(x), sum(e), sum(u), sum(h * h)), and
+# every other step is elementwise given the row statistics, so a row cut into chunks gives the golden
+# bits: pass 1 and pass 2 combine per-chunk partials (`binary max`, `add_wrap`: the golden int32 sums
+# never overflow when the golden run succeeds, and partial sums of non-negative terms stay below the
+# total; wrapping is associative, so sum(u) too), pass 3 recomputes each chunk's elementwise steps from
+# the row statistics and stores it.
+
+
+def _exp_chunk(ch, x: Buf, mx: Buf, exp_tab: Buf, seven: Buf) -> Buf:
+    """e = TABLE16(RESCALE(x - max, x128)) >> 7 of an int8 chunk, as i32."""
+    p = ch.prog
+    d = p.alloc(x.shape, "i32")
+    p.cast(x, d)
+    p.binary("sub", d, mx, d)
+    d16 = p.alloc(x.shape, "i16")
+    p.rescale(d, d16, *_TIMES_128, 0, 0, "single_round")
+    p.table(d16, exp_tab, d)
+    p.binary("ashr", d, seven, d)
+    p.dealloc(d16)
+    return d
+
+
+def softmax_int_chunked(ch) -> None:
+    """softmax_int over a row split into chunks `ch` (rows_split.Chunks); stores each chunk's int8 result."""
+    from npu.spatial.rows_split import allreduce
+
+    fam, ctx, p = ch.fam, ch.ctx, ch.prog
+    node = ctx.node
+    s = _Steps(fam, ctx, (ch.outer, ch.length, ch.inner))
+    exp_tab, recip_tab = s.table(node.operands[1]), s.table(node.operands[2])
+    seven = s.const(7)
+    mx8 = None
+    for clo, csz in ch.boxes:  # pass 1: the row maxima (exact)
+        x = ch.load(clo, csz)
+        mx8 = ch.accumulate(mx8, "max", x)
+        ctx.release(x)
+    s.owned.append(mx8)
+    allreduce(ctx, [(mx8, "max")], back=True)
+    mx = s.row()
+    p.cast(mx8, mx)
+    total = None
+    for clo, csz in ch.boxes:  # pass 2: S = sum(e) (exact)
+        x = ch.load(clo, csz)
+        e = _exp_chunk(ch, x, mx, exp_tab, seven)
+        total = ch.accumulate(total, "sum", e)
+        ctx.release(x, e)
+    s.owned.append(total)
+    allreduce(ctx, [(total, "add_wrap")], back=True)
+    k = s.row()
+    p.unary("clz", total, k)
+    km1 = s.row()
+    p.binary("sub", k, s.const(1), km1)
+    p.binary("shl", total, km1, total)
+    r = s.rsqrt_like(total, 14, 98304, recip_tab)
+    p.binary("sub", s.const(30), k, km1)  # 30 - k
+    for clo, csz in ch.boxes:  # pass 3: each chunk's result
+        x = ch.load(clo, csz)
+        e = _exp_chunk(ch, x, mx, exp_tab, seven)
+        p.mul_shift(e, r, e, 15)
+        p.binary("ashr_round", e, km1, e)
+        out = p.alloc(x.shape, "i8")
+        p.rescale(e, out, *_TIMES_1, 0, SOFTMAX_OUT_ZP, "single_round")
+        ch.store(out, clo, csz)
+        ctx.release(x, e, out)
+    s.release()
+
+
+def _centered_chunk(ch, s: _Steps, x: Buf, total: Buf, pre: int, input_zp: int) -> tuple[Buf, Buf]:
+    """(c, h) of an int8 chunk: u = x - input_zp, c = N u - sum(u), h = c >> pre rounded | c << -pre | c
+    (h is c when pre = 0)."""
+    p = ch.prog
+    u = p.alloc(x.shape, "i32")
+    p.cast(x, u)
+    p.binary("sub", u, s.const(input_zp), u)
+    c = p.alloc(x.shape, "i32")
+    p.mul_shift(u, s.const(ch.length), c, 0)
+    p.binary("sub", c, total, c)
+    if pre > 0:
+        p.binary("ashr_round", c, s.const(pre), u)
+        return c, u
+    if pre < 0:
+        p.binary("shl", c, s.const(-pre), u)
+        return c, u
+    p.dealloc(u)
+    return c, c
+
+
+def layer_norm_int_chunked(ch) -> None:
+    """layer_norm_int over a row split into chunks `ch` (rows_split.Chunks); stores each chunk's int8 result."""
+    from npu.spatial.rows_split import allreduce
+
+    fam, ctx, p = ch.fam, ch.ctx, ch.prog
+    node = ctx.node
+    a = node.attrs
+    pre, zp = int(a["pre_shift"]), int(a["input_zp"])
+    s = _Steps(fam, ctx, (ch.outer, ch.length, ch.inner))
+    table = s.table(node.operands[1])
+    total = None
+    for clo, csz in ch.boxes:  # pass 1: sum(u) (exact)
+        x = ch.load(clo, csz)
+        u = p.alloc(x.shape, "i32")
+        p.cast(x, u)
+        p.binary("sub", u, s.const(zp), u)
+        total = ch.accumulate(total, "sum", u)
+        ctx.release(x, u)
+    s.owned.append(total)
+    allreduce(ctx, [(total, "add_wrap")], back=True)
+    w = None
+    for clo, csz in ch.boxes:  # pass 2: W = sum(h * h) (exact)
+        x = ch.load(clo, csz)
+        c, h = _centered_chunk(ch, s, x, total, pre, zp)
+        sq = p.alloc(x.shape, "i32")
+        p.mul_shift(h, h, sq, 0)
+        w = ch.accumulate(w, "sum", sq)
+        ctx.release(x, sq, *{c, h})
+    s.owned.append(w)
+    allreduce(ctx, [(w, "add_wrap")], back=True)
+    p.binary("add", w, s.const(int(a["epsilon"])), w)
+    sh = s.row()
+    p.unary("clz", w, sh)
+    p.binary("sub", sh, s.const(1), sh)
+    p.binary("and", sh, s.const(-2), sh)
+    p.binary("shl", w, sh, w)
+    r = s.rsqrt_like(w, 15, 32768, table)
+    p.binary("ashr", sh, s.const(1), sh)
+    rounding = "double_round" if str(a.get("rounding_mode", "SINGLE_ROUND")).upper() == "DOUBLE_ROUND" \
+        else "single_round"
+    for clo, csz in ch.boxes:  # pass 3: normalize, scale and shift each chunk
+        x = ch.load(clo, csz)
+        c, h = _centered_chunk(ch, s, x, total, pre, zp)
+        z = c if pre > 0 else h
+        p.binary("shl", z, sh, z)
+        p.mul_shift(z, r, z, 16 + max(pre, 0))
+        gamma, beta = (ch.param(node.operands[i], clo, csz) for i in (2, 3))
+        p.mul_shift(z, gamma, z, int(a["gamma_shift"]))
+        p.binary("add", z, beta, z)
+        out = p.alloc(x.shape, "i8")
+        p.rescale(z, out, [int(a["multiplier"])], [int(a["shift"])], 0, int(a["output_zp"]), rounding)
+        ch.store(out, clo, csz)
+        ctx.release(x, out, gamma, beta, *{c, h})
+    s.release()

@@ -1,8 +1,12 @@
 """Ops that reduce along some axes: softmax, log_softmax, layer normalization (float and integer),
 reduce_*, global pooling.
 
-Iteration space: the input's dims; the reduced ("row") dims are never split,
-the others are tiled. One tile on one PE is loaded as a buffer [outer, L,
+Iteration space: the input's dims, the reduced ("row") dims being its reduce
+dims. The other dims are tiled; the row dims stay whole whenever some tile with
+whole rows fits the SRAM budget, and only otherwise are cut into chunks (tile
+steps on one PE, or K groups on several PEs), which npu.spatial.rows_split
+lowers (partial row statistics combined across chunks and PEs). A tile with whole
+rows on one PE is loaded as a buffer [outer, L,
 inner] (L = the row elements, contiguous in the buffer: the dims are ordered
 as the input is stored when the row dims are adjacent there, else kept dims
 first and row dims last), and reduced along axis 1 with npu_pe.reduce, so the
@@ -24,6 +28,7 @@ from math import prod
 
 import numpy as np
 
+from npu.spatial import rows_split
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, register, splits
 from npu.spatial.graph import Node
@@ -71,9 +76,58 @@ class RowsFamily(Family):
 
     def space(self, node: Node) -> Space:
         shape = node.operands[0].shape
-        return Space(tuple(f"d{i}" for i in range(len(shape))), shape)
+        dims = tuple(f"d{i}" for i in range(len(shape)))
+        return Space(dims, shape, tuple(dims[d] for d in row_axes(node)))
+
+    def can_split_k(self, node: Node) -> bool:
+        return True  # chunks of a split row may run on several PEs (rows_split.allreduce)
+
+    def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
+        return nbytes((self._per_row(node, tile),), self._work(node))
+
+    def _per_row(self, node: Node, tile) -> int:
+        return prod(tile) // max(prod(tile[d] for d in row_axes(node)), 1)
+
+    def _work(self, node: Node) -> str:
+        return "f32" if node.operands[0].dtype in FLOAT_TYPES else "i32"
+
+    def splits_row(self, node: Node, tile) -> bool:
+        shape = node.operands[0].shape
+        return any(tile[d] < shape[d] for d in row_axes(node))
 
     def candidates(self, node: Node, space: Space, chip: Chip):
+        whole = list(self._whole_row_candidates(node, space, chip))
+        yield from whole
+        if not whole:  # no whole row fits: cut the rows into chunks (npu.spatial.rows_split)
+            yield from self._split_row_candidates(node, space, chip)
+
+    def _split_row_candidates(self, node: Node, space: Space, chip: Chip):
+        """Tiles of one step along every kept dim but the outermost, whose row dims are halved, the outermost
+        row dim in storage order first (a chunk stays a contiguous run when the row is stored contiguously);
+        for each row chunk that fits, the outermost kept dim's even splits that still fit."""
+        order = node.operands[0].storage_order()
+        rows = set(row_axes(node))
+        row_order = [d for d in order if d in rows]
+        kept = [d for d in order if d not in rows and space.sizes[d] > 1]
+        tile = [1 if d not in rows else s for d, s in enumerate(space.sizes)]
+        seen = set()
+        for r in row_order:
+            while True:
+                if chip.fits(self.step_buffers(node, tuple(tile), chip)):
+                    sizes = splits(space.sizes[kept[0]], chip.num_pes) if kept else [1]
+                    for t0 in sizes:
+                        cand = list(tile)
+                        if kept:
+                            cand[kept[0]] = t0
+                        cand = tuple(cand)
+                        if cand not in seen and chip.fits(self.step_buffers(node, cand, chip)):
+                            seen.add(cand)
+                            yield cand
+                if tile[r] == 1:
+                    break
+                tile[r] = -(-tile[r] // 2)
+
+    def _whole_row_candidates(self, node: Node, space: Space, chip: Chip):
         rows = set(row_axes(node))
         kept = [d for d in node.operands[0].storage_order() if d not in rows and space.sizes[d] > 1]
         if not kept:
@@ -110,6 +164,10 @@ class RowsFamily(Family):
         elif node.name in _INT_NORM:  # two i32 tiles, an i16 one, the i8 result, row values, tables, gamma/beta
             bufs += [nbytes(tile, "i32")] * 2 + [nbytes(tile, "i16"), nbytes(tile, "i8")]
             bufs += [nbytes((per_row,), "i32")] * 5 + [nbytes((513,), "i16")] * 2 + [nbytes((rowlen,), "i32")] * 2
+        if self.splits_row(node, tile):  # a chunk's partial statistic and more running statistics
+            bufs += [nbytes((per_row,), work)] * (4 if node.name in _INT_NORM else 2)
+            if node.name in _INT_NORM:  # pass 2 of layer_norm_int holds u, c and h * h of a chunk
+                bufs.append(nbytes(tile, "i32"))
         return bufs
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
@@ -117,9 +175,12 @@ class RowsFamily(Family):
         n = prod(tile)
         rows = row_axes(node)
         out = n if node.name in _ELEMENTWISE_OUT else n // prod(tile[d] for d in rows)
+        # a split row reads each chunk once per pass (rows_split: three passes but for reductions)
+        loads = 1 if not self.splits_row(node, tile) or node.name in _REDUCE else 3
+        moved = loads * nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
         if node.name in _INT_NORM:  # about 16 full-tile vector steps on i32 (rules_norm_int)
-            return chip.vector_cycles(16 * n, "i32"), nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
-        return chip.vector_cycles(6 * n, dtype), nbytes(tile, dtype) + nbytes((out,), node.out.dtype)
+            return chip.vector_cycles(16 * n + 8 * (loads - 1) * n, "i32"), moved
+        return chip.vector_cycles(6 * n + 2 * (loads - 1) * n, dtype), moved
 
     # ------------------------------------------------------------ lowering
     def _order(self, ctx, rows) -> tuple[tuple[int, ...], int, int, int]:
@@ -138,6 +199,9 @@ class RowsFamily(Family):
     def emit(self, ctx) -> None:
         node, prog = ctx.node, ctx.prog
         rows = row_axes(node)
+        if rows_split.splits_rows(ctx.plan):
+            rows_split.emit(self, ctx, rows)
+            return
         order, outer, length, inner = self._order(ctx, rows)
         dtype = node.operands[0].dtype
         x, tok = ctx.load(node.operands[0], ctx.lo, ctx.sizes, order, dtype, (outer, length, inner))
