@@ -49,6 +49,26 @@ FLOAT_TYPES = COMPUTE_FLOAT_TYPES + ("f64",)
 ELEMENT_TYPES = INT_TYPES + FLOAT_TYPES
 ELEMENT_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "i64": 64, "ui8": 8, "ui16": 16, "ui32": 32, "ui64": 64,
                 "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64}
+# Graph I/O element types without level-4 buffers of their own -> the buffer element type that holds
+# them. A global of kind "input" / "output" whose graph tensor has such a type records it in its
+# `element` attribute (npu_mem.global); the interpreter, the binary and npu-run take and return the
+# graph's type (booleans: i8 masks of 0 / 1 at level 4, see "Booleans" in npu_pe.irdl.mlir).
+IO_ELEMENT_TYPES = {"i1": "i8"}
+
+
+def io_element_problem(element: str | None, dtype: str, kind: str) -> str | None:
+    """Why `element` cannot be the graph element type of a global of `kind` with buffer type
+    `dtype` (None: it can, or there is none)."""
+    if element is None:
+        return None
+    if kind not in ("input", "output"):
+        return f"no element type on a global of kind '{kind}' (only inputs and outputs have one)"
+    if element not in IO_ELEMENT_TYPES:
+        return f"element type in {', '.join(IO_ELEMENT_TYPES)} (graph types without buffers), got {element}"
+    if IO_ELEMENT_TYPES[element] != dtype:
+        return f"buffer element type {IO_ELEMENT_TYPES[element]} for element type {element}, got {dtype}"
+    return None
+
 # binary kinds defined on the wide and unsigned types: exact (integers: modulo 2^bits for the
 # _wrap kinds, as numpy, div truncated toward zero; f64: IEEE binary64, correctly rounded)
 WIDE_INT_BINARY = ("add_wrap", "sub_wrap", "mul_wrap", "max", "min", "and", "or", "xor", "mod", "div")

@@ -14,7 +14,7 @@ import numpy as np
 from mlir import ir
 
 from npu.dialects.level4 import (
-    Buffer, buffer, buffer_type, bits, int_attr, int_list, module_index,
+    Buffer, buffer, buffer_type, bits, int_attr, int_list, io_element_problem, module_index,
     optional_int_attr, pe_of,
 )
 from npu.ir.verify import VerifyEnv, verifier
@@ -42,6 +42,8 @@ def _verify_global(op: ir.Operation, env: VerifyEnv) -> None:
         env.error(op, f'expects type in "ext" memory, got "{buf.space}"')
         return
     _check_value(op, env, buf)
+    if "element" in op.attributes:
+        _check_element(op, env, buf)
     ok, address = optional_int_attr(op, env, "address", minimum=0)
     if not ok or address is None:
         return
@@ -73,6 +75,16 @@ def _check_value(op: ir.Operation, env: VerifyEnv, buf: Buffer) -> None:
         return
     if list(vtype.shape) != list(buf.shape) or str(vtype.element_type) != buf.dtype:
         env.error(op, f"expects value of shape {list(buf.shape)} and element type {buf.dtype}, got {vtype}")
+
+
+def _check_element(op: ir.Operation, env: VerifyEnv, buf: Buffer) -> None:
+    attr = op.attributes["element"]
+    if not isinstance(attr, ir.TypeAttr):
+        env.error(op, f"expects element to be a type, got {attr}")
+        return
+    why = io_element_problem(str(attr.value), buf.dtype, op.attributes["kind"].value)
+    if why:
+        env.error(op, f"expects {why}")
 
 
 @verifier("npu_mem.get_global")

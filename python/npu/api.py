@@ -127,9 +127,9 @@ class Artifact:
 
 
 def _spec(sym) -> IOSpec:
-    from npu.binary.decode import numpy_dtype
+    from npu.interp.level4_io import api_dtype_of
 
-    return IOSpec(sym.name, tuple(sym.type.shape), numpy_dtype(sym.type.dtype), sym.quant)
+    return IOSpec(sym.name, tuple(sym.type.shape), api_dtype_of(sym.type.dtype, sym.element), sym.quant)
 
 
 def load(path: str | Path, target=None) -> Artifact:

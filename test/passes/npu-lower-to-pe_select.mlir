@@ -1,10 +1,11 @@
 // RUN: npu-opt %s --target=edge-lpddr --npu-tile --npu-place --npu-lower-to-pe | FileCheck %s
 
 // Comparisons, select, rounding and logical ops of the eltwise family on their level-4 ops.
-// Booleans (i1) are i8 masks of 0 / 1: the i1 input, scratch and output globals are i8;
+// Booleans (i1) are i8 masks of 0 / 1: the i1 input, scratch and output globals are i8 (graph
+// inputs and outputs record their i1 type in `element`);
 // not(m) = m xor 1 with a one-element weight of ones; is_nan(x) = compare ne (x, x).
-// CHECK-DAG: "npu_mem.global"() {kind = "input", sym_name = "m", type = memref<4x8xi8, "ext">}
-// CHECK-DAG: "npu_mem.global"() {kind = "output", sym_name = "k", type = memref<4x8xi8, "ext">}
+// CHECK-DAG: "npu_mem.global"() {element = i1, kind = "input", sym_name = "m", type = memref<4x8xi8, "ext">}
+// CHECK-DAG: "npu_mem.global"() {element = i1, kind = "output", sym_name = "k", type = memref<4x8xi8, "ext">}
 // CHECK-DAG: "npu_mem.global"() {kind = "weight", sym_name = "ones", type = memref<1x1xi8, "ext">, value = dense<1> : tensor<1x1xi8>}
 // CHECK-LABEL: func.func @pe_0_0()
 // CHECK: "npu_pe.compare"(%[[X:.*]], %[[Y:.*]], %{{.*}}) {kind = "lt"} : (memref<4x8xf32, "sram">, memref<1x8xf32, "sram">, memref<4x8xi8, "sram">) -> ()

@@ -38,7 +38,8 @@ from npu.errors import NpuError
 from npu.ir.context import make_context, parse_module
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = [ROOT / "test" / "dialects" / "npu_pe_program.mlir", ROOT / "test" / "binary" / "Inputs" / "all_ops.mlir"]
+SOURCES = [ROOT / "test" / "dialects" / "npu_pe_program.mlir", ROOT / "test" / "binary" / "Inputs" / "all_ops.mlir",
+           ROOT / "test" / "binary" / "Inputs" / "bool_io.mlir"]  # bool I/O: the 1.4 element field
 TIME_LIMIT = 10.0
 # NPU_FUZZ_SCALE=20 runs 20x the examples (a longer local campaign); CI runs the default.
 SCALE = max(1, int(os.environ.get("NPU_FUZZ_SCALE", "1")))
@@ -69,6 +70,7 @@ def _boundaries(data: bytes) -> list[int]:
         offset, size = struct.unpack_from("<QQ", data, entry + 8)
         points |= {entry, offset, offset + size}
     points |= {s.offset for s in binary.symbols} | {p.offset for p in binary.programs}
+    points |= {s.offset + C.SYMBOL_BYTES_1_3 for s in binary.symbols}  # the 1.4 tail (element, reserved)
     points |= {i.offset for p in binary.programs for i in p.instrs}
     return sorted(points)
 

@@ -30,9 +30,11 @@ from npu.binary.isa import (DTYPE_BITS, DTYPE_CODES, HEADER_BYTES, INSTRUCTION_A
 from npu.errors import NpuError
 
 MAGIC = b"\x7fNPUBIN\x00"
-VERSION = (1, 3)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz;
+VERSION = (1, 4)  # 1.1: npu_pe.mul_shift, binary kinds add_wrap..ashr_round, unary clz;
                   # 1.2: npu_pe.compare, npu_pe.select, binary kinds or..fmod, unary kinds floor..not;
-                  # 1.3: buffer element types i64, ui8..ui64 (type codes 12-15), f64
+                  # 1.3: buffer element types i64, ui8..ui64 (type codes 12-15), f64;
+                  # 1.4: npu_pe.matmul optional field unit (matrix | vector; absent = matrix); symbol
+                  #      entries of 72 bytes: + the graph element type of an I/O symbol (i1: bool)
 FILE_HEADER_BYTES = 64
 SECTION_ENTRY_BYTES = 24
 SECTION_ALIGN = 64
@@ -47,7 +49,8 @@ SECTION_CODES = {name: i + 1 for i, name in enumerate(SECTIONS)}
 SYMBOL_KINDS = ("input", "output", "weight", "scratch")
 VALUE_FORMS = ("none", "dense", "dense_resource")
 MODULE_BYTES = 16
-SYMBOL_BYTES = 64
+SYMBOL_BYTES_1_3 = 64  # formats 1.0-1.3
+SYMBOL_BYTES = 72  # 1.4: + u32 string (graph element type of an input/output, or none), u32 reserved
 PROGRAM_BYTES = 40
 QUANT_HEADER_BYTES = 32
 
@@ -100,7 +103,13 @@ class Symbol:
     resource: str | None = None  # blob name of a dense_resource value
     resource_alignment: int = 0  # alignment of that blob (part of the printed IR)
     quant: Quant | None = None
+    element: str | None = None  # graph element type of an input/output held in another buffer type (i1)
     offset: int = field(default=-1, compare=False)  # byte offset of its entry (set by the loader)
+
+
+def symbol_bytes(version: tuple[int, int]) -> int:
+    """Size of one SYMBOLS entry in a file of format `version`."""
+    return SYMBOL_BYTES if version >= (1, 4) else SYMBOL_BYTES_1_3
 
 
 @dataclass
@@ -289,10 +298,16 @@ def write(binary: Binary) -> bytes:
             blob = pack_quant(sym.quant)
             q_off, q_size = len(const), len(blob)
             const += blob
-        symbols.append(struct.pack(
+        entry = struct.pack(
             "<IBBHIIQQQQQII", sref(sym.name), SYMBOL_KINDS.index(sym.kind), VALUE_FORMS.index(sym.value_form), sym.resource_alignment,
             types(sym.type), sym.position, sym.address, data_off, data_size, q_off, q_size,
-            sref(sym.resource), sref(sym.location)))
+            sref(sym.resource), sref(sym.location))
+        if binary.version >= (1, 4):
+            entry += struct.pack("<II", sref(sym.element), 0)
+        elif sym.element is not None:
+            raise EncodeError(f"symbol '{sym.name}': format {binary.version[0]}.{binary.version[1]} has no "
+                              f"graph element type (element = {sym.element}); 1.4 does")
+        symbols.append(entry)
 
     code, debug, programs = bytearray(), [], []
     for prog in binary.programs:

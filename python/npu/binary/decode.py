@@ -123,6 +123,8 @@ class _Builder:
             array = unpack_storage(sym.data, sym.type)
             if sym.value_form == "dense":
                 attrs["value"] = dense_attr(array)
+        if sym.element is not None:
+            attrs["element"] = ir.TypeAttr.get(ir.Type.parse(sym.element))
             else:
                 attrs["value"] = _resource_attr(array, sym.resource, sym.resource_alignment)
         if sym.quant is not None:

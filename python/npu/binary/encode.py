@@ -21,7 +21,8 @@ Attributes the ISA does not know are an error when inherent (no dot in the
 name) and are dropped when discardable (dialect-prefixed, e.g. `npu.tile`),
 except those the format stores: `npu_pe.pe` on programs, `npu_pe.target` on
 the module and `npu.quant` (a `!quant.uniform` type: the I/O quantization) on
-globals.
+globals; a global's `element` (the graph element type of an input/output held in
+another buffer type, e.g. i1 in an i8 mask) is stored from format 1.4 on.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from npu.errors import NpuError
 PE_ATTR = "npu_pe.pe"
 TARGET_ATTR = "npu_pe.target"
 QUANT_ATTR = "npu.quant"
-_GLOBAL_ATTRS = {"sym_name", "kind", "type", "address", "value", QUANT_ATTR}
+_GLOBAL_ATTRS = {"sym_name", "kind", "type", "address", "value", "element", QUANT_ATTR}
 _FUNC_ATTRS = {"sym_name", "function_type", PE_ATTR}
 _INT_ARRAYS = {ir.DenseI8ArrayAttr: 1, ir.DenseI16ArrayAttr: 2, ir.DenseI32ArrayAttr: 4, ir.DenseI64ArrayAttr: 8}
 
@@ -187,6 +188,9 @@ def _symbol(op: ir.Operation, position: int, blobs) -> Symbol:
         else:
             raise _fail(op, f"expects value to be dense or dense_resource elements, got {value}")
         sym.data = pack_storage(array, t.dtype)
+    if "element" in attrs:
+        element = attrs["element"]
+        sym.element = str(element.value) if isinstance(element, ir.TypeAttr) else str(element)
     if QUANT_ATTR in attrs:
         sym.quant = _quant(op, attrs[QUANT_ATTR])
         if sym.quant.storage != t.dtype:

@@ -63,7 +63,7 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     strings = _read_strings(r, sections)
     types = _read_types(r, sections, _version(data))
     module_target, n_symbols, n_programs, module_loc = _read_module(r, sections, strings)
-    symbols = _read_symbols(r, sections, strings, types, tgt, n_symbols)
+    symbols = _read_symbols(r, sections, strings, types, tgt, n_symbols, _version(data))
     programs, counts, debug_at = _read_programs(r, sections, strings, tgt, n_programs)
     _check_positions(r, sections, symbols, programs)
     debug = _read_debug(r, sections, strings, counts, debug_at)
@@ -218,17 +218,19 @@ def _read_module(r: Reader, s: _Sections, strings: list[str]):
             _string(r, strings, loc, at + 12, "module location"))
 
 
-def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int) -> list[C.Symbol]:
+def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int,
+                  version: tuple[int, int]) -> list[C.Symbol]:
     at, end = s.offsets["SYMBOLS"], s.ends["SYMBOLS"]
-    n = r.count(at, end, C.SYMBOL_BYTES, "symbols")
+    size = C.symbol_bytes(version)
+    n = r.count(at, end, size, "symbols")
     if n != expected:
         raise r.fail(at, f"inconsistent sizes: {n} symbols, the module record says {expected}")
-    if end - at != 4 + n * C.SYMBOL_BYTES:
+    if end - at != 4 + n * size:
         raise r.fail(at, f"inconsistent sizes: SYMBOLS section has {end - at} bytes for {n} symbols")
     const_at, const_end = s.offsets["CONST"], s.ends["CONST"]
     out, names = [], set()
     for i in range(n):
-        e = at + 4 + i * C.SYMBOL_BYTES
+        e = at + 4 + i * size
         (name_i, kind, form, reserved, type_i, position, address, data_off, data_size, q_off, q_size,
          res_i, loc_i) = r.unpack("<IBBHIIQQQQQII", e, end, f"symbol {i}")
         name = _string(r, strings, name_i, e, f"symbol {i}")
@@ -271,6 +273,8 @@ def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int) -
         elif data_off or data_size:
             raise r.fail(e + 24, f"symbol '{name}' of kind {sym.kind} has data")
         if q_size or q_off:
+        if size > C.SYMBOL_BYTES_1_3:
+            sym.element = _read_element(r, strings, e, end, sym)
             sym.quant = _read_quant(r, const_at + q_off, min(const_at + q_off + q_size, const_end), q_size,
                                     e + 40, name, t)
         out.append(sym)
@@ -278,6 +282,20 @@ def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int) -
 
 
 def _read_quant(r: Reader, at: int, end: int, size: int, ref_at: int, name: str, t: C.TypeEntry) -> C.Quant:
+def _read_element(r: Reader, strings, e: int, end: int, sym: C.Symbol) -> str | None:
+    """The 1.4 tail of a symbol entry: the graph element type of an input/output (or none), reserved 0."""
+    from npu.dialects.level4 import io_element_problem
+
+    element_i, reserved = r.unpack("<II", e + 64, end, f"symbol '{sym.name}'")
+    if reserved:
+        raise r.fail(e + 68, f"reserved field of symbol '{sym.name}' is {reserved}, expected 0")
+    element = _string(r, strings, element_i, e + 64, f"element type of symbol '{sym.name}'", optional=True)
+    why = io_element_problem(element, sym.type.dtype, sym.kind)
+    if why:
+        raise r.fail(e + 64, f"symbol '{sym.name}' expects {why}")
+    return element
+
+
     flags, storage, expressed, reserved, axis, smin, smax, n, reserved2 = r.unpack(
         "<BBBBiqqII", at, end, f"quantization record of '{name}'")
     if size != C.QUANT_HEADER_BYTES + 16 * n:

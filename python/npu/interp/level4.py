@@ -4,8 +4,9 @@
 
 `run_level4(module, inputs, *, target=None, on_op=None, check=True, schedule="row-major")` takes
 the inputs keyed by the `sym_name` of the `npu_mem.global`s of kind "input"
-and returns the outputs keyed by those of kind "output" (a boolean input may be given as a
-numpy bool array for its i8 mask global; outputs are returned as stored, masks as int8 0 / 1). `Level4Machine`
+and returns the outputs keyed by those of kind "output", in the graph's element type: a global
+whose `element` attribute names a graph type without buffers (a boolean's i8 mask) takes and
+returns that type (npu.interp.level4_io). `Level4Machine`
 prepares a module once (programs as lists of `Step`s, globals, semaphores)
 and runs it any number of times; it is also the base of the performance model:
 
@@ -45,7 +46,8 @@ from mlir import ir
 from npu.dialects.level4 import INT_ARRAYS, PE_ATTR, TARGET_ATTR, buffer_type
 from npu.errors import NpuError
 from npu.interp.level4_compute import COMPUTE, run_compute
-from npu.interp.level4_memory import BufRef, BytePattern, Memory, api_dtype, element_pattern, nbytes_of
+from npu.interp.level4_io import api_dtype_of, check_element, from_buffer, to_buffer
+from npu.interp.level4_memory import BufRef, BytePattern, Memory, element_pattern, nbytes_of
 from npu.interp.level4_noc import BarrierGroup, Barriers, Network, RecvPost, Semaphores, Transfer
 from npu.ir import resources
 from npu.ir.attrs import dense_value, from_attr
@@ -85,6 +87,7 @@ class GlobalInfo:
     address: int | None
     value: np.ndarray | None
     op: ir.Operation
+    element: str | None = None  # the graph's element type of an input/output held in another buffer type
 
     @property
     def nbytes(self) -> int:
@@ -261,7 +264,14 @@ class Level4Machine:
                 if self._blobs is None:
                     self._blobs = self._resource_blobs()
                 value = resources.resource_value(attr, self._blobs)
-        self.globals[name] = GlobalInfo(name, kind, btype[0], btype[1], address, value, op)
+        element = None
+        if "element" in op.attributes:
+            attr = op.attributes["element"]
+            element = str(attr.value) if isinstance(attr, ir.TypeAttr) else str(attr)
+            why = check_element(element, btype[1], kind)
+            if why:
+                raise NpuError(f"'npu_mem.global' at {format_location(op.location)}: expects {why}")
+        self.globals[name] = GlobalInfo(name, kind, btype[0], btype[1], address, value, op, element)
 
     def _group(self, attr: ir.Attribute, barrier_id: int) -> "BarrierGroup":
         """One BarrierGroup per (id, set of PEs): hashed once, compared by identity afterwards."""
@@ -331,13 +341,15 @@ class Level4Machine:
         """The input globals as executor.IOSpec (name, shape, numpy dtype), like Program.inputs."""
         from npu.interp.executor import IOSpec
 
-        return [IOSpec(g.name, g.shape, api_dtype(g.dtype)) for g in self.globals.values() if g.kind == "input"]
+        return [IOSpec(g.name, g.shape, api_dtype_of(g.dtype, g.element)) for g in self.globals.values()
+                if g.kind == "input"]
 
     @property
     def outputs(self) -> list:
         from npu.interp.executor import IOSpec
 
-        return [IOSpec(g.name, g.shape, api_dtype(g.dtype)) for g in self.globals.values() if g.kind == "output"]
+        return [IOSpec(g.name, g.shape, api_dtype_of(g.dtype, g.element)) for g in self.globals.values()
+                if g.kind == "output"]
 
     # ----- running
 
@@ -390,14 +402,8 @@ class Level4Machine:
             raise NpuError(f"unknown input '{unknown[0]}' (the module takes: {', '.join(sorted(expected))})")
         for name, g in expected.items():
             if name not in inputs:
-                raise NpuError(f"missing input '{name}' ({list(g.shape)} {api_dtype(g.dtype)})")
-            value = np.asarray(inputs[name])
-            if value.dtype == np.bool_ and g.dtype == "i8":  # a boolean tensor's i8 mask (npu_pe Booleans)
-                value = value.astype(np.int8)
-            if value.shape != g.shape or value.dtype != api_dtype(g.dtype):
-                raise NpuError(f"input '{name}' expects {list(g.shape)} {api_dtype(g.dtype)}, "
-                               f"got {list(value.shape)} {value.dtype}")
-            self.ext[name].from_api(value)
+                raise NpuError(f"missing input '{name}' ({list(g.shape)} {api_dtype_of(g.dtype, g.element)})")
+            self.ext[name].from_api(to_buffer(name, inputs[name], g.shape, g.dtype, g.element))
 
     def collect_outputs(self) -> dict[str, np.ndarray]:
         if self.check:
@@ -413,7 +419,7 @@ class Level4Machine:
                     missing = int(np.count_nonzero(~buf.mem.init[buf.base:buf.end]))
                     raise NpuError(f"output '{g.name}': {missing} of its {buf.nbytes} bytes were never written "
                                    f"(first at byte {first})")
-            outputs[g.name] = buf.to_api()
+            outputs[g.name] = from_buffer(buf.to_api(), g.element)
         return outputs
 
     def _check_finished(self) -> None:

@@ -44,13 +44,15 @@ class GlobalDecl:
     dtype: str
     value: ir.Attribute | None = None
     loc: str = ""  # ` loc(...)` suffix: the producing (or first consuming) op, or the ONNX tensor name
+    element: str | None = None  # graph element type of an input/output held in another buffer type (i1)
 
     def text(self) -> str:
         from npu.spatial.program import memref
 
         name = self.symbol.replace("\\", "\\\\").replace('"', '\\"')
+        element = f", element = {self.element}" if self.element else ""
         return (f'  "npu_mem.global"() {{sym_name = "{name}", kind = "{self.kind}", '
-                f"type = {memref(self.shape, self.dtype, 'ext')}}} : () -> (){self.loc}\n")
+                f"type = {memref(self.shape, self.dtype, 'ext')}{element}}} : () -> (){self.loc}\n")
 
 
 def route(chip: Chip, src: Coord, dst: Coord) -> list[int]:
@@ -85,11 +87,12 @@ class Lowering:
             name = f"{base}_{k}"
         return name
 
-    def declare(self, symbol: str, kind: str, shape, dtype: str, value=None, loc: str = "") -> GlobalDecl:
+    def declare(self, symbol: str, kind: str, shape, dtype: str, value=None, loc: str = "",
+                element: str | None = None) -> GlobalDecl:
         if dtype not in LEVEL4_TYPES:
             raise NpuError(f"level 4 has no {dtype} buffers (tensor '{symbol}'); supported element types: "
                            f"{', '.join(LEVEL4_TYPES)}")
-        decl = GlobalDecl(symbol, kind, tuple(shape), dtype, value, loc)
+        decl = GlobalDecl(symbol, kind, tuple(shape), dtype, value, loc, element)
         self.globals[symbol] = decl
         return decl
 

@@ -34,7 +34,9 @@ from mlir import ir
 from npu.spatial.cost import Chip
 from npu.spatial.emit import ConstCache, GlobalDecl, ItemCtx, KSplit, Lowering, route
 from npu.spatial.family import Family, family_named
+from npu.dialects.level4 import IO_ELEMENT_TYPES
 from npu.spatial.graph import Graph, SpatialError, Tensor, read_graph
+from npu.spatial.io_copy import OutputCopy, emit_copies
 from npu.spatial.layout import box_pattern
 from npu.spatial.placement import check_placement
 from npu.spatial.plan import Placement, TilePlan
@@ -94,25 +96,38 @@ def _link_epilogues(graph: Graph, plans) -> None:
                                         f"whose npu.tile epilogue includes it")
 
 
-def _locate(lw: Lowering) -> None:
+def _locate(lw: Lowering) -> list[OutputCopy]:
+    """Give every tensor its location; the outputs no op writes (a constant, a graph input, a value
+    returned under a second name) get their own output global and come back as copies to emit."""
     graph = lw.graph
+    elements = _io_elements(graph)
     outputs = {t.index for t in graph.outputs}
-    for t, name in zip(graph.outputs, graph.output_names):
-        if t.producer is None:
-            raise SpatialError(graph.func, f"'func.func' op cannot lower a graph output that is "
-                                           f"{'an input' if t.kind == 'input' else 'a constant'} ('{name}')")
+    input_names = {t.name for t in graph.inputs}
+    copies: list[tuple[str, Tensor, str | None]] = []  # (output name, source tensor, element)
+    out_elements: dict[int, str | None] = {}
+    for i, (t, name) in enumerate(zip(graph.outputs, graph.output_names)):
+        element = elements["out"][i]
+        if t.producer is not None and name == t.name:
+            out_elements[t.index] = element
+            continue
+        if name in input_names or name in graph.output_names[:i]:
+            raise SpatialError(graph.func, f"'func.func' op expects graph outputs named apart from the graph "
+                                           f"inputs and each other, got '{name}' twice")
+        copies.append((name, t, element))
 
     internal = {n.out.index for n in graph.nodes for _ in n.__dict__.get("epilogue", ())[:1]}
     internal |= {f.out.index for n in graph.nodes for f in n.__dict__.get("epilogue", ())[:-1]}
+    in_elements = dict(zip((t.index for t in graph.inputs), elements["in"]))
 
     def symbol_for(t: Tensor) -> str:
         if t.index in internal:
             return "<fused>"
         if t.kind == "input":
             named = lw.loc_ref(ir.Location.name(t.name))
-            return lw.declare(t.name, "input", t.shape, t.dtype, loc=named).symbol
-        if t.index in outputs:
-            return lw.declare(t.name, "output", t.shape, t.dtype, loc=lw.loc_ref(t.producer.op.location)).symbol
+            return lw.declare(t.name, "input", t.shape, t.dtype, loc=named, element=in_elements[t.index]).symbol
+        if t.index in outputs and t.producer is not None:
+            return lw.declare(t.name, "output", t.shape, t.dtype, loc=lw.loc_ref(t.producer.op.location),
+                              element=out_elements.get(t.index)).symbol
         if not t.consumers:
             return "<unused>"
         loc = t.producer.op.location
@@ -122,6 +137,24 @@ def _locate(lw: Lowering) -> None:
 
     views, _ = assign_views(graph, symbol_for, lw.view)
     lw.views.update(views)
+    out = []
+    for name, t, element in copies:
+        loc = lw.loc_ref(ir.Location.name(name))
+        lw.declare(name, "output", t.shape, t.dtype, loc=loc, element=element)
+        out.append(OutputCopy(name, t, loc))
+    return out
+
+
+def _io_elements(graph: Graph) -> dict[str, list[str | None]]:
+    """Per graph input / output: its element type when level 4 holds it in another buffer type
+    (IO_ELEMENT_TYPES: an i1 tensor in an i8 mask), else None."""
+    ftype = ir.FunctionType(ir.TypeAttr(graph.func.attributes["function_type"]).value)
+
+    def element(t: ir.Type) -> str | None:
+        name = str(ir.ShapedType(t).element_type)
+        return name if name in IO_ELEMENT_TYPES else None
+
+    return {"in": [element(t) for t in ftype.inputs], "out": [element(t) for t in ftype.results]}
 
 
 def _chunk_ranges(chunks: int, groups: int) -> list[range]:
@@ -232,10 +265,11 @@ def _lower(module_op: ir.Operation, chip: Chip, multicast: bool) -> None:
     graph = read_graph(module_op)
     plans = _plans(graph, chip)
     lw = Lowering(graph, chip)
-    _locate(lw)
+    copies = _locate(lw)
     layers = [(node, p) for node, p in zip(graph.nodes, plans) if not p[0].runs_nowhere]
     for i, (node, (plan, place, fam)) in enumerate(layers):
         _emit_layer(lw, i, node, plan, place, fam, multicast)
+    emit_copies(lw, copies, len(layers))
     synchronize(lw)
     _replace_module(module_op, lw, chip)
 
