@@ -8,7 +8,7 @@ tile K groups, ranges of chunks on several PEs. Every chunk is loaded as an
 axis 1 into per-row partials [outer, 1, inner], combined chunk after chunk in
 row order; across PEs (`allreduce`) the K-group members send their partials to
 the K-group 0 PE, which combines them in K-group order and, when every PE needs
-the total (softmax, layer norm), sends it back:
+the total (softmax, layer norm), sends it back (one multicast when the NoC has it):
 
     reduce sum / max / min     one pass: partials combined by add (f32; add_wrap for
                                i32, exact whenever the golden int32 sum is), max, min;
@@ -131,10 +131,14 @@ def allreduce(ctx, stats: list[tuple[Buf, str]], back: bool) -> None:
             prog.noc_wait([prog.recv(part, member, ks.tag)])
             prog.binary(kind, buf, part, buf)
             prog.dealloc(part)
-    if back:
-        for member in ks.members:
-            for buf, _ in stats:
-                prog.noc_wait([prog.send(buf, member, route(chip, pe, member), ks.tag)])
+    if back:  # one multicast per statistic when the NoC has multicast, else a send per member
+        for buf, _ in stats:
+            if chip.target.noc.multicast and len(ks.members) > 1:
+                routes = [route(chip, pe, m) for m in ks.members]
+                prog.noc_wait([prog.multicast(buf, ks.members, routes, ks.tag)])
+            else:
+                for member in ks.members:
+                    prog.noc_wait([prog.send(buf, member, route(chip, pe, member), ks.tag)])
 
 
 # ------------------------------------------------------------------ the ops

@@ -66,13 +66,28 @@ class RowsFamily(Family):
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         dtype = node.operands[0].dtype
         if node.name in _INT_NORM:
-            return None if dtype == "i8" and node.out.dtype == "i8" else f"int8 data, got {dtype}"
+            return self._too_long(node, chip) if dtype == "i8" and node.out.dtype == "i8" else f"int8 data, got {dtype}"
         if node.name != "reduce_sum_int" and node.name not in ("reduce_max", "reduce_min", "global_max_pool") \
                 and dtype not in FLOAT_TYPES:
             return f"float data, got {dtype}"
         if node.name.startswith("reduce") and not node.attrs.get("axes") and node.attrs.get("noop_with_empty_axes"):
             return "a non-empty axes list"
-        return None
+        return self._too_long(node, chip)
+
+    def _too_long(self, node: Node, chip: Chip) -> str | None:
+        """Why no tile fits even with the row cut into one-element chunks (the per-row state does not fit)."""
+        shape = node.operands[0].shape
+        rows = row_axes(node)
+        whole = tuple(s if d in rows else 1 for d, s in enumerate(shape))
+        if chip.fits(self.step_buffers(node, whole, chip)):
+            return None
+        one = (1,) * len(shape)
+        need = chip.footprint(self.step_buffers(node, one, chip))
+        if chip.fits(self.step_buffers(node, one, chip)):
+            return None
+        return (f"a row that fits the {chip.sram_budget}-byte SRAM budget of target '{chip.target.chip.name}' "
+                f"when cut into chunks: its rows of {prod(shape[d] for d in rows)} elements (dims "
+                f"{list(rows)}) need {need} bytes even in one-element chunks")
 
     def space(self, node: Node) -> Space:
         shape = node.operands[0].shape
