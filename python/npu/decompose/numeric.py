@@ -37,7 +37,18 @@ elements along `axis`, folded at compile time for constants, expand + reshape + 
                                                                                bit-identical
     bit_cast           between integer types of one width (bool -> ui8 included): the wrapping cast
                          (numpy's astype keeps the two's complement bits)      bit-identical
-                       float <-> integer: refused (no reinterpreting copy at level 4 yet)
+                       f32 -> i32, f64 -> i64 (M mantissa bits, bias B): K = floor(log2 |x|) by a binary
+                         search over exact powers of two p (where(|x| >= p * 2^(2^j), ...), from the
+                         smallest subnormal up), E = K + B, m = (|x| / p - 1) 2^M (subnormals: E = 0,
+                         m = |x| 2^(M + B - 1)), bits = E 2^M + m (+ the sign bit by a wrapping add of the
+                         type's minimum where x < 0 or x = -0); inf / NaN set E to all ones; f64 values go
+                         to integers in 24-bit chunks (fmod, f64 -> f32 -> i32 -> i64: level 4 has no
+                         f64 -> integer cast)
+                       i32 -> f32, i64 -> f64: E and m by and / div, (1 + m 2^-M) times one power-of-two
+                         factor per bit of |E - B|, subnormals m 2^(1 - B - M), E all ones: inf or NaN,
+                         the sign by * -1                                      bit-identical except
+                         NaNs: any NaN becomes the quiet NaN of its type (0x7FC00000 / 0x7FF8..0; a NaN's
+                         sign and payload bits are not recovered)
     cum_prod           float: a sequential chain (one multiply per position, in golden's order)
                          when the axis has <= SEQUENTIAL_MAX entries, bit-identical; longer axes:
                          ceil(log2 n) shift-and-multiply rounds (ones shifted in)
@@ -53,8 +64,9 @@ Float bounds against golden (u = 2^-24), measured by test/python/test_decompose_
         by one where x^y lies within that bound of an integer.
     cum_prod (float, long axes): |err| <= 2 (n - 1) u |golden| while no partial product
         overflows or underflows (golden multiplies left to right, the rounds in another order).
-Refused with a located error: bit_cast between types of different kinds or widths; bit_shift of a
-signed or non-integer type; dequantize_linear of i64 / ui32 / ui64 data.
+Refused with a located error: bit_cast other than integers of one width and f32 <-> i32 / f64 <-> i64
+(f16 / bf16 / fp8 <-> integers); bit_shift of a signed or non-integer type; dequantize_linear of i64 /
+ui32 / ui64 data; pow of f64 data with a run-time exponent (level 4 has no f64 exp / log).
 Level 4 has no i2 / ui2 / ui4 / fp4 buffers and no f32 -> i4 cast: the rules for those types keep
 golden's results but their graphs do not lower (a located "cannot lower" error from the spatial passes).
 """
@@ -384,6 +396,104 @@ def bit_shift(op: ir.Operation, b: Builder):
     return [b.reshape(y, shape_of(out))]
 
 
+# (float type, integer type of its width): mantissa bits, exponent bias, largest exponent, smallest
+# subnormal exponent, largest power-of-two factor a constant may hold here
+_IEEE = {np.dtype(np.float32): (23, 127, 127, -149, 64), np.dtype(np.float64): (52, 1023, 1023, -1074, 512)}
+_SAME_WIDTH = {np.dtype(np.float32): np.dtype(np.int32), np.dtype(np.float64): np.dtype(np.int64)}
+
+
+def _times_pow2(f: _F, v: ir.Value, d: int, cap: int) -> ir.Value:
+    """v * 2^d with constants no larger than 2^cap (exact while v * 2^d stays in range; inf past it)."""
+    sign = 1 if d > 0 else -1
+    d = abs(d)
+    while d:
+        step = min(d, cap)
+        v = f.mul(v, 2.0 ** (sign * step))
+        d -= step
+    return v
+
+
+def _abs(f: _F, x: ir.Value) -> ir.Value:
+    return f.max(x, f.rsub(0.0, x))  # f64 has no unary kinds at level 4
+
+
+def _float_bits(f: _F, x: ir.Value, it: ir.Type) -> ir.Value:
+    """The IEEE bit pattern of float x as the integer type `it` of its width. The exponent is found by a
+    binary search over powers of two (p = 2^K <= |x| < 2^(K+1), every product exact), the mantissa
+    as (|x| / p - 1) * 2^M (subnormals: |x| * 2^(M - emin)); NaN gives the quiet NaN 0x7FC.. (its sign and
+    payload are not recovered)."""
+    b = f.b
+    ft = _np(b.elem(x))
+    mbits, bias, emax, lo, cap = _IEEE[ft]
+    a = _abs(f, x)
+    nan = b.op("npu_tensor.is_nan", [x], shape_of(x), ir.IntegerType.get_signless(1))
+    inf = f.cmp("equal", a, float("inf"))
+    neg = b.op("npu_tensor.or", [f.cmp("less", x, 0.0), f.cmp("less", f.div(f.c(1.0, x), x), 0.0)], shape_of(x),
+               ir.IntegerType.get_signless(1))  # x < 0 or x = -0
+    p = f.c(2.0**lo, x)
+    k = f.c(float(lo), x)
+    for j in range((emax - lo).bit_length() - 1, -1, -1):
+        cand = _times_pow2(f, p, 1 << j, cap)
+        ge = f.cmp("greater_or_equal", a, cand)
+        p = f.where(ge, cand, p)
+        k = f.add(k, f.where(ge, float(1 << j), 0.0, like=k))
+    normal = f.cmp("greater_or_equal", k, float(1 - bias))
+    e = f.where(normal, f.add(k, float(bias)), 0.0)
+    m = f.where(normal, f.mul(f.sub(f.div(a, p), 1.0), 2.0**mbits), _times_pow2(f, a, mbits + bias - 1, cap))
+    special = b.op("npu_tensor.or", [nan, inf], shape_of(x), ir.IntegerType.get_signless(1))
+    e = f.where(special, float(2 * bias + 1), e)
+    m = f.where(nan, float(2 ** (mbits - 1)), f.where(inf, 0.0, m))
+    ei = _exact_int(f, e, it)
+    bits = _ibin(b, "add", _ibin(b, "mul", ei, _iconst(b, 1 << mbits, ei)), _exact_int(f, m, it))
+    signed = _and(f, neg, _not(f, nan))
+    return _where(b, signed, _ibin(b, "add", bits, _iconst(b, -(1 << (_bits(_np(it)) - 1)), bits)), bits)
+
+
+def _exact_int(f: _F, v: ir.Value, it: ir.Type) -> ir.Value:
+    """Integer-valued float v (0 <= v < 2^53) in integer type `it`, exactly: f32 through one truncating cast;
+    f64 (no f64 -> integer cast at level 4) in 24-bit chunks through f32 and i32."""
+    b = f.b
+    if _np(b.elem(v)) == np.float32:
+        return f.cast(v, it)
+    i32 = ir.IntegerType.get_signless(32)
+    out, rest, shift = None, v, 0
+    while shift < 53:
+        chunk = b.op("npu_tensor.mod", [rest, f.c(2.0**24, rest)], shape_of(rest), b.elem(rest), {"fmod": 1})
+        part = f.cast(f.cast(f.cast(chunk, f.f32), i32), it)
+        if shift:
+            part = _ibin(b, "mul", part, _iconst(b, 1 << shift, part))
+        out = part if out is None else _ibin(b, "add", out, part)
+        shift += 24
+        if shift < 53:
+            rest = f.div(f.sub(rest, chunk), 2.0**24)
+    return out
+
+
+def _bits_float(f: _F, u: ir.Value, ft: ir.Type) -> ir.Value:
+    """The float of type `ft` whose IEEE bit pattern is integer u: (1 + m 2^-M) scaled by 2^(E - bias) one
+    power-of-two factor per bit of |E - bias| (each product exact: the value moves monotonically to the
+    result), subnormals m 2^lo, E all ones: inf or NaN; the sign by a multiply with -1."""
+    b = f.b
+    mbits, bias, emax, lo, cap = _IEEE[_np(ft)]
+    field = _ibin(b, "bitwise_and", u, _iconst(b, (2 * bias + 1) << mbits, u))
+    e = _ibin(b, "div", field, _iconst(b, 1 << mbits, u))
+    m = _ibin(b, "bitwise_and", u, _iconst(b, (1 << mbits) - 1, u))
+    mf = f.cast(m, ft)
+    v = f.add(f.mul(mf, 2.0**-mbits), 1.0)
+    ue = _ibin(b, "sub", e, _iconst(b, bias, e))
+    mag = _ibin(b, "max", ue, _ibin(b, "sub", _iconst(b, 0, ue), ue))
+    up = _icmp(b, "greater", ue, _iconst(b, 0, ue))
+    for j in range(bias.bit_length()):
+        d = 1 << j
+        factor = f.where(up, _times_pow2(f, f.c(1.0, v), d, cap), _times_pow2(f, f.c(1.0, v), -d, cap), like=v)
+        factor = f.where(_bit_clear(b, mag, j), 1.0, factor, like=v)
+        v = f.mul(v, factor)
+    v = f.where(_icmp(b, "equal", e, _iconst(b, 0, e)), _times_pow2(f, mf, lo, cap), v)
+    top = _icmp(b, "equal", e, _iconst(b, 2 * bias + 1, e))
+    v = f.where(top, f.where(_icmp(b, "equal", m, _iconst(b, 0, m)), float("inf"), float("nan"), like=v), v)
+    return f.where(_icmp(b, "less", u, _iconst(b, 0, u)), f.mul(v, -1.0), v)
+
+
 @decomposes("npu_tensor.bit_cast")
 def bit_cast(op: ir.Operation, b: Builder):
     x = op.operands[0]
@@ -397,7 +507,14 @@ def bit_cast(op: ir.Operation, b: Builder):
         # numpy's astype between integers of one width keeps the bits (two's complement wrap)
         y = b.op("npu_tensor.cast", [x], shape_of(x), ot, {"saturate": 1, "round_mode": "up"})
         return [b.reshape(y, shape_of(out))]
-    raise NpuError(f"bit_cast decomposition expects integer types of one width (a wrapping cast), got {it} -> {ot}")
+    src, dst = _np(it), _np(ot)
+    flat = b.reshape(x, (max(prod(shape_of(x)), 1),) if not shape_of(x) else shape_of(x))  # a scalar as [1]
+    if src in _SAME_WIDTH and _SAME_WIDTH[src] == dst:
+        return [b.reshape(_float_bits(_F(op, b), flat, ot), shape_of(out))]
+    if dst in _SAME_WIDTH and _SAME_WIDTH[dst] == src:
+        return [b.reshape(_bits_float(_F(op, b), flat, ot), shape_of(out))]
+    raise NpuError(f"bit_cast decomposition expects integer types of one width or f32 <-> i32 / f64 <-> i64, "
+                   f"got {it} -> {ot}")
 
 
 # ------------------------------------------------------------------ cum_prod
