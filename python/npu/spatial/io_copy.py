@@ -73,4 +73,6 @@ def emit_copies(lw, copies: list[OutputCopy], first_layer: int) -> int:
                 prog.dealloc(buf)
             prog.end_layer()
         layer += 1
+    if not lw.programs:  # every output empty (or constant and empty): one idle program to run
+        lw.program(mesh[0])
     return layer

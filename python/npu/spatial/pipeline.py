@@ -3,7 +3,8 @@
     from npu.spatial import lower_module, LowerOptions
     module = lower_module(module, target, LowerOptions(strategy="weight-stationary"))
 
-runs npu-decompose (ops without a spatial rule rewritten into ops with one),
+runs npu-fold-empty (ops on empty tensors become constants), npu-decompose (ops
+without a spatial rule rewritten into ops with one),
 npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-schedule, npu-alloc-sram,
 npu-alloc-ext and npu-check-races when they are registered (and enabled in the
 options), on the module in place. Scheduling comes before SRAM allocation: a
@@ -35,7 +36,7 @@ from npu.ir.pass_base import PassEnv
 from npu.ir.pipeline import Step
 from npu.ir.verify import verify_ops
 
-LOWER_PASSES = ("npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
+LOWER_PASSES = ("npu-fold-empty", "npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
 ALLOC_PASSES = ("npu-schedule", "npu-alloc-sram", "npu-alloc-ext", "npu-check-races")
 
 
@@ -68,7 +69,7 @@ class PassStat:
 def pipeline_passes(options: LowerOptions) -> list[str]:
     """Pass names with their options, in order (ALLOC's only when registered)."""
     db = "true" if options.double_buffer else "false"
-    steps = ["npu-decompose",
+    steps = ["npu-fold-empty", "npu-decompose",
              f"npu-tile{{double-buffer={db}}}",
              f"npu-place{{strategy={options.strategy} double-buffer={db}}}",
              f"npu-lower-to-pe{{multicast={'true' if options.multicast else 'false'} double-buffer={db}}}"]
