@@ -26,12 +26,13 @@ func.func @main(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4xf32>) -> 
 
 // -----
 
-// A softmax row of 200000 floats (800000 bytes) cannot be split and exceeds the tile budget:
+// LRN never splits its channels: 200000 of them (800000 bytes per buffer) exceed the tile budget,
 // half of edge-lpddr's 512 KiB SRAM once 1/16 is set aside for constants, (524288 - 32768) / 2.
-func.func @main(%x: tensor<1x200000xf32>) -> tensor<1x200000xf32> {
-  // expected-error @below {{'npu_tensor.softmax' op cannot be tiled into the 245760-byte SRAM budget of target 'edge-lpddr': its smallest tile needs}}
-  %0 = "npu_tensor.softmax"(%x) {axis = 1 : i64} : (tensor<1x200000xf32>) -> tensor<1x200000xf32>
-  return %0 : tensor<1x200000xf32>
+// (A softmax row that long is cut into chunks: npu-lower-to-pe_rows_split.mlir.)
+func.func @main(%x: tensor<1x200000x1x1xf32>) -> tensor<1x200000x1x1xf32> {
+  // expected-error @below {{'npu_tensor.lrn' op cannot be tiled into the 245760-byte SRAM budget of target 'edge-lpddr': its smallest tile needs}}
+  %0 = "npu_tensor.lrn"(%x) {alpha = 1.0E-4 : f32, beta = 7.5E-1 : f32, bias = 1.0 : f32, size = 3 : i64} : (tensor<1x200000x1x1xf32>) -> tensor<1x200000x1x1xf32>
+  return %0 : tensor<1x200000x1x1xf32>
 }
 
 // -----
