@@ -44,11 +44,19 @@ COMPUTE_FLOAT_TYPES = ("f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
 # -- no matrix unit, no rescale / table / mul_shift, no float functions.
 UNSIGNED_TYPES = ("ui8", "ui16", "ui32", "ui64")
 WIDE_TYPES = ("i64",) + UNSIGNED_TYPES + ("f64",)
-INT_TYPES = COMPUTE_INT_TYPES + ("i64",) + UNSIGNED_TYPES
-FLOAT_TYPES = COMPUTE_FLOAT_TYPES + ("f64",)
+# Storage-only types ("Storage-only types" in dialects/npu_pe.irdl.mlir): ONNX's 2- and 4-bit integers,
+# fp4 and the fnuz / e8m0 fp8 formats. Buffers hold them for data movement (DMA, NoC, copy, transpose,
+# select) and `cast` to and from every type -- nothing computes on them. The sub-byte ones (i2, ui2:
+# four a byte; ui4, f4E2M1FN: two a byte) are packed like i4, lowest index in the lowest bits.
+STORAGE_INT_TYPES = ("i2", "ui2", "ui4")
+STORAGE_FLOAT_TYPES = ("f8E4M3FNUZ", "f8E5M2FNUZ", "f8E8M0FNU", "f4E2M1FN")
+STORAGE_TYPES = STORAGE_INT_TYPES + STORAGE_FLOAT_TYPES
+INT_TYPES = COMPUTE_INT_TYPES + ("i64",) + UNSIGNED_TYPES + STORAGE_INT_TYPES
+FLOAT_TYPES = COMPUTE_FLOAT_TYPES + ("f64",) + STORAGE_FLOAT_TYPES
 ELEMENT_TYPES = INT_TYPES + FLOAT_TYPES
 ELEMENT_BITS = {"i4": 4, "i8": 8, "i16": 16, "i32": 32, "i64": 64, "ui8": 8, "ui16": 16, "ui32": 32, "ui64": 64,
-                "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64}
+                "f8E4M3FN": 8, "f8E5M2": 8, "bf16": 16, "f16": 16, "f32": 32, "f64": 64,
+                "i2": 2, "ui2": 2, "ui4": 4, "f8E4M3FNUZ": 8, "f8E5M2FNUZ": 8, "f8E8M0FNU": 8, "f4E2M1FN": 4}
 # Graph I/O element types without level-4 buffers of their own -> the buffer element type that holds
 # them. A global of kind "input" / "output" whose graph tensor has such a type records it in its
 # `element` attribute (npu_mem.global); the interpreter, the binary and npu-run take and return the
@@ -92,12 +100,18 @@ def is_int(name: str) -> bool:
 
 
 def is_unsigned(name: str) -> bool:
-    return name in UNSIGNED_TYPES
+    return name.startswith("ui")
 
 
 def is_wide(name: str) -> bool:
-    """A data-movement type (i64, unsigned, f64): no matrix unit, few vector kinds."""
-    return name in WIDE_TYPES
+    """A data-movement type (i64, unsigned, f64, and the storage-only types): no matrix unit, few
+    vector kinds (none but cast, select, copy and transpose on the storage-only ones)."""
+    return name in WIDE_TYPES or name in STORAGE_TYPES
+
+
+def is_storage_only(name: str) -> bool:
+    """A type level 4 only moves, selects and casts (STORAGE_TYPES)."""
+    return name in STORAGE_TYPES
 
 
 def bits(name: str) -> int:

@@ -21,8 +21,11 @@
 // Element types (npu.dialects.level4.ELEMENT_TYPES): i4, i8, i16, i32, i64,
 // ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16, f16, f32, f64; i64, the
 // unsigned types and f64 are data-movement types (see "Wide and unsigned
-// types" in npu_pe.irdl.mlir). i4 is packed two per byte, the element with the lower index in the low nibble; a
-// buffer of n elements of b bits occupies ceil(n * b / 8) bytes. `!quant.uniform`
+// types" in npu_pe.irdl.mlir); i2, ui2, ui4, f4E2M1FN, f8E4M3FNUZ, f8E5M2FNUZ
+// and f8E8M0FNU are storage-only types ("Storage-only types" there). i4 is packed two per byte, the element with the lower index in the low nibble; a
+// buffer of n elements of b bits occupies ceil(n * b / 8) bytes. Every
+// sub-byte type is packed alike: ui4 and f4E2M1FN two per byte, i2 and ui2
+// four per byte (element 4k + j in bits [2j, 2j + 2) of byte k). `!quant.uniform`
 // cannot be a memref element type (MLIR rejects it), so level-4 buffers hold the
 // storage type and the quantization parameters become explicit attributes of
 // the ops that need them (`npu_pe.matmul` zero points, `npu_pe.rescale`).
@@ -163,7 +166,9 @@ irdl.dialect @npu_mem {
   //   innermost (of dims larger than 1) are even, the innermost stride is 1
   //   and the innermost size is even; the one exception is a single run that
   //   ends at the last element of an odd-length buffer, which may have an odd
-  //   size (it also moves the buffer's padding nibble).
+  //   size (it also moves the buffer's padding nibble). The other sub-byte
+  //   types follow the same rule with "even" read as "a multiple of the
+  //   elements a byte" (2 for ui4 and f4E2M1FN, 4 for i2 and ui2).
   //
   // The copy is asynchronous: the result token is complete after
   // `npu_mem.dma_wait`; until then the target must not be read and the source

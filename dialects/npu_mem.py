@@ -214,28 +214,37 @@ def _pattern(op: ir.Operation, env: VerifyEnv, side: str, buf: Buffer):
         env.error(op, f"expects the {side} pattern inside its {buf.numel}-element buffer, but it reaches "
                       f"element {last}")
         return None
-    if buf.dtype == "i4" and not i4_whole_bytes(offset, sizes, strides, buf.numel):
-        env.error(op, f"expects the {side} pattern to move whole bytes of i4 data (even offset, outer "
-                      f"strides and innermost size, innermost stride 1), or one run ending at the last element "
-                      f"of an odd-length buffer; got offset {offset}, sizes {list(sizes)}, strides "
-                      f"{list(strides)} over {buf.numel} elements")
+    per = 8 // bits(buf.dtype) if bits(buf.dtype) < 8 else 1
+    if per > 1 and not whole_bytes(offset, sizes, strides, buf.numel, per):
+        rule = ("even offset, outer strides and innermost size", "an odd-length buffer") if per == 2 else \
+            (f"offset, outer strides and innermost size multiples of {per}", f"a buffer whose length is not a "
+                                                                            f"multiple of {per}")
+        env.error(op, f"expects the {side} pattern to move whole bytes of {buf.dtype} data ({rule[0]}, innermost "
+                      f"stride 1), or one run ending at the last element of {rule[1]}; got offset {offset}, "
+                      f"sizes {list(sizes)}, strides {list(strides)} over {buf.numel} elements")
         return None
     return offset, sizes, strides
 
 
-def i4_whole_bytes(offset: int, sizes, strides, numel: int) -> bool:
-    """Whether a DMA pattern over an i4 buffer of `numel` elements moves whole bytes.
+def whole_bytes(offset: int, sizes, strides, numel: int, per: int) -> bool:
+    """Whether a DMA pattern over a sub-byte buffer (`per` elements a byte) of `numel` elements
+    moves whole bytes.
 
-    Runs start on a byte (even offset and outer strides, innermost stride 1) and
-    cover whole bytes (even innermost size). The one exception is a single run that
-    ends at the last element of an odd-length buffer: it also moves that buffer's
-    padding nibble (the high nibble of its last byte), so its size may be odd.
+    Runs start on a byte (offset and outer strides multiples of `per`, innermost
+    stride 1) and cover whole bytes (innermost size a multiple of `per`). The one
+    exception is a single run that ends at the last element of a buffer whose last
+    byte is partial: it also moves that byte's padding bits, so its size may be any.
     """
-    if offset % 2 or strides[-1] != 1 or any(s % 2 for n, s in zip(sizes[:-1], strides[:-1]) if n > 1):
+    if offset % per or strides[-1] != 1 or any(s % per for n, s in zip(sizes[:-1], strides[:-1]) if n > 1):
         return False
-    if sizes[-1] % 2 == 0:
+    if sizes[-1] % per == 0:
         return True
-    return all(n == 1 for n in sizes[:-1]) and numel % 2 == 1 and offset + sizes[-1] == numel
+    return all(n == 1 for n in sizes[:-1]) and numel % per != 0 and offset + sizes[-1] == numel
+
+
+def i4_whole_bytes(offset: int, sizes, strides, numel: int) -> bool:
+    """whole_bytes for i4 (two elements a byte)."""
+    return whole_bytes(offset, sizes, strides, numel, 2)
 
 
 def _writes_once(offset: int, sizes: list[int], strides: list[int]) -> bool:

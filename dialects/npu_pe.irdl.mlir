@@ -47,6 +47,12 @@
 // (IEEE binary64, correctly rounded -- fmod exact --, not through f32). Every other op or kind on
 // them is refused by the verifier. `ui*` values are read as unsigned.
 //
+// **Storage-only types.** Buffers may also hold i2, ui2, ui4, f4E2M1FN (sub-byte,
+// packed, see npu_mem), f8E4M3FNUZ, f8E5M2FNUZ and f8E8M0FNU (ONNX's narrow
+// storage formats). Nothing computes on them: they move (DMA, NoC), and only
+// `cast` (to and from any type), `select`, `transpose` and `unary` copy take
+// them; every other op is refused by the verifier.
+//
 // **Numerics.** Integers are signless two's complement read as signed (the
 // `ui*` types as unsigned).
 // "Saturate" clamps to the range of the output element type. Float ops other
@@ -297,7 +303,13 @@ irdl.dialect @npu_pe {
   // saturates, NaN becomes 0. (The level-1 cast is numpy's astype, which wraps
   // integers and truncates floats: the spatial lowering builds it from this
   // cast, `and` / `xor` / `sub_wrap` in i64, and floor / ceil / select, see
-  // npu.spatial.rules_eltwise.)
+  // npu.spatial.rules_eltwise.) To the storage-only float formats (through f32,
+  // nearest-even): f8E4M3FNUZ and f8E5M2FNUZ give NaN for overflow, +-inf and
+  // NaN (no saturation: clamp first for it); f4E2M1FN saturates overflow and
+  // +-inf to +-6 and gives a zero of NaN's sign for NaN; f8E8M0FNU takes the
+  // f32 exponent field, plus one when a mantissa bit is set, at most 254
+  // (2^127), sign dropped, NaN and +-inf give NaN (ONNX's round_mode "up" with
+  // saturate).
   // Example:
   //   "npu_pe.cast"(%x, %y) : (memref<16x8xi32, "sram">, memref<16x8xf32, "sram">) -> ()
   irdl.operation @cast {

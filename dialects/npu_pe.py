@@ -14,13 +14,18 @@ from mlir import ir
 
 from npu.dialects.level4 import (
     ACCUMULATOR_TYPE, PE_ATTR, TARGET_ATTR, TARGET_DTYPE, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, Buffer, buffer,
-    coord_attr, fmt, int_attr, int_list, int_range, is_wide, module_index, module_of, pe_of, scalar_attr,
+    coord_attr, fmt, int_attr, int_list, int_range, is_storage_only, is_wide, module_index, module_of, pe_of,
+    scalar_attr,
 )
 from npu.ir.types import broadcast_shapes
 from npu.ir.verify import VerifyEnv, verifier
 
 # element type of a boolean mask (see "Booleans" in npu_pe.irdl.mlir)
 MASK_TYPE = "i8"
+
+
+# the ops that take the storage-only types (npu.dialects.level4.STORAGE_TYPES; npu_pe.unary: kind copy)
+_STORAGE_OPS = ("npu_pe.cast", "npu_pe.select", "npu_pe.transpose", "npu_pe.unary")
 
 
 def _buffers(op: ir.Operation, env: VerifyEnv, roles: tuple[str, ...]) -> list[Buffer] | None:
@@ -31,6 +36,11 @@ def _buffers(op: ir.Operation, env: VerifyEnv, roles: tuple[str, ...]) -> list[B
     for value, role in zip(op.operands, roles):
         buf = buffer(op, env, value, role, space="sram")
         if buf is None:
+            return None
+        if is_storage_only(buf.dtype) and (op.name not in _STORAGE_OPS or (
+                op.name == "npu_pe.unary" and op.attributes["kind"].value != "copy")):
+            env.error(op, f"expects {role} of a type the vector unit computes on, got {buf.dtype} (a storage-only "
+                          f"type: level 4 only moves, copies, transposes, selects and casts it)")
             return None
         found.append(buf)
     return found

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from npu.binary.isa import BINARY_KINDS, COMPARE_KINDS, REDUCE_KINDS, ROUNDINGS, UNARY_KINDS
 from npu.dialects.level4 import COMPUTE_FLOAT_TYPES, COMPUTE_INT_TYPES, ELEMENT_BITS, WIDE_FLOAT_BINARY
-from npu.dialects.level4 import WIDE_INT_BINARY, WIDE_TYPES, int_range, is_int
+from npu.dialects.level4 import STORAGE_TYPES, WIDE_INT_BINARY, WIDE_TYPES, int_range, is_int
 from npu.target import load_target
 
 # every element type list below derives from npu.dialects.level4
@@ -30,6 +30,8 @@ FLOATS = COMPUTE_FLOAT_TYPES
 WIDE = WIDE_TYPES  # the data-movement types: i64, ui8..ui64, f64
 MOVE = INTS + FLOATS + WIDE  # types DMA, NoC, copy, compare, select, cast and transpose take
 BITS = ELEMENT_BITS
+STORE = STORAGE_TYPES  # storage-only types: DMA, NoC, select, cast, transpose and unary copy take them
+SUB_BYTE = ("i4",) + tuple(t for t in STORE if BITS[t] < 8)
 FLOAT_ONLY = set(UNARY_KINDS) - {"copy", "neg", "abs", "relu", "sign", "clz", "not"}
 # unary and binary kinds defined for integers only, with the types each takes (dialects/npu_pe.irdl.mlir)
 INT_UNARY = {"clz": ("i32",), "not": INTS}
@@ -187,15 +189,16 @@ class Gen:
     # ------------------------------------------------------------ actions
 
     def dma_in(self, p: _Program) -> None:
-        dtype = self.pick(("i4",) + MOVE)
+        dtype = self.pick(("i4",) + MOVE + STORE)
         rows, cols = self.integer(1, 6), self.integer(1, 8)
-        kind = self.pick(["input", "weight", "scratch"])
-        if dtype == "i4":  # whole bytes: an even, contiguous run of elements
-            cols += cols % 2
+        kind = self.pick(["input", "weight", "scratch"] if dtype not in STORE else ["input", "scratch"])
+        if dtype in SUB_BYTE:  # whole bytes: a contiguous run of whole bytes
+            per = 8 // BITS[dtype]
+            cols += -cols % per
         g = self.global_(kind, (rows, cols), dtype)
         ext = p.fresh()
         p.lines.append(f'{ext} = "npu_mem.get_global"() {{name = @{g}}} : () -> {memref((rows, cols), dtype, "ext")}')
-        if dtype == "i4":
+        if dtype in SUB_BYTE:
             n = rows * cols
             buf = self.alloc(p, (n,), dtype)
             attrs = (f"src_offset = 0, src_sizes = {i64s([n])}, src_strides = {i64s([1])}, "
@@ -230,7 +233,7 @@ class Gen:
         if not p.buffers:
             return
         name, shape, dtype = self.pick(p.buffers)
-        if dtype == "i4":
+        if dtype in SUB_BYTE:
             return
         n = prod(shape)
         k = self.integer(1, n)
@@ -248,11 +251,17 @@ class Gen:
 
     def op_matmul(self, p):
         supported = {"int8": "i8", "int4": "i4", "bf16": "bf16", "fp16": "f16"}
-        dtype = self.pick([supported[d] for d in self.target.supported_matmul_dtypes if d in supported])
+        vector = self.draw(st.booleans())  # unit = "vector": float inputs (f32 and fp8 too), an f32 acc
+        if vector:
+            dtype = self.pick(["bf16", "f16", "f32", "f8E4M3FN"])
+        else:
+            dtype = self.pick([supported[d] for d in self.target.supported_matmul_dtypes if d in supported])
         acc = "i32" if dtype in ("i8", "i4") else "f32"
         m, k, n = self.integer(1, 6), self.integer(1, 4) * 2, self.integer(1, 6)
         a, b, c = self.alloc(p, (m, k), dtype), self.alloc(p, (k, n), dtype), self.alloc(p, (m, n), acc)
         attrs = f"accumulate = {self.pick(['true', 'false'])}"
+        if vector:
+            attrs += ', unit = "vector"'
         if dtype in ("i8", "i4"):
             lo, hi = self.int_range(dtype)
             for zp in ("a_zp", "b_zp"):
@@ -311,7 +320,7 @@ class Gen:
                   f'kind = "{self.pick(COMPARE_KINDS)}"')
 
     def op_select(self, p):
-        dtype = self.pick(MOVE)
+        dtype = self.pick(MOVE + STORE)
         shape = self.shape(2)
         cshape, rshape = (self.pick([shape, (1, shape[1]), (shape[0], 1)]) for _ in range(2))
         cond, lhs, rhs = self.alloc(p, cshape, "i8"), self.alloc(p, shape, dtype), self.alloc(p, rshape, dtype)
@@ -321,7 +330,7 @@ class Gen:
                    memref(shape, dtype, "sram")])
 
     def op_cast(self, p):
-        a, b, shape = self.pick(MOVE), self.pick(MOVE), self.shape()
+        a, b, shape = self.pick(MOVE + STORE), self.pick(MOVE + STORE), self.shape()
         x, y = self.alloc(p, shape, a), self.alloc(p, shape, b)
         self.emit(p, "npu_pe.cast", [x, y], [memref(shape, a, "sram"), memref(shape, b, "sram")])
 
@@ -387,7 +396,7 @@ class Gen:
                                                memref((oh * ow, kh * kw * c), dtype, "sram")], attrs)
 
     def op_transpose(self, p):
-        dtype, shape = self.pick(MOVE), self.shape(self.integer(2, 3))
+        dtype, shape = self.pick(MOVE + STORE), self.shape(self.integer(2, 3))
         perm = self.draw(st.permutations(list(range(len(shape)))))
         oshape = tuple(shape[i] for i in perm)
         x, y = self.alloc(p, shape, dtype), self.alloc(p, oshape, dtype)

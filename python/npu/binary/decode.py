@@ -56,13 +56,11 @@ def unpack_storage(data: bytes, t: C.TypeEntry) -> np.ndarray:
     """The array of a weight from its storage bytes (inverse of encode.pack_storage)."""
     dtype = numpy_dtype(t.dtype)
     count = int(np.prod(t.shape, dtype=np.int64))
-    if t.dtype == "i4":
-        raw = np.frombuffer(data, dtype=np.uint8)
-        nib = np.empty(raw.size * 2, dtype=np.uint8)
-        nib[0::2], nib[1::2] = raw & 0x0F, raw >> 4
-        signed = nib[:count].astype(np.int8)
-        signed[signed > 7] -= 16
-        return signed.astype(dtype).reshape(t.shape)
+    from npu.interp.level4_memory import is_sub_byte, unpack_sub_byte
+
+    if is_sub_byte(t.dtype):
+        values = unpack_sub_byte(np.frombuffer(data, dtype=np.uint8), count, t.dtype)
+        return values.astype(dtype).reshape(t.shape)
     return np.frombuffer(data, dtype=dtype.newbyteorder("<")).astype(dtype).reshape(t.shape)
 
 

@@ -148,13 +148,13 @@ def type_entry(t: ir.Type, op: ir.Operation, what: str) -> TypeEntry:
 
 
 def pack_storage(array: np.ndarray, dtype: str) -> bytes:
-    """Storage bytes of an array: little-endian elements, i4 two per byte (low nibble first)."""
+    """Storage bytes of an array: little-endian elements, the sub-byte types packed as level-4 buffers
+    hold them (npu.interp.level4_memory.pack_sub_byte: lowest index in the lowest bits)."""
+    from npu.interp.level4_memory import is_sub_byte, pack_sub_byte
+
     flat = np.ascontiguousarray(array).reshape(-1)
-    if dtype == "i4":
-        nib = (flat.astype(np.int8).view(np.uint8) & 0x0F)
-        if nib.size % 2:
-            nib = np.concatenate([nib, np.zeros(1, np.uint8)])
-        return (nib[0::2] | (nib[1::2] << 4)).astype(np.uint8).tobytes()
+    if is_sub_byte(dtype):
+        return pack_sub_byte(flat, dtype).tobytes()
     if flat.dtype.byteorder == ">":
         flat = flat.astype(flat.dtype.newbyteorder("<"))
     return flat.tobytes()

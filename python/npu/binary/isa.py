@@ -70,11 +70,12 @@ RESULTS = ("buffer", "mem_token", "noc_token", "sem")
 
 # Element and scalar type codes, shared by the type table and `scalar` fields. Codes are only ever
 # appended: 1-11 since format 1.0 (i64 and f64 for scalars only until 1.3), the unsigned types 12-15
-# since 1.3. The element types of buffers are npu.dialects.level4's (format 1.3 added i64, ui8..ui64
-# and f64 to the type table).
+# since 1.3, the storage-only types 16-22 since 1.4. The element types of buffers are
+# npu.dialects.level4's (format 1.3 added i64, ui8..ui64 and f64 to the type table).
 DTYPE_CODES = {"i4": 1, "i8": 2, "i16": 3, "i32": 4, "i64": 5,
                "f8E4M3FN": 6, "f8E5M2": 7, "bf16": 8, "f16": 9, "f32": 10, "f64": 11,
-               "ui8": 12, "ui16": 13, "ui32": 14, "ui64": 15}
+               "ui8": 12, "ui16": 13, "ui32": 14, "ui64": 15,
+               "i2": 16, "ui2": 17, "ui4": 18, "f8E4M3FNUZ": 19, "f8E5M2FNUZ": 20, "f8E8M0FNU": 21, "f4E2M1FN": 22}
 DTYPE_NAMES = {v: k for k, v in DTYPE_CODES.items()}
 DTYPE_BITS = dict(ELEMENT_BITS)
 UNSIGNED_DTYPES = UNSIGNED_TYPES
@@ -82,6 +83,7 @@ BUFFER_DTYPES = ELEMENT_TYPES
 # element types of the type table readers of formats 1.0-1.2 know (a file of those versions naming
 # another one is refused)
 BUFFER_DTYPES_1_2 = ("i4", "i8", "i16", "i32", "f8E4M3FN", "f8E5M2", "bf16", "f16", "f32")
+BUFFER_DTYPES_1_3 = tuple(t for t in ELEMENT_TYPES if DTYPE_CODES[t] <= 15)
 SPACE_CODES = {"sram": 0, "ext": 1}
 SPACE_NAMES = {v: k for k, v in SPACE_CODES.items()}
 INTS_WIDTHS = {1: "i8", 2: "i16", 4: "i32", 8: "i64"}

@@ -189,7 +189,8 @@ def _string(r: Reader, strings: list[str], index: int, at: int, what: str, optio
 
 def _read_types(r: Reader, s: _Sections, version: tuple[int, int]) -> list[C.TypeEntry]:
     at, end = s.offsets["TYPES"], s.ends["TYPES"]
-    known = isa.BUFFER_DTYPES if version >= (1, 3) else isa.BUFFER_DTYPES_1_2
+    known = (isa.BUFFER_DTYPES if version >= (1, 4) else isa.BUFFER_DTYPES_1_3 if version >= (1, 3)
+             else isa.BUFFER_DTYPES_1_2)
     n = r.count(at, end, 4, "types")
     out, pos = [], at + 4
     for i in range(n):

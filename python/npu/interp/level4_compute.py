@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import ml_dtypes
 import numpy as np
 
 from npu.dialects.level4 import FLOAT_TYPES, INT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_value, is_wide
@@ -48,7 +49,10 @@ def is_int(dtype: str) -> bool:
     return dtype in INT_TYPES
 
 
-assert set(FLOAT_NAME) | {"f64"} == set(FLOAT_TYPES)
+# the storage-only float formats (npu.dialects.level4.STORAGE_FLOAT_TYPES): cast is their only op
+STORAGE_FLOAT = {"f8E4M3FNUZ": ml_dtypes.float8_e4m3fnuz, "f8E5M2FNUZ": ml_dtypes.float8_e5m2fnuz,
+                 "f4E2M1FN": ml_dtypes.float4_e2m1fn, "f8E8M0FNU": ml_dtypes.float8_e8m0fnu}
+assert set(FLOAT_NAME) | {"f64"} | set(STORAGE_FLOAT) == set(FLOAT_TYPES)
 
 
 def to_float(x, dtype: str) -> np.ndarray:
@@ -57,6 +61,10 @@ def to_float(x, dtype: str) -> np.ndarray:
     The value is rounded to f32 first (exact for every narrower result:
     f32 keeps more than 2p+2 bits of each of them, so the two roundings equal
     one). Overflow: f8E4M3FN saturates to +-448, the other types give +-inf.
+    The storage-only formats (npu_pe.cast only): f8E4M3FNUZ and f8E5M2FNUZ give
+    NaN (their one special value) for overflow, +-inf and NaN; f4E2M1FN saturates
+    overflow and +-inf to +-6 and gives a zero of NaN's sign for NaN;
+    f8E8M0FNU is `to_e8m0` (not nearest-even: see there).
     """
     if dtype == "f64":
         return np.asarray(x).astype(np.float64)
@@ -64,7 +72,22 @@ def to_float(x, dtype: str) -> np.ndarray:
         x32 = np.asarray(x).astype(np.float32)
         if dtype == "f32":
             return x32
+        if dtype == "f8E8M0FNU":
+            return to_e8m0(x32)
+        if dtype in STORAGE_FLOAT:  # ml_dtypes' conversion from f32 has exactly the rules above
+            return x32.astype(STORAGE_FLOAT[dtype])
         return round_to_format(x32, FLOAT_NAME[dtype], saturate=dtype == "f8E4M3FN")
+
+
+def to_e8m0(x32: np.ndarray) -> np.ndarray:
+    """f32 -> f8E8M0FNU (2^(e - 127), code e in 0..254; 255 is NaN), ONNX Cast's default rounding
+    (round_mode "up", saturate): the f32 exponent field, plus one when any mantissa bit is set,
+    but never past 254 (2^127); the sign is dropped; NaN and +-inf give NaN; 0 gives code 0
+    (2^-127), an f32 subnormal code 1."""
+    b = np.asarray(x32, np.float32).view(np.uint32)
+    e = ((b >> 23) & 0xFF).astype(np.int32)
+    up = np.minimum(e + ((b & 0x7FFFFF) != 0), 254)
+    return np.where(e == 255, 255, up).astype(np.uint8).view(ml_dtypes.float8_e8m0fnu)
 
 
 def _f64(x: np.ndarray) -> np.ndarray:

@@ -11,16 +11,19 @@ Owns the storage model of docs/level4-execution.md:
   -1 as an integer, NaN in every float format), so a read of them that escapes
   the checks still shows.
 * `BufRef`: a buffer at run time (memory, base byte, shape, element type);
-  `read()` gives a numpy array (i4 unpacked to int8 values, low nibble first),
-  `write()` stores one and marks its bytes written.
+  `read()` gives a numpy array (sub-byte types unpacked, lowest bits first: i4
+  and i2 to int8 values, ui4 and ui2 to uint8, f4E2M1FN to ml_dtypes'
+  float4_e2m1fn), `write()` stores one and marks its bytes written.
 * `BytePattern`: the bytes an access touches, as a strided view (start, shape,
   strides in bytes); a DMA side is one, a whole buffer is a contiguous one.
   `overlaps()` is exact (not a bounding-box test), so two DMAs filling
   interleaved rows of one buffer do not conflict.
 
-Element types are those of npu.dialects.level4.ELEMENT_TYPES: i4 (packed two
-per byte), i8, i16, i32, i64, ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16,
-f16, f32, f64.
+Element types are those of npu.dialects.level4.ELEMENT_TYPES: i4, ui4 and
+f4E2M1FN (packed two per byte), i2 and ui2 (four per byte), i8, i16, i32, i64,
+ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, f8E4M3FNUZ, f8E5M2FNUZ, f8E8M0FNU, bf16,
+f16, f32, f64. `pack_sub_byte` / `unpack_sub_byte` are the one packing (the
+binary's weight storage uses them too).
 """
 
 from __future__ import annotations
@@ -41,12 +44,17 @@ POISON = 0xFF
 _NUMPY = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
           "ui8": np.uint8, "ui16": np.uint16, "ui32": np.uint32, "ui64": np.uint64,
           "f8E4M3FN": ml_dtypes.float8_e4m3fn, "f8E5M2": ml_dtypes.float8_e5m2, "bf16": ml_dtypes.bfloat16,
-          "f16": np.float16, "f32": np.float32, "f64": np.float64}
+          "f16": np.float16, "f32": np.float32, "f64": np.float64,
+          "f8E4M3FNUZ": ml_dtypes.float8_e4m3fnuz, "f8E5M2FNUZ": ml_dtypes.float8_e5m2fnuz,
+          "f8E8M0FNU": ml_dtypes.float8_e8m0fnu, "f4E2M1FN": ml_dtypes.float4_e2m1fn}
+# sub-byte integers: (value dtype the compute ops see, ml_dtypes type at the API)
+_SUB_BYTE_INT = {"i4": (np.int8, ml_dtypes.int4), "i2": (np.int8, ml_dtypes.int2),
+                 "ui4": (np.uint8, ml_dtypes.uint4), "ui2": (np.uint8, ml_dtypes.uint2)}
 
 # element type -> (bits, numpy dtype of values as the compute ops see them, numpy dtype at the API)
 ELEMENTS: dict[str, tuple[int, np.dtype, np.dtype]] = {
-    name: (ELEMENT_BITS[name], np.dtype(np.int8), np.dtype(ml_dtypes.int4)) if name == "i4"
-    else (ELEMENT_BITS[name], np.dtype(_NUMPY[name]), np.dtype(_NUMPY[name]))
+    name: (ELEMENT_BITS[name], np.dtype(_SUB_BYTE_INT[name][0]), np.dtype(_SUB_BYTE_INT[name][1]))
+    if name in _SUB_BYTE_INT else (ELEMENT_BITS[name], np.dtype(_NUMPY[name]), np.dtype(_NUMPY[name]))
     for name in ELEMENT_TYPES
 }
 
@@ -69,20 +77,60 @@ def nbytes_of(shape: tuple[int, ...], dtype: str) -> int:
     return (prod(shape) * element_bits(dtype) + 7) // 8
 
 
+def is_sub_byte(dtype: str) -> bool:
+    return element_bits(dtype) < 8
+
+
+def sub_byte_codes(values: np.ndarray, dtype: str) -> np.ndarray:
+    """The `bits`-bit codes (uint8) of sub-byte values: two's complement low bits for the integers
+    (any integer dtype, in range), the format's bit pattern for f4E2M1FN (any float dtype holding
+    f4E2M1FN values exactly)."""
+    v = np.asarray(values).reshape(-1)
+    mask = (1 << element_bits(dtype)) - 1
+    if dtype == "f4E2M1FN":
+        return v.astype(ml_dtypes.float4_e2m1fn).view(np.uint8) & mask
+    return (v.astype(np.int16) & mask).astype(np.uint8)
+
+
+def sub_byte_values(codes: np.ndarray, dtype: str) -> np.ndarray:
+    """Values (in the value dtype) of `bits`-bit codes: sign-extended for the signed integers."""
+    if dtype == "f4E2M1FN":
+        return np.asarray(codes, np.uint8).view(ml_dtypes.float4_e2m1fn)
+    if dtype.startswith("ui"):
+        return np.asarray(codes, np.uint8)
+    half = 1 << (element_bits(dtype) - 1)
+    return ((np.asarray(codes, np.uint8).astype(np.int8) ^ half) - half).astype(np.int8)
+
+
+def pack_sub_byte(values: np.ndarray, dtype: str) -> np.ndarray:
+    """Sub-byte values -> bytes: element k of a byte holding p = 8 / bits elements is at bits
+    [(k mod p) * bits, (k mod p + 1) * bits) of byte k div p (lowest index in the lowest bits); the
+    padding bits of a partial last byte are 0."""
+    b = element_bits(dtype)
+    per = 8 // b
+    v = sub_byte_codes(values, dtype)
+    if v.size % per:
+        v = np.concatenate([v, np.zeros(per - v.size % per, np.uint8)])
+    v = v.reshape(-1, per).astype(np.uint16) << (np.arange(per, dtype=np.uint16) * b)
+    return np.bitwise_or.reduce(v, axis=1).astype(np.uint8)
+
+
+def unpack_sub_byte(data: np.ndarray, count: int, dtype: str) -> np.ndarray:
+    """The first `count` values (in the value dtype) of packed bytes (inverse of pack_sub_byte)."""
+    b = element_bits(dtype)
+    per = 8 // b
+    codes = (np.asarray(data, np.uint8)[:, None] >> (np.arange(per, dtype=np.uint8) * b)) & ((1 << b) - 1)
+    return sub_byte_values(codes.reshape(-1)[:count], dtype)
+
+
 def pack_i4(values: np.ndarray) -> np.ndarray:
     """int4 values (any integer dtype, in [-8, 7]) -> bytes, element 2i in the low nibble of byte i."""
-    v = (np.asarray(values).reshape(-1).astype(np.int16) & 0xF).astype(np.uint8)
-    if v.size % 2:
-        v = np.concatenate([v, np.zeros(1, np.uint8)])
-    return v[0::2] | (v[1::2] << 4)
+    return pack_sub_byte(values, "i4")
 
 
 def unpack_i4(data: np.ndarray, count: int) -> np.ndarray:
     """The first `count` int4 values (as int8) of packed bytes."""
-    out = np.empty(2 * data.size, np.int8)
-    out[0::2] = (data & 0xF).astype(np.int8)
-    out[1::2] = (data >> 4).astype(np.int8)
-    return ((out[:count] ^ 8) - 8).astype(np.int8)
+    return unpack_sub_byte(data, count, "i4")
 
 
 class Memory:
@@ -196,14 +244,16 @@ class BytePattern:
 def element_pattern(base: int, dtype: str, offset: int, sizes: list[int], strides: list[int]) -> BytePattern:
     """Bytes of a DMA access pattern (in elements, npu_mem.dma_start) over a buffer at byte `base`.
 
-    i4 patterns move whole bytes (even offset and outer strides, innermost stride 1
-    and even innermost size, as the dialect requires; a single run ending at the last
-    element of an odd-length buffer also moves its padding nibble: the size rounds up).
+    Sub-byte patterns move whole bytes (offset, outer strides and innermost size multiples
+    of the elements a byte, innermost stride 1, as the dialect requires; a single run
+    ending at the last element of a buffer with a partial last byte also moves its
+    padding bits: the size rounds up).
     """
     bits = element_bits(dtype)
-    if bits == 4:
-        shape = tuple(sizes[:-1]) + (-(-sizes[-1] // 2),)
-        return BytePattern(base + offset // 2, shape, tuple(s // 2 for s in strides[:-1]) + (1,))
+    if bits < 8:
+        per = 8 // bits
+        shape = tuple(sizes[:-1]) + (-(-sizes[-1] // per),)
+        return BytePattern(base + offset // per, shape, tuple(s // per for s in strides[:-1]) + (1,))
     e = bits // 8
     if e == 1:
         return BytePattern(base + offset, tuple(sizes), tuple(strides))
@@ -246,16 +296,16 @@ class BufRef:
         return int(np.argmin(init))
 
     def read(self) -> np.ndarray:
-        """The buffer's values (a view for whole-byte types, a new int8 array for i4)."""
+        """The buffer's values (a view for whole-byte types, a new array for the sub-byte ones)."""
         raw = self.mem.data[self.base:self.end]
-        if self.dtype == "i4":
-            return unpack_i4(raw, self.numel).reshape(self.shape)
+        if is_sub_byte(self.dtype):
+            return unpack_sub_byte(raw, self.numel, self.dtype).reshape(self.shape)
         return raw.view(value_dtype(self.dtype)).reshape(self.shape)
 
     def write(self, values: np.ndarray) -> None:
         """Store `values` (already of the buffer's value dtype and shape) and mark the bytes written."""
-        if self.dtype == "i4":
-            raw = pack_i4(values)
+        if is_sub_byte(self.dtype):
+            raw = pack_sub_byte(values, self.dtype)
         else:
             raw = np.ascontiguousarray(values, dtype=value_dtype(self.dtype)).reshape(-1).view(np.uint8)
         self.mem.data[self.base:self.end] = raw
@@ -266,7 +316,7 @@ class BufRef:
         self.mem.init[self.base:self.end] = True if init is None else init
 
     def to_api(self) -> np.ndarray:
-        """A copy of the contents as the API returns them (ml_dtypes.int4 for i4)."""
+        """A copy of the contents as the API returns them (ml_dtypes.int4 for i4, int2 for i2, ...)."""
         return np.array(self.read()).astype(api_dtype(self.dtype))
 
     def from_api(self, array: np.ndarray) -> None:

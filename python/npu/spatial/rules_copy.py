@@ -11,6 +11,11 @@ same row-major element order) or the op's result view of the operand
 `concat` (two operands): the space is the result's dims with the concat axis
 whole; a tile loads each operand's part of the box and stores it at its
 offset along the axis.
+
+Sub-byte tensors (i4, i2, ui4, ui2, f4E2M1FN) move in whole bytes: a copy's
+chunks are multiples of the elements a byte (or the whole tensor), and a concat
+of them is refused here -- npu-decompose moves it as bytes
+(npu.decompose.subbyte), as it does their transposes, slices and expands.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from npu.spatial.graph import Node
 from npu.spatial.plan import Space
 from npu.spatial.program import nbytes
 from npu.spatial.storage import view_result
+from npu.spatial.subbyte import elements_per_byte, is_sub_byte
 
 RESHAPE_LIKE = ("reshape", "squeeze", "unsqueeze", "identity")
 
@@ -70,6 +76,8 @@ class CopyFamily(Family):
 
     def candidates(self, node: Node, space: Space, chip: Chip):
         common = box_sizes(source_shape(node) or (1,)) & box_sizes(node.out.shape or (1,))
+        per = elements_per_byte(node.out.dtype)
+        common = {s for s in common if s % per == 0 or s == node.out.numel}  # whole-byte chunks
         for s in sorted(common, reverse=True):
             if chip.fits(self.step_buffers(node, (s,), chip)):
                 yield (s,)
@@ -105,6 +113,12 @@ class ConcatFamily(Family):
     name = "concat"
     ops = ("concat",)
     wide_types = True  # DMA only: every level-4 element type
+
+    def unsupported(self, node: Node, chip: Chip) -> str | None:
+        if is_sub_byte(node.out.dtype):
+            return (f"whole-byte element types, got {node.out.dtype} (its parts may start inside a byte; "
+                    f"npu-decompose moves it as bytes)")
+        return None
 
     def space(self, node: Node) -> Space:
         return Space(tuple(f"d{i}" for i in range(len(node.out.shape))), node.out.shape)

@@ -35,7 +35,19 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
                                            signed: m = (m xor 2^(b-1)) sub_wrap 2^(b-1); cast(m)
                               float -> int: truncate: t = select(x < 0, ceil(x), floor(x)); cast(t)
                               (exact when the truncated value fits the result type; beyond it the
-                              golden astype is undefined and level 4 saturates, NaN -> 0)
+                              golden astype is undefined and level 4 saturates, NaN -> 0; a
+                              storage-only float source is first cast to f32, exactly)
+                              float -> i4 / i2 / ui4 / ui2 (ml_dtypes' astype: truncate, then the
+                              low b bits; NaN, +-inf and |x| >= 2^31 give 0 -- the low bits of a
+                              larger f32 are 0 anyway): f = f32(x); t = trunc(f) as above;
+                              t = select(|f| < 2^31, t, 0); w = cast_i64(t); then the int wrap
+                              -> f8E4M3FNUZ / f8E5M2FNUZ with saturate: f = f32(x);
+                                           clamp(f, -max, max); cast(f)  (golden: the same clip in f32;
+                                           without saturate one cast: overflow, inf, NaN -> NaN)
+                              -> f8E8M0FNU: cast (npu_pe.cast is ONNX's default round_mode "up" with
+                                           saturate; the other modes are refused)
+                              -> f4E2M1FN: cast (saturating to +-6 as ml_dtypes' astype; ONNX's
+                                           saturate attribute does not apply to it)
     rescale                -> rescale (per-channel parameters sliced to the tile; the
                               channel axis is made the buffer's last dim)
     table                  -> table (the whole 256-entry table loaded)
@@ -54,7 +66,9 @@ from typing import Callable
 import numpy as np
 from mlir.dialects import quant
 
-from npu.dialects.level4 import ELEMENT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_range, is_int, is_wide
+from npu.dialects.level4 import (
+    ELEMENT_TYPES, WIDE_FLOAT_BINARY, WIDE_INT_BINARY, int_range, is_int, is_storage_only, is_wide,
+)
 from npu.interp.level4_memory import api_dtype
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, halvings, register, splits
@@ -75,8 +89,14 @@ FLOAT_ONLY = set(UNARY) - {"relu", "neg", "abs", "sign"} | {"gelu", "batch_norma
 BITWISE = {"bitwise_and": "and", "bitwise_or": "or", "bitwise_xor": "xor", "and": "and", "or": "or", "xor": "xor"}
 COMPARE = {"equal": "eq", "less": "lt", "less_or_equal": "le", "greater": "gt", "greater_or_equal": "ge"}
 INT_ONLY = set(BITWISE) | {"bitwise_not", "not"}
-# element types the vector unit takes for the ops above (no i4)
-VECTOR_TYPES = tuple(t for t in ELEMENT_TYPES if t != "i4")
+# element types the vector unit takes for the ops above (no i4, no storage-only types)
+VECTOR_TYPES = tuple(t for t in ELEMENT_TYPES if t != "i4" and not is_storage_only(t))
+# ops that take the storage-only types (npu.dialects.level4.STORAGE_TYPES): cast, and where (select)
+_STORAGE_OPS = ("cast", "where")
+# the results of a cast that wraps to b bits from a float (trunc_wrap: ml_dtypes' astype)
+_SUB_BYTE_INTS = ("i4", "i2", "ui4", "ui2")
+# storage-only fp8 formats a saturating cast clamps to +-max first
+_FNUZ = ("f8E4M3FNUZ", "f8E5M2FNUZ")
 # ops defined on the data-movement types (npu.dialects.level4.WIDE_TYPES: i64, ui8..ui64, f64), by
 # whether the type is an integer one; each maps to exact level-4 kinds (WIDE_INT_BINARY /
 # WIDE_FLOAT_BINARY, compare, select, cast, unary not)
@@ -183,11 +203,16 @@ def _is_bool(value) -> bool:
 
 
 def cast_plan(node: Node) -> str | None:
-    """How a level-1 cast lowers ("cast", "nonzero", "wrap" or "trunc"), None when it cannot (see the
-    module docstring: the golden cast is numpy's astype)."""
+    """How a level-1 cast lowers ("cast", "nonzero", "wrap", "trunc", "trunc_wrap" or "clamp"), None
+    when it cannot (see the module docstring: the golden cast is numpy's astype, npu.interp's
+    kernels_elementwise._cast for the fp8 / e8m0 formats)."""
     src, dst = node.operands[0].dtype, node.out.dtype
     if _is_bool(node.op.results[0]) and not _is_bool(node.op.operands[0]):
         return "nonzero"
+    if dst == "f8E8M0FNU" and (node.attrs.get("round_mode", "up") != "up" or not int(node.attrs.get("saturate", 1))):
+        return None
+    if dst in _FNUZ and int(node.attrs.get("saturate", 1)) and not _is_bool(node.op.operands[0]):
+        return "clamp"
     if dst in FLOAT_TYPES or _is_bool(node.op.operands[0]):
         return "cast"  # rounds once like astype (a mask's 0 / 1 fits every type)
     if is_int(src):
@@ -195,8 +220,41 @@ def cast_plan(node: Node) -> str | None:
         dlo, dhi = int_range(dst)
         if dlo <= lo and hi <= dhi:
             return "cast"
-        return "wrap" if "ui64" not in (src, dst) and "i4" not in (src, dst) else None
-    return "trunc" if not is_wide(src) and dst != "i4" else None
+        return "wrap" if "ui64" not in (src, dst) else None
+    if src == "f64":
+        return None
+    return "trunc_wrap" if dst in _SUB_BYTE_INTS else "trunc"
+
+
+def _as_f32(e: Tile, x: Buf) -> Buf:
+    """`x` itself when it is f32, else an f32 temporary holding its values (exact but for f64)."""
+    if x.dtype == "f32":
+        return x
+    f = e.temp("f32")
+    e.prog.cast(x, f)
+    return f
+
+
+def _wrap_i64(e: Tile, w: Buf, out: Buf) -> None:
+    """out = the low b bits of the i64 values in `w` (two's complement for signed `out`); w is clobbered."""
+    b = int(out.dtype.lstrip("ui"))
+    e.prog.binary("and", w, e.const(np.int64((1 << b) - 1), "i64", "wrap_mask"), w)
+    if not out.dtype.startswith("u"):
+        half = e.const(np.int64(1 << (b - 1)), "i64", "wrap_half")
+        e.prog.binary("xor", w, half, w)
+        e.prog.binary("sub_wrap", w, half, w)
+    e.prog.cast(w, out)
+
+
+def _truncate(e: Tile, x: Buf) -> Buf:
+    """A temporary of x's type holding x rounded toward zero (x: a float type the vector unit takes)."""
+    neg = e.temp("i8")
+    e.prog.compare("lt", x, e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), neg)
+    down, up = e.temp(x.dtype), e.temp(x.dtype)
+    e.prog.unary("floor", x, down)
+    e.prog.unary("ceil", x, up)
+    e.prog.select(neg, up, down, down)
+    return down
 
 
 def _cast(e: Tile) -> None:
@@ -207,23 +265,32 @@ def _cast(e: Tile) -> None:
     elif plan == "nonzero":  # astype(bool): x != 0 (NaN too)
         e.prog.compare("ne", x, e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), out)
     elif plan == "wrap":  # the low b bits, two's complement, computed in i64
-        b = int(out.dtype.lstrip("ui"))
         w = e.temp("i64")
         e.prog.cast(x, w)
-        e.prog.binary("and", w, e.const(np.int64((1 << b) - 1), "i64", "wrap_mask"), w)
-        if not out.dtype.startswith("u"):
-            half = e.const(np.int64(1 << (b - 1)), "i64", "wrap_half")
-            e.prog.binary("xor", w, half, w)
-            e.prog.binary("sub_wrap", w, half, w)
-        e.prog.cast(w, out)
+        _wrap_i64(e, w, out)
+    elif plan == "clamp":  # ONNX saturate: clip the f32 value to the format's finite range, then round
+        import ml_dtypes
+
+        f = _as_f32(e, x)
+        c = e.temp("f32")
+        m = float(ml_dtypes.finfo(_np_dtype(out.dtype)).max)
+        e.prog.clamp(f, c, -m, m)
+        e.prog.cast(c, out)
+    elif plan == "trunc_wrap":  # truncate in f32, 0 where |x| >= 2^31 (and NaN, inf), then the low bits
+        f = _as_f32(e, x)
+        t = _truncate(e, f)
+        keep = e.temp("i8")
+        mag = e.temp("f32")
+        e.prog.unary("abs", f, mag)
+        e.prog.compare("lt", mag, e.const(np.float32(2.0 ** 31), "f32", "wrap_limit"), keep)
+        e.prog.select(keep, t, e.const(np.float32(0), "f32", "zero"), t)
+        w = e.temp("i64")
+        e.prog.cast(t, w)
+        _wrap_i64(e, w, out)
     else:  # trunc: astype's rounding toward zero, then an exact cast
-        neg = e.temp("i8")
-        e.prog.compare("lt", x, e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), neg)
-        down, up = e.temp(x.dtype), e.temp(x.dtype)
-        e.prog.unary("floor", x, down)
-        e.prog.unary("ceil", x, up)
-        e.prog.select(neg, up, down, down)
-        e.prog.cast(down, out)
+        if is_storage_only(x.dtype):
+            x = _as_f32(e, x)
+        e.prog.cast(_truncate(e, x), out)
 
 
 def _batch_norm(e: Tile) -> None:
@@ -399,6 +466,10 @@ class EltwiseFamily(Family):
     def unsupported(self, node: Node, chip: Chip) -> str | None:
         dtype = node.operands[0].dtype
         wide = [t.dtype for t in (*node.operands, node.out) if is_wide(t.dtype)]
+        storage = [d for d in wide if is_storage_only(d)]
+        if storage and node.name not in _STORAGE_OPS:
+            return (f"element types the vector unit computes '{node.name}' on, got {storage[0]} (a storage-only "
+                    f"type: level 4 only moves, selects and casts it)")
         if wide:
             allowed = WIDE_INT_OPS if is_int(wide[0]) else WIDE_FLOAT_OPS
             if node.name not in allowed:
@@ -447,9 +518,13 @@ class EltwiseFamily(Family):
                 return "saturate = 1 for a cast to f8E4M3FN (npu_pe.cast saturates; npu-decompose rewrites it)"
             if node.out.dtype == "f8E5M2" and saturate:
                 return "saturate = 0 for a cast to f8E5M2 (npu_pe.cast overflows to inf; npu-decompose rewrites it)"
+        if node.name == "cast" and node.out.dtype == "f8E8M0FNU" and cast_plan(node) is None:
+            return (f"round_mode = \"up\" and saturate = 1 for a cast to f8E8M0FNU (npu_pe.cast's rounding), "
+                    f"got round_mode = \"{node.attrs.get('round_mode', 'up')}\", saturate = "
+                    f"{int(node.attrs.get('saturate', 1))}")
         if node.name == "cast" and cast_plan(node) is None:
             return (f"a cast numpy's astype semantics can be built for, got {node.operands[0].dtype} to "
-                    f"{node.out.dtype} (no ui64 or i4 wrap, no f64 to integer)")
+                    f"{node.out.dtype} (no ui64 wrap, no f64 to integer)")
         if node.name == "quantize" and int(node.attrs.get("block_size", 0)):
             return "per-tensor or per-axis quantization (block_size = 0)"
         if node.name == "quantize" and not isinstance(node.op.results[0].type.element_type, quant.QuantizedType):
@@ -510,8 +585,10 @@ class EltwiseFamily(Family):
         that wraps works in i64, one that truncates in the wider of its types."""
         if node.name == "cast":
             plan = cast_plan(node)
-            if plan == "wrap":
+            if plan in ("wrap", "trunc_wrap"):
                 return "i64"
+            if plan == "clamp":
+                return "f32"
             if plan in ("trunc", "nonzero"):
                 return max([node.out.dtype, node.operands[0].dtype], key=lambda d: nbytes((1,), d))
         if node.name not in _VECTOR_OPS:

@@ -1,18 +1,21 @@
-"""Tile grids whose DMA boxes of sub-byte tensors (i4, two elements a byte) move whole bytes.
+"""Tile grids whose DMA boxes of sub-byte tensors move whole bytes.
 
-A DMA moves bytes: over an i4 buffer every run of a pattern must start on a byte
-and cover whole bytes (npu_mem.dma_start; the one exception is a single run that
-ends at the last element of an odd-length buffer, which also moves that buffer's
-padding nibble). Whether a tile's box of a tensor obeys this depends on where the
-box starts (the parity of its flat offset), on its sizes (which dims merge into
+Sub-byte level-4 types: i4, ui4, f4E2M1FN (two elements a byte) and i2, ui2 (four).
+A DMA moves bytes: over a sub-byte buffer every run of a pattern must start on a
+byte and cover whole bytes (npu_mem.dma_start; the one exception is a single run
+that ends at the last element of a buffer whose last byte is partial, which also
+moves that byte's padding bits). Whether a tile's box of a tensor obeys this depends on where the
+box starts (its flat offset modulo the elements a byte), on its sizes (which dims merge into
 runs) and on the tensor's strides -- so an int4 weight [OC, K] with K odd can be
 split only into an even number of rows per tile.
 
 `grid_moves_whole_bytes` checks every box of a regular grid over a view (boxes of
 `box[d]` elements along each dim, the last one shorter) without visiting them all:
 the rule depends on each box's sizes (a box is either last along a dim or not),
-on the parity of its offset and on whether it is the very last box, so the boxes
-at positions {0, 1, n-2, n-1} along each dim represent every case.
+on its offset modulo the elements a byte and on whether it is the very last box;
+the offset of box j along a dim is j * box * stride, so its residue repeats with a
+period dividing the elements a byte (at most 4): the boxes at positions
+{0, 1, 2, 3, n-2, n-1} along each dim represent every case.
 
 `granule_variants` proposes tile shapes rounded to whole elements-per-byte
 multiples, so a tiler can offer them next to its family's candidates; the
@@ -25,7 +28,7 @@ from itertools import product
 from math import prod
 
 from npu.dialects.level4 import bits
-from npu.dialects.npu_mem import i4_whole_bytes
+from npu.dialects.npu_mem import whole_bytes
 from npu.spatial.layout import View, box_pattern
 
 
@@ -43,13 +46,11 @@ def pattern_moves_whole_bytes(offset: int, sizes, strides, numel: int, dtype: st
     """The npu_mem.dma_start rule for one side of a DMA over a `numel`-element buffer of `dtype`."""
     if not is_sub_byte(dtype):
         return True
-    if dtype != "i4":  # the only sub-byte level-4 type
-        raise ValueError(f"no DMA rule for sub-byte type {dtype}")
-    return i4_whole_bytes(offset, list(sizes), list(strides), numel)
+    return whole_bytes(offset, list(sizes), list(strides), numel, elements_per_byte(dtype))
 
 
 def _positions(n: int) -> list[int]:
-    return sorted({j for j in (0, 1, n - 2, n - 1) if 0 <= j < n})
+    return sorted({j for j in (0, 1, 2, 3, n - 2, n - 1) if 0 <= j < n})
 
 
 def grid_moves_whole_bytes(view: View, numel: int, dtype: str, box: tuple[int, ...],
