@@ -241,6 +241,44 @@ def test_random_split_rows_within_the_bound(ctx, op, rows, length, mesh, scale, 
     check_float(ctx, op, (rows, length), tiny(mesh), seed=seed, scale=scale)
 
 
+@pytest.mark.parametrize("mesh", [(1, 1), (2, 2)])
+def test_rows_over_several_dims_split(ctx, mesh):
+    """Rows spanning two dims: reduce_sum / reduce_max over axes (0, 2) of (40, 3, 60) (not adjacent in storage:
+    buffers take them last) and layer norm over the last two dims of (2, 40, 60) with a 2-D scale and bias."""
+    target = tiny(mesh)
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((40, 3, 60)).astype(np.float32)
+    for op in ("reduce_sum", "reduce_max"):
+        t = _tt(x.shape)
+        text = f"""func.func @main(%x: {t} {{npu.name = "x"}}) -> ({_tt((3,))} {{npu.name = "y"}}) {{
+              %0 = "npu_tensor.{op}"(%x) {{axes = array<i64: 0, 2>, keepdims = 0 : i64}} : ({t}) -> {_tt((3,))}
+              return %0 : {_tt((3,))}
+            }}"""
+        plan, gold, out = lower_and_run(ctx, text, target, {"x": x})
+        assert plan.num_chunks > 1
+        rows = x.astype(np.float64).transpose(1, 0, 2).reshape(3, -1)
+        if op == "reduce_max":
+            np.testing.assert_array_equal(out["y"], gold["y"])
+        else:
+            _check(op, out["y"], gold["y"], rows.sum(axis=1), gamma(rows.shape[1]) * np.abs(rows).sum(axis=1))
+    shape, p = (2, 40, 60), (40, 60)
+    t, pt, st_ = _tt(shape), _tt(p), _tt((2, 1, 1))
+    text = f"""func.func @main(%x: {t} {{npu.name = "x"}}, %s: {pt} {{npu.name = "s"}}, %b: {pt} {{npu.name = "b"}})
+                  -> ({t} {{npu.name = "y"}}, {st_} {{npu.name = "mean"}}) {{
+          %0:3 = "npu_tensor.layer_normalization"(%x, %s, %b) {{axis = 1 : i64, epsilon = 1.0E-5 : f32,
+                 stash_type = 1 : i64}} : ({t}, {pt}, {pt}) -> ({t}, {st_}, {st_})
+          return %0#0, %0#1 : {t}, {st_}
+        }}"""
+    inputs = {"x": rng.standard_normal(shape).astype(np.float32), "s": rng.uniform(0.5, 2, p).astype(np.float32),
+              "b": rng.uniform(-1, 1, p).astype(np.float32)}
+    plan, gold, out = lower_and_run(ctx, text, target, inputs)
+    assert plan.num_chunks > 1
+    flat = lambda a: a.astype(np.float64).reshape(-1, 2400)
+    y, mu, _, dy, dmu, _ = _ln_bound(flat(inputs["x"]), flat(inputs["s"]), flat(inputs["b"]), 1e-5)
+    _check("layer_normalization", flat(out["y"]), flat(gold["y"]), y, dy)
+    _check("mean", out["mean"].reshape(2, 1), gold["mean"].reshape(2, 1), mu, dmu)
+
+
 def test_rows_that_fit_stay_whole(ctx):
     """The split is only chosen when no whole row fits: a 200-element row stays one chunk on the same target."""
     for op in ("softmax", "layer_normalization", "reduce_sum"):
@@ -313,11 +351,14 @@ def reduce_int_case(op: str, shape) -> str:
 
 
 def check_bit_identical(ctx, text: str, target, seed: int = 0, lo: int = -128, hi: int = 128):
+    """Random int8 inputs (every value); a single row on several PEs must use K groups."""
     module = ir.Module.parse(text, ctx)
     spec = Program(module).inputs[0]
     x = np.random.default_rng(seed).integers(lo, hi, spec.shape).astype(np.int8)
     plan, gold, out = lower_and_run(ctx, text, target, {"x": x})
     assert plan.num_chunks > 1, f"the row was not split ({plan.tile})"
+    if spec.shape[0] == 1 and target.mesh.rows * target.mesh.cols > 1:
+        assert kgroups_of(ctx, text, target) > 1
     np.testing.assert_array_equal(out["y"], gold["y"])
 
 

@@ -26,6 +26,12 @@ algorithm, so the level-4 result is the golden bits:
     A   = MUL(P, gamma_q, gamma_shift) + beta_q    mul_shift, binary add ([1, L, 1] boxes)
     out = RESCALE(A, multiplier, shift, zp) : int8 rescale
 
+A row too long for the SRAM budget is cut into chunks (npu.spatial.rows_split):
+`softmax_int_chunked` / `layer_norm_int_chunked` run the same steps in three passes
+over the chunks (row statistics first: max(x), then sum(e); sum(u), then sum(h * h);
+each an exact integer max or sum combined across chunks and PEs; then every chunk's
+elementwise steps again), so the result is still the golden bits.
+
 The casts to i16 saturate where TOSA CAST truncates; their inputs are in int16 by
 construction (m is normalized into [2^30, 2^31) resp. [2^29, 2^31), so both are
 equal). The exact int32 additions, subtractions and reductions saturate where the
