@@ -393,3 +393,26 @@ def test_a_row_whose_smallest_chunk_does_not_fit_is_a_located_error(ctx):
         spatial.lower_module(module, tiny((1, 1), 4096))
     msg = str(err.value)
     assert "\n" not in msg and "npu_tensor.softmax_int" in msg and "3000" in msg and "SRAM budget" in msg
+
+
+def test_split_rows_survive_the_binary(ctx):
+    """A single integer softmax row over K groups (sends, recvs, multicast) encoded to a .npubin, loaded and run:
+    the same bits as the level-4 module and golden."""
+    from npu.binary.encode import encode
+    from npu.binary.loader import load
+    from npu.interp.level4 import Level4Machine
+
+    target = tiny((2, 2), 16384)
+    text = softmax_int_case((1, 5000), 0.07, 5)
+    module = ir.Module.parse(text, ctx)
+    x = np.random.default_rng(9).integers(-128, 128, (1, 5000)).astype(np.int8)
+    gold = Program(module).run({"x": x})["y"]
+    level4 = spatial.lower_module(module, target)
+    assert "npu_noc.multicast" in str(level4)
+    loaded = load(encode(level4, target), target)
+    with level4.context:
+        got = Level4Machine(level4, target).run({"x": x})["y"]
+    with loaded.module.context:
+        from_binary = Level4Machine(loaded.module, target).run({"x": x})["y"]
+    np.testing.assert_array_equal(got, gold)
+    np.testing.assert_array_equal(from_binary, gold)
