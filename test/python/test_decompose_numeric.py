@@ -503,3 +503,21 @@ def test_level4_on_presets(preset):
         else:
             g, a = gold["y0"].astype(np.float64), got["y0"].astype(np.float64)
             assert np.max(np.abs(a - g) / np.abs(g)) <= 1e-6, name
+
+
+def test_rank0_operands_golden_and_level4():
+    """Scalars (rank 0) go through the rules as shape [1] and come back as scalars."""
+    edge = load_target("edge-lpddr")
+    cases = [
+        (module("quantize_linear", [((), "f32"), ((), "f32", np.float32(0.5)), ((), "ui8", 3)], [((), "ui8")],
+                "{axis = 1 : i64, block_size = 0 : i64, saturate = 1 : i64}"), {"a0": np.float32(7.25).reshape(())}),
+        (module("dynamic_quantize_linear", [((), "f32")], [((), "ui8"), ((), "f32"), ((), "ui8")]),
+         {"a0": np.float32(-3.5).reshape(())}),
+        (module("pow", [((), "f32"), ((), "f32")], [((), "f32")]),
+         {"a0": np.float32(-2).reshape(()), "a1": np.float32(3).reshape(())}),
+        (module("bit_cast", [((), "i32")], [((), "f32")]), {"a0": np.int32(-1082130432).reshape(())}),
+    ]
+    for text, inputs in cases:
+        exact(text, inputs)
+        gold, got = _level4(text, inputs, edge)
+        same_bits(gold, got)

@@ -158,6 +158,11 @@ def _is_zero(b: Builder, v: ir.Value | None) -> bool:
     return c is not None and not np.any(np.asarray(c).astype(np.float64))
 
 
+def _rank1(b: Builder, v: ir.Value) -> ir.Value:
+    """A rank-0 value as shape [1] (rank-matched scalar constants need a rank), others as they are."""
+    return b.reshape(v, (1,)) if not shape_of(v) else v
+
+
 def _to_f32(f: _F, v: ir.Value) -> ir.Value:
     return f.cast(v, f.f32)
 
@@ -238,8 +243,8 @@ def dynamic_quantize_linear(op: ir.Operation, b: Builder):
     shape = shape_of(x)
     if prod(shape) == 0:
         raise NpuError("dynamic_quantize_linear decomposition expects a non-empty input")
-    xf = _to_f32(f, x)
-    axes = tuple(range(len(shape)))
+    xf = _to_f32(f, _rank1(b, x))
+    axes = tuple(range(len(shape_of(xf))))
     hi = f.max(f.reduce("reduce_max", xf, axes), 0.0)
     lo = f.min(f.reduce("reduce_min", xf, axes), 0.0)
     d = f.sub(hi, lo)
@@ -328,7 +333,7 @@ def _not(f: _F, a: ir.Value) -> ir.Value:
 def pow_runtime(op: ir.Operation, b: Builder) -> list[ir.Value]:
     """pow(x, y) for a y that is not a constant scalar (called by math.py's pow rule)."""
     f = _F(op, b)
-    x, y = op.operands[:2]
+    x, y = (_rank1(b, v) for v in op.operands[:2])
     out = op.results[0]
     xt, yt, ot = _np(b.elem(x)), _np(b.elem(y)), _np(b.elem(out))
     shape = tuple(np.broadcast_shapes(shape_of(x), shape_of(y)))
@@ -513,7 +518,7 @@ def bit_cast(op: ir.Operation, b: Builder):
         y = b.op("npu_tensor.cast", [x], shape_of(x), ot, {"saturate": 1, "round_mode": "up"})
         return [b.reshape(y, shape_of(out))]
     src, dst = _np(it), _np(ot)
-    flat = b.reshape(x, (max(prod(shape_of(x)), 1),) if not shape_of(x) else shape_of(x))  # a scalar as [1]
+    flat = _rank1(b, x)
     if src in _SAME_WIDTH and _SAME_WIDTH[src] == dst:
         return [b.reshape(_float_bits(_F(op, b), flat, ot), shape_of(out))]
     if dst in _SAME_WIDTH and _SAME_WIDTH[dst] == src:
