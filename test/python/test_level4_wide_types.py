@@ -37,7 +37,7 @@ import npu.spatial as spatial
 from npu.binary import container as C
 from npu.binary import isa
 from npu.binary.encode import encode
-from npu.binary.loader import BinaryError, load
+from npu.binary.loader import BinaryError, load, read
 from npu.dialects import level4
 from npu.errors import NpuError
 from npu.interp.executor import Program
@@ -91,7 +91,7 @@ def test_every_list_of_level4_types_follows_dialects_level4():
            "f32": 10, "f64": 11}
     assert {k: isa.DTYPE_CODES[k] for k in old} == old
     assert len(set(isa.DTYPE_CODES.values())) == len(isa.DTYPE_CODES)
-    assert C.VERSION == (1, 3)
+    assert C.VERSION >= (1, 3)
 
 
 def test_perf_rates_of_the_wide_types_fall_back_as_documented():
@@ -261,7 +261,10 @@ def test_a_format_1_2_file_without_the_new_types_still_loads(ctx):
                         'value = dense<[0.5, -1.25]> : tensor<2xf64>, address = 64} : () -> ()', "")
     assert "f64" not in text
     data = encode(ir.Module.parse(text, ctx), target)
-    old = C.reseal(data[:10] + struct.pack("<H", 2) + data[12:])
+    binary = read(data)
+    binary.version = (1, 2)  # written as a 1.2 writer would (64-byte symbol entries)
+    old = C.write(binary)
+    assert struct.unpack_from("<H", old, 10)[0] == 2
     loaded = load(old)
     assert loaded.binary.version == (1, 2)
     out = run_level4(loaded.module, {"x": np.array([-1, -2, 0, 5], np.int32)}, target=target)["y"]
@@ -291,9 +294,6 @@ def _run_both(ctx, model, feed, preset, via_binary=False):
 def _assert_bit_identical(gold, out, names, case=""):
     for name in names:
         g, o = gold[name], out[name]
-        if g.dtype == np.bool_:  # a boolean output comes back as its i8 mask
-            assert o.dtype == np.int8 and set(np.unique(o)) <= {0, 1}
-            g = g.astype(np.int8)
         assert o.dtype == g.dtype and o.shape == g.shape, (case, name)
         np.testing.assert_array_equal(bits(o), bits(g), err_msg=f"{case} {name}")
 
