@@ -18,7 +18,6 @@ from mlir import ir
 
 import npu.spatial as spatial
 from npu.decompose.golden import run_both
-from npu.errors import NpuError
 from npu.interp.executor import Program
 from npu.interp.level4 import run_level4
 from npu.ir.context import make_context

@@ -89,7 +89,6 @@ from npu.decompose.builder import Builder, shape_of
 from npu.decompose.data import concat, expand, fill
 from npu.decompose.math import _F, _attr, _is_float, _np
 from npu.errors import NpuError
-from npu.ir import dtypes
 
 SEQUENTIAL_MAX = 32  # a float cum_prod axis up to this long is a chain in golden's order (bit-identical)
 _FLOAT8 = (np.dtype(ml_dtypes.float8_e4m3fn), np.dtype(ml_dtypes.float8_e5m2))
@@ -335,7 +334,7 @@ def pow_runtime(op: ir.Operation, b: Builder) -> list[ir.Value]:
     f = _F(op, b)
     x, y = (_rank1(b, v) for v in op.operands[:2])
     out = op.results[0]
-    xt, yt, ot = _np(b.elem(x)), _np(b.elem(y)), _np(b.elem(out))
+    xt, yt = _np(b.elem(x)), _np(b.elem(y))
     shape = tuple(np.broadcast_shapes(shape_of(x), shape_of(y)))
     if _is_float(b.elem(x)):
         if xt == np.float64:
@@ -546,7 +545,6 @@ def _shift(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool) -> ir.Val
 @decomposes("npu_tensor.cum_prod")
 def cum_prod(op: ir.Operation, b: Builder):
     x = op.operands[0]
-    out = op.results[0]
     elem = b.elem(x)
     dt = _np(elem)
     if isinstance(elem, quant.QuantizedType) or _int_bounds(dt) is None and not _is_float(elem) or \
