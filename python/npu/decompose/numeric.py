@@ -60,19 +60,22 @@ bench/decompose_numeric_errors.py (bench/results/decompose_numeric_errors.json):
     pow (f32): |r - golden| <= (2 |y ln|x|| + 3) u |golden| for normal results (log carries one
         rounding of ln|x| into t = y ln|x|, the product one of t, exp one of its own); measured
         max 7.1e-6 relative (0.83 of the bound) over x ~ +-logspace(-20, 20), y ~ U(-4, 4) (|t| up to 88.5
-        on finite results); subnormal results one step of 2^-149 more.
+        on finite results); subnormal results one step of 2^-149 more. On level 4 (f32 exp / log of
+        the vector unit) against golden: 2.2e-7 relative for x ~ U(0.2, 3), y ~ U(-3, 3) on
+        edge-lpddr; 2.4e-7 over the ONNX Pow cases on all three presets. f16 / bf16: one ulp of the
+        result type at most (the f32 result rounded once).
     integer x, float y, non-integer y: trunc of the f32 pow may differ from golden's float64 one
-        by one where x^y lies within that bound of an integer.
-        On level 4 (f32 exp / log of the chip's vector unit) against golden: 2.2e-7 relative for
-        x ~ U(0.2, 3), y ~ U(-3, 3) on edge-lpddr; 2.4e-7 over the ONNX Pow cases on all three presets.
+        by one where x^y lies within that bound of an integer; integer y: exact while |x^y| < 2^31
+        (i32) / 2^53 (i64) (beyond, golden's float64 result is rounded or its cast undefined).
     cum_prod (float, long axes): |err| <= 2 (n - 1) u |golden| while no partial product
         overflows or underflows (golden multiplies left to right, the rounds in another order);
         measured 1.5e-6 relative (0.063 of the bound) on a 200-long axis of 1 + 0.05 N(0, 1).
 Refused with a located error: bit_cast other than integers of one width and f32 <-> i32 / f64 <-> i64
 (f16 / bf16 / fp8 <-> integers); bit_shift of a signed or non-integer type; dequantize_linear of i64 /
 ui32 / ui64 data; pow of f64 data with a run-time exponent (level 4 has no f64 exp / log).
-Level 4 has no i2 / ui2 / ui4 / fp4 buffers and no f32 -> i4 cast: the rules for those types keep
-golden's results but their graphs do not lower (a located "cannot lower" error from the spatial passes).
+The rules keep golden's results for every type golden takes; a graph whose types level 4 cannot hold
+or cast (npu.dialects.level4, the eltwise family's cast plans: e.g. f32 -> i4 for quantize_linear to
+int4) stops at the spatial passes' located "cannot lower" error. Rank-0 operands go through as shape [1].
 """
 
 from __future__ import annotations
