@@ -111,8 +111,9 @@ func.func @main(%x: tensor<2x4xi32>) -> tensor<2x4xi32> {
 
 // -----
 
-// pow with a run-time exponent: exp(y log|x|), the sign of odd integer powers of negative bases, and
-// the C99 special cases as selects.
+// pow with a run-time exponent: exp(y log|x|) with the sign of odd integer powers of negative bases,
+// square-and-multiply of x or 1/x over the bits of integer |y| < 64 (fmod 2 and halving), the C99
+// special cases as selects.
 // CHECK-LABEL: func.func @main
 // CHECK-NOT: "npu_tensor.pow"
 // CHECK: %[[AX:.*]] = "npu_tensor.abs"(%arg0)
@@ -122,6 +123,15 @@ func.func @main(%x: tensor<2x4xi32>) -> tensor<2x4xi32> {
 // CHECK: "npu_tensor.floor"(%arg1)
 // CHECK: "npu_tensor.reciprocal"(%arg0)
 // CHECK: "npu_tensor.neg"(%[[E]])
+// CHECK: %[[N:.*]] = "npu_tensor.abs"(%arg1)
+// CHECK: arith.constant dense<6.400000e+01>
+// CHECK: %[[INV:.*]] = "npu_tensor.reciprocal"(%arg0)
+// CHECK: %[[P:.*]] = "npu_tensor.where"(%{{.*}}, %[[INV]], %arg0)
+// CHECK: %[[B0:.*]] = "npu_tensor.mod"(%[[N]], %{{.*}}) {fmod = 1 : i64}
+// CHECK: "npu_tensor.floor"
+// CHECK: %[[P2:.*]] = "npu_tensor.mul"(%[[P]], %[[P]])
+// CHECK: "npu_tensor.mod"({{.*}}) {fmod = 1 : i64}
+// CHECK: "npu_tensor.mul"(%{{.*}}, %[[P2]])
 // CHECK: arith.constant dense<0x7FC00000>
 // CHECK: %[[Y0:.*]] = "npu_tensor.equal"(%arg1, %{{.*}})
 // CHECK: %[[R:.*]] = "npu_tensor.where"(%[[Y0]], %{{.*}}, %{{.*}})
