@@ -351,3 +351,22 @@ def test_arithmetic_on_a_storage_only_type_is_refused(ctx):
     with pytest.raises(NpuError, match=r"expects element types the vector unit computes 'add' on, got ui4 \(a "
                                        r"storage-only type"):
         spatial.lower_module(import_model(model, context=ctx), load_target("edge-lpddr"))
+
+
+def test_perf_model_runs_the_storage_type_casts(ctx):
+    """The timing model takes the casts and packed DMAs (the storage-only types have no target rate:
+    the vector-unit fallback of npu.perf.costs)."""
+    from npu.perf import PerfMachine, build_report
+
+    shape = (8, 12)
+    model = _model([helper.make_node("Cast", ["x"], ["q"], to=T.INT2),
+                    helper.make_node("Cast", ["x"], ["f"], to=T.FLOAT8E5M2FNUZ)],
+                   [helper.make_tensor_value_info("x", T.FLOAT, list(shape))],
+                   [helper.make_tensor_value_info("q", T.INT2, list(shape)),
+                    helper.make_tensor_value_info("f", T.FLOAT8E5M2FNUZ, list(shape))])
+    target = load_target("edge-lpddr")
+    lowered = spatial.lower_module(import_model(model, context=ctx), target)
+    machine = PerfMachine(lowered, target)
+    machine.run({"x": _float_inputs("f32", shape)})
+    report = build_report(machine)
+    assert report.cycles > 0 and sum(pe.vector_busy for pe in report.pes) > 0
