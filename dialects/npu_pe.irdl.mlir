@@ -24,9 +24,10 @@
 // would have to end in an unrelated dialect's terminator. A func is a symbol,
 // isolated from above, ends in `return`, and prints in readable form.
 //
-// **Compute.** The ops below run on the matrix unit (`npu_pe.matmul`) or the
-// vector unit (all others). They read and write SRAM buffers of their PE
-// (`"sram"` memrefs, see npu_mem) in destination-passing style: outputs are
+// **Compute.** The ops below run on the matrix unit (`npu_pe.matmul`, unless
+// its `unit` says "vector") or the vector unit (all others). They read and
+// write SRAM buffers of their PE (`"sram"` memrefs, see npu_mem) in
+// destination-passing style: outputs are
 // operands, ops have no results. An output may be the same SSA value as an
 // input only where the op says so.
 //
@@ -68,7 +69,7 @@
 // performance model, the binary encoder.
 
 irdl.dialect @npu_pe {
-  // Matrix-unit product: C[M,N] = (accumulate ? C : 0) + (A - a_zp)[M,K] x (B - b_zp)[K,N].
+  // Matrix product: C[M,N] = (accumulate ? C : 0) + (A - a_zp)[M,K] x (B - b_zp)[K,N].
   // `lhs` A is M x K, `rhs` B is K x N, `acc` C is M x N, all rank 2. A and B
   // have the same element type: i4, i8, f8E4M3FN, f8E5M2, bf16, f16 or f32.
   // C is the accumulator: i32 or i16 for integer inputs, f32, f16 or bf16 for
@@ -81,8 +82,18 @@ irdl.dialect @npu_pe {
   //
   // Optional attributes: `a_zp`, `b_zp` (i64, default 0): zero points
   // subtracted from A and B, integer inputs only, in the input type's range.
+  // `unit` (string, default "matrix"): the unit computing the product.
+  // "matrix" is the matrix unit, which must rate the input type when a target
+  // is given. "vector" is the vector unit, for a target whose matrix unit lacks
+  // the type (fp32 on edge-lpddr) or whose accumulator is not f32: float
+  // inputs only (f8E4M3FN, f8E5M2, bf16, f16, f32), C must be f32, and the
+  // arithmetic is the float rule above bit for bit (each product f32(a*b),
+  // each partial sum rounded to f32 in ascending k, starting from C or +0.0).
+  // It never needs a products buffer: the unit streams the K steps over its
+  // lanes.
   // Example:
   //   "npu_pe.matmul"(%a, %b, %c) {accumulate = true} : (memref<16x64xi8, "sram">, memref<64x8xi8, "sram">, memref<16x8xi32, "sram">) -> ()
+  //   "npu_pe.matmul"(%a, %b, %c) {accumulate = false, unit = "vector"} : (memref<16x64xf32, "sram">, memref<64x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
   irdl.operation @matmul {
     %lhs = irdl.base "!builtin.memref"
     %rhs = irdl.base "!builtin.memref"

@@ -116,8 +116,43 @@ def _verify_matmul(op: ir.Operation, env: VerifyEnv) -> None:
     if op.operands[2] == op.operands[0] or op.operands[2] == op.operands[1]:
         env.error(op, "expects acc to be another buffer than lhs and rhs")
         return
-    if _check_accumulator(op, env, a, c):
+    unit = _matmul_unit(op, env)
+    if unit is None:
+        return
+    if unit == "vector":
+        _check_vector_matmul(op, env, a, c)
+    elif _check_accumulator(op, env, a, c):
         _check_zero_points(op, env, a)
+
+
+MATMUL_UNITS = ("matrix", "vector")
+
+
+def _matmul_unit(op: ir.Operation, env: VerifyEnv) -> str | None:
+    """The `unit` attribute of a matmul ("matrix" when absent), or None after reporting a bad one."""
+    if "unit" not in op.attributes:
+        return "matrix"
+    attr = op.attributes["unit"]
+    value = attr.value if isinstance(attr, ir.StringAttr) else None
+    if value not in MATMUL_UNITS:
+        env.error(op, f"expects unit \"matrix\" or \"vector\", got {attr}")
+        return None
+    return value
+
+
+def _check_vector_matmul(op: ir.Operation, env: VerifyEnv, a: Buffer, c: Buffer) -> None:
+    """The vector unit computes float products only, in f32 (the dialect's float rule), without zero points."""
+    if a.is_int:
+        env.error(op, f"expects float inputs for unit \"vector\" (integer products need the matrix unit), "
+                      f"got {a.dtype}")
+        return
+    if c.dtype != "f32":
+        env.error(op, f"expects an f32 acc for unit \"vector\", got {c.dtype}")
+        return
+    for name in ("a_zp", "b_zp"):
+        if name in op.attributes:
+            env.error(op, f"expects no {name} for float inputs ({a.dtype})")
+            return
 
 
 def _check_accumulator(op: ir.Operation, env: VerifyEnv, a: Buffer, c: Buffer) -> bool:

@@ -30,10 +30,14 @@
 // CHECK: "npu_noc.send"(%{{.*}}) {dst = array<i64: 0, 0>, route = array<i64: 0, 1, 0, 0>, tag = [[TAG]] : i64}
 // CHECK-NOT: "npu_mem.dma_start"(%{{.*}}, %{{.*}}) {{.*}} -> memref<1x10xf32, "ext">
 // CHECK: return
-// edge-lpddr has no fp32 matrix unit: products on the vector unit, summed over k (axis 1).
+// edge-lpddr has no fp32 matrix unit: the same matmul on the vector unit, on the chunk as DMA'd
+// (no products buffer, no reduce).
 // EDGE-LABEL: func.func @pe_0_0()
-// EDGE: "npu_pe.binary"({{.*}}) {kind = "mul"} : (memref<1x128x1xf32, "sram">, memref<1x128x10xf32, "sram">, memref<1x128x10xf32, "sram">)
-// EDGE: "npu_pe.reduce"({{.*}}) {axis = 1 : i64, kind = "sum"} : (memref<1x128x10xf32, "sram">, memref<1x1x10xf32, "sram">)
+// EDGE-NOT: "npu_pe.reduce"
+// EDGE: "npu_pe.matmul"({{.*}}) {accumulate = true, unit = "vector"} : (memref<1x128xf32, "sram">, memref<128x10xf32, "sram">, memref<1x10xf32, "sram">)
+// EDGE-NOT: "npu_pe.reduce"
+// EDGE-LABEL: func.func @pe_0_1()
+// EDGE: "npu_pe.matmul"({{.*}}) {accumulate = false, unit = "vector"} : (memref<1x128xf32, "sram">, memref<128x10xf32, "sram">, memref<1x10xf32, "sram">)
 func.func @main(%x: tensor<1x256xf32> {npu.name = "x"}) -> (tensor<1x10xf32> {npu.name = "y"}) {
   %w = arith.constant dense<0.5> : tensor<10x256xf32>
   %b = arith.constant dense<1.0> : tensor<10xf32>

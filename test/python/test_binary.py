@@ -51,8 +51,8 @@ def test_isa_covers_every_level4_op_with_its_irdl_operands_and_attributes():
     from npu.ir.dialect_docs import dialect_docs
 
     # attributes IRDL cannot declare (optional in the IR); the binary requires `offset`
-    extra_attrs = {"npu_mem.alloc": {"offset", "alignment"}, "npu_pe.matmul": {"a_zp", "b_zp"}}
-    optional_attrs = {"npu_mem.alloc": {"alignment"}, "npu_pe.matmul": {"a_zp", "b_zp"}}
+    extra_attrs = {"npu_mem.alloc": {"offset", "alignment"}, "npu_pe.matmul": {"a_zp", "b_zp", "unit"}}
+    optional_attrs = {"npu_mem.alloc": {"alignment"}, "npu_pe.matmul": {"a_zp", "b_zp", "unit"}}
     irdl_ops = set()
     for dialect in ("npu_mem", "npu_noc", "npu_pe"):
         for d in dialect_docs(dialect).of_kind("operation"):

@@ -153,10 +153,16 @@ def test_matmul_tile_shape_efficiency():
     assert c.matmul(33, 64, 64, "i8").occupancy == 128.0
     # bf16 runs at 1024 MACs/cycle: one step of the array is 1 cycle
     assert c.matmul(32, 32, 100, "bf16").occupancy == 100.0
-    # edge-lpddr has no fp32 MAC rate: the vector unit does one FMA per op at 16 f32 ops/cycle
+    # edge-lpddr has no fp32 MAC rate: the vector unit does a multiply and an add per MAC (two f32
+    # roundings, not fused) at 16 f32 ops/cycle: 4*4*8 = 128 MACs -> 256 ops -> 16 cycles
     edge = Costs(load_target("edge-lpddr"))
     cost = edge.matmul(4, 4, 8, "f32")
-    assert (cost.unit, cost.occupancy) == ("vector", 128 / 16)
+    assert (cost.unit, cost.occupancy) == ("vector", 2 * 128 / 16)
+    # unit = "vector" on a type the matrix unit rates (bf16 at 32 MACs/cycle) is charged the vector rate
+    # (32 bf16 ops/cycle), not the matrix unit's passes
+    cost = edge.matmul(16, 8, 8, "bf16", "vector")
+    assert (cost.unit, cost.occupancy, cost.latency) == ("vector", 2 * 1024 / 32, 0.0)
+    assert edge.matmul(16, 8, 8, "bf16").unit == "matrix"
 
 
 # ---------------------------------------------------------------- NoC

@@ -165,6 +165,7 @@ UNARY_KINDS = ("copy", "neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "rec
                "sinh", "cosh", "asinh", "acosh", "atanh", "softplus", "softsign", "not")
 COMPARE_KINDS = ("eq", "ne", "lt", "le", "gt", "ge")
 REDUCE_KINDS = ("sum", "max", "min")
+MATMUL_UNITS = ("matrix", "vector")  # format 1.4 added the optional field (1.0-1.3 files: matrix)
 ROUNDINGS = ("single_round", "double_round")
 
 _OP_LIST = (
@@ -229,8 +230,11 @@ _OP_LIST = (
           (operand("lhs"), operand("rhs"), operand("acc"),
            attr("accumulate", "bool", "add to acc instead of overwriting it"),
            attr("a_zp", "scalar", "zero point of lhs", optional=True),
-           attr("b_zp", "scalar", "zero point of rhs", optional=True)),
-          "acc = (accumulate ? acc : 0) + (lhs - a_zp) x (rhs - b_zp) on the matrix unit"),
+           attr("b_zp", "scalar", "zero point of rhs", optional=True),
+           attr("unit", "enum", "unit computing the product (absent: matrix; since format 1.4)",
+                choices=MATMUL_UNITS, optional=True)),
+          "acc = (accumulate ? acc : 0) + (lhs - a_zp) x (rhs - b_zp) on the matrix unit, or on the vector "
+          "unit (unit = vector: float inputs, f32 acc, the same f32 chain in ascending k)"),
     OpDef(0x31, "npu_pe.fill", None, (operand("out"), attr("value", "scalar", "the value")),
           "set every element of out to value"),
     OpDef(0x32, "npu_pe.binary", None,

@@ -13,8 +13,11 @@
   which equals M*N*K / macs_per_cycle exactly when the tile fills the array
   (the shape-efficiency term is M*N / (ceil(M/R)*R * ceil(N/C)*C)). The result
   is complete R + C cycles later (the systolic fill and drain); that latency
-  delays the consumers but not the next matmul. A dtype without a MAC rate
-  runs on the vector unit, one fused multiply-add per op.
+  delays the consumers but not the next matmul. An npu_pe.matmul with
+  `unit = "vector"` (and a dtype without a MAC rate) runs on the vector unit:
+  two ops per MAC at `pe.vector.ops_per_cycle.<dtype>` (a multiply and an add,
+  each rounded to f32 -- not a fused op), A, B and the accumulator streamed
+  through SRAM once.
 * `vector(name, elements, dtypes)`: elements / `pe.vector.ops_per_cycle.<dtype>`
   (one op per element for every elementwise kind -- the fixed-point kinds
   `clz`, `shl`, `ashr`, `ashr_round`, `and`, `add_wrap` (`sub_wrap`, `mul_wrap`) and `mul_shift` of the
@@ -93,13 +96,15 @@ class Costs:
         name = TARGET_DTYPE.get(dtype)
         return float(self.target.pe.matrix.macs_per_cycle[name]) if name else 0.0
 
-    def matmul(self, m: int, n: int, k: int, dtype: str) -> MatmulCost:
+    def matmul(self, m: int, n: int, k: int, dtype: str, unit: str = "matrix") -> MatmulCost:
+        """Cost of an M x N x K product on `unit` ("matrix", falling back to "vector" without a MAC rate)."""
         macs = m * n * k
         rate = self.mac_rate(dtype)
         passes = ceil(m / self.rows) * ceil(n / self.cols)
-        if rate <= 0:
+        if unit == "vector" or rate <= 0:
+            ops = 2 * macs
             vrate = self.vector_rate(dtype)
-            return MatmulCost("vector", macs / vrate, 0.0, macs, macs / vrate, passes)
+            return MatmulCost("vector", ops / vrate, 0.0, macs, ops / vrate, 1)
         occupancy = passes * k * self.rows * self.cols / rate
         return MatmulCost("matrix", occupancy, float(self.rows + self.cols), macs, macs / rate, passes)
 

@@ -22,7 +22,9 @@ so outputs are exactly the functional machine's; on top it keeps time:
    scoreboard per SRAM byte range remembers when the last compute op writing
    it finishes (read after write) and when the last one reading it finishes
    (write after read). Cost: npu.perf.costs (MAC rate and tile-shape passes,
-   vector rate, SRAM bank words), the longer of unit and bank time.
+   vector rate, SRAM bank words), the longer of unit and bank time. An
+   npu_pe.matmul with `unit = "vector"` occupies the vector unit and is
+   tallied as vector ops (two per MAC), not as MACs of the matrix roofline.
 4. **DMA.** `dma_start` takes the PE's DMA engine that frees first (engines
    serve in order, `pe.dma.engines` per PE). An external-memory DMA flows
    through the external pool and, from a PE without a memory port, over the
@@ -306,16 +308,19 @@ class PerfMachine(Level4Machine):
         tally = self.layer_of(pt, step)
         if step.name == "npu_pe.matmul":
             (m, k), n = step.types[0][0], step.types[1][0][1]
-            cost = c.matmul(m, n, k, dtype)
+            cost = c.matmul(m, n, k, dtype, step.attrs.get("unit", "matrix"))
             unit = pt.matrix if cost.unit == "matrix" else pt.vector
-            ra, rb = c.matmul_traffic(m, n, k)
+            ra, rb = c.matmul_traffic(m, n, k) if cost.unit == "matrix" else (1, 1)
             a, b = operands[0], operands[1]
             runs += [(a.base, a.end, ra), (b.base, b.end, rb)]
             if step.attrs["accumulate"]:
                 runs.append((out.base, out.end, 1))
             work, latency = cost.occupancy, cost.latency
-            tally.macs[TARGET_DTYPE.get(dtype, dtype)] += cost.macs
-            tally.mac_cycles += cost.ideal
+            if cost.unit == "matrix":
+                tally.macs[TARGET_DTYPE.get(dtype, dtype)] += cost.macs
+                tally.mac_cycles += cost.ideal
+            else:  # vector-unit work: a multiply and an add per MAC, outside the matrix roofline
+                tally.vector_ops += 2 * cost.macs
         else:
             unit = pt.vector
             elements, dtypes = _vector_work(step)

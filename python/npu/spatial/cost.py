@@ -8,9 +8,10 @@ spatial passes need:
   setting aside `const_cache_bytes` = 1/16 for small constants a PE keeps for a layer),
   minus per-buffer alignment slack (one bank width per buffer, the default
   alignment of npu-alloc-sram).
-* `matmul_cycles(m, n, k, dtype)`: passes of the R x C matrix unit times K,
+* `matmul_cycles(m, n, k, dtype, vector)`: passes of the R x C matrix unit times K,
   scaled by the unit's MAC rate for the dtype (a tile of 17 rows on a 16-row
-  unit costs two passes: that is the shape-alignment term).
+  unit costs two passes: that is the shape-alignment term); on the vector unit
+  (npu_pe.matmul `unit = "vector"`) two ops per MAC at its rate.
 * `vector_cycles(elements, dtype)`: elementwise work on the vector unit.
 * `dma_cycles(bytes)`: one PE's DMA engines at their rate, plus the external
   memory latency once per transfer.
@@ -86,8 +87,10 @@ class Chip:
         mx = self.target.pe.matrix
         return self._cached(("mx", dtype), lambda: (mx.rows, mx.cols, mx.macs_per_cycle[TARGET_DTYPE[dtype]]))
 
-    def matmul_cycles(self, m: int, n: int, k: int, dtype: str) -> float:
-        if not self.matrix_supports(dtype):
+    def matmul_cycles(self, m: int, n: int, k: int, dtype: str, vector: bool = False) -> float:
+        """Cycles of an M x N x K product; on the vector unit (`vector`, or no MAC rate for the dtype)
+        a multiply and an add per MAC (two f32 roundings, not a fused op)."""
+        if vector or not self.matrix_supports(dtype):
             return self.vector_cycles(2 * m * n * k, dtype)
         rows, cols, rate = self._matrix(dtype)
         return -(-m // rows) * -(-n // cols) * k * (rows * cols) / rate

@@ -13,20 +13,16 @@ the one chain. So a layer lowers to:
 * conv: im2col gives the taps in (ky, kx, c) order; `reorder_taps` transposes the
   [P, KH*KW, C'] columns to [P, C', KH*KW] (one npu_pe.transpose through views), and
   the weight box is DMA'd with rows in (c, ky, kx) order (rules_conv);
-* the product on the matrix unit when it takes the input type and accumulates in
-  f32, else `sequential_matmul` on the vector unit (below), chunk after chunk, never
-  split over PEs (a K-group sum would reassociate the chain: `can_split_k` is False);
+* one npu_pe.matmul per K chunk, in ascending order, never split over PEs (a K-group
+  sum would reassociate the chain: `can_split_k` is False): on the matrix unit when
+  it takes the input type and accumulates in f32, else with `unit = "vector"` (no
+  matrix unit for the type, e.g. fp8 on edge-lpddr, or an accumulator other than
+  f32), which the dialect defines as the same f32 chain -- the same bits, with no
+  products or terms buffer;
 * `scale_and_bias`: binary mul by the per-channel scale slice, binary add of the bias
   box, both f32.
 
-`sequential_matmul` (no matrix unit for the type, e.g. fp8 on edge-lpddr): a terms
-buffer [K'+1, M, N] f32 holds acc (or +0.0 for the first chunk) in slot 0 and the
-products f32(a[m, k] * b[k, n]) in slots 1..K' (binary mul of A^T [K', M, 1] and
-B [K', 1, N] after exact casts to f32); npu_pe.reduce sum over axis 0 adds them in
-ascending index order starting from slot 0 -- the same chain, the same bits.
-A target whose accumulator for the type is not f32 would round partial sums
-differently than the level-2 `acc` says; the layer is then also computed on the
-vector unit. An `acc` other than fp32 is not lowered (a located error).
+An `acc` other than fp32 is not lowered (a located error).
 """
 
 from __future__ import annotations
@@ -34,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from npu.spatial.graph import Node
-from npu.spatial.program import Buf, nbytes
+from npu.spatial.program import Buf
 
 FLOAT_LAYERS = ("conv_float", "matmul_float")
 
@@ -55,41 +51,6 @@ def types(node: Node, chip) -> tuple[str, str, bool]:
     dtype = node.operands[0].dtype
     matrix = chip.matrix_supports(dtype) and chip.accumulator(dtype) == "f32"
     return dtype, "f32", matrix
-
-
-def vector_bytes(m: int, k: int, n: int) -> list[int]:
-    """SRAM of `sequential_matmul` for an [m, k] x [k, n] chunk: terms, A as f32 and transposed, B as f32."""
-    return [nbytes((k + 1, m, n), "f32"), nbytes((m, k), "f32"), nbytes((k, m), "f32"), nbytes((k, n), "f32")]
-
-
-def _as_f32(prog, buf: Buf, temps: list) -> Buf:
-    if buf.dtype == "f32":
-        return buf
-    out = prog.alloc(buf.shape, "f32")
-    prog.cast(buf, out)  # exact: fp8, bf16 and f16 values are f32 values
-    temps.append(out)
-    return out
-
-
-def sequential_matmul(prog, a: Buf, b: Buf, acc: Buf, first: bool) -> None:
-    """acc = (first ? +0.0 : acc) + a x b as the f32 chain in ascending k, on the vector unit."""
-    m, k = a.shape
-    n = b.shape[1]
-    temps: list[Buf] = []
-    a32, b32 = _as_f32(prog, a, temps), _as_f32(prog, b, temps)
-    at = prog.alloc((k, m), "f32")
-    prog.transpose(a32, at, (1, 0))
-    terms = prog.alloc((k + 1, m, n), "f32")
-    slot0 = prog.view(terms, (1, m, n))
-    acc3 = prog.view(acc, (1, m, n))
-    if first:
-        prog.fill(slot0, 0.0)
-    else:
-        prog.unary("copy", acc3, slot0)
-    products = prog.view(terms, (k, m, n), byte_offset=nbytes((m, n), "f32"))
-    prog.binary("mul", prog.view(at, (k, m, 1)), prog.view(b32, (k, 1, n)), products)
-    prog.reduce("sum", 0, terms, acc3)
-    prog.dealloc(terms, at, *temps)
 
 
 def reorder_taps(prog, cols: Buf, taps: int, channels: int) -> Buf:

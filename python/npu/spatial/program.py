@@ -177,8 +177,11 @@ class Program:
         attr_txt = f" {{{attrs}}}" if attrs else ""
         self._line(f'"npu_pe.{name}"({names}){attr_txt} : ({types}) -> ()')
 
-    def matmul(self, a: Buf, b: Buf, c: Buf, accumulate: bool, a_zp: int = 0, b_zp: int = 0) -> None:
+    def matmul(self, a: Buf, b: Buf, c: Buf, accumulate: bool, a_zp: int = 0, b_zp: int = 0,
+               unit: str = "matrix") -> None:
         attrs = f"accumulate = {'true' if accumulate else 'false'}"
+        if unit != "matrix":
+            attrs += f', unit = "{unit}"'
         if a_zp:
             attrs += f", a_zp = {scalar(a_zp, a.dtype)}"
         if b_zp:

@@ -17,7 +17,8 @@ channel chunks c0..c1) on one PE:
 
 A 1x1 kernel without padding skips im2col: the DMA reads the strided input
 directly as the [P, C'] matrix. Without a matrix unit for the input type the
-product runs on the vector unit as in rules_matmul.
+same npu_pe.matmul runs with `unit = "vector"` (as in rules_matmul: same
+arithmetic, no products buffer, the same tile budget).
 
 `conv_float` (fp8 / bf16 / fp16 level 2) follows its golden chain exactly
 (npu.spatial.float_l2): no bias in the accumulator, taps in (c, ky, kx) order
@@ -36,7 +37,6 @@ from npu.spatial.layout import Pattern, View, box_pattern
 from npu.spatial.plan import Space
 from npu.spatial.program import nbytes
 from npu.spatial.rules_eltwise import epilogue_bytes
-from npu.spatial.rules_matmul import MatmulFamily
 
 
 class ConvGeometry:
@@ -136,20 +136,15 @@ class ConvFamily(Family):
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         _, _, toh, tow, tm, ct = tile
         g = ConvGeometry.of(node)
-        dtype, acc, matrix = self._types(node, chip)
+        dtype, acc, _ = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
         bufs = [nbytes((g.span(0, toh), g.span(1, tow), ct), dtype), nbytes((kk, tm), dtype), nbytes((p, tm), acc)]
         if not g.pointwise:
             bufs.append(nbytes((p, kk), dtype))
         if node.out.dtype != acc:
             bufs.append(nbytes((p, tm), node.out.dtype))
-        if float_l2.is_float_layer(node):
-            if not g.pointwise:
-                bufs.append(nbytes((p, kk), dtype))  # the columns in (c, ky, kx) order
-            if not matrix:
-                bufs += float_l2.vector_bytes(p, kk, tm)
-        elif not matrix:
-            bufs += [nbytes((p, kk, tm), "f32"), nbytes((p, tm), "f32")]
+        if float_l2.is_float_layer(node) and not g.pointwise:
+            bufs.append(nbytes((p, kk), dtype))  # the columns in (c, ky, kx) order
         return bufs + epilogue_bytes(node, p * tm)
 
     def partial_bytes(self, node: Node, tile, chip: Chip) -> int:
@@ -158,12 +153,12 @@ class ConvFamily(Family):
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         _, _, toh, tow, tm, ct = tile
         g = ConvGeometry.of(node)
-        dtype, _, _ = self._types(node, chip)
+        dtype, _, matrix = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
         moved = (nbytes((g.span(0, toh), g.span(1, tow), ct), dtype) + nbytes((kk, tm), dtype)
                  + nbytes((p, tm), node.out.dtype))
         im2col = 0 if g.pointwise else chip.vector_cycles(p * kk, dtype)
-        return chip.matmul_cycles(p, tm, kk, dtype) + im2col, moved
+        return chip.matmul_cycles(p, tm, kk, dtype, vector=not matrix) + im2col, moved
 
     # ------------------------------------------------------------ lowering
     def _weight_box(self, ctx, g: ConvGeometry, gi: int, m0: int, tm: int, c0: int, ct: int):
@@ -227,12 +222,7 @@ class ConvFamily(Family):
                     if ordered is not cols:
                         ctx.release(cols)
                         cols = ordered
-            if matrix:
-                prog.matmul(cols, wbuf, acc, accumulate=not first, **zps)
-            elif l2:
-                float_l2.sequential_matmul(prog, cols, wbuf, acc, first)
-            else:
-                MatmulFamily._vector_matmul(None, prog, cols, wbuf, acc, first)
+            prog.matmul(cols, wbuf, acc, accumulate=not first, unit="matrix" if matrix else "vector", **zps)
             first = False
             ctx.release(cols, wbuf)
         if ctx.combine_partials(acc):

@@ -1,4 +1,4 @@
-"""Matrix products (matmul, gemm, matmul_int) on the matrix unit.
+"""Matrix products (matmul, gemm, matmul_int, matmul_float) on the matrix unit (or the vector unit).
 
 Iteration space (b, m, n, k), k the reduction: b runs over the broadcast batch
 dims of the result (one batch element per tile), m and n over the rows and
@@ -15,9 +15,11 @@ One item (tile (b, m0:m1, n0:n1), K chunks c0..c1) on one PE:
     out         = acc (cast when the result type differs), DMA'd to the result box
 
 When the target's matrix unit lacks the input type (fp32 on edge-lpddr), the
-product runs on the vector unit with the same arithmetic as npu_pe.matmul:
-products rounded to f32 (`binary mul` of A[m,k,1] and B[1,k,n]) summed in
-ascending k (`reduce sum` over axis 1), then added to acc.
+same npu_pe.matmul runs with `unit = "vector"`: the dialect gives it the
+arithmetic of the matrix unit's float rule (products and partial sums rounded
+to f32, ascending k, starting from acc), so the tile plan, the bias start and
+the K groups are those of the matrix path and the step needs no buffer beyond
+A, B and acc (no [M', K', N'] products).
 
 `matmul_float` (fp8 / bf16 / fp16 level 2) follows its golden chain exactly
 (npu.spatial.float_l2): acc from +0.0, K chunks in order on one PE (never split
@@ -95,16 +97,12 @@ class MatmulFamily(Family):
 
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         _, mt, nt, kt = tile
-        dtype, acc, matrix = self._types(node, chip)
+        dtype, acc, _ = self._types(node, chip)
         bufs = [nbytes((mt, kt), dtype), nbytes((kt, nt), dtype), nbytes((mt, nt), acc)]
         if node.out.dtype != acc:
             bufs.append(nbytes((mt, nt), node.out.dtype))
         if float_l2.is_float_layer(node):
             bufs.append(nbytes((mt, nt), "f32"))  # the bias box
-            if not matrix:
-                bufs += float_l2.vector_bytes(mt, kt, nt)
-        elif not matrix:
-            bufs += [nbytes((mt, kt, nt), "f32"), nbytes((mt, nt), "f32")]
         from npu.spatial.rules_eltwise import epilogue_bytes
 
         return bufs + epilogue_bytes(node, mt * nt)
@@ -114,9 +112,9 @@ class MatmulFamily(Family):
 
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         _, mt, nt, kt = tile
-        dtype, acc, matrix = self._types(node, chip)
+        dtype, _, matrix = self._types(node, chip)
         moved = nbytes((mt, kt), dtype) + nbytes((kt, nt), dtype) + nbytes((mt, nt), node.out.dtype)
-        return chip.matmul_cycles(mt, nt, kt, dtype), moved
+        return chip.matmul_cycles(mt, nt, kt, dtype, vector=not matrix), moved
 
     # ------------------------------------------------------------ lowering
     def _views(self, ctx):
@@ -176,12 +174,7 @@ class MatmulFamily(Family):
             b, tb = ctx.load(bv, lo, sizes, order, dtype, shape)
             prog.dma_wait([t for t in (*pending, ta, tb) if t])
             pending = []
-            if matrix:
-                prog.matmul(a, b, acc, accumulate=not first, **zps)
-            elif l2:
-                float_l2.sequential_matmul(prog, a, b, acc, first)
-            else:
-                self._vector_matmul(prog, a, b, acc, first)
+            prog.matmul(a, b, acc, accumulate=not first, unit="matrix" if matrix else "vector", **zps)
             first = False
             ctx.release(a, b)
         if ctx.combine_partials(acc):
@@ -196,21 +189,6 @@ class MatmulFamily(Family):
             prog.cast(acc, out)
         self._store(ctx, out, batch, bidx, m0, n0, mt, nt)
         ctx.release(*{acc, out})
-
-    def _vector_matmul(self, prog, a, b, acc, first: bool) -> None:
-        mt, kt = a.shape
-        nt = b.shape[1]
-        products = prog.alloc((mt, kt, nt), "f32")
-        prog.binary("mul", prog.view(a, (mt, kt, 1)), prog.view(b, (1, kt, nt)), products)
-        acc3 = prog.view(acc, (mt, 1, nt))
-        if first:
-            prog.reduce("sum", 1, products, acc3)
-        else:
-            part = prog.alloc((mt, 1, nt), "f32")
-            prog.reduce("sum", 1, products, part)
-            prog.binary("add", acc3, part, acc3)
-            prog.dealloc(part)
-        prog.dealloc(products)
 
     def _bias_view(self, ctx):
         """The bias broadcast (numpy rules) to the result's batch + (M, N) shape."""

@@ -26,6 +26,7 @@ module attributes {npu_pe.target = "datacenter-hbm"} {
     "npu_pe.transpose"(%xs, %xt) {perm = array<i64: 1, 0>} : (memref<4x8xbf16, "sram">, memref<8x4xbf16, "sram">) -> ()
     %acc = "npu_mem.alloc"() {offset = 448} : () -> memref<4x4xf32, "sram">
     "npu_pe.matmul"(%xs, %xt, %acc) {accumulate = false} : (memref<4x8xbf16, "sram">, memref<8x4xbf16, "sram">, memref<4x4xf32, "sram">) -> ()
+    "npu_pe.matmul"(%xs, %xt, %acc) {accumulate = true, unit = "vector"} : (memref<4x8xbf16, "sram">, memref<8x4xbf16, "sram">, memref<4x4xf32, "sram">) -> ()
     %row = "npu_mem.alloc"() {offset = 512} : () -> memref<4x1xf32, "sram">
     "npu_pe.reduce"(%acc, %row) {kind = "max", axis = 1} : (memref<4x4xf32, "sram">, memref<4x1xf32, "sram">) -> ()
     "npu_pe.binary"(%acc, %row, %acc) {kind = "sub"} : (memref<4x4xf32, "sram">, memref<4x1xf32, "sram">, memref<4x4xf32, "sram">) -> ()
