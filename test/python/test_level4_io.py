@@ -93,6 +93,7 @@ def test_bool_and_uncomputed_outputs_match_golden_on_level4_and_the_binary(tmp_p
                     if op.operation.name == "npu_mem.global" and "element" in op.attributes}
         machine = Level4Machine(lowered, target)
         assert {s.name: s.dtype for s in machine.inputs} == {"x": np.float32, "m": np.bool_}
+        assert [s.name for s in machine.outputs] == list(want) == ["g", "g2", "c", "i", "n"]  # result order
         _same(machine.run(inputs), want)
         data = encode(lowered, target)
     assert elements == {"m": "i1", "g": "i1", "g2": "i1", "n": "i1"}

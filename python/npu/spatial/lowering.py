@@ -142,7 +142,22 @@ def _locate(lw: Lowering) -> list[OutputCopy]:
         loc = lw.loc_ref(ir.Location.name(name))
         lw.declare(name, "output", t.shape, t.dtype, loc=loc, element=element)
         out.append(OutputCopy(name, t, loc))
+    _order_outputs(lw, graph.output_names)
     return out
+
+
+def _order_outputs(lw: Lowering, names: list[str]) -> None:
+    """Output globals in the function's result order (the interpreter, the binary and npu-run list
+    outputs in global order), where the first of them was declared; other globals keep their place."""
+    ordered, placed = {}, False
+    for symbol, decl in lw.globals.items():
+        if decl.kind != "output":
+            ordered[symbol] = decl
+        elif not placed:
+            ordered.update((n, lw.globals[n]) for n in names if n in lw.globals)
+            placed = True
+    lw.globals.clear()
+    lw.globals.update(ordered)
 
 
 def _io_elements(graph: Graph) -> dict[str, list[str | None]]:
