@@ -122,6 +122,8 @@ def fold_empty(func_op: ir.Operation) -> int:
         op = op.operation
         if op.name in ("arith.constant", "func.return") or not op.results:
             continue
+        if not (any(_empty(r) for r in op.results) or any(_empty(v) or v in derived for v in op.operands)):
+            continue  # the common case: nothing empty here
         if not all(_plain(r.type) for r in op.results) or not all(_plain(v.type) for v in op.operands):
             continue
         if all(_empty(r) for r in op.results):  # rule 1
