@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 
+import ml_dtypes
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -160,8 +161,19 @@ def _ln_bound(x: np.ndarray, s: np.ndarray, b: np.ndarray, eps: float):
     return y, mu, r, dy, dmu, dr
 
 
+# Narrow float data computes in f32 and rounds the result once to its type, like golden's float64 result:
+# rounding is monotone, so both move by at most one unit in the last place, 2^(1-p) |y| (p significand
+# bits), or the type's smallest subnormal.
+NARROW = {"bf16": (ml_dtypes.bfloat16, 8, 2.0**-133), "f16": (np.float16, 11, 2.0**-24)}
+_narrow = [None]
+
+
 def _check(name: str, out: np.ndarray, gold: np.ndarray, exact: np.ndarray, bound: np.ndarray) -> float:
-    """|y4 - y| <= B against the exact result and |y4 - y1| <= B + 2 u |y| against golden; the max error vs golden."""
+    """|y4 - y| <= B against the exact result and |y4 - y1| <= B + 2 u |y| against golden (plus a unit in the
+    last place of a narrow result type, `_narrow`); the max error vs golden."""
+    if _narrow[0] is not None:
+        _, p, sub = NARROW[_narrow[0]]
+        bound = bound + 2.0 ** (1 - p) * (np.abs(exact) + bound) + sub
     out = out.astype(np.float64)
     assert np.all(np.abs(out - exact) <= bound), f"{name}: {np.max(np.abs(out - exact) - bound)} over the bound"
     err = np.abs(out - gold.astype(np.float64))
@@ -173,17 +185,30 @@ FLOAT_OPS = ("softmax", "log_softmax", "layer_normalization", "reduce_sum", "red
              "reduce_min", "global_average_pool", "global_max_pool")
 
 
-def check_float(ctx, op: str, shape, target, seed: int = 0, scale: float = 3.0):
+def check_float(ctx, op: str, shape, target, seed: int = 0, scale: float = 3.0, dtype: str = "f32",
+                split: bool = True):
     text, _ = float_case(op, shape)
+    npdt = np.float32
+    if dtype != "f32":
+        text, npdt = text.replace("xf32>", f"x{dtype}>"), NARROW[dtype][0]
     rng = np.random.default_rng(seed)
-    x = (rng.standard_normal(shape) * scale).astype(np.float32)
+    x = (rng.standard_normal(shape) * scale).astype(npdt)
     inputs = {"x": x}
     n = shape[-1] if not op.startswith("global_") else int(np.prod(shape[2:]))
     if op == "layer_normalization":
-        inputs["s"] = rng.uniform(0.5, 2.0, n).astype(np.float32)
-        inputs["b"] = rng.uniform(-1.0, 1.0, n).astype(np.float32)
+        inputs["s"] = rng.uniform(0.5, 2.0, n).astype(npdt)
+        inputs["b"] = rng.uniform(-1.0, 1.0, n).astype(npdt)
     plan, gold, out = lower_and_run(ctx, text, target, inputs)
-    assert plan.num_chunks > 1, f"{op} {shape}: the row was not split ({plan.tile})"
+    assert (plan.num_chunks > 1) == split, f"{op} {shape}: {plan.num_chunks} chunks of {plan.tile}"
+    _narrow[0] = None if dtype == "f32" else dtype
+    try:
+        return _float_errors(op, shape, inputs, gold, out)
+    finally:
+        _narrow[0] = None
+
+
+def _float_errors(op: str, shape, inputs, gold, out) -> float:
+    x = inputs["x"]
     xd = x.astype(np.float64)
     if op.startswith("global_"):
         xd = xd.reshape(shape[:2] + (-1,))
@@ -197,7 +222,7 @@ def check_float(ctx, op: str, shape, target, seed: int = 0, scale: float = 3.0):
                 _check("inv_std_dev", out["inv"], gold["inv"], r, dr)]
         return max(errs)
     if op in ("reduce_max", "reduce_min", "global_max_pool"):
-        np.testing.assert_array_equal(out["y"], gold["y"])
+        np.testing.assert_array_equal(out["y"].astype(np.float64), gold["y"].astype(np.float64))
         return 0.0
     nn = xd.shape[-1]
     total = xd.sum(axis=-1)
@@ -219,6 +244,15 @@ def test_float_rows_split_within_the_bound(ctx, op, mesh):
         shape = (1, 2, 50, 50) if op.startswith("global_") else (2, 2500)
         assert kgroups_of(ctx, float_case(op, shape)[0], tiny(mesh)) == 2
     check_float(ctx, op, shape, tiny(mesh))
+
+
+@pytest.mark.parametrize("dtype", ["bf16", "f16"])
+@pytest.mark.parametrize("op", ["softmax", "log_softmax", "layer_normalization", "reduce_mean", "reduce_max"])
+def test_narrow_float_rows_compute_in_f32(ctx, op, dtype):
+    """bf16 / f16 rows widened to f32 and rounded once to their type: whole rows (100) and split rows (2500, over
+    two K groups each on a 2x2 mesh) within the f32 bound plus one unit in the last place of the type."""
+    check_float(ctx, op, (2, 100), tiny((2, 2)), dtype=dtype, split=False)
+    check_float(ctx, op, (2, 2500), tiny((2, 2)), dtype=dtype)
 
 
 @pytest.mark.parametrize("preset", ["datacenter-hbm", "edge-lpddr"])

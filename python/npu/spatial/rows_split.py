@@ -72,11 +72,18 @@ class Chunks:
         self.prog.dma_wait([tok] if tok else [])
         return buf
 
-    def load_work(self, clo, csz) -> tuple[Buf, Buf]:
-        """Chunk (clo, csz) of the input and a fresh buffer of its shape to compute in (a loaded box may be
-        a layer-long cached copy, read again by the next pass: never written in place)."""
+    def centered(self, clo, csz, stat: Buf) -> tuple[Buf, Buf]:
+        """(chunk (clo, csz) of the input as loaded, a fresh f32 buffer holding x - stat): a loaded box may be a
+        layer-long cached copy read again by the next pass, so it is never written in place; narrow floats are
+        cast to f32 first."""
         x = self.load(clo, csz)
-        return x, self.prog.alloc(x.shape, x.dtype)
+        d = self.prog.alloc(x.shape, "f32")
+        if x.dtype == "f32":
+            self.prog.binary("sub", x, stat, d)
+        else:
+            self.prog.cast(x, d)
+            self.prog.binary("sub", d, stat, d)
+        return x, d
 
     def row(self, dtype: str) -> Buf:
         return self.prog.alloc((self.outer, 1, self.inner), dtype)
@@ -106,8 +113,14 @@ class Chunks:
         return buf
 
     def store(self, buf: Buf, clo, csz) -> None:
-        tok = self.ctx.store(buf, self.ctx.node.out, clo, csz, self.order)
+        """Store chunk (clo, csz) of the result from `buf` (cast to the result type when it differs)."""
+        from npu.spatial.rules_rows import narrowed
+
+        out = narrowed(self.ctx, buf, self.ctx.node.out.dtype)
+        tok = self.ctx.store(out, self.ctx.node.out, clo, csz, self.order)
         self.prog.dma_wait([tok])
+        if out is not buf:
+            self.ctx.release(out)
 
 
 def allreduce(ctx, stats: list[tuple[Buf, str]], back: bool) -> None:
@@ -172,7 +185,7 @@ def _reduce(ch: Chunks, kind: str) -> None:
     ctx, prog, fam = ch.ctx, ch.prog, ch.fam
     node = ctx.node
     out_t = node.out.dtype
-    work = "f32" if out_t in FLOAT_TYPES else out_t
+    work = "f32" if kind == "sum" and out_t in FLOAT_TYPES else out_t  # float sums accumulate in f32
     acc = None
     for clo, csz in ch.boxes:
         x = ch.load(clo, csz)
@@ -208,15 +221,17 @@ def _reduce(ch: Chunks, kind: str) -> None:
 def _softmax(ch: Chunks) -> None:
     ctx, prog = ch.ctx, ch.prog
     node = ctx.node
+    from npu.spatial.rules_rows import widen
+
     mx = s = None
-    for clo, csz in ch.boxes:  # pass 1: the row maxima
+    for clo, csz in ch.boxes:  # pass 1: the row maxima (in the input type: exact)
         x = ch.load(clo, csz)
         mx = ch.accumulate(mx, "max", x)
         ctx.release(x)
     allreduce(ctx, [(mx, "max")], back=True)
+    mx8, mx = mx, widen(ctx, mx)
     for clo, csz in ch.boxes:  # pass 2: sum of exp(x - max)
-        x, d = ch.load_work(clo, csz)
-        prog.binary("sub", x, mx, d)
+        x, d = ch.centered(clo, csz, mx)
         prog.unary("exp", d, d)
         s = ch.accumulate(s, "sum", d)
         ctx.release(x, d)
@@ -224,8 +239,7 @@ def _softmax(ch: Chunks) -> None:
     if node.name == "log_softmax":
         prog.unary("log", s, s)
     for clo, csz in ch.boxes:  # pass 3: normalize each chunk
-        x, d = ch.load_work(clo, csz)
-        prog.binary("sub", x, mx, d)
+        x, d = ch.centered(clo, csz, mx)
         if node.name == "softmax":
             prog.unary("exp", d, d)
             prog.binary("div", d, s, d)
@@ -233,10 +247,12 @@ def _softmax(ch: Chunks) -> None:
             prog.binary("sub", d, s, d)
         ch.store(d, clo, csz)
         ctx.release(x, d)
-    ctx.release(mx, s)
+    ctx.release(*{mx8, mx}, s)
 
 
 def _layer_norm(ch: Chunks) -> None:
+    from npu.spatial.rules_rows import widen
+
     ctx, prog, fam = ch.ctx, ch.prog, ch.fam
     node = ctx.node
     eps = float(node.attrs.get("epsilon", 1e-5))
@@ -255,8 +271,7 @@ def _layer_norm(ch: Chunks) -> None:
     allreduce(ctx, [(mean, "add")], back=True)
     prog.binary("div", mean, count, mean)
     for clo, csz in ch.boxes:  # pass 2: the sums of squared deviations
-        x, d = ch.load_work(clo, csz)
-        prog.binary("sub", x, mean, d)
+        x, d = ch.centered(clo, csz, mean)
         prog.binary("mul", d, d, d)
         part = ch.row("f32")
         prog.reduce("sum", 1, d, part)
@@ -273,19 +288,17 @@ def _layer_norm(ch: Chunks) -> None:
     prog.binary("add", inv, epsilon, inv)
     prog.unary("rsqrt", inv, inv)
     for clo, csz in ch.boxes:  # pass 3: normalize, scale and shift each chunk
-        x, d = ch.load_work(clo, csz)
-        prog.binary("sub", x, mean, d)
+        x, d = ch.centered(clo, csz, mean)
         prog.binary("mul", d, inv, d)
         params = []
         for i, kind in ((1, "mul"), (2, "add")):
             if len(node.operands) > i and node.operands[i] is not None:
                 buf = ch.param(node.operands[i], clo, csz)
-                prog.binary(kind, d, buf, d)
-                params.append(buf)
+                wide = widen(ctx, buf)
+                prog.binary(kind, d, wide, d)
+                params += list({buf, wide})
         ch.store(d, clo, csz)
         ctx.release(x, d, *params)
     if not ctx.is_member:
-        for k, stat in ((1, mean), (2, inv)):
-            if len(node.results) > k and (node.results[k].consumers or node.results[k] in ctx.lw.graph.outputs):
-                fam._store_rows(ctx, stat, ch.order, ch.rows, True, node.results[k])
+        fam.store_stats(ctx, mean, inv, ch.order, ch.rows)
     ctx.release(mean, inv, count, epsilon)

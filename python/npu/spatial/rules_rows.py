@@ -58,6 +58,24 @@ def row_axes(node: Node) -> tuple[int, ...]:
     return tuple(sorted(int(x) % rank for x in axes))
 
 
+def widen(ctx, buf):
+    """An f32 copy of a narrow-float buffer (bf16, f16, fp8), the buffer itself otherwise: float rows compute in f32."""
+    if buf.dtype not in FLOAT_TYPES or buf.dtype == "f32":
+        return buf
+    wide = ctx.prog.alloc(buf.shape, "f32")
+    ctx.prog.cast(buf, wide)
+    return wide
+
+
+def narrowed(ctx, buf, dtype: str):
+    """`buf` cast to `dtype` (a fresh buffer) when its type differs, else `buf`."""
+    if buf.dtype == dtype:
+        return buf
+    out = ctx.prog.alloc(buf.shape, dtype)
+    ctx.prog.cast(buf, out)
+    return out
+
+
 @register
 class RowsFamily(Family):
     name = "rows"
@@ -179,6 +197,8 @@ class RowsFamily(Family):
         elif node.name in _INT_NORM:  # two i32 tiles, an i16 one, the i8 result, row values, tables, gamma/beta
             bufs += [nbytes(tile, "i32")] * 2 + [nbytes(tile, "i16"), nbytes(tile, "i8")]
             bufs += [nbytes((per_row,), "i32")] * 5 + [nbytes((513,), "i16")] * 2 + [nbytes((rowlen,), "i32")] * 2
+        if dtype in FLOAT_TYPES and dtype != "f32":  # narrow floats compute in f32: the widened tile and result
+            bufs += [nbytes(tile, "f32")] * 2
         if self.splits_row(node, tile):  # a chunk's partial statistic and more running statistics
             bufs += [nbytes((per_row,), work)] * (4 if node.name in _INT_NORM else 2)
             if node.name in _INT_NORM:  # pass 2 of layer_norm_int holds u, c and h * h of a chunk
@@ -267,17 +287,19 @@ class RowsFamily(Family):
         node, prog = ctx.node, ctx.prog
         kind = _REDUCE[node.name]
         out_t = node.out.dtype
-        red = self._row_stat(ctx, kind, x, shape, out_t)
+        work = "f32" if kind == "sum" and out_t in FLOAT_TYPES else out_t  # narrow float sums accumulate in f32
+        red = self._row_stat(ctx, kind, x, shape, work)
         consts = []
         if node.name in ("reduce_mean", "global_average_pool"):
-            consts.append(self._scalar(ctx, float(shape[1]), out_t, "row_count"))
+            consts.append(self._scalar(ctx, float(shape[1]), work, "row_count"))
             prog.binary("div", red, consts[-1], red)
         elif node.name == "reduce_sum_int" and int(node.attrs.get("input_zp", 0)):
             consts.append(self._scalar(ctx, shape[1] * int(node.attrs["input_zp"]), "i32", "row_zp_sum"))
             prog.binary("sub", red, consts[-1], red)
         keep = node.name.startswith("global_") or bool(node.attrs.get("keepdims", 1))
-        self._store_rows(ctx, red, order, rows, keep, node.out)
-        ctx.release(x, red, *consts)
+        out = narrowed(ctx, red, out_t)
+        self._store_rows(ctx, out, order, rows, keep, node.out)
+        ctx.release(x, *{red, out}, *consts)
 
     def _store_rows(self, ctx, buf, order, rows, keep: bool, tensor) -> None:
         """Store per-row results (rows collapsed to size 1, or dropped when not kept)."""
@@ -299,8 +321,9 @@ class RowsFamily(Family):
             tok = ctx.store(buf, view, lo, sizes, border)
         ctx.prog.dma_wait([tok])
 
-    def _softmax(self, ctx, x, order, shape) -> None:
+    def _softmax(self, ctx, loaded, order, shape) -> None:
         node, prog = ctx.node, ctx.prog
+        x = widen(ctx, loaded)
         mx = self._row_stat(ctx, "max", x, shape, x.dtype)
         prog.binary("sub", x, mx, x)
         e = prog.alloc(x.shape, x.dtype)
@@ -313,12 +336,14 @@ class RowsFamily(Family):
             prog.unary("log", s, s)
             prog.binary("sub", x, s, x)
             result = x
-        tok = ctx.store(result, node.out, ctx.lo, ctx.sizes, order)
+        out = narrowed(ctx, result, node.out.dtype)
+        tok = ctx.store(out, node.out, ctx.lo, ctx.sizes, order)
         prog.dma_wait([tok])
-        ctx.release(x, mx, e, s)
+        ctx.release(*{loaded, x, out, mx, e, s})
 
-    def _layer_norm(self, ctx, x, order, rows, shape) -> None:
+    def _layer_norm(self, ctx, loaded, order, rows, shape) -> None:
         node, prog = ctx.node, ctx.prog
+        x = widen(ctx, loaded)
         outer, length, inner = shape
         eps = float(node.attrs.get("epsilon", 1e-5))
         count = self._scalar(ctx, float(length), "f32", "row_count")
@@ -337,11 +362,21 @@ class RowsFamily(Family):
         for i, kind in ((1, "mul"), (2, "add")):
             if len(node.operands) > i and node.operands[i] is not None:
                 buf = self._row_param(ctx, node.operands[i], order, length)
-                prog.binary(kind, x, buf, x)
-                params.append(buf)
-        tok = ctx.store(x, node.out, ctx.lo, ctx.sizes, order)
+                wide = widen(ctx, buf)
+                prog.binary(kind, x, wide, x)
+                params += list({buf, wide})
+        out = narrowed(ctx, x, node.out.dtype)
+        tok = ctx.store(out, node.out, ctx.lo, ctx.sizes, order)
         prog.dma_wait([tok])
+        self.store_stats(ctx, mean, inv, order, rows)
+        ctx.release(*{loaded, x, out}, sq, mean, inv, count, epsilon, *params)
+
+    def store_stats(self, ctx, mean, inv, order, rows) -> None:
+        """Store layer norm's mean / inv_std_dev results when used (cast to their types)."""
+        node = ctx.node
         for k, stat in ((1, mean), (2, inv)):
             if len(node.results) > k and (node.results[k].consumers or node.results[k] in ctx.lw.graph.outputs):
-                self._store_rows(ctx, stat, order, rows, True, node.results[k])
-        ctx.release(x, sq, mean, inv, count, epsilon, *params)
+                out = narrowed(ctx, stat, node.results[k].dtype)
+                self._store_rows(ctx, out, order, rows, True, node.results[k])
+                if out is not stat:
+                    ctx.release(out)
