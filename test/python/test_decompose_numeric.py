@@ -526,3 +526,34 @@ def test_rank0_operands_golden_and_level4():
         exact(text, inputs)
         gold, got = _level4(text, inputs, edge)
         same_bits(gold, got)
+
+
+@pytest.fixture(scope="module")
+def edge():
+    return load_target("edge-lpddr")
+
+
+@pytest.mark.parametrize("elem", Q_TYPES + ["f8E4M3FN", "f8E5M2"])
+def test_level4_quantize_dequantize_types(elem, edge):
+    """quantize_linear (ties, saturation, infinities; fp8 both saturate modes) and dequantize_linear per
+    axis on level 4 (edge-lpddr): bit-identical to golden for every result / input type."""
+    rng = np.random.default_rng(3)
+    dt = np.dtype(NP[elem])
+    fp8 = elem.startswith("f8")
+    if fp8:
+        x = np.concatenate([rng.standard_normal(40) * 300, [1e6, -1e6, np.inf, -np.inf, 0.0, -0.0, 470.0, 114000.0]])
+        x = x.astype(np.float32).reshape(4, 12)
+        zp, q = np.zeros(4), (rng.standard_normal((4, 12)) * 40).astype(np.float32).astype(dt)
+    else:
+        info = ml_dtypes.iinfo(dt)
+        x = _quant_probe(rng, 48, 0.25).reshape(4, 12)
+        zp = rng.integers(int(info.min), int(info.max), 4)
+        q = rng.integers(int(info.min), int(info.max), (4, 12), endpoint=True).astype(dt)
+    scale = np.array([0.25, 0.5, 0.125, 3.0], np.float32)
+    for sat in ((0, 1) if fp8 else (1,)):
+        text = module("quantize_linear", [((4, 12), "f32"), ((4,), "f32", scale), ((4,), elem, zp)], [((4, 12), elem)],
+                      f"{{axis = 0 : i64, block_size = 0 : i64, saturate = {sat} : i64}}")
+        same_bits(*_level4(text, {"a0": x}, edge))
+    text = module("dequantize_linear", [((4, 12), elem), ((4,), "f32", scale), ((4,), elem, zp)], [((4, 12), "f32")],
+                  "{axis = 0 : i64, block_size = 0 : i64}")
+    same_bits(*_level4(text, {"a0": q}, edge))
