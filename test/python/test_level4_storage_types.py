@@ -370,3 +370,38 @@ def test_perf_model_runs_the_storage_type_casts(ctx):
     machine.run({"x": _float_inputs("f32", shape)})
     report = build_report(machine)
     assert report.cycles > 0 and sum(pe.vector_busy for pe in report.pes) > 0
+
+
+# ------------------------------------------------------------------ the ONNX node cases
+
+# the Cast / CastLike node tests these types unblocked (before: "level 4 has buffers for ..." or "no i4
+# wrap"), 103 of them, on the three presets
+NODE_PATTERN = (r"^test_cast(like)?_(.*(FNUZ|INT2|UINT2|UINT4|FLOAT4E2M1|E8M0).*|FLOAT16_to_INT4|FLOAT_to_INT4"
+                r"|FLOAT16_to_INT4_expanded|FLOAT_to_INT4_expanded)$")
+
+
+def _node_cases(pattern):
+    from npu.onnx import conformance
+
+    return conformance, conformance.list_cases(pattern)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_onnx_cast_node_cases_are_bit_identical(ctx, preset):
+    import onnx
+
+    conformance, cases = _node_cases(NODE_PATTERN)
+    assert len(cases) == 103
+    target = load_target(preset)
+    for case in cases:
+        model = onnx.load(str(case.path / "model.onnx"))
+        init = {t.name for t in model.graph.initializer}
+        names = [i.name for i in model.graph.input if i.name not in init]
+        data, expected = next(conformance._data_sets(case))
+        inputs = dict(zip(names, data))
+        module, bound = conformance.import_case(model, inputs)
+        feed = {k: v for k, v in inputs.items() if k not in bound}
+        gold = Program(module).run(feed)
+        lowered = spatial.lower_module(conformance.import_case(model, inputs)[0], target)
+        out = run_level4(lowered, feed, target=target)
+        _assert_bit_identical(gold, out, case.name)
