@@ -5,12 +5,12 @@ Iteration space: the input's dims, the reduced ("row") dims being its reduce
 dims. The other dims are tiled; the row dims stay whole whenever some tile with
 whole rows fits the SRAM budget, and only otherwise are cut into chunks (tile
 steps on one PE, or K groups on several PEs), which npu.spatial.rows_split
-lowers (partial row statistics combined across chunks and PEs). A tile with whole
-rows on one PE is loaded as a buffer [outer, L,
-inner] (L = the row elements, contiguous in the buffer: the dims are ordered
-as the input is stored when the row dims are adjacent there, else kept dims
-first and row dims last), and reduced along axis 1 with npu_pe.reduce, so the
-per-row results [outer, 1, inner] broadcast back over the rows:
+lowers (partial row statistics combined across chunks and PEs). A tile with
+whole rows on one PE is loaded as a buffer [outer, L, inner] (L = the row
+elements, contiguous in the buffer: the dims are ordered as the input is stored
+when the row dims are adjacent there, else kept dims first and row dims last),
+and reduced along axis 1 with npu_pe.reduce, so the per-row results
+[outer, 1, inner] broadcast back over the rows:
 
     softmax      = exp(x - max) / sum(exp(x - max))
     log_softmax  = (x - max) - log(sum(exp(x - max)))
@@ -20,6 +20,9 @@ per-row results [outer, 1, inner] broadcast back over the rows:
                    step for step (rules_norm_int)
     reduce sum / max / min, mean = sum / L;  reduce_sum_int = sum(x) - L * input_zp (exact in i32)
     global_average_pool / global_max_pool = reduce mean / max over the spatial dims
+
+Narrow float data (bf16, f16) is widened to f32 (`widen`), computed as above and
+rounded once to the result type (`narrowed`); max / min stay in the input type (exact).
 """
 
 from __future__ import annotations
