@@ -557,3 +557,23 @@ def test_level4_quantize_dequantize_types(elem, edge):
     text = module("dequantize_linear", [((4, 12), elem), ((4,), "f32", scale), ((4,), elem, zp)], [((4, 12), "f32")],
                   "{axis = 0 : i64, block_size = 0 : i64}")
     same_bits(*_level4(text, {"a0": q}, edge))
+
+
+def test_level4_runtime_parameters(edge):
+    """Scales and zero points as graph inputs (per axis, and blocked: expand + reshape + slice) on level 4."""
+    rng = np.random.default_rng(3)
+    x = _quant_probe(rng, 96, 0.25).reshape(4, 24)
+    cases = [
+        (module("quantize_linear", [((4, 24), "f32"), ((4, 5), "f32"), ((4, 5), "i8")], [((4, 24), "i8")],
+                "{axis = 1 : i64, block_size = 5 : i64, saturate = 1 : i64}"),
+         {"a0": x, "a1": rng.uniform(0.1, 1, (4, 5)).astype(np.float32), "a2": rng.integers(-128, 128, (4, 5)).astype(np.int8)}),
+        (module("quantize_linear", [((4, 24), "f32"), ((4,), "f32"), ((4,), "ui8")], [((4, 24), "ui8")],
+                "{axis = 0 : i64, block_size = 0 : i64, saturate = 1 : i64}"),
+         {"a0": x, "a1": rng.uniform(0.1, 1, 4).astype(np.float32), "a2": rng.integers(0, 256, 4).astype(np.uint8)}),
+        (module("dequantize_linear", [((4, 24), "i8"), ((4, 5), "f32"), ((4, 5), "i8")], [((4, 24), "f32")],
+                "{axis = 1 : i64, block_size = 5 : i64}"),
+         {"a0": rng.integers(-128, 128, (4, 24)).astype(np.int8), "a1": rng.uniform(0.1, 1, (4, 5)).astype(np.float32),
+          "a2": rng.integers(-128, 128, (4, 5)).astype(np.int8)}),
+    ]
+    for text, inputs in cases:
+        same_bits(*_level4(text, inputs, edge))
