@@ -11,7 +11,9 @@ the K-group 0 PE, which combines them in K-group order and, when every PE needs
 the total (softmax, layer norm), sends it back (one multicast when the NoC has it):
 
     reduce sum / max / min     one pass: partials combined by add (f32; add_wrap for
-                               i32, exact whenever the golden int32 sum is), max, min;
+                               i32, exact whenever the golden int32 sum is: a chunk's
+                               own sum of int8 values cannot overflow, as a chunk fits
+                               SRAM, far below 2^23 elements), max, min;
                                the K-group 0 PE finishes (mean = sum / N,
                                reduce_sum_int - N * input_zp) and stores
     softmax, log_softmax       pass 1: m = max over chunks; pass 2: s = sum of exp(x - m)
