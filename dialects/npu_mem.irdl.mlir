@@ -73,14 +73,14 @@ irdl.dialect @npu_mem {
   // - `value` (`dense<...>` or `dense_resource<...>` elements): the contents;
   //   required for `"weight"` and forbidden otherwise; its shape and element
   //   type equal the memref's.
-  // Example:
-  //   "npu_mem.global"() {sym_name = "w0", kind = "weight", type = memref<64x64xi8, "ext">, value = dense<1> : tensor<64x64xi8>} : () -> ()
-  irdl.operation @global {
   // - `element` (a type): for an `"input"` / `"output"` only, the graph
   //   tensor's element type when it has no level-4 buffers and the memref
   //   holds it in another type (`npu.dialects.level4.IO_ELEMENT_TYPES`: `i1`
   //   in an `i8` mask of 0 / 1). The interpreter, the binary and npu-run take
   //   and return the graph's type (numpy bool for `i1`).
+  // Example:
+  //   "npu_mem.global"() {sym_name = "w0", kind = "weight", type = memref<64x64xi8, "ext">, value = dense<1> : tensor<64x64xi8>} : () -> ()
+  irdl.operation @global {
     %name = irdl.base "#builtin.string"
     %kind_in = irdl.is "input"
     %kind_out = irdl.is "output"

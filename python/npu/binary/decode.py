@@ -121,10 +121,10 @@ class _Builder:
             array = unpack_storage(sym.data, sym.type)
             if sym.value_form == "dense":
                 attrs["value"] = dense_attr(array)
-        if sym.element is not None:
-            attrs["element"] = ir.TypeAttr.get(ir.Type.parse(sym.element))
             else:
                 attrs["value"] = _resource_attr(array, sym.resource, sym.resource_alignment)
+        if sym.element is not None:
+            attrs["element"] = ir.TypeAttr.get(ir.Type.parse(sym.element))
         if sym.quant is not None:
             attrs["npu.quant"] = ir.TypeAttr.get(self.quant_type(sym.quant))
         ir.Operation.create("npu_mem.global", attributes=attrs, loc=self.loc(sym.location, sym.offset))

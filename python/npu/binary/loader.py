@@ -273,16 +273,15 @@ def _read_symbols(r: Reader, s: _Sections, strings, types, tgt, expected: int,
             sym.data = r.data[const_at + data_off:const_at + data_off + data_size]
         elif data_off or data_size:
             raise r.fail(e + 24, f"symbol '{name}' of kind {sym.kind} has data")
-        if q_size or q_off:
         if size > C.SYMBOL_BYTES_1_3:
             sym.element = _read_element(r, strings, e, end, sym)
+        if q_size or q_off:
             sym.quant = _read_quant(r, const_at + q_off, min(const_at + q_off + q_size, const_end), q_size,
                                     e + 40, name, t)
         out.append(sym)
     return out
 
 
-def _read_quant(r: Reader, at: int, end: int, size: int, ref_at: int, name: str, t: C.TypeEntry) -> C.Quant:
 def _read_element(r: Reader, strings, e: int, end: int, sym: C.Symbol) -> str | None:
     """The 1.4 tail of a symbol entry: the graph element type of an input/output (or none), reserved 0."""
     from npu.dialects.level4 import io_element_problem
@@ -297,6 +296,7 @@ def _read_element(r: Reader, strings, e: int, end: int, sym: C.Symbol) -> str | 
     return element
 
 
+def _read_quant(r: Reader, at: int, end: int, size: int, ref_at: int, name: str, t: C.TypeEntry) -> C.Quant:
     flags, storage, expressed, reserved, axis, smin, smax, n, reserved2 = r.unpack(
         "<BBBBiqqII", at, end, f"quantization record of '{name}'")
     if size != C.QUANT_HEADER_BYTES + 16 * n:
