@@ -25,7 +25,7 @@ func.func @global_in_func() {
 
 // -----
 
-// expected-error @below {{'npu_mem.global' op expects type to have an element type in i4, i8, i16, i32, i64, ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16, f16, f32, f64, got memref<4xsi8, "ext">}}
+// expected-error @below {{'npu_mem.global' op expects type to have an element type in i4, i8, i16, i32, i64, ui8, ui16, ui32, ui64, i2, ui2, ui4, f8E4M3FN, f8E5M2, bf16, f16, f32, f64, f8E4M3FNUZ, f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN, got memref<4xsi8, "ext">}}
 "npu_mem.global"() {sym_name = "x", kind = "input", type = memref<4xsi8, "ext">} : () -> ()
 
 // -----

@@ -2,10 +2,10 @@
 
 // An op with a rule whose data has an element type level 4 has no buffers for is named
 // (it used to escape as a KeyError from the tile search).
-func.func @main(%x: tensor<4xui4>, %y: tensor<4xui4>) -> tensor<4xui4> {
-  // expected-error @below {{'npu_tensor.add' op cannot lower to level 4 yet: expects element types level 4 has buffers for (i4, i8, i16, i32, i64, ui8, ui16, ui32, ui64, f8E4M3FN, f8E5M2, bf16, f16, f32, f64), got ui4}}
-  %0 = "npu_tensor.add"(%x, %y) : (tensor<4xui4>, tensor<4xui4>) -> tensor<4xui4>
-  return %0 : tensor<4xui4>
+func.func @main(%x: tensor<4xf8E3M4>, %y: tensor<4xf8E3M4>) -> tensor<4xf8E3M4> {
+  // expected-error @below {{'npu_tensor.add' op cannot lower to level 4 yet: expects element types level 4 has buffers for (i4, i8, i16, i32, i64, ui8, ui16, ui32, ui64, i2, ui2, ui4, f8E4M3FN, f8E5M2, bf16, f16, f32, f64, f8E4M3FNUZ, f8E5M2FNUZ, f8E8M0FNU, f4E2M1FN), got f8E3M4}}
+  %0 = "npu_tensor.add"(%x, %y) : (tensor<4xf8E3M4>, tensor<4xf8E3M4>) -> tensor<4xf8E3M4>
+  return %0 : tensor<4xf8E3M4>
 }
 
 // -----
