@@ -9,7 +9,9 @@ A level-4 module (PE programs, npu_mem globals) runs on the level-4 interpreter
 its report / write a Chrome trace / write SVG plots.
 
 Inputs come from an .npz keyed by graph input name (a single-input model also
-accepts a lone array under any key, or a .npy file). `--compare` runs
+accepts a lone array under any key, or a .npy file); boolean inputs and outputs are
+numpy bool at every level (a level-4 module or .npubin records them with `element = i1`
+on their i8 mask globals, npu.interp.level4_io). `--compare` runs
 onnxruntime on the same inputs and prints, per output, the max abs error, the
 SQNR in dB and the top-1 and top-5 agreement (over the last axis: the share of
 rows whose reference argmax is among npu's k largest); the exit code is 1
