@@ -405,3 +405,19 @@ def test_onnx_cast_node_cases_are_bit_identical(ctx, preset):
         lowered = spatial.lower_module(conformance.import_case(model, inputs)[0], target)
         out = run_level4(lowered, feed, target=target)
         _assert_bit_identical(gold, out, case.name)
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_perf_rates_of_the_storage_types(preset):
+    """No target rate of their own: the sub-byte integers go at the int8 rate, the narrow floats at fp8's."""
+    from npu.perf.costs import Costs
+
+    target = load_target(preset)
+    costs = Costs(target)
+    int8 = float(target.pe.vector.ops_per_cycle["int8"])
+    fp8 = float(target.pe.vector.ops_per_cycle["fp8"]) or costs.vector_rate("bf16")
+    assert int8 > 0
+    for t in ("i2", "ui2", "ui4"):
+        assert costs.vector_rate(t) == int8
+    for t in ("f8E4M3FNUZ", "f8E5M2FNUZ", "f8E8M0FNU", "f4E2M1FN"):
+        assert costs.vector_rate(t) == fp8

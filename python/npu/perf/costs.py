@@ -29,7 +29,10 @@
   type of their kind that has one, else the lane bound lanes * 32 / bits; the
   data-movement types (npu.dialects.level4.WIDE_TYPES) have no target rate:
   ui8 goes at the int8 rate, i64, ui16, ui32, ui64 and f64 at the lane bound
-  (half the 32-bit lane rate for the 64-bit types).
+  (half the 32-bit lane rate for the 64-bit types); the storage-only types
+  (npu.dialects.level4.STORAGE_TYPES, only moved and cast) at the rate of the
+  compute type they resemble: i2, ui2, ui4 as int8 (like i4), the fnuz / e8m0
+  fp8 formats and f4E2M1FN as fp8 (then bf16, fp16, fp32).
 * `bank_cycles(runs)`: the SRAM is `pe.sram.banks` banks interleaved word by
   word (a word is `bank_bytes_per_cycle` bytes, bank = word index mod banks);
   each bank serves one word per cycle, so accesses need at least
@@ -59,7 +62,9 @@ __all__ = ["Costs", "MatmulCost", "element_bits"]
 _BITS = ELEMENT_BITS
 # Wider types of the same kind tried, in order, when a type has no vector rate.
 _WIDER = {"i4": ("i8",), "ui8": ("i8",), "f8E4M3FN": ("bf16", "f16", "f32"), "f8E5M2": ("bf16", "f16", "f32"),
-          "bf16": ("f16", "f32"), "f16": ("bf16", "f32"), "f32": ()}
+          "bf16": ("f16", "f32"), "f16": ("bf16", "f32"), "f32": (),
+          **{t: ("i8",) for t in ("i2", "ui2", "ui4")},
+          **{t: ("f8E4M3FN", "bf16", "f16", "f32") for t in ("f8E4M3FNUZ", "f8E5M2FNUZ", "f8E8M0FNU", "f4E2M1FN")}}
 
 
 def element_bits(dtype: str) -> int:
