@@ -12,15 +12,6 @@ func.func @main(%a: tensor<2x4xui4>, %b: tensor<2x4xui4>) -> tensor<2x4xui4> {
 
 // -----
 
-// npu_pe.cast to f8E8M0FNU is ONNX's default rounding (round_mode "up", saturate).
-func.func @main(%x: tensor<2x4xf32>) -> tensor<2x4xf8E8M0FNU> {
-  // expected-error @below {{'npu_tensor.cast' op cannot lower to level 4 yet: expects round_mode = "up" and saturate = 1 for a cast to f8E8M0FNU (npu_pe.cast's rounding), got round_mode = "nearest", saturate = 1}}
-  %0 = "npu_tensor.cast"(%x) {saturate = 1 : i64, round_mode = "nearest"} : (tensor<2x4xf32>) -> tensor<2x4xf8E8M0FNU>
-  return %0 : tensor<2x4xf8E8M0FNU>
-}
-
-// -----
-
 // A concat of sub-byte tensors may start its second part inside a byte.
 func.func @main(%a: tensor<3x6xi2>, %b: tensor<1x6xi2>) -> tensor<4x6xi2> {
   // expected-error @below {{'npu_tensor.concat' op cannot lower to level 4 yet: expects whole-byte element types, got i2 (its parts may start inside a byte; npu-decompose moves it as bytes)}}

@@ -10,12 +10,12 @@
 * Casts lowered by npu.spatial.lower_module and run on level 4 against the golden
   interpreter, bit for bit (every code of the narrow source types; special and boundary
   values of float sources: +-0, +-inf, NaN, ties, overflow, |x| >= 2^31), on all three
-  presets: to and from each type, saturate 0 / 1 for the fnuz formats, the float -> i4 / i2 /
-  ui4 / ui2 wrap, int -> sub-byte wrap.
+  presets: to and from each type, saturate 0 / 1 for the fnuz formats, every round_mode and
+  saturate of f8E8M0FNU, the float -> i4 / i2 / ui4 / ui2 wrap, int -> sub-byte wrap.
 * Data movement (transpose, concat, slice, reshape copies) of tensors of each type, and a
   module with them through the binary (encode, load, run): bit for bit.
-* What is refused, with one located line: a cast to f8E8M0FNU with another round_mode,
-  arithmetic on a storage-only type.
+* What is refused, with one located line: arithmetic on a storage-only type (the other
+  refusals: test/passes/npu-tile_storage_invalid.mlir).
 """
 
 from __future__ import annotations
@@ -239,6 +239,9 @@ CASTS = (
     # fp4 (saturating, NaN -> 0) and e8m0 (round up, saturate)
     + [(s, "f4E2M1FN", {}) for s in ("f32", "f16", "bf16", "f64", "i8")]
     + [(s, "f8E8M0FNU", {"round_mode": "up", "saturate": 1}) for s in ("f32", "f16", "bf16", "f64")]
+    + [(s, "f8E8M0FNU", {"round_mode": m, "saturate": sat}) for s in ("f32", "f16", "i32")
+       for m in ("up", "down", "nearest") for sat in (0, 1) if (m, sat) != ("up", 1)]
+    + [("f64", "f8E8M0FNU", {"round_mode": "nearest", "saturate": 0})]
     # float -> sub-byte integers: truncate, then wrap (astype)
     + [(s, d, {}) for s in FLOATS_IN for d in ("i4", "i2", "ui2", "ui4")]
     # integers -> sub-byte integers: wrap
@@ -336,13 +339,6 @@ def test_storage_types_through_the_binary(ctx):
 
 
 # ------------------------------------------------------------------ refusals
-
-def test_e8m0_cast_with_another_round_mode_is_refused(ctx):
-    model = _cast_model("f32", "f8E8M0FNU", (2, 4), round_mode="nearest", saturate=1)
-    with pytest.raises(NpuError, match=r"'npu_tensor.cast' op cannot lower to level 4 yet: expects round_mode = "
-                                       r"\"up\" and saturate = 1 for a cast to f8E8M0FNU"):
-        spatial.lower_module(import_model(model, context=ctx), load_target("edge-lpddr"))
-
 
 def test_arithmetic_on_a_storage_only_type_is_refused(ctx):
     vi = helper.make_tensor_value_info

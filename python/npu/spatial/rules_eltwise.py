@@ -45,7 +45,12 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
                                            clamp(f, -max, max); cast(f)  (golden: the same clip in f32;
                                            without saturate one cast: overflow, inf, NaN -> NaN)
                               -> f8E8M0FNU: cast (npu_pe.cast is ONNX's default round_mode "up" with
-                                           saturate; the other modes are refused)
+                                           saturate); the other modes and saturate = 0 on the f32 bits
+                                           (b = view_i32(f32(x)), e = (b ashr 23) and 255, as golden):
+                                           up: bump = (b and 0x7FFFFF) > 0; down: bump = 0; nearest:
+                                           bump = (b and 0x400000) > 0 and ((b and 0x3FFFFF) > 0 or e > 0);
+                                           saturate: bump = bump and e != 254;
+                                           code = select(e == 255, 255, e + bump), cast into a ui8 view
                               -> f4E2M1FN: cast (saturating to +-6 as ml_dtypes' astype; ONNX's
                                            saturate attribute does not apply to it)
     rescale                -> rescale (per-channel parameters sliced to the tile; the
@@ -97,6 +102,8 @@ _STORAGE_OPS = ("cast", "where")
 _SUB_BYTE_INTS = ("i4", "i2", "ui4", "ui2")
 # storage-only fp8 formats a saturating cast clamps to +-max first
 _FNUZ = ("f8E4M3FNUZ", "f8E5M2FNUZ")
+# ONNX Cast round modes to f8E8M0FNU
+_E8M0_MODES = ("up", "down", "nearest")
 # ops defined on the data-movement types (npu.dialects.level4.WIDE_TYPES: i64, ui8..ui64, f64), by
 # whether the type is an integer one; each maps to exact level-4 kinds (WIDE_INT_BINARY /
 # WIDE_FLOAT_BINARY, compare, select, cast, unary not)
@@ -210,7 +217,7 @@ def cast_plan(node: Node) -> str | None:
     if _is_bool(node.op.results[0]) and not _is_bool(node.op.operands[0]):
         return "nonzero"
     if dst == "f8E8M0FNU" and (node.attrs.get("round_mode", "up") != "up" or not int(node.attrs.get("saturate", 1))):
-        return None
+        return "e8m0_bits" if node.attrs.get("round_mode", "up") in _E8M0_MODES else None
     if dst in _FNUZ and int(node.attrs.get("saturate", 1)) and not _is_bool(node.op.operands[0]):
         return "clamp"
     if dst in FLOAT_TYPES or _is_bool(node.op.operands[0]):
@@ -244,6 +251,53 @@ def _wrap_i64(e: Tile, w: Buf, out: Buf) -> None:
         e.prog.binary("xor", w, half, w)
         e.prog.binary("sub_wrap", w, half, w)
     e.prog.cast(w, out)
+
+
+def _e8m0_bits(e: Tile, x: Buf, out: Buf) -> None:
+    """f8E8M0FNU codes from the f32 bit pattern (golden's to_e8m0, any round_mode, saturate or not)."""
+    a = e.ctx.node.attrs
+    mode, saturate = a.get("round_mode", "up"), int(a.get("saturate", 1))
+    shape = out.shape
+    bits = e.prog.view(_as_f32(e, x), shape, "i32")
+
+    def i32(value, hint):
+        return e.const(np.int32(value), "i32", hint)
+
+    scratch = e.temp("i32")
+
+    def positive(mask_bits, hint):  # (bits and mask) > 0 as an i8 mask
+        flag = e.temp("i8")
+        e.prog.binary("and", bits, i32(mask_bits, hint), scratch)
+        e.prog.compare("gt", scratch, i32(0, "e8m0_zero"), flag)
+        return flag
+
+    exp = e.temp("i32")
+    e.prog.binary("ashr", bits, i32(23, "e8m0_shift"), exp)
+    e.prog.binary("and", exp, i32(0xFF, "e8m0_field"), exp)
+    bump = None
+    if mode == "up":
+        bump = positive(0x7FFFFF, "e8m0_mantissa")
+    elif mode == "nearest":
+        bump = positive(0x400000, "e8m0_guard")
+        rest = positive(0x3FFFFF, "e8m0_rest")
+        normal = e.temp("i8")
+        e.prog.compare("gt", exp, i32(0, "e8m0_zero"), normal)
+        e.prog.binary("or", rest, normal, rest)
+        e.prog.binary("and", bump, rest, bump)
+    code = e.temp("i32")
+    if bump is None:  # down: the exponent field itself
+        e.prog.unary("copy", exp, code)
+    else:
+        if saturate:
+            below = e.temp("i8")
+            e.prog.compare("ne", exp, i32(254, "e8m0_top"), below)
+            e.prog.binary("and", bump, below, bump)
+        e.prog.cast(bump, scratch)
+        e.prog.binary("add_wrap", exp, scratch, code)
+    special = e.temp("i8")
+    e.prog.compare("eq", exp, i32(255, "e8m0_field"), special)
+    e.prog.select(special, i32(255, "e8m0_field"), code, code)
+    e.prog.cast(code, e.prog.view(out, shape, "ui8"))
 
 
 def _truncate(e: Tile, x: Buf) -> Buf:
@@ -287,6 +341,8 @@ def _cast(e: Tile) -> None:
         w = e.temp("i64")
         e.prog.cast(t, w)
         _wrap_i64(e, w, out)
+    elif plan == "e8m0_bits":
+        _e8m0_bits(e, x, out)
     else:  # trunc: astype's rounding toward zero, then an exact cast
         if is_storage_only(x.dtype):
             x = _as_f32(e, x)
@@ -519,9 +575,8 @@ class EltwiseFamily(Family):
             if node.out.dtype == "f8E5M2" and saturate:
                 return "saturate = 0 for a cast to f8E5M2 (npu_pe.cast overflows to inf; npu-decompose rewrites it)"
         if node.name == "cast" and node.out.dtype == "f8E8M0FNU" and cast_plan(node) is None:
-            return (f"round_mode = \"up\" and saturate = 1 for a cast to f8E8M0FNU (npu_pe.cast's rounding), "
-                    f"got round_mode = \"{node.attrs.get('round_mode', 'up')}\", saturate = "
-                    f"{int(node.attrs.get('saturate', 1))}")
+            return (f"round_mode \"up\", \"down\" or \"nearest\" for a cast to f8E8M0FNU, got "
+                    f"\"{node.attrs.get('round_mode', 'up')}\"")
         if node.name == "cast" and cast_plan(node) is None:
             return (f"a cast numpy's astype semantics can be built for, got {node.operands[0].dtype} to "
                     f"{node.out.dtype} (no ui64 wrap, no f64 to integer)")
@@ -587,6 +642,8 @@ class EltwiseFamily(Family):
             plan = cast_plan(node)
             if plan in ("wrap", "trunc_wrap"):
                 return "i64"
+            if plan == "e8m0_bits":
+                return "i64"  # an f32 value, three i32 buffers and up to five i8 masks: under 3 x 8 bytes
             if plan == "clamp":
                 return "f32"
             if plan in ("trunc", "nonzero"):
