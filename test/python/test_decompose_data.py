@@ -558,7 +558,7 @@ def test_data_movement_reaches_level4_exactly(name):
 
 
 def test_one_hot_and_einsum_and_cum_sum_reach_level4():
-    text = module("one_hot", [((4,), "i32")], ((4, 6), "f32"), "axis = -1 : i64, off_value = 0.5 : f32, on_value = 2.0 : f32")
+    text = module("one_hot", [((4,), "i32")], ((4, 6), "f32"), "axis = 1 : i64, off_value = 0.5 : f32, on_value = 2.0 : f32")
     gold, got = _level4(text, {"x0": np.array([0, -1, 7, 3], np.int32)})
     assert np.array_equal(gold["y"], got["y"])
     a, c = data((1, 2, 3, 4), "f32"), data((1, 2, 5, 4), "f32")
