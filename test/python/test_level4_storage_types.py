@@ -250,10 +250,13 @@ CASTS = (
     + [(s, d, {}) for s in ("f8E4M3FNUZ", "f8E5M2FNUZ", "f8E8M0FNU", "f4E2M1FN") for d in ("f32", "f16", "bf16")]
     + [(s, d, {}) for s in ("f8E4M3FNUZ", "f8E5M2FNUZ", "f4E2M1FN") for d in ("i8", "i32", "f8E4M3FN")]
     + [(s, d, {}) for s in ("i2", "ui2", "ui4", "i4") for d in ("i8", "ui8", "f32", "f16")]
-    # (ml_dtypes, hence golden, has no cast between sub-byte integers of different signedness, nor from
-    # f8E8M0FNU to the other narrow float formats)
     + [("i2", "i4", {}), ("ui2", "ui4", {}), ("f8E4M3FNUZ", "f8E5M2FNUZ", {}),
        ("f8E5M2FNUZ", "f8E4M3FNUZ", {"saturate": 0}), ("f4E2M1FN", "f8E8M0FNU", {})]
+    # pairs ml_dtypes has no direct cast for (golden goes through i64 / f32): sub-byte integers of
+    # another signedness or a narrower width (wrap), f8E8M0FNU to fp4 / fnuz / sub-byte integers
+    + [(s, d, {}) for s, d in (("i4", "ui4"), ("ui4", "i4"), ("i2", "ui2"), ("ui2", "i2"), ("i4", "i2"),
+                               ("ui4", "ui2"), ("i2", "ui4"), ("ui4", "i2"))]
+    + [("f8E8M0FNU", d, {}) for d in ("f4E2M1FN", "f8E4M3FNUZ", "i4", "ui2")]
 )
 
 
@@ -284,6 +287,28 @@ def test_golden_float_to_sub_byte_cast_is_truncate_then_wrap(ctx):
         if not dst.startswith("u"):
             t = (t ^ (1 << (b - 1))) - (1 << (b - 1))
         np.testing.assert_array_equal(gold.astype(np.int64), t, err_msg=dst)
+
+
+def test_golden_casts_ml_dtypes_lacks(ctx):
+    """Golden casts between sub-byte integers of either signedness by wrapping to the low bits (ml_dtypes
+    raises TypeError on e.g. int4 -> uint4), and from f8E8M0FNU through its exact f32 value."""
+    codes_i4 = np.arange(-8, 8)
+    for src, dst in (("i4", "ui4"), ("ui4", "i4"), ("i4", "i2"), ("ui4", "ui2"), ("i2", "ui4"), ("ui2", "i2")):
+        x = (codes_i4 & ((1 << level4.bits(src)) - 1)).astype(np.int64)
+        if not src.startswith("u"):
+            x = (x ^ (1 << (level4.bits(src) - 1))) - (1 << (level4.bits(src) - 1))
+        gold = Program(import_model(_cast_model(src, dst, x.shape), context=ctx)).run(
+            {"x": x.astype(api_dtype(src))})["y"]
+        b = level4.bits(dst)
+        want = x & ((1 << b) - 1)
+        if not dst.startswith("u"):
+            want = (want ^ (1 << (b - 1))) - (1 << (b - 1))
+        assert gold.dtype == api_dtype(dst), (src, dst)
+        np.testing.assert_array_equal(gold.astype(np.int64), want, err_msg=f"{src} -> {dst}")
+    e = np.array([0.25, 1.0, 4.0, 8.0, 2.0 ** -3, 2.0 ** 10], np.float32)
+    gold = Program(import_model(_cast_model("f8E8M0FNU", "f4E2M1FN", e.shape), context=ctx)).run(
+        {"x": e.astype(ml_dtypes.float8_e8m0fnu)})["y"]
+    np.testing.assert_array_equal(gold.astype(np.float32), [0.0, 1.0, 4.0, 6.0, 0.0, 6.0])
 
 
 def test_cast_ir_names_the_new_buffer_types(ctx):

@@ -337,6 +337,8 @@ def _where(inputs, attrs, results):
 # ---------------------------------------------------------------- cast
 
 _FLOAT8 = {"float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2", "float8_e5m2fnuz"}
+_SUB_BYTE_INT = {"int2", "uint2", "int4", "uint4"}
+_NARROW_ML_FLOAT = {"float4_e2m1fn", "float8_e8m0fnu"}
 
 
 def to_e8m0(x: np.ndarray, saturate: bool, round_mode: str) -> np.ndarray:
@@ -377,5 +379,9 @@ def _cast(inputs, attrs, results):
         return [wide.astype(to)]
     if _is_float(x.dtype) and not _is_float(to) and x.dtype.itemsize < 4:
         x = x.astype(np.float32)
+    elif x.dtype.name in _NARROW_ML_FLOAT:
+        x = x.astype(np.float32)  # exact; ml_dtypes has no direct cast between e.g. e8m0 and f4 / sub-byte ints
+    elif x.dtype.name in _SUB_BYTE_INT and (to.name in _SUB_BYTE_INT or np.issubdtype(to, np.integer)):
+        x = x.astype(np.int64)  # exact; the cast below wraps (ml_dtypes refuses e.g. int4 -> uint4 directly)
     with np.errstate(invalid="ignore"):
         return [x.astype(to)]
