@@ -147,10 +147,31 @@ def test_a_constant_output_larger_than_sram_is_copied_in_chunks(tmp_path):
     (11, "i4", 1 << 20, 12),  # i4: an even chunk (whole bytes), the last DMA stops at the tensor's end
     (1000, "f32", 1024, 128),  # half of 1 KiB holds 128 floats
     (1000, "i4", 64, 64),  # half of 64 bytes holds 64 i4 values
-    (5, "f64", 8, 2),  # never below two elements
+    (5, "f64", 8, 1),  # never below one element
+    (11, "i2", 1 << 20, 12),  # i2: four a byte, the last DMA stops at the tensor's end
+    (8195, "i2", 4096, 8192),  # half of 4 KiB: 8192 i2 values; chunks start on a byte (8190 did not)
+    (3, "i2", 2, 4),  # never below one byte's worth
 ])
 def test_chunk_elements(count, dtype, sram, want):
     assert chunk_elements(count, dtype, sram) == want
+
+
+@pytest.mark.parametrize("dtype", ["i2", "ui4"])
+def test_sub_byte_input_returned_as_output_in_chunks(dtype):
+    """A packed graph input returned as an output, copied in several chunks (4 KiB SRAM): every chunk
+    moves whole bytes (an even i2 chunk used to start mid-byte and fail verification)."""
+    import ml_dtypes
+
+    n = 8195
+    text = (f'func.func @main(%x: tensor<{n}x{dtype}> {{npu.name = "x"}}) -> (tensor<{n}x{dtype}> {{npu.name = "y"}}) '
+            f"{{\n  return %x : tensor<{n}x{dtype}>\n}}")
+    target = load_target(ROOT / "test" / "passes" / "Inputs" / "tiny-sram.toml")
+    lowered = lower_module(parse_module(text, make_context()), target)
+    x = (np.arange(n) * 7 % 4).astype({"i2": ml_dtypes.int2, "ui4": ml_dtypes.uint4}[dtype])
+    with lowered.context:
+        out = Level4Machine(lowered, target).run({"x": x})["y"]
+    assert out.dtype == x.dtype and np.array_equal(out.astype(np.int64), x.astype(np.int64))
+    assert str(lowered).count('"npu_mem.dma_start"') >= 4  # two chunks or more, in and out
 
 
 def test_graph_output_named_like_an_input_is_a_located_error(tmp_path):

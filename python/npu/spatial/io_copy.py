@@ -3,8 +3,8 @@
 Level 4 gives every graph output its own `output` global (the binary's I/O symbol), so such an
 output is filled by a copy: its source (the constant's weight global, the input's global, or the
 global of the value's first output) is moved ext -> SRAM -> ext in contiguous chunks. A chunk
-holds at most half a PE's SRAM (the target's `pe.sram.bytes`; an even element count, so packed
-i4 chunks start on a byte); chunks go round-robin over the mesh, one layer per copied output,
+holds at most half a PE's SRAM (the target's `pe.sram.bytes`; whole bytes, so chunks of packed
+sub-byte types start on a byte); chunks go round-robin over the mesh, one layer per copied output,
 after the graph's layers. The copy is byte-exact, so the output equals golden's bit for bit.
 Reads and writes are recorded like any layer's, so `lowering.synchronize` orders a copy of a
 computed value after the PEs that wrote it.
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from npu.spatial.graph import SpatialError, Tensor
 from npu.spatial.layout import Pattern, View
 from npu.spatial.program import nbytes
+from npu.spatial.subbyte import elements_per_byte
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,12 @@ class OutputCopy:
 
 
 def chunk_elements(count: int, dtype: str, sram_bytes: int) -> int:
-    """Elements per chunk: as many as fit half the SRAM, even (i4 packs two per byte), at least 2."""
-    per = max(2, (sram_bytes // 2) * count // max(nbytes((count,), dtype), 1))
-    per -= per % 2
-    return max(2, min(per, count + count % 2))
+    """Elements per chunk: as many as fit half the SRAM, a multiple of the elements a byte holds (two
+    for i4 / ui4 / f4E2M1FN, four for i2 / ui2: every chunk starts on a byte), at least one byte's worth."""
+    granule = elements_per_byte(dtype)
+    half = sram_bytes // 2
+    per = half * granule if granule > 1 else half // nbytes((1,), dtype)
+    return min(max(granule, per), -(-count // granule) * granule)
 
 
 def emit_copies(lw, copies: list[OutputCopy], first_layer: int) -> int:
