@@ -88,8 +88,28 @@ class _Steps:
         p.table(t16, table, r)
         return r
 
+    def inv_sqrt(self, w: Buf, epsilon: int, table: Buf) -> tuple[Buf, Buf]:
+        """Layer norm's W += E; sh = (CLZ(W) - 1) & -2; r = TABLE16(int16(((W << sh) >> 15) - 32768));
+        returns (r, sh >> 1) per row (w is overwritten)."""
+        p = self.prog
+        p.binary("add", w, self.const(epsilon), w)
+        sh = self.row()
+        p.unary("clz", w, sh)
+        p.binary("sub", sh, self.const(1), sh)
+        p.binary("and", sh, self.const(-2), sh)
+        p.binary("shl", w, sh, w)
+        r = self.rsqrt_like(w, 15, 32768, table)
+        p.binary("ashr", sh, self.const(1), sh)
+        return r, sh
+
     def release(self, *extra: Buf) -> None:
         self.ctx.release(*self.owned, *extra)
+
+
+def _rounding(attrs) -> str:
+    """The final RESCALE's rounding from layer_norm_int's `rounding_mode` attribute."""
+    return "double_round" if str(attrs.get("rounding_mode", "SINGLE_ROUND")).upper() == "DOUBLE_ROUND" \
+        else "single_round"
 
 
 def softmax_int(fam, ctx, x: Buf, shape) -> Buf:
@@ -156,22 +176,14 @@ def layer_norm_int(fam, ctx, x: Buf, order, shape) -> Buf:
     p.mul_shift(h, h, sq, 0)
     w = s.row()
     p.reduce("sum", 1, sq, w)
-    p.binary("add", w, s.const(int(a["epsilon"])), w)
-    sh = s.row()
-    p.unary("clz", w, sh)
-    p.binary("sub", sh, s.const(1), sh)
-    p.binary("and", sh, s.const(-2), sh)
-    p.binary("shl", w, sh, w)
-    r = s.rsqrt_like(w, 15, 32768, table)
-    p.binary("ashr", sh, s.const(1), sh)
+    r, sh = s.inv_sqrt(w, int(a["epsilon"]), table)
     z = c if pre > 0 else h
     p.binary("shl", z, sh, z)
     p.mul_shift(z, r, z, 16 + max(pre, 0))
     p.mul_shift(z, gamma, z, int(a["gamma_shift"]))
     p.binary("add", z, beta, z)
     out = ctx.prog.alloc(x.shape, "i8")
-    rounding = "double_round" if str(a.get("rounding_mode", "SINGLE_ROUND")).upper() == "DOUBLE_ROUND" \
-        else "single_round"
+    rounding = _rounding(a)
     p.rescale(z, out, [int(a["multiplier"])], [int(a["shift"])], 0, int(a["output_zp"]), rounding)
     s.release()
     return out
@@ -296,16 +308,8 @@ def layer_norm_int_chunked(ch) -> None:
         ctx.release(x, sq, *{c, h})
     s.owned.append(w)
     allreduce(ctx, [(w, "add_wrap")], back=True)
-    p.binary("add", w, s.const(int(a["epsilon"])), w)
-    sh = s.row()
-    p.unary("clz", w, sh)
-    p.binary("sub", sh, s.const(1), sh)
-    p.binary("and", sh, s.const(-2), sh)
-    p.binary("shl", w, sh, w)
-    r = s.rsqrt_like(w, 15, 32768, table)
-    p.binary("ashr", sh, s.const(1), sh)
-    rounding = "double_round" if str(a.get("rounding_mode", "SINGLE_ROUND")).upper() == "DOUBLE_ROUND" \
-        else "single_round"
+    r, sh = s.inv_sqrt(w, int(a["epsilon"]), table)
+    rounding = _rounding(a)
     for clo, csz in ch.boxes:  # pass 3: normalize, scale and shift each chunk
         x = ch.load(clo, csz)
         c, h = _centered_chunk(ch, s, x, total, pre, zp)
