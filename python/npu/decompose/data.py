@@ -483,28 +483,29 @@ def cum_sum(op: ir.Operation, b: Builder):
     return [along(b, x, axis, tri.T.astype(np.float64))]
 
 
-def _shift(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool) -> ir.Value:
-    """x moved `by` places along `axis` (towards the end, or the start when reverse), zeros shifted in."""
+def shift_in(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool, value=0) -> ir.Value:
+    """x moved `by` places along `axis` (towards the end, or the start when reverse), `value` shifted in
+    (the identity of a scan: 0 for cum_sum, 1 for cum_prod)."""
     shape = list(shape_of(x))
     n = shape[axis]
     block = list(shape)
     block[axis] = min(by, n)
-    zeros = fill(b, x, block, 0)
+    pad = fill(b, x, block, value)
     if by >= n:
-        return zeros
+        return pad
     if reverse:
-        return concat(b, [b.slice(x, [axis], [by], [n]), zeros], axis)
-    return concat(b, [zeros, b.slice(x, [axis], [0], [n - by])], axis)
+        return concat(b, [b.slice(x, [axis], [by], [n]), pad], axis)
+    return concat(b, [pad, b.slice(x, [axis], [0], [n - by])], axis)
 
 
 def _scan_add(b: Builder, x: ir.Value, axis: int, exclusive: bool, reverse: bool) -> ir.Value:
     """Integer running sum in ceil(log2 n) shift-and-add rounds (Hillis-Steele); integer adds wrap like the
     golden's accumulate, so the result is bit-identical."""
     n = shape_of(x)[axis]
-    y = _shift(b, x, axis, 1, reverse) if exclusive else x
+    y = shift_in(b, x, axis, 1, reverse) if exclusive else x
     step = 1
     while step < n:
-        y = b.op("npu_tensor.add", [y, _shift(b, y, axis, step, reverse)], shape_of(y), b.elem(y))
+        y = b.op("npu_tensor.add", [y, shift_in(b, y, axis, step, reverse)], shape_of(y), b.elem(y))
         step *= 2
     return y
 

@@ -95,7 +95,7 @@ from mlir.dialects import quant
 
 from npu.decompose import decomposes
 from npu.decompose.builder import Builder, shape_of
-from npu.decompose.data import concat, expand, fill
+from npu.decompose.data import concat, expand, shift_in
 from npu.decompose.math import _F, _attr, _is_float, _np
 from npu.errors import NpuError
 
@@ -554,20 +554,6 @@ def bit_cast(op: ir.Operation, b: Builder):
 
 # ------------------------------------------------------------------ cum_prod
 
-def _shift(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool) -> ir.Value:
-    """x moved `by` places along `axis` (towards the end, or the start when reverse), ones shifted in."""
-    shape = list(shape_of(x))
-    n = shape[axis]
-    block = list(shape)
-    block[axis] = min(by, n)
-    ones = fill(b, x, block, 1)
-    if by >= n:
-        return ones
-    if reverse:
-        return concat(b, [b.slice(x, [axis], [by], [n]), ones], axis)
-    return concat(b, [ones, b.slice(x, [axis], [0], [n - by])], axis)
-
-
 @decomposes("npu_tensor.cum_prod")
 def cum_prod(op: ir.Operation, b: Builder):
     x = op.operands[0]
@@ -581,7 +567,7 @@ def cum_prod(op: ir.Operation, b: Builder):
     axis = int(_attr(op, "axis", 0)) % max(rank, 1)
     n = shape[axis]
     exclusive, reverse = bool(_attr(op, "exclusive", 0)), bool(_attr(op, "reverse", 0))
-    y = _shift(b, x, axis, 1, reverse) if exclusive else x
+    y = shift_in(b, x, axis, 1, reverse, 1) if exclusive else x
     if n <= 1:
         return [y]
     if _is_float(elem) and n <= SEQUENTIAL_MAX:  # golden's order: out[k] = out[k - 1] * x[k]
@@ -594,6 +580,6 @@ def cum_prod(op: ir.Operation, b: Builder):
         return [concat(b, [parts[k] for k in range(n)], axis)]
     step = 1  # Hillis-Steele: y *= y shifted by 1, 2, 4, ...
     while step < n:
-        y = _ibin(b, "mul", y, _shift(b, y, axis, step, reverse))
+        y = _ibin(b, "mul", y, shift_in(b, y, axis, step, reverse, 1))
         step *= 2
     return [y]
