@@ -90,10 +90,11 @@ class Chunks:
     def row(self, dtype: str) -> Buf:
         return self.prog.alloc((self.outer, 1, self.inner), dtype)
 
-    def accumulate(self, acc: Buf | None, kind: str, x: Buf) -> Buf:
-        """acc (None: a fresh per-row buffer) combined with the `kind` reduction of chunk `x` along axis 1."""
+    def accumulate(self, acc: Buf | None, kind: str, x: Buf, dtype: str | None = None) -> Buf:
+        """acc (None: a fresh per-row buffer of `dtype`, default x's) combined with the `kind` reduction of
+        chunk `x` along axis 1."""
         if acc is None:
-            acc = self.row(x.dtype)
+            acc = self.row(dtype or x.dtype)
             self.prog.reduce(kind, 1, x, acc)
             return acc
         part = self.row(acc.dtype)
@@ -191,14 +192,7 @@ def _reduce(ch: Chunks, kind: str) -> None:
     acc = None
     for clo, csz in ch.boxes:
         x = ch.load(clo, csz)
-        if acc is None:
-            acc = ch.row(work)
-            prog.reduce(kind, 1, x, acc)
-        else:
-            part = ch.row(work)
-            prog.reduce(kind, 1, x, part)
-            prog.binary(combine_kind(kind, work), acc, part, acc)
-            prog.dealloc(part)
+        acc = ch.accumulate(acc, kind, x, work)
         ctx.release(x)
     allreduce(ctx, [(acc, combine_kind(kind, work))], back=False)
     if ctx.is_member:
@@ -262,26 +256,14 @@ def _layer_norm(ch: Chunks) -> None:
     mean = ssq = None
     for clo, csz in ch.boxes:  # pass 1: the row sums
         x = ch.load(clo, csz)
-        part = ch.row("f32")
-        prog.reduce("sum", 1, x, part)
-        if mean is None:
-            mean = part
-        else:
-            prog.binary("add", mean, part, mean)
-            prog.dealloc(part)
+        mean = ch.accumulate(mean, "sum", x, "f32")
         ctx.release(x)
     allreduce(ctx, [(mean, "add")], back=True)
     prog.binary("div", mean, count, mean)
     for clo, csz in ch.boxes:  # pass 2: the sums of squared deviations
         x, d = ch.centered(clo, csz, mean)
         prog.binary("mul", d, d, d)
-        part = ch.row("f32")
-        prog.reduce("sum", 1, d, part)
-        if ssq is None:
-            ssq = part
-        else:
-            prog.binary("add", ssq, part, ssq)
-            prog.dealloc(part)
+        ssq = ch.accumulate(ssq, "sum", d)
         ctx.release(x, d)
     allreduce(ctx, [(ssq, "add")], back=True)
     inv = ssq
