@@ -13,6 +13,9 @@ has no buffers of zero elements to compute on, so before tiling, in `func.func @
   3. a `concat` (of two tensors) with one empty operand is its other operand;
   4. any other op reading an empty tensor is left alone (npu-tile names it).
 
+An op golden cannot evaluate on its empty operand (arg_max / arg_min over an empty axis: no
+index to give) is a located error at that op.
+
 Rule 2 also applies to an op whose operands are all constants, one of them made by this pass
 (what follows an empty reduction: log(sum over nothing) = log(0) = -inf, computed in f64
 by golden even where level 4 has no f64 log).
@@ -107,6 +110,14 @@ def _golden(op: ir.Operation) -> list[np.ndarray]:
     return list(Program(scratch).run({}).values())
 
 
+class FoldError(NpuError):
+    """An op reading an empty tensor whose value golden cannot give; reported at `op`."""
+
+    def __init__(self, op: ir.Operation, message: str):
+        super().__init__(message)
+        self.op = op
+
+
 def _replace(op: ir.Operation, values: list[ir.Value]) -> None:
     for old, new in zip(op.results, values):
         old.replace_all_uses_with(new)
@@ -143,7 +154,11 @@ def fold_empty(func_op: ir.Operation) -> int:
             continue
         if sum(prod(_static(r.type).shape) for r in op.results) > MAX_FOLD_ELEMENTS:
             continue
-        values = _golden(op)  # rule 2
+        try:
+            values = _golden(op)  # rule 2
+        except NpuError as err:  # golden refuses the op on this data (e.g. arg_max over an empty axis)
+            raise FoldError(op, f"'{op.name}' op cannot be evaluated on its empty operand: "
+                                f"{str(err).split(': ', 1)[-1]}") from None
         with ir.InsertionPoint(op), op.location:
             new = []
             for r, value in zip(op.results, values):
@@ -172,5 +187,7 @@ class FoldEmptyPass(Pass):
         try:
             main = find_main(op)
             fold_empty(main)
+        except FoldError as err:
+            raise env.fail(err.op, str(err)) from None
         except NpuError as err:
             raise env.fail(op, str(err)) from None

@@ -1185,6 +1185,8 @@ def _reduce_mean_plan(attrs, operands, results):
 
 def _arg_reduce(x: np.ndarray, axis: int, last: int, fn) -> np.ndarray:
     """First (or with `last`, last) index of the extreme along `axis`."""
+    if x.shape[axis] == 0:
+        raise NpuError(f"expects a non-empty axis {axis} to take the index of an extreme, got shape {list(x.shape)}")
     if not last:
         return fn(x, axis=axis)
     flipped = np.flip(x, axis=axis)
