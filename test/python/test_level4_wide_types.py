@@ -16,7 +16,7 @@
   uint8 bitwise ops. Everything that involves only the new types and casts is bit-identical
   to the golden interpreter; the float Conv / MatMul outputs after them are within the
   accumulation-order bound of docs/spatial.md (|y4 - y1| <= gamma_(K+1) sum|a w| + u |y|).
-  (c) ArgMax has no spatial lowering rule (with or without int64): a located error.
+  (c) ArgMax (decomposed by npu.decompose.select) returns int64 indices bit-identical to golden.
 """
 
 from __future__ import annotations
@@ -341,12 +341,16 @@ def test_b_int64_indices_gather_embedding_rows_then_matmul(ctx, preset):
     assert np.all(np.abs(out["y"].astype(np.float64) - gold["y"]) <= bound)
 
 
-def test_c_argmax_has_no_spatial_rule_yet(ctx):
+def test_c_argmax_int64_indices_bit_identical(ctx):
+    """ArgMax (npu-decompose's select rule) gives int64 indices on level 4: ties take the first index, a row with
+    a NaN its NaN's index, as golden."""
     model = _model([helper.make_node("ArgMax", ["x"], ["i"], axis=1, keepdims=0)],
                    [vi("x", T.FLOAT, [4, 6])], [vi("i", T.INT64, [4])])
-    with pytest.raises(NpuError, match=r"^i\(ArgMax\): error: 'npu_tensor.arg_max' op cannot lower to level 4 yet: "
-                                       r"no spatial lowering rule for 'arg_max' \(rules exist for"):
-        spatial.lower_module(import_model(model, context=ctx), load_target("edge-lpddr"))
+    x = np.array([[1, 3, 3, 0, -1, 2], [5, 5, 5, 5, 5, 5], [0, 1, np.nan, 9, np.nan, 2], [-4, -3, -2, -1, -0.5, -7]],
+                 np.float32)
+    gold, out = _run_both(ctx, model, {"x": x}, "edge-lpddr")
+    assert gold["i"].tolist() == [1, 0, 2, 4]
+    assert out["i"].dtype == np.int64 and np.array_equal(out["i"], gold["i"])
 
 
 def _f64_model():
