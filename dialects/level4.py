@@ -308,6 +308,11 @@ def route_attr(op: ir.Operation, env: VerifyEnv, name: str, src: Coord, dst: Coo
                attr: ir.Attribute | None = None) -> list[Coord] | None:
     """A route: PEs from src to dst inclusive, consecutive ones adjacent, none repeated."""
     attr = op.attributes[name] if attr is None else attr
+    checked = run_cache(env, "routes")
+    key = (attr, src, dst)
+    found = checked.get(key)
+    if found is not None:  # the same route between the same PEs already passed every check below
+        return found
     hops = coords_of([int(v) for v in attr]) if isinstance(attr, ir.DenseI64ArrayAttr) else None
     if not hops:
         env.error(op, f"expects {name} to be a non-empty array<i64: r0, c0, ..., rn, cn>, got {attr}")
@@ -325,6 +330,7 @@ def route_attr(op: ir.Operation, env: VerifyEnv, name: str, src: Coord, dst: Coo
     if len(set(hops)) != len(hops):
         env.error(op, f"expects {name} to visit each PE once, got {', '.join(map(fmt, hops))}")
         return None
+    checked[key] = hops
     return hops
 
 
@@ -346,12 +352,22 @@ def program_pe(func: ir.Operation) -> Coord | None:
 
 
 def pe_of(op: ir.Operation, env: VerifyEnv) -> Coord | None:
-    """The PE running `op`; an error when `op` is not inside a PE program."""
-    func = program_of(op)
-    if func is None:
+    """The PE running `op`; an error when `op` is not inside a PE program.
+
+    The answer depends only on the op's parent, so it is looked up once per parent and verification run."""
+    parent = op.parent
+    by_parent = run_cache(env, "pe_of")
+    if parent in by_parent:
+        found, pe = by_parent[parent]
+    else:
+        func = program_of(op)
+        found, pe = func is not None, (program_pe(func) if func is not None else None)
+        if parent is not None:
+            by_parent[parent] = (found, pe)
+    if not found:
         env.error(op, f"expects to be inside an npu_pe program (a func.func with {PE_ATTR})")
         return None
-    return program_pe(func)  # None if malformed: the func's own verifier reports it
+    return pe  # None if malformed: the func's own verifier reports it
 
 
 def module_of(op: ir.Operation) -> ir.Operation | None:
@@ -440,12 +456,28 @@ def build_index(module: ir.Operation) -> ModuleIndex:
 
 def run_cache(env: VerifyEnv, name: str) -> dict:
     """A dict that lives as long as `env`, i.e. for one verification run."""
-    return env.__dict__.setdefault(f"_npu_level4_{name}", {})
+    caches = env.__dict__.get("_npu_level4_caches")
+    if caches is None:
+        caches = env.__dict__["_npu_level4_caches"] = {}
+    cache = caches.get(name)
+    if cache is None:
+        cache = caches[name] = {}
+    return cache
 
 
 def module_index(op: ir.Operation, env: VerifyEnv) -> ModuleIndex:
-    """The index of the module containing `op`, built once per verification run."""
-    module = module_of(op) if op.name != "builtin.module" else op
+    """The index of the module containing `op`, built once per verification run (and found once per parent)."""
+    if op.name == "builtin.module":
+        module = op
+    else:
+        parent = op.parent
+        by_parent = run_cache(env, "module_of")
+        if parent in by_parent:
+            module = by_parent[parent]
+        else:
+            module = module_of(op)
+            if parent is not None:
+                by_parent[parent] = module
     cache = run_cache(env, "index")
     if module not in cache:
         cache[module] = build_index(module) if module is not None else ModuleIndex()
