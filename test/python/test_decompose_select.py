@@ -152,6 +152,32 @@ def test_top_k_values_and_indices_are_exact(elem, largest):
                 check(text, {"x0": x}, "top_k")
 
 
+@pytest.mark.parametrize("elem", ["f32", "i64", "ui64"])
+def test_top_k_rounds_for_rows_too_long_to_rank_are_exact(elem, monkeypatch):
+    import npu.decompose.select as select
+
+    monkeypatch.setattr(select, "ONE_HOT_LIMIT", 0)  # every row takes the k-rounds form
+    shape = (3, 7)
+    for largest in (0, 1):
+        for trial in range(2):
+            x = values(shape, elem, special=trial < 1)
+            for k in (1, 3, 7):
+                text = module("top_k", [(shape, elem)], [((3, k), elem), ((3, k), "i64")],
+                              f"axis = 1 : i64, k = {k} : i64, largest = {largest} : i64, sorted = 1 : i64")
+                _, _, out = check(text, {"x0": x}, "top_k")
+                assert "x7x7x" not in out  # no ranking matrix
+
+
+def test_top_k_rounds_reach_level4(monkeypatch):
+    import npu.decompose.select as select
+
+    monkeypatch.setattr(select, "ONE_HOT_LIMIT", 0)
+    x = floats((2, 9))
+    text = module("top_k", [((2, 9), "f32")], [((2, 4), "f32"), ((2, 4), "i64")], "axis = 1 : i64, k = 4 : i64, largest = 1 : i64, sorted = 1 : i64")
+    gold, got = _level4(text, {"x0": x}, "edge-lpddr")
+    assert all(same_bits(gold[key], got[key]) for key in gold)
+
+
 def test_top_k_ties_keep_the_lower_index_and_nan_sorts_last():
     x = np.array([[2.0, np.nan, 2.0, -0.0, 0.0, np.nan]], np.float32)
     for largest, want in ((1, [0, 2, 3, 4, 1, 5]), (0, [3, 4, 0, 2, 1, 5])):

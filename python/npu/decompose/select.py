@@ -18,7 +18,9 @@ are f32 integers, exact below 2^24, which every axis length here is checked to b
   last); rank_i = sum_j before[i, j] (a permutation of 0..n-1); sel[i, p] = (rank_i == p) for p < k;
   indices[p] = sum_i where(sel, i, 0); values[p] = reduce_max(where(sel, x_i, -inf)) (floats: the one
   selected value, NaN included) or the pairwise sum of where(sel, x_i, 0) (integers: one non-zero term).
-  Intermediate size O * n * n.
+  Intermediate size O * n * n; above ONE_HOT_LIMIT elements, k rounds instead: among the entries still
+  alive (NaNs only once no number is left) the extreme's first position (reduce + compare + reduce_min
+  of positions) is taken and marked dead: O(k * n) per row.
 - scatter_elements / scatter_nd with run-time indices: as [M, P, R] data D, [M, Q, R] updates U and
   a one-hot H[m, q, p] = (idx[m, q] == p) (indices compared in their own integer type, negatives
   wrapped by where(idx < 0, idx + n, idx); scatter_elements: P the axis, R = 1, M the other dims of
@@ -278,10 +280,27 @@ def top_k(op: ir.Operation, b: Builder):
     o = math.prod(lead)
     xt = b.reshape(b.transpose(x, perm), [o, n])
     xw = _widen(g, xt)
+    largest = bool(attrs.get("largest", 1))
+    if o * n * n > ONE_HOT_LIMIT:
+        vals, idx = _top_k_rounds(g, xw, k, largest, dkind == "f")
+    else:
+        vals, idx = _top_k_ranking(g, xw, k, largest, dkind == "f")
+    back = [perm.index(d) for d in range(rank)]
+    results = []
+    for v, res in ((vals, op.results[0]), (idx, op.results[1])):
+        v = b.reshape(g.cast(v, b.elem(res)), lead + [k])
+        results.append(b.transpose(v, back))
+    return results
+
+
+def _top_k_ranking(g: _G, xw: ir.Value, k: int, largest: bool, is_float: bool) -> tuple[ir.Value, ir.Value]:
+    """Values and f32 positions [O, 1, k] of the top k of each row of xw [O, n] by the comparison-count rank."""
+    b = g.b
+    o, n = shape_of(xw)
     xi, xj = b.reshape(xw, [o, n, 1]), b.reshape(xw, [o, 1, n])
-    beats = g.cmp("greater" if attrs.get("largest", 1) else "less", xj, xi)
+    beats = g.cmp("greater" if largest else "less", xj, xi)
     equal = g.cmp("equal", xj, xi)
-    if dkind == "f":  # NaN after every number, NaNs tied
+    if is_float:  # NaN after every number, NaNs tied
         ni, nj = g.is_nan(xi), g.is_nan(xj)
         beats = g.logic("or", beats, g.logic("and", g.not_(nj), ni))
         equal = g.logic("or", equal, g.logic("and", ni, nj))
@@ -292,16 +311,50 @@ def top_k(op: ir.Operation, b: Builder):
     iota = g.const(np.arange(n).reshape(1, n, 1), g.f32)
     idx = g.reduce("sum", g.where(sel, iota, g.const(0.0, g.f32, 3)), 1)  # [o, 1, k]
     xv = b.reshape(xw, [o, n, 1])
-    if dkind == "f":
+    if is_float:
         vals = g.reduce("max", g.where(sel, xv, g.const(-np.inf, b.elem(xv), 3)), 1)
     else:
         vals = g.reduce("sum", g.where(sel, xv, g.const(0, b.elem(xv), 3)), 1)
-    back = [perm.index(d) for d in range(rank)]
-    results = []
-    for v, res in ((vals, op.results[0]), (idx, op.results[1])):
-        v = b.reshape(g.cast(v, b.elem(res)), lead + [k])
-        results.append(b.transpose(v, back))
-    return results
+    return vals, idx
+
+
+def _top_k_rounds(g: _G, xw: ir.Value, k: int, largest: bool, is_float: bool) -> tuple[ir.Value, ir.Value]:
+    """The same by k rounds of pick-the-best over the rows of xw [O, n] (for rows too long to rank:
+    O(k n) instead of O(n^2)): among the entries still alive (NaNs only once no number is left) the
+    extreme value's first position is taken and marked dead."""
+    b = g.b
+    o, n = shape_of(xw)
+    elem = b.elem(xw)
+    lo, hi = _limits(elem)
+    worst, pick = (lo, "max") if largest else (hi, "min")
+    iota = g.const(np.arange(n).reshape(1, n), g.f32)
+    alive = None
+    nan = g.is_nan(xw) if is_float else None
+    vals, idxs = [], []
+    for r in range(k):
+        valid = alive
+        if is_float:
+            num = g.not_(nan)
+            valid = num if alive is None else g.logic("and", alive, num)
+        m = g.reduce(pick, xw if valid is None else g.where(valid, xw, g.const(worst, elem, 2)), 1)  # [O, 1]
+        hit = g.cmp("equal", xw, m)
+        if valid is not None:
+            hit = g.logic("and", hit, valid)
+        if is_float:  # no number left in the row: its first alive NaN
+            left = g.cmp("greater", g.reduce("max", g.cast(valid, g.f32), 1), g.const(0.0, g.f32, 2))
+            spare = nan if alive is None else g.logic("and", alive, nan)
+            hit = g.where(left, hit, spare)
+        pos = g.reduce("min", g.where(hit, iota, g.const(float(n), g.f32, 2)), 1)  # [O, 1]
+        chosen = g.cmp("equal", iota, pos)
+        if is_float:
+            vals.append(g.reduce("max", g.where(chosen, xw, g.const(-np.inf, elem, 2)), 1))
+        else:
+            vals.append(g.reduce("sum", g.where(chosen, xw, g.const(0, elem, 2)), 1))
+        idxs.append(pos)
+        if r + 1 < k:  # (no dead ops: the spatial lowering stores every op's result)
+            dead = g.not_(chosen)
+            alive = dead if alive is None else g.logic("and", alive, dead)
+    return b.concat(vals, 1), b.concat(idxs, 1)
 
 
 # ------------------------------------------------------------------ scatter core
