@@ -95,3 +95,20 @@ func.func @col2im(%x: tensor<1x2x2xf32>) -> tensor<1x1x1x3xf32> {
   %0 = "npu_tensor.col2im"(%x) {block_shape = array<i64: 1, 2>, dilations = array<i64: 1, 1>, image_shape = array<i64: 1, 3>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x2x2xf32>) -> tensor<1x1x1x3xf32>
   return %0 : tensor<1x1x1x3xf32>
 }
+
+// -----
+
+// deform_conv: tent weights relu(1 - |coordinate - row|) per axis, their outer product as the sampling
+// matrix, two matmuls (sampling, then the convolution).
+// CHECK-LABEL: func.func @deform_conv
+// CHECK: "npu_tensor.abs"
+// CHECK: %[[TH:.*]] = "npu_tensor.relu"({{.*}}) : (tensor<1x1x16x3xf32>) -> tensor<1x1x16x3xf32>
+// CHECK: %[[TW:.*]] = "npu_tensor.relu"({{.*}}) : (tensor<1x1x16x3xf32>) -> tensor<1x1x16x3xf32>
+// CHECK: "npu_tensor.mul"({{.*}}) : (tensor<1x1x16x3x1xf32>, tensor<1x1x16x1x3xf32>) -> tensor<1x1x16x3x3xf32>
+// CHECK: "npu_tensor.matmul"({{.*}}) : (tensor<1x1x16x9xf32>, tensor<1x1x9x1xf32>) -> tensor<1x1x16x1xf32>
+// CHECK: "npu_tensor.matmul"({{.*}}) : (tensor<1x1x1x4xf32>, tensor<1x1x4x4xf32>) -> tensor<1x1x1x4xf32>
+// CHECK-NOT: npu_tensor.deform_conv
+func.func @deform_conv(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %off: tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %0 = "npu_tensor.deform_conv"(%x, %w, %off) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 2, 2>, offset_group = 1 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>, tensor<1x8x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}

@@ -413,6 +413,12 @@ def test_refusals_name_the_reason():
     text = module("scatter_elements", [((2, 3), "f16"), ((2, 2), "i64"), ((2, 2), "f16")], [((2, 3), "f16")], 'axis = 1 : i64, reduction = "add"')
     msg = _error(text, {"x0": np.zeros((2, 3), np.float16), "x1": np.zeros((2, 2), np.int64), "x2": np.zeros((2, 2), np.float16)})
     assert "scatter reduction 'add' of f16 data with run-time indices has no decomposition" in msg
+    text = module("scatter_elements", [((2, 3), q8), ((2, 2), "i64"), ((2, 2), q8)], [((2, 3), q8)], 'axis = 1 : i64, reduction = "none"')
+    assert "scatter of !quant.uniform<i8:f32, 5.000000e-02:3> data with run-time indices has no decomposition" in _error(text, None)
+    # with constant indices the same op only moves values: bit-identical
+    text = module("scatter_elements", [((2, 3), q8), ((2, 2), "i64"), ((2, 2), q8)], [((2, 3), q8)], 'axis = 1 : i64, reduction = "none"',
+                  {1: np.array([[2, 0], [1, -1]])})
+    check(text, {"x0": ints((2, 3), "i8"), "x2": ints((2, 2), "i8")}, "scatter_elements")
     big = module("scatter_nd", [((4096, 4096), "f32"), ((8, 2), "i64"), ((8,), "f32")], [((4096, 4096), "f32")], 'reduction = "none"')
     msg = _error(big, None)
     assert "too large for the one-hot form" in msg
