@@ -387,8 +387,8 @@ def _scatter_onehot(g: _G, data: ir.Value, hot: ir.Value, upd: ir.Value, red: st
     mm, p, r = shape_of(data)
     q = shape_of(hot)[1]
     if mm * q * p * r > ONE_HOT_LIMIT:
-        raise NpuError(f"scatter with run-time indices would select over {mm} x {q} x {p} x {r} elements "
-                       f"(more than {ONE_HOT_LIMIT}): too large for the one-hot form")
+        raise NpuError(f"scatter with run-time indices selecting over {mm} x {q} x {p} x {r} elements "
+                       f"(more than {ONE_HOT_LIMIT}) has no one-hot decomposition")
     if q >= EXACT_F32:
         raise NpuError(f"scatter of {q} >= 2^24 updates has no decomposition")
     elem = b.elem(data)
@@ -686,8 +686,8 @@ def deform_conv(op: ir.Operation, b: Builder):
     pads = list(attrs.get("pads") or [0, 0, 0, 0])
     k, p, s, cg = kh * kw, oh * ow, h * wd, c // og
     if n * og * k * p * s > ONE_HOT_LIMIT:
-        raise NpuError(f"deform_conv sampling matrix of {n} x {og} x {k * p} x {s} elements (more than {ONE_HOT_LIMIT}): "
-                       "too large for the tent-weight form")
+        raise NpuError(f"deform_conv with a sampling matrix of {n} x {og} x {k * p} x {s} elements "
+                       f"(more than {ONE_HOT_LIMIT}) has no tent-weight decomposition")
     f32 = g_.f32
     wide = lambda v: g_.cast(v, f32) if dtypes.numpy_dtype(b.elem(v)).itemsize < 4 else v
     x, w, offset = wide(x), wide(w), wide(offset)
