@@ -169,7 +169,7 @@ class Root:
         return f"the SRAM buffer{line}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Access:
     """Bytes of one root read or written by one op (asynchronously until `end`).
 
@@ -261,13 +261,12 @@ def build_program(func: ir.Operation, global_ops: dict[str, ir.Operation] | None
     ret = ops.pop() if ops and ops[-1].name == "func.return" else None
     prog = Program(func, program_pe(func), ops, [op_kind(op.name) for op in ops], ret=ret)
     prog.by_op = [[] for _ in ops]
-    views: dict[ir.Value, tuple[Root, int]] = {}
-    tokens: dict[ir.Value, int] = {}
+    b = _Builder(prog, global_ops or {})
     for i, op in enumerate(ops):
-        if op.regions and any(len(r.blocks) for r in op.regions):
+        if len(op.regions) and any(len(r.blocks) for r in op.regions):
             raise ProgramError(op, f"'{op.name}' op expects a straight-line PE program (no ops with regions)")
-        _visit(prog, i, op, views, tokens, global_ops or {})
-    for i in tokens.values():
+        b.visit(i, op)
+    for i in b.tokens.values():
         prog.wait_of.setdefault(i, len(ops))
     pending = [(a, a.index) for a in prog.accesses if a.is_async]
     for access, start in pending:
@@ -275,85 +274,108 @@ def build_program(func: ir.Operation, global_ops: dict[str, ir.Operation] | None
     return prog
 
 
-def _visit(prog: Program, i: int, op: ir.Operation, views: dict, tokens: dict, global_ops: dict) -> None:
-    name = op.name
-    if name == "npu_mem.alloc":
-        buf = buffer_of(op.results[0].type)
-        root = Root(op, i, "sram", buf.nbytes, "", _int_attr(op, "offset"), buf)
-        _new_root(prog, views, op.results[0], root)
-    elif name == "npu_mem.get_global":
-        buf = buffer_of(op.results[0].type)
-        gname = op.attributes["name"].value
-        gop = global_ops.get(gname)
-        address = _int_attr(gop, "address") if gop is not None else None
-        root = Root(op, i, "ext", buf.nbytes, gname, address, buf)
-        _new_root(prog, views, op.results[0], root)
-    elif name == "npu_mem.view":
-        root, base = _resolve(prog, views, op, 0, i)
-        views[op.results[0]] = (root, base + int(op.attributes["byte_offset"].value))
-    elif name == "npu_mem.dealloc":
-        root, _ = _resolve(prog, views, op, 0, i)
-        prog.dealloc_of.setdefault(root, i)
-    elif name == "npu_mem.dma_start":
-        tokens[op.results[0]] = i
-        for pos, side, write in ((0, "src", False), (1, "dst", True)):
-            root, base = _resolve(prog, views, op, pos, i)
-            buf = buffer_of(op.operands[pos].type)
-            _add_pattern(prog, i, root, write, base, _int_attr(op, f"{side}_offset"),
-                         [int(v) for v in op.attributes[f"{side}_sizes"]],
-                         [int(v) for v in op.attributes[f"{side}_strides"]], bits(buf.dtype))
-    elif name in ("npu_mem.dma_wait", "npu_noc.wait"):
-        started = [tokens.pop(t) for t in op.operands if t in tokens]
-        prog.waited[i] = started
-        for s in started:
-            prog.wait_of[s] = i
-    elif name in ("npu_noc.send", "npu_noc.multicast", "npu_noc.recv"):
-        tokens[op.results[0]] = i
-        _whole(prog, views, op, i, 0, write=name == "npu_noc.recv", async_=True)
-    elif prog.kinds[i] == COMPUTE:
-        n = len(op.operands)
-        reads_out = name == "npu_pe.matmul" and _truthy(op, "accumulate")
-        for pos in range(n):
-            if pos < n - 1 or reads_out:
-                _whole(prog, views, op, i, pos, write=False)
-        if n:
-            _whole(prog, views, op, i, n - 1, write=True)
-    elif prog.kinds[i] == OTHER:
-        for pos, value in enumerate(op.operands):
-            if value in views:
-                _whole(prog, views, op, i, pos, write=False)
-                _whole(prog, views, op, i, pos, write=True)
+_DMA_SIDES = ((0, "src_offset", "src_sizes", "src_strides", False), (1, "dst_offset", "dst_sizes", "dst_strides", True))
+
+
+class _Builder:
+    """The state of flattening one program: what each buffer value is, the tokens not yet waited for.
+
+    Each memref value maps to (root, byte offset in the root, its Buffer), so an operand's size is known
+    without asking MLIR for its type again; integer-array attributes (DMA sizes and strides, a few
+    distinct ones per program) are converted once per attribute."""
+
+    def __init__(self, prog: Program, global_ops: dict):
+        self.prog = prog
+        self.global_ops = global_ops
+        self.views: dict[ir.Value, tuple[Root, int, Buffer]] = {}
+        self.tokens: dict[ir.Value, int] = {}
+        self.ints: dict[ir.Attribute, list[int]] = {}
+
+    def visit(self, i: int, op: ir.Operation) -> None:
+        prog = self.prog
+        name = op.name
+        if name == "npu_mem.alloc":
+            value = op.results[0]
+            buf = buffer_of(value.type)
+            self._new_root(value, Root(op, i, "sram", buf.nbytes, "", _int_attr(op, "offset"), buf))
+        elif name == "npu_mem.get_global":
+            value = op.results[0]
+            buf = buffer_of(value.type)
+            gname = op.attributes["name"].value
+            gop = self.global_ops.get(gname)
+            address = _int_attr(gop, "address") if gop is not None else None
+            self._new_root(value, Root(op, i, "ext", buf.nbytes, gname, address, buf))
+        elif name == "npu_mem.view":
+            root, base, _ = self._resolve(op, op.operands[0], 0, i)
+            value = op.results[0]
+            self.views[value] = (root, base + int(op.attributes["byte_offset"].value), buffer_of(value.type))
+        elif name == "npu_mem.dealloc":
+            root, _, _ = self._resolve(op, op.operands[0], 0, i)
+            prog.dealloc_of.setdefault(root, i)
+        elif name == "npu_mem.dma_start":
+            self.tokens[op.results[0]] = i
+            operands = op.operands
+            attrs = op.attributes
+            for pos, offset, sizes, strides, write in _DMA_SIDES:
+                root, base, buf = self._resolve(op, operands[pos], pos, i)
+                _add_pattern(prog, i, root, write, base, int(attrs[offset].value), self._ints(attrs[sizes]),
+                             self._ints(attrs[strides]), bits(buf.dtype))
+        elif name in ("npu_mem.dma_wait", "npu_noc.wait"):
+            tokens = self.tokens
+            started = [tokens.pop(t) for t in op.operands if t in tokens]
+            prog.waited[i] = started
+            for s in started:
+                prog.wait_of[s] = i
+        elif name in ("npu_noc.send", "npu_noc.multicast", "npu_noc.recv"):
+            self.tokens[op.results[0]] = i
+            self._whole(op, op.operands[0], i, 0, write=name == "npu_noc.recv", async_=True)
+        elif prog.kinds[i] == COMPUTE:
+            operands = list(op.operands)
+            n = len(operands)
+            reads_out = name == "npu_pe.matmul" and _truthy(op, "accumulate")
+            for pos in range(n):
+                if pos < n - 1 or reads_out:
+                    self._whole(op, operands[pos], i, pos, write=False)
+            if n:
+                self._whole(op, operands[n - 1], i, n - 1, write=True)
+        elif prog.kinds[i] == OTHER:
+            for pos, value in enumerate(op.operands):
+                if value in self.views:
+                    self._whole(op, value, i, pos, write=False)
+                    self._whole(op, value, i, pos, write=True)
+
+    def _ints(self, attr: ir.Attribute) -> list[int]:
+        found = self.ints.get(attr)
+        if found is None:
+            found = self.ints[attr] = [int(v) for v in attr]
+        return found
+
+    def _new_root(self, value: ir.Value, root: Root) -> None:
+        self.prog.roots.append(root)
+        self.prog.uses[root] = []
+        self.views[value] = (root, 0, root.buffer)
+
+    def _resolve(self, op: ir.Operation, value: ir.Value, pos: int, i: int) -> tuple[Root, int, Buffer]:
+        found = self.views.get(value)
+        if found is None:
+            raise ProgramError(op, f"'{op.name}' op expects operand #{pos} to come from 'npu_mem.alloc', "
+                                   f"'npu_mem.get_global' or 'npu_mem.view' in the same program")
+        uses = self.prog.uses[found[0]]
+        if not uses or uses[-1] != i:
+            uses.append(i)
+        return found
+
+    def _whole(self, op: ir.Operation, value: ir.Value, i: int, pos: int, write: bool, async_: bool = False) -> None:
+        root, base, buf = self._resolve(op, value, pos, i)
+        nbytes = buf.nbytes
+        shift = base + (root.offset or 0)
+        _append(self.prog, Access(i, i + 1 if async_ else i, root, write, shift, shift + nbytes, True,
+                                  (base, base + nbytes)))
 
 
 def _truthy(op: ir.Operation, name: str) -> bool:
     attr = op.attributes[name] if name in op.attributes else None
     return bool(attr.value) if isinstance(attr, (ir.BoolAttr, ir.IntegerAttr)) else False
-
-
-def _new_root(prog: Program, views: dict, value: ir.Value, root: Root) -> None:
-    prog.roots.append(root)
-    prog.uses[root] = []
-    views[value] = (root, 0)
-
-
-def _resolve(prog: Program, views: dict, op: ir.Operation, pos: int, i: int) -> tuple[Root, int]:
-    value = op.operands[pos]
-    if value not in views:
-        raise ProgramError(op, f"'{op.name}' op expects operand #{pos} to come from 'npu_mem.alloc', "
-                               f"'npu_mem.get_global' or 'npu_mem.view' in the same program")
-    root, base = views[value]
-    uses = prog.uses[root]
-    if not uses or uses[-1] != i:
-        uses.append(i)
-    return root, base
-
-
-def _whole(prog: Program, views: dict, op: ir.Operation, i: int, pos: int, write: bool,
-           async_: bool = False) -> None:
-    root, base = _resolve(prog, views, op, pos, i)
-    nbytes = buffer_of(op.operands[pos].type).nbytes
-    shift = base + (root.offset or 0)
-    _append(prog, Access(i, i + 1 if async_ else i, root, write, shift, shift + nbytes, True, (base, base + nbytes)))
 
 
 def _add_pattern(prog: Program, i: int, root: Root, write: bool, base: int, offset: int, sizes: list[int],
