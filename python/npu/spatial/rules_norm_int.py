@@ -88,6 +88,17 @@ class _Steps:
         p.table(t16, table, r)
         return r
 
+    def reciprocal(self, total: Buf, table: Buf) -> tuple[Buf, Buf, Buf]:
+        """Softmax's k = CLZ(S); r = TABLE16(int16(((S << (k - 1)) >> 14) - 98304)); returns (r, k, a per-row
+        buffer holding k - 1) (total is overwritten)."""
+        p = self.prog
+        k = self.row()
+        p.unary("clz", total, k)
+        km1 = self.row()
+        p.binary("sub", k, self.const(1), km1)
+        p.binary("shl", total, km1, total)
+        return self.rsqrt_like(total, 14, 98304, table), k, km1
+
     def inv_sqrt(self, w: Buf, epsilon: int, table: Buf) -> tuple[Buf, Buf]:
         """Layer norm's W += E; sh = (CLZ(W) - 1) & -2; r = TABLE16(int16(((W << sh) >> 15) - 32768));
         returns (r, sh >> 1) per row (w is overwritten)."""
@@ -131,12 +142,7 @@ def softmax_int(fam, ctx, x: Buf, shape) -> Buf:
     p.binary("ashr", e, s.const(7), e)
     total = s.row()
     p.reduce("sum", 1, e, total)
-    k = s.row()
-    p.unary("clz", total, k)
-    km1 = s.row()
-    p.binary("sub", k, s.const(1), km1)
-    p.binary("shl", total, km1, total)
-    r = s.rsqrt_like(total, 14, 98304, recip_tab)
+    r, k, km1 = s.reciprocal(total, recip_tab)
     p.mul_shift(e, r, e, 15)
     p.binary("sub", s.const(30), k, km1)  # 30 - k
     p.binary("ashr_round", e, km1, e)
@@ -239,12 +245,7 @@ def softmax_int_chunked(ch) -> None:
         ctx.release(x, e)
     s.owned.append(total)
     allreduce(ctx, [(total, "add_wrap")], back=True)
-    k = s.row()
-    p.unary("clz", total, k)
-    km1 = s.row()
-    p.binary("sub", k, s.const(1), km1)
-    p.binary("shl", total, km1, total)
-    r = s.rsqrt_like(total, 14, 98304, recip_tab)
+    r, k, km1 = s.reciprocal(total, recip_tab)
     p.binary("sub", s.const(30), k, km1)  # 30 - k
     for clo, csz in ch.boxes:  # pass 3: each chunk's result
         x = ch.load(clo, csz)
