@@ -307,3 +307,29 @@ def test_io_quantization_parameters_are_in_the_symbol_table():
     assert (y.axis, y.scales, y.zero_points, y.storage_min) == (1, (0.5, 0.125, 2.0), (1, 2, 0), -127)
     with pytest.raises(NpuError, match="expects the npu.quant storage type to be the element type i8, got i16"):
         encode(parse(QUANT_IO.replace("<i8:f32, 0.25:-5>", "<i16:f32, 0.25:-5>")))
+
+
+def test_matmul_unit_field_needs_format_1_4():
+    """npu_pe.matmul's `unit` exists since 1.4: a writer asked for 1.3 refuses it, a 1.3 file holding it
+    (present-mask bit set) is refused at that byte; a 1.3 file with the matrix-unit matmul loads."""
+    from npu.binary.encode import module_to_binary
+
+    module = parse_module((ROOT / "test" / "binary" / "Inputs" / "all_ops.mlir").read_text(), make_context())
+    with module.context:
+        binary = module_to_binary(module)
+    data_14 = C.write(binary)
+    prog, i, instr = next((p, i, x) for p in read(data_14).programs for i, x in enumerate(p.instrs)
+                          if x.op.name == "npu_pe.matmul" and x.values.get("unit") == "vector")
+    binary.version = (1, 3)
+    with pytest.raises(NpuError, match=rf"PE \({prog.pe[0]}, {prog.pe[1]}\) instruction {i}: format 1.3 has no field "
+                                       r"'unit' of 'npu_pe.matmul'; 1.4 does"):
+        C.write(binary)
+    target = next(p for p in binary.programs if p.pe == prog.pe).instrs[i]
+    target.values["unit"] = None
+    data_13 = C.write(binary)
+    at = next(p for p in read(data_13).programs if p.pe == prog.pe).instrs[i].offset
+    size = struct.unpack_from("<H", data_14, instr.offset + 2)[0]
+    patched = C.reseal(data_13[:at] + data_14[instr.offset:instr.offset + size] + data_13[at + size:])
+    with pytest.raises(BinaryError, match=rf"at byte {at + 1}: PE \({prog.pe[0]}, {prog.pe[1]}\) instruction {i}: "
+                                          r"'npu_pe.matmul' field 'unit' is present in a format 1.3 file \(since 1.4\)"):
+        read(patched)

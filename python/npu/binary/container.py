@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import Any
 
-from npu.binary.isa import (DTYPE_BITS, DTYPE_CODES, HEADER_BYTES, INSTRUCTION_ALIGN, KINDS,
+from npu.binary.isa import (DTYPE_BITS, DTYPE_CODES, FIELD_SINCE, HEADER_BYTES, INSTRUCTION_ALIGN, KINDS,
                             MAX_INSTRUCTION_BYTES, SPACE_CODES, UNSIGNED_DTYPES, OpDef)
 from npu.errors import NpuError
 
@@ -152,6 +152,14 @@ class Binary:
 
 def align(n: int, a: int) -> int:
     return (n + a - 1) // a * a
+
+
+def newer_field(instr: "Instr", version: tuple[int, int]) -> tuple[str, tuple[int, int]] | None:
+    """(field, version) of an optional field `instr` holds that format `version` does not have (isa.FIELD_SINCE)."""
+    for (op, name), since in FIELD_SINCE.items():
+        if instr.op.name == op and version < since and instr.values.get(name) is not None:
+            return name, since
+    return None
 
 
 class EncodeError(NpuError):
@@ -315,7 +323,12 @@ def write(binary: Binary) -> bytes:
         start, first_debug = len(code), len(debug)
         name_ref, loc_ref = sref(prog.name), sref(prog.location)
         for i, instr in enumerate(prog.instrs):
-            code += pack_instruction(instr, types, f"PE ({prog.pe[0]}, {prog.pe[1]}) instruction {i}")
+            where = f"PE ({prog.pe[0]}, {prog.pe[1]}) instruction {i}"
+            newer = newer_field(instr, binary.version)
+            if newer is not None:
+                raise EncodeError(f"{where}: format {binary.version[0]}.{binary.version[1]} has no field '{newer[0]}' "
+                                  f"of '{instr.op.name}'; {newer[1][0]}.{newer[1][1]} does")
+            code += pack_instruction(instr, types, where)
             debug.append(sref(instr.location))
         programs.append(struct.pack("<HHIIIQQII", prog.pe[0], prog.pe[1], name_ref, prog.position, loc_ref,
                                     start, len(code) - start, len(prog.instrs), first_debug))

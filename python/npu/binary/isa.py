@@ -166,6 +166,9 @@ UNARY_KINDS = ("copy", "neg", "abs", "relu", "exp", "log", "sqrt", "rsqrt", "rec
 COMPARE_KINDS = ("eq", "ne", "lt", "le", "gt", "ge")
 REDUCE_KINDS = ("sum", "max", "min")
 MATMUL_UNITS = ("matrix", "vector")  # format 1.4 added the optional field (1.0-1.3 files: matrix)
+# optional fields added after format 1.0: (op, field) -> the first version holding them; a writer asked for an
+# older version refuses them, a loader refuses them present in an older file
+FIELD_SINCE = {("npu_pe.matmul", "unit"): (1, 4)}
 ROUNDINGS = ("single_round", "double_round")
 
 _OP_LIST = (

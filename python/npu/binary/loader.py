@@ -69,9 +69,21 @@ def read(data: bytes, source: str = "<binary>", target=None) -> C.Binary:
     debug = _read_debug(r, sections, strings, counts, debug_at)
     for prog, code, locs in zip(programs, counts, debug):
         read_stream(r, prog, code, locs, types, symbols, tgt)
+    _check_fields_of_version(r, programs, _version(data))
     binary = C.Binary(toml, data[24:56].hex(), module_target, symbols, programs, module_loc, _version(data), tgt)
     _check_canonical(r, binary)
     return binary
+
+
+def _check_fields_of_version(r: Reader, programs: list[C.Program], version: tuple[int, int]) -> None:
+    """An optional field newer than the file's format (isa.FIELD_SINCE) is refused at its present mask."""
+    for prog in programs:
+        for i, instr in enumerate(prog.instrs):
+            newer = C.newer_field(instr, version)
+            if newer is not None:
+                raise r.fail(instr.offset + 1, f"PE ({prog.pe[0]}, {prog.pe[1]}) instruction {i}: "
+                                               f"'{instr.op.name}' field '{newer[0]}' is present in a format "
+                                               f"{version[0]}.{version[1]} file (since {newer[1][0]}.{newer[1][1]})")
 
 
 def _version(data: bytes) -> tuple[int, int]:
