@@ -180,7 +180,7 @@ def _full_pipeline_cases():
 def test_bundled_float_models_match_golden(ctx, model, preset):
     module = digits_module(ctx, model)
     gold, out, stats = golden_and_level4(module, load_target(preset))
-    assert [s.name for s in stats][:5] == ["npu-fold-empty", "npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe"]
+    assert [s.name for s in stats][:6] == ["npu-drop-dead", "npu-fold-empty", "npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe"]
     assert_close(gold, out, 1e-5)
 
 
@@ -403,7 +403,7 @@ def test_lower_module_runs_alloc_passes_and_reports_each_pass(ctx):
 def test_lower_module_stop_after(ctx):
     module = digits_module(ctx, "digits_cnn")
     _, stats = spatial.lower_module_stats(module, load_target("edge-lpddr"), spatial.LowerOptions(stop_after="npu-tile"))
-    assert [s.name for s in stats] == ["npu-fold-empty", "npu-decompose", "npu-tile"]
+    assert [s.name for s in stats] == ["npu-drop-dead", "npu-fold-empty", "npu-decompose", "npu-tile"]
     func = module.body.operations[0]
     assert all("npu.tile" in op.attributes for op in func.regions[0].blocks[0].operations
                if op.operation.name.startswith("npu_tensor."))

@@ -20,7 +20,7 @@ DIGITS = Path(__file__).resolve().parents[2] / "examples" / "digits"
 
 def test_schedule_runs_before_sram_allocation_and_decompose_first():
     names = [step.split("{")[0] for step in pipeline_passes(LowerOptions())]
-    assert names[:2] == ["npu-fold-empty", "npu-decompose"]  # empty tensors folded before anything reads them
+    assert names[:3] == ["npu-drop-dead", "npu-fold-empty", "npu-decompose"]  # dead ops gone, empty tensors folded, before anything reads them
     if is_registered("npu-schedule") and is_registered("npu-alloc-sram"):
         assert names.index("npu-schedule") < names.index("npu-alloc-sram") < names.index("npu-alloc-ext")
         assert names[-1] == "npu-check-races"

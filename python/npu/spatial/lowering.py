@@ -281,12 +281,26 @@ def _lower(module_op: ir.Operation, chip: Chip, multicast: bool) -> None:
     plans = _plans(graph, chip)
     lw = Lowering(graph, chip)
     copies = _locate(lw)
+    _refuse_dead(graph)
     layers = [(node, p) for node, p in zip(graph.nodes, plans) if not p[0].runs_nowhere]
     for i, (node, (plan, place, fam)) in enumerate(layers):
         _emit_layer(lw, i, node, plan, place, fam, multicast)
     emit_copies(lw, copies, len(layers))
     synchronize(lw)
     _replace_module(module_op, lw, chip)
+
+
+def _refuse_dead(graph: Graph) -> None:
+    """A node no graph output depends on is a located error: it would have nowhere to store its
+    results (npu-drop-dead, first in the spatial pipeline, erases such ops)."""
+    live: set = set()
+    read = {t.index for t in graph.outputs}
+    for node in reversed(graph.nodes):
+        if any(r.index in read or any(c in live for c in r.consumers) for r in node.results):
+            live.add(node)
+        else:
+            raise SpatialError(node.op, f"'{node.op.name}' op computes a value no graph output depends on "
+                                        f"(run npu-drop-dead first)")
 
 
 def synchronize(lw: Lowering) -> None:

@@ -3,7 +3,8 @@
     from npu.spatial import lower_module, LowerOptions
     module = lower_module(module, target, LowerOptions(strategy="weight-stationary"))
 
-runs npu-fold-empty (ops on empty tensors become constants), npu-decompose (ops
+runs npu-drop-dead (ops whose results nothing reads are erased), npu-fold-empty
+(ops on empty tensors become constants), npu-decompose (ops
 without a spatial rule rewritten into ops with one),
 npu-tile, npu-place, npu-lower-to-pe, then ALLOC's npu-schedule, npu-alloc-sram,
 npu-alloc-ext and npu-check-races when they are registered (and enabled in the
@@ -37,7 +38,7 @@ from npu.ir.pass_base import PassEnv
 from npu.ir.pipeline import Step
 from npu.ir.verify import verify_ops
 
-LOWER_PASSES = ("npu-fold-empty", "npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
+LOWER_PASSES = ("npu-drop-dead", "npu-fold-empty", "npu-decompose", "npu-tile", "npu-place", "npu-lower-to-pe")
 ALLOC_PASSES = ("npu-schedule", "npu-alloc-sram", "npu-alloc-ext", "npu-check-races")
 # Passes that only read the module (they report, never rewrite): the module after them is the one
 # npu's verifiers passed after the previous pass, so they are not run again (MLIR's own verifier
@@ -74,7 +75,7 @@ class PassStat:
 def pipeline_passes(options: LowerOptions) -> list[str]:
     """Pass names with their options, in order (ALLOC's only when registered)."""
     db = "true" if options.double_buffer else "false"
-    steps = ["npu-fold-empty", "npu-decompose",
+    steps = ["npu-drop-dead", "npu-fold-empty", "npu-decompose",
              f"npu-tile{{double-buffer={db}}}",
              f"npu-place{{strategy={options.strategy} double-buffer={db}}}",
              f"npu-lower-to-pe{{multicast={'true' if options.multicast else 'false'} double-buffer={db}}}"]
