@@ -9,6 +9,9 @@ dims), and the result box is DMA'd out. Recipes, one per op (equations):
     relu, neg, abs, exp, log, sqrt, tanh, sigmoid, erf, reciprocal, gelu, floor, ceil, round, sign,
     sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, softplus, softsign
                                                            -> unary <kind>
+                                                              (integer neg: 0 sub_wrap x; integer abs:
+                                                              select(x < 0, 0 sub_wrap x, x): they wrap
+                                                              at the minimum like numpy, unary neg/abs saturate)
     bitwise_not                                            -> unary not
     add, sub, mul, div, max, min, add_int                  -> binary <kind>  (integer div truncates, as golden)
                                                               (integer add/sub/mul: add_wrap / sub_wrap /
@@ -108,7 +111,7 @@ _E8M0_MODES = ("up", "down", "nearest")
 # whether the type is an integer one; each maps to exact level-4 kinds (WIDE_INT_BINARY /
 # WIDE_FLOAT_BINARY, compare, select, cast, unary not)
 _WIDE_COMMON = {"max", "min", "where", "cast", *COMPARE}
-WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "mod", "bitwise_not", *BITWISE}
+WIDE_INT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "mod", "bitwise_not", "neg", "abs", *BITWISE}  # neg, abs: sub_wrap + select
 WIDE_FLOAT_OPS = _WIDE_COMMON | {"add", "sub", "mul", "div", "is_nan", "mod"}
 assert {"add_wrap", "sub_wrap", "mul_wrap", "and", "or", "xor", "mod", "div", "max", "min"} <= set(WIDE_INT_BINARY)
 assert {"add", "sub", "mul", "div", "max", "min", "fmod"} <= set(WIDE_FLOAT_BINARY)
@@ -176,6 +179,30 @@ def _wrapping(kind: str) -> Callable[[Tile], None]:
         wrapped = kind + "_wrap" if e.out.dtype not in FLOAT_TYPES else kind
         e.prog.binary(wrapped, e.ins[0], e.ins[1], e.out)
     return emit
+
+
+def _neg(e: Tile) -> None:
+    """Integer neg wraps like numpy (-(-128) = -128 in i8) where level-4 `neg` saturates: 0 sub_wrap x."""
+    x = e.ins[0]
+    if e.out.dtype in FLOAT_TYPES:
+        e.prog.unary("neg", x, e.out)
+        return
+    e.prog.binary("sub_wrap", e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero"), x, e.out)
+
+
+def _abs(e: Tile) -> None:
+    """Integer abs wraps like numpy (|-128| = -128 in i8) where level-4 `abs` saturates:
+    select(x < 0, 0 sub_wrap x, x)."""
+    x = e.ins[0]
+    if e.out.dtype in FLOAT_TYPES:
+        e.prog.unary("abs", x, e.out)
+        return
+    zero = e.const(np.zeros((), _np_dtype(x.dtype)), x.dtype, "zero")
+    below = e.temp("i8")
+    e.prog.compare("lt", x, zero, below)
+    negated = e.temp(x.dtype)
+    e.prog.binary("sub_wrap", zero, x, negated)
+    e.prog.select(below, negated, x, e.out)
 
 
 def _compare(kind: str) -> Callable[[Tile], None]:
@@ -485,6 +512,8 @@ RECIPES: dict[str, Callable[[Tile], None]] = {
     **{op: _wrapping(op) for op in ("add", "sub", "mul")},
     **{op: _binary(kind) for op, kind in BITWISE.items()},
     **{op: _compare(kind) for op, kind in COMPARE.items()},
+    "neg": _neg,
+    "abs": _abs,
     "bitwise_not": _unary("not"),
     "not": _not,
     "where": lambda e: e.prog.select(e.ins[0], e.ins[1], e.ins[2], e.out),
