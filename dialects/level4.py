@@ -217,12 +217,18 @@ INT_ARRAYS = (ir.DenseI8ArrayAttr, ir.DenseI16ArrayAttr, ir.DenseI32ArrayAttr, i
 
 def int_list(op: ir.Operation, env: VerifyEnv, name: str, length: int | None = None,
              minimum: int | None = None) -> list[int] | None:
-    """A dense integer array attribute as a list (of `length` items, each >= minimum)."""
+    """A dense integer array attribute as a list (of `length` items, each >= minimum).
+
+    The list is converted once per attribute and verification run (DMA patterns share a few
+    distinct arrays): callers must not modify it."""
     attr = op.attributes[name]
-    if not isinstance(attr, INT_ARRAYS):
-        env.error(op, f"expects attribute '{name}' to be a dense integer array, got {attr}")
-        return None
-    values = [int(v) for v in attr]
+    lists = run_cache(env, "int_lists")
+    values = lists.get(attr)
+    if values is None:
+        if not isinstance(attr, INT_ARRAYS):
+            env.error(op, f"expects attribute '{name}' to be a dense integer array, got {attr}")
+            return None
+        values = lists[attr] = [int(v) for v in attr]
     if length is not None and len(values) != length:
         env.error(op, f"expects {name} to have {length} values, got {len(values)}")
         return None
