@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from math import prod
 
 from mlir import ir
@@ -141,11 +142,11 @@ class Buffer:
     dtype: str
     space: str
 
-    @property
+    @cached_property  # computed once per Buffer (buffer types are cached, so once per memref type)
     def numel(self) -> int:
         return prod(self.shape)
 
-    @property
+    @cached_property
     def nbytes(self) -> int:
         return (self.numel * bits(self.dtype) + 7) // 8
 
