@@ -154,32 +154,39 @@ def test_int4_matmul_is_bit_identical_on_random_meshes(ctx, layer):
     _bit_identical(ctx, _int4_matmul(m, k, n, block, seed=k * n), target, seed=m)
 
 
-def _dequantize_plan(ctx, text: str, target) -> dict:
+def _plans(ctx, text: str, target) -> dict:
+    """op name -> its npu.tile plan (the last op of each name)."""
     module = ir.Module.parse(text, ctx)
     spatial.lower_module_stats(module, target, spatial.LowerOptions(stop_after="npu-tile"))
-    for op in module.body.operations[0].regions[0].blocks[0].operations:
-        if op.name == "npu_tensor.dequantize":
-            return from_attr(op.attributes["npu.tile"])
-    raise AssertionError("no dequantize")
+    return {op.name.split(".")[-1]: from_attr(op.attributes["npu.tile"])
+            for op in module.body.operations[0].regions[0].blocks[0].operations if "npu.tile" in op.attributes}
+
+
+def _ops(level4: ir.Module, name: str) -> list:
+    return [op2 for op in level4.body.operations for region in op.regions for block in region.blocks
+            for op2 in block.operations if op2.name == name]
 
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_odd_k_odd_groups_odd_length_weight(ctx, preset):
     """K = 255 in groups of 15, N = 7: the weight has 1785 int4 values (an odd length, so its last byte
-    holds a padding nibble) and rows of 7 (only even rows start on a byte). On a 4 x 4 mesh the
-    weight is split into row blocks of an even number of rows, except the last, which ends on the
-    padding nibble (a DMA of an odd number of values)."""
+    holds a padding nibble) and rows of 7 (only even rows start on a byte). The matmul dequantizes it
+    in SRAM (the dequantize is a prologue); an SRAM of 6 KiB forces K chunks, which must start on a
+    byte and on a group: multiples of 30 rows, the last chunk ending on the padding nibble (a DMA of
+    an odd number of values). No f32 copy of the weight exists in external memory."""
     text = _int4_matmul(2, 255, 7, 15, seed=1)
-    target = load_target(preset).with_overrides({"mesh.rows": 4, "mesh.cols": 4})
-    plan = _dequantize_plan(ctx, text, target)
-    tile, sizes = [int(v) for v in plan["tile"]], [int(v) for v in plan["sizes"]]
-    assert tile[0] < sizes[0] and tile[0] % 2 == 0 and tile[1] == sizes[1]
+    target = load_target(preset).with_overrides({"mesh.rows": 4, "mesh.cols": 4, "pe.sram.bytes": 6144})
+    plans = _plans(ctx, text, target)
+    assert str(plans["dequantize"]["family"]) == '"prologue"'
+    kt = int(plans["matmul_float"]["tile"][3])
+    assert kt < 255 and kt % 30 == 0, kt
     level4 = _bit_identical(ctx, text, target)
-    odd_runs = [op for op in level4.body.operations for region in op.regions for block in region.blocks
-                for op2 in block.operations for op in [op2]
-                if op.name == "npu_mem.dma_start" and "xi4" in str(op.operands[0].type)
-                and int(from_attr(op.attributes["src_sizes"])[-1]) % 2]
-    assert odd_runs, "the last row block should end on the padding nibble"
+    odd_runs = [op for op in _ops(level4, "npu_mem.dma_start")
+                if "xi4" in str(op.operands[0].type) and int(from_attr(op.attributes["src_sizes"])[-1]) % 2]
+    assert odd_runs, "the last K chunk should end on the padding nibble"
+    f32_globals = [op for op in level4.body.operations if op.name == "npu_mem.global" and "255x7xf32" in str(op)]
+    assert not f32_globals
+    assert _ops(level4, "npu_pe.cast"), "the weight is dequantized at level 4"
 
 
 def test_no_whole_byte_tile_is_a_located_error(ctx):

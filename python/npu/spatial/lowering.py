@@ -31,6 +31,7 @@ from collections import defaultdict
 import numpy as np
 from mlir import ir
 
+from npu.spatial import dequant_fuse
 from npu.spatial.cost import Chip
 from npu.spatial.emit import ConstCache, GlobalDecl, ItemCtx, KSplit, Lowering, route
 from npu.spatial.family import Family, family_named
@@ -72,6 +73,7 @@ def _plans(graph: Graph, chip: Chip) -> list[tuple[TilePlan, Placement | None, F
             raise SpatialError(node.op, f"'{node.op.name}' op expects {why}")
         out.append((plan, place, fam))
     _link_epilogues(graph, out)
+    dequant_fuse.link(graph, {node for node, (plan, _, _) in zip(graph.nodes, out) if plan.family == dequant_fuse.PROLOGUE})
     return out
 
 
@@ -122,6 +124,8 @@ def _locate(lw: Lowering) -> list[OutputCopy]:
     def symbol_for(t: Tensor) -> str:
         if t.index in internal:
             return "<fused>"
+        if t.producer is not None and t.producer.__dict__.get("prologue"):
+            return lw.view(t.producer.operands[0]).symbol  # dequantized by its layers: the packed constant
         if t.kind == "input":
             named = lw.loc_ref(ir.Location.name(t.name))
             return lw.declare(t.name, "input", t.shape, t.dtype, loc=named, element=in_elements[t.index]).symbol

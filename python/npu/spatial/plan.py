@@ -61,8 +61,8 @@ class TilePlan:
 
     @property
     def runs_nowhere(self) -> bool:
-        """Views and fused ops have no layer of their own."""
-        return self.family in ("view", "fused")
+        """Views, fused ops and prologues (a weight dequantize done by its layer) have no layer of their own."""
+        return self.family in ("view", "fused", "prologue")
 
     @property
     def grid(self) -> tuple[int, ...]:
@@ -138,7 +138,7 @@ class TilePlan:
         if not isinstance(attr, ir.DictAttr) or "family" not in attr:
             raise SpatialError(op, f"{where} expects {TILE_ATTR} to be a dictionary with a 'family', got {attr}")
         family = _string(attr["family"], where, "family", op)
-        if family in ("view", "fused"):
+        if family in ("view", "fused", "prologue"):
             return cls(family, Space((), ()), ())
         try:
             dims = tuple(_string(a, where, "dims", op) for a in attr["dims"])

@@ -28,7 +28,7 @@ split over PEs, then acc * scale[c] + bias.
 
 from __future__ import annotations
 
-from npu.spatial import float_l2
+from npu.spatial import dequant_fuse, float_l2
 from npu.spatial.cost import Chip
 from npu.spatial.epilogue import run_epilogue
 from npu.spatial.family import Family, halvings, register, splits
@@ -116,15 +116,39 @@ class ConvFamily(Family):
     def candidates(self, node: Node, space: Space, chip: Chip):
         n, groups, oh, ow, m, c = space.sizes
         mx = chip.target.pe.matrix
+        dq = dequant_fuse.of(node)
         for toh in splits(oh, chip.num_pes):
             for tm in splits(m, chip.num_pes, mx.cols):
                 for tow in halvings(ow):
+                    if dq is not None:
+                        yield from self._dequant_tiles(node, chip, dq, toh, tow, tm, m, c)
+                        continue
                     fitting = next((ct for ct in halvings(c)
                                     if chip.fits(self.step_buffers(node, (1, 1, toh, tow, tm, ct), chip))), None)
                     if fitting is not None:
                         yield (1, 1, toh, tow, tm, fitting)
                         if fitting == c:
                             break
+
+    def _dequant_tiles(self, node: Node, chip: Chip, dq, toh: int, tow: int, tm: int, m: int, c: int):
+        """Tiles whose weight boxes [tm, ct * KH * KW] of the packed [OC, K] constant (seen as
+        [group, M', K]) are whole bytes and start and end on block boundaries along K: tm and the
+        K span rounded to those multiples, the largest fitting channel chunk for each tm."""
+        g = ConvGeometry.of(node)
+        taps = g.kernel[0] * g.kernel[1]
+        shape = (g.group, m, c * taps)
+        step_m, step_k = dequant_fuse.granules(dq, 1 if dq.axis == 1 else None, 2)
+        for (tmv,) in dequant_fuse.granule_options((tm,), (m,), (step_m,)):
+            for ct in halvings(c):
+                for (cv,) in dequant_fuse.granule_options((ct,), (c,), (max(1, step_k // taps),)):
+                    tile = (1, 1, toh, tow, tmv, cv)
+                    if (dequant_fuse.admissible(dq, shape, (1, tmv, cv * taps), 2 if dq.axis == 1 else None)
+                            and chip.fits(self.step_buffers(node, tile, chip))):
+                        yield tile
+                        break
+                else:
+                    continue
+                break
 
     def _types(self, node: Node, chip: Chip):
         if float_l2.is_float_layer(node):
@@ -138,7 +162,12 @@ class ConvFamily(Family):
         g = ConvGeometry.of(node)
         dtype, acc, _ = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
-        bufs = [nbytes((g.span(0, toh), g.span(1, tow), ct), dtype), nbytes((kk, tm), dtype), nbytes((p, tm), acc)]
+        dq = dequant_fuse.of(node)
+        if dq is None:
+            weight = [nbytes((kk, tm), dtype)]
+        else:  # the packed [tm, kk] box, dequantized in place of it, and its [kk, tm] transpose
+            weight = dequant_fuse.box_bytes(dq, (tm, kk)) + ([nbytes((kk, tm), "f32")] if kk > 1 and tm > 1 else [])
+        bufs = [nbytes((g.span(0, toh), g.span(1, tow), ct), dtype), *weight, nbytes((p, tm), acc)]
         if not g.pointwise:
             bufs.append(nbytes((p, kk), dtype))
         if node.out.dtype != acc:
@@ -155,7 +184,8 @@ class ConvFamily(Family):
         g = ConvGeometry.of(node)
         dtype, _, matrix = self._types(node, chip)
         p, kk = toh * tow, g.kernel[0] * g.kernel[1] * ct
-        moved = (nbytes((g.span(0, toh), g.span(1, tow), ct), dtype) + nbytes((kk, tm), dtype)
+        dq = dequant_fuse.of(node)
+        moved = (nbytes((g.span(0, toh), g.span(1, tow), ct), dtype) + nbytes((kk, tm), dq.dtype if dq else dtype)
                  + nbytes((p, tm), node.out.dtype))
         im2col = 0 if g.pointwise else chip.vector_cycles(p * kk, dtype)
         return chip.matmul_cycles(p, tm, kk, dtype, vector=not matrix) + im2col, moved
@@ -191,6 +221,7 @@ class ConvFamily(Family):
         acc = prog.alloc((p, tm), acc_t)
         first, pending = True, []
         l2 = float_l2.is_float_layer(node)
+        dq = dequant_fuse.of(node)
         if len(node.operands) > 2 and not ctx.is_member and not l2:
             pending.append(self._bias_into(ctx, acc, g, gi * (g.m // g.group) + m0, p, tm))
             first = False
@@ -208,10 +239,19 @@ class ConvFamily(Family):
                 qlo, qhi, left, right = g.window(1, ow0, tow)
                 inp, tx = ctx.load(x, (n, cin, rlo, qlo), (1, ct, rhi - rlo, qhi - qlo), (0, 2, 3, 1), dtype,
                                    (rhi - rlo, qhi - qlo, ct))
-            wt, lo, sizes, order, shape, wdtype = self._weight_box(ctx, g, gi, m0, tm, c0, ct)
-            wbuf, tw = ctx.load(wt, lo, sizes, order, wdtype, shape)
+            if dq is None:
+                wt, lo, sizes, order, shape, wdtype = self._weight_box(ctx, g, gi, m0, tm, c0, ct)
+                wbuf, tw = ctx.load(wt, lo, sizes, order, wdtype, shape)
+            else:  # the packed [tm, kk] box of the [OC, K] constant (rows in (c, ky, kx) order already)
+                kk = g.kernel[0] * g.kernel[1] * ct
+                wlo = (gi * (g.m // g.group) + m0, c0 * g.kernel[0] * g.kernel[1])
+                packed_view = View.dense(ctx.view_of(node.operands[1]).symbol, dq.shape)
+                wbuf, tw = ctx.load(packed_view, wlo, (tm, kk), (0, 1), dq.dtype)
             prog.dma_wait([t for t in (*pending, tx, tw) if t])
             pending = []
+            wown = wbuf
+            if dq is not None:
+                wbuf, wown = self._dequantized(ctx, dq, wbuf, wlo, tm, kk)
             if inp is not None:
                 cols = prog.alloc((p, g.kernel[0] * g.kernel[1] * ct), dtype)
                 prog.im2col(inp, cols, g.kernel, g.strides, (top, left, bottom, right), g.dilations,
@@ -224,7 +264,7 @@ class ConvFamily(Family):
                         cols = ordered
             prog.matmul(cols, wbuf, acc, accumulate=not first, unit="matrix" if matrix else "vector", **zps)
             first = False
-            ctx.release(cols, wbuf)
+            ctx.release(cols, wown)
         if ctx.combine_partials(acc):
             ctx.release(acc)
             return
@@ -242,6 +282,19 @@ class ConvFamily(Family):
         ctx.release(*{acc, out})
         if result not in (acc, out):
             ctx.release(result)
+
+    def _dequantized(self, ctx, dq, packed, lo, tm: int, kk: int):
+        """The packed [tm, kk] weight box dequantized (f32) and transposed to the [kk, tm] the matmul takes
+        (a view when either is 1); returns (that buffer, the buffer to release)."""
+        prog = ctx.prog
+        f = dequant_fuse.dequantize_box(ctx, dq, packed, lo, (tm, kk))
+        ctx.release(packed)
+        if tm == 1 or kk == 1:
+            return prog.view(f, (kk, tm)), f
+        out = prog.alloc((kk, tm), "f32")
+        prog.transpose(f, out, (1, 0))
+        ctx.release(f)
+        return out, out
 
     def _bias_box(self, ctx, g: ConvGeometry, m0: int, tm: int):
         """The bias of output channels [m0, m0 + tm) as a [1, tm] buffer."""

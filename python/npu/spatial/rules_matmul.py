@@ -32,7 +32,7 @@ from math import prod
 
 import numpy as np
 
-from npu.spatial import float_l2
+from npu.spatial import dequant_fuse, float_l2
 from npu.spatial.cost import Chip
 from npu.spatial.family import Family, halvings, register, splits
 from npu.spatial.graph import Node
@@ -83,10 +83,21 @@ class MatmulFamily(Family):
     def candidates(self, node: Node, space: Space, chip: Chip):
         _, m, n, k = space.sizes
         mx = chip.target.pe.matrix
+        dq = dequant_fuse.of(node)
+        steps = dequant_fuse.granules(dq, dq.axis, 2) if dq else ()
+        seen = set()
         for mt in splits(m, chip.num_pes, mx.rows):
             for nt in splits(n, chip.num_pes, mx.cols):
                 for kt in halvings(k, min(k, 8)):
-                    yield (1, mt, nt, kt)
+                    if dq is None:
+                        yield (1, mt, nt, kt)
+                        continue
+                    # an int4 weight dequantized in SRAM: [kt, nt] boxes of the packed [K, N] constant
+                    # in whole bytes, K chunks on block boundaries
+                    for kv, nv in dequant_fuse.granule_options((kt, nt), (k, n), steps):
+                        if (mt, nv, kv) not in seen and dequant_fuse.admissible(dq, (k, n), (kv, nv), dq.axis):
+                            seen.add((mt, nv, kv))
+                            yield (1, mt, nv, kv)
 
     def _types(self, node: Node, chip: Chip) -> tuple[str, str, bool]:
         if float_l2.is_float_layer(node):
@@ -98,7 +109,9 @@ class MatmulFamily(Family):
     def step_buffers(self, node: Node, tile, chip: Chip) -> list[int]:
         _, mt, nt, kt = tile
         dtype, acc, _ = self._types(node, chip)
-        bufs = [nbytes((mt, kt), dtype), nbytes((kt, nt), dtype), nbytes((mt, nt), acc)]
+        dq = dequant_fuse.of(node)
+        weight = dequant_fuse.box_bytes(dq, (kt, nt)) if dq else [nbytes((kt, nt), dtype)]
+        bufs = [nbytes((mt, kt), dtype), *weight, nbytes((mt, nt), acc)]
         if node.out.dtype != acc:
             bufs.append(nbytes((mt, nt), node.out.dtype))
         if float_l2.is_float_layer(node):
@@ -113,7 +126,9 @@ class MatmulFamily(Family):
     def step_cost(self, node: Node, tile, chip: Chip) -> tuple[float, int]:
         _, mt, nt, kt = tile
         dtype, _, matrix = self._types(node, chip)
-        moved = nbytes((mt, kt), dtype) + nbytes((kt, nt), dtype) + nbytes((mt, nt), node.out.dtype)
+        dq = dequant_fuse.of(node)
+        moved = (nbytes((mt, kt), dtype) + nbytes((kt, nt), dq.dtype if dq else dtype)
+                 + nbytes((mt, nt), node.out.dtype))
         return chip.matmul_cycles(mt, nt, kt, dtype, vector=not matrix), moved
 
     # ------------------------------------------------------------ lowering
@@ -164,6 +179,7 @@ class MatmulFamily(Family):
         if len(node.operands) > 2 and not ctx.is_member and not l2:
             pending.append(self._bias_into(ctx, acc, bidx, m0, n0, mt, nt))
             first = False
+        dq = dequant_fuse.of(node)
         zps = {}
         if node.name == "matmul_int":
             zps = {"a_zp": int(node.attrs.get("lhs_zp", 0)), "b_zp": int(node.attrs.get("rhs_zp", 0))}
@@ -171,9 +187,13 @@ class MatmulFamily(Family):
             k0, kt = clo[3], csz[3]
             a, ta = ctx.load(aview, bidx + (m0, k0), (1,) * nb + (mt, kt), tuple(range(nb + 2)), dtype, (mt, kt))
             bv, lo, sizes, order, shape = self._b_box(ctx, batch, bview, clo, csz)
-            b, tb = ctx.load(bv, lo, sizes, order, dtype, shape)
+            b, tb = ctx.load(bv, lo, sizes, order, dq.dtype if dq else dtype, shape)
             prog.dma_wait([t for t in (*pending, ta, tb) if t])
             pending = []
+            if dq is not None:  # the packed box [kt, nt] of the int4 constant, dequantized in SRAM
+                packed = b
+                b = dequant_fuse.dequantize_box(ctx, dq, packed, (k0, clo[2]), shape)
+                ctx.release(packed)
             prog.matmul(a, b, acc, accumulate=not first, unit="matrix" if matrix else "vector", **zps)
             first = False
             ctx.release(a, b)

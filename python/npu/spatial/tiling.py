@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import replace
 from math import prod
 
+from npu.spatial import dequant_fuse
 from npu.spatial.cost import Chip
 from npu.spatial.epilogue import fuse_chains
 from npu.spatial.family import Family, family_named, family_of, supported_ops
@@ -48,6 +49,7 @@ def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
     fused = {f for chain in chains.values() for f in chain}
     for head, chain in chains.items():
         head.__dict__["epilogue"] = chain
+    prologues = dequant_fuse.absorb(graph, chip, {t.index for t in graph.outputs}) if fuse else set()
     plans = []
     memo: dict = {}  # ops with equal signatures (repeated blocks of a network) share one search
     for node in graph.nodes:
@@ -57,11 +59,15 @@ def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
         if node in fused:
             plans.append(TilePlan("fused", Space((), ()), ()))
             continue
+        if node in prologues:
+            plans.append(TilePlan(dequant_fuse.PROLOGUE, Space((), ()), ()))
+            continue
         fam = node_family(node, copies)
         if fam is None:
             raise SpatialError(node.op, f"'{node.op.name}' op cannot lower to level 4 yet: no spatial lowering rule for "
                            f"'{node.name}' (rules exist for: {', '.join(supported_ops())})")
-        key = _signature(node, fam) + layout.sub_byte_key(node)
+        dq = dequant_fuse.of(node)
+        key = _signature(node, fam) + layout.sub_byte_key(node) + (dq.key() if dq else None,)
         if key not in memo:
             memo[key] = choose_plan(node, fam, chip, layout)
         plan = memo[key]
