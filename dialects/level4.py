@@ -419,9 +419,15 @@ def _int(op: ir.Operation, name: str) -> int | None:
     return int(attr.value) if isinstance(attr, ir.IntegerAttr) else None
 
 
+_INDEXED = frozenset({"npu_noc.send", "npu_noc.multicast", "npu_noc.recv", "npu_noc.semaphore", "npu_noc.barrier",
+                      "npu_mem.dma_wait", "npu_noc.wait", "npu_mem.dealloc", "npu_mem.alloc"})
+
+
 def _index_program(index: ModuleIndex, pe: Coord, func: ir.Operation) -> None:
     def visit(op: ir.Operation) -> ir.WalkResult:
         name = op.name
+        if name not in _INDEXED:
+            return ir.WalkResult.ADVANCE
         if name in ("npu_noc.send", "npu_noc.multicast"):
             tag = _int(op, "tag")
             dsts = coords_of(_ints(op, "dst" if name == "npu_noc.send" else "dsts") or [1]) or []
@@ -463,28 +469,28 @@ def build_index(module: ir.Operation) -> ModuleIndex:
 
 def run_cache(env: VerifyEnv, name: str) -> dict:
     """A dict that lives as long as `env`, i.e. for one verification run."""
-    caches = env.__dict__.get("_npu_level4_caches")
-    if caches is None:
-        caches = env.__dict__["_npu_level4_caches"] = {}
-    cache = caches.get(name)
-    if cache is None:
-        cache = caches[name] = {}
-    return cache
+    try:
+        return env.__dict__["_npu_level4_caches"][name]
+    except KeyError:
+        caches = env.__dict__.setdefault("_npu_level4_caches", {})
+        return caches.setdefault(name, {})
 
 
 def module_index(op: ir.Operation, env: VerifyEnv) -> ModuleIndex:
     """The index of the module containing `op`, built once per verification run (and found once per parent)."""
     if op.name == "builtin.module":
-        module = op
-    else:
-        parent = op.parent
-        by_parent = run_cache(env, "module_of")
-        if parent in by_parent:
-            module = by_parent[parent]
-        else:
-            module = module_of(op)
-            if parent is not None:
-                by_parent[parent] = module
+        return _index_of(op, env)
+    parent = op.parent
+    by_parent = run_cache(env, "index_by_parent")
+    found = by_parent.get(parent)
+    if found is None:
+        found = _index_of(module_of(op), env)
+        if parent is not None:
+            by_parent[parent] = found
+    return found
+
+
+def _index_of(module: ir.Operation | None, env: VerifyEnv) -> ModuleIndex:
     cache = run_cache(env, "index")
     if module not in cache:
         cache[module] = build_index(module) if module is not None else ModuleIndex()
