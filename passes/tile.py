@@ -9,7 +9,8 @@ After (datacenter-hbm):
 
 Algorithm (npu.spatial.tiling):
   1. read the graph of @main; decide which layout-only ops are views and which copies,
-     and which elementwise chains fuse into the conv/matmul before them (fuse=false: none);
+     and which elementwise chains fuse into the conv/matmul before them (fuse=false: none),
+     and which int4 weight dequantizes run inside their layer (fuse-dequant=false: none);
   2. for each other op, find its family (an op without one is an error naming it); an op
      with a rule (or a view) whose non-constant tensors are empty or have an element type
      level 4 has no buffers for is an error naming it (check_level4_tensors);
@@ -57,13 +58,15 @@ class TilePass(Pass):
     SUMMARY = "Level 1/2 -> 3: choose a tile shape for every op that fits a PE's SRAM (cost-estimated)"
     double_buffer: bool = True
     fuse: bool = True
+    fuse_dequant: bool = True  # a sub-byte weight's dequantize runs inside its layer (npu.spatial.dequant_fuse)
 
     def run(self, op: ir.Operation, env: PassEnv) -> None:
         target = env.require_target(op, self.NAME)
         try:
             graph = read_graph(op)
             check_level4_tensors(graph)
-            plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer), fuse=self.fuse)
+            plans = plan_graph(graph, Chip(target, double_buffer=self.double_buffer), fuse=self.fuse,
+                               fuse_dequant=self.fuse_dequant)
         except SpatialError as err:
             raise env.fail(err.op or op, str(err)) from None
         for node, plan in zip(graph.nodes, plans):

@@ -57,6 +57,7 @@ class LowerOptions:
     verify: bool = True  # verify after every pass
     pause_gc: bool = True  # no cyclic garbage collection inside a pass
     stop_after: str | None = None  # a pass name: stop once it has run
+    fuse_dequant: bool = True  # int4 weights dequantized inside their layer (False: the dequantize is its own layer)
 
 
 @dataclass
@@ -76,7 +77,7 @@ def pipeline_passes(options: LowerOptions) -> list[str]:
     """Pass names with their options, in order (ALLOC's only when registered)."""
     db = "true" if options.double_buffer else "false"
     steps = ["npu-drop-dead", "npu-fold-empty", "npu-decompose",
-             f"npu-tile{{double-buffer={db}}}",
+             f"npu-tile{{double-buffer={db}" + ("" if options.fuse_dequant else " fuse-dequant=false") + "}",
              f"npu-place{{strategy={options.strategy} double-buffer={db}}}",
              f"npu-lower-to-pe{{multicast={'true' if options.multicast else 'false'} double-buffer={db}}}"]
     wanted = {"npu-alloc-sram": options.allocate, "npu-alloc-ext": options.allocate,

@@ -42,14 +42,14 @@ def node_family(node: Node, copies: set[int]) -> Family | None:
     return family_of(node)
 
 
-def plan_graph(graph: Graph, chip: Chip, fuse: bool = True) -> list[TilePlan]:
+def plan_graph(graph: Graph, chip: Chip, fuse: bool = True, fuse_dequant: bool = True) -> list[TilePlan]:
     views, copies = assign_views(graph, lambda t: f"t{t.index}", lambda t: View.dense(f"c{t.index}", t.shape))
     layout = Layout(graph, views)
     chains = fuse_chains(graph, chip, {t.index for t in graph.outputs}) if fuse else {}
     fused = {f for chain in chains.values() for f in chain}
     for head, chain in chains.items():
         head.__dict__["epilogue"] = chain
-    prologues = dequant_fuse.absorb(graph, chip, {t.index for t in graph.outputs}) if fuse else set()
+    prologues = dequant_fuse.absorb(graph, chip, {t.index for t in graph.outputs}) if fuse and fuse_dequant else set()
     plans = []
     memo: dict = {}  # ops with equal signatures (repeated blocks of a network) share one search
     for node in graph.nodes:
