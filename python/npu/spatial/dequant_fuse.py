@@ -251,11 +251,30 @@ def _param_sizes(dq: Dequant, lo, sizes):
 # ------------------------------------------------------------------ level 4
 
 
-def dequantize_box(ctx, dq: Dequant, q: Buf, lo: tuple[int, ...], sizes: tuple[int, ...]) -> Buf:
-    """The f32 values of the packed box `q` (box [lo, lo + sizes) of the constant, row-major) as a new
-    buffer of shape `sizes`, by golden's arithmetic (see the module docstring); `q` is left to the caller."""
+def load_params(ctx, dq: Dequant, lo: tuple[int, ...], sizes: tuple[int, ...]) -> tuple[list[Buf], list[str]]:
+    """Start the DMAs of the scale (and zero-point) boxes of box [lo, lo + sizes) of the constant:
+    (buffers, tokens to wait for), for `dequantize_box`."""
     prog, lw = ctx.prog, ctx.lw
     plo, psz = _param_sizes(dq, lo, sizes)
+    order = tuple(range(len(sizes)))
+    bufs, toks = [], []
+    names = [("scale", np.float32, "f32", "dq_scale")]
+    if dq.has_zero_point:
+        names.append(("zero_point", np.int32, "i32", "dq_zp"))
+    for name, np_dtype, dtype, hint in names:
+        view = lw.constant(dq.params(name, np_dtype), hint, dtype, prog.loc)
+        buf, tok = ctx.load(view, plo, psz, order, dtype)
+        bufs.append(buf)
+        toks.extend([tok] if tok else [])
+    return bufs, toks
+
+
+def dequantize_box(ctx, dq: Dequant, q: Buf, lo: tuple[int, ...], sizes: tuple[int, ...], params: list[Buf]) -> Buf:
+    """The f32 values of the packed box `q` (box [lo, lo + sizes) of the constant, row-major) as a new
+    buffer of shape `sizes`, by golden's arithmetic (see the module docstring). `params` are
+    `load_params`' buffers, already waited for; `q` and `params` are left to the caller."""
+    prog = ctx.prog
+    _, psz = _param_sizes(dq, lo, sizes)
     split = dq.block > 1 and psz[dq.axis] > 1
     if split:  # [.., n, ..] -> [.., n / block, block, ..] against parameters [.., n / block, 1, ..]
         a = dq.axis
@@ -263,31 +282,20 @@ def dequantize_box(ctx, dq: Dequant, q: Buf, lo: tuple[int, ...], sizes: tuple[i
         pview = tuple(psz[:a]) + (psz[a], 1) + tuple(psz[a + 1:])
     else:
         tshape, pview = tuple(sizes), tuple(psz)
-    order = tuple(range(len(sizes)))
-
-    def param(name: str, np_dtype, dtype: str, hint: str) -> tuple[Buf, str | None]:
-        values = dq.params(name, np_dtype)
-        view = lw.constant(values, hint, dtype, prog.loc)
-        return ctx.load(view, plo, psz, order, dtype)
 
     def shaped(buf: Buf, shape) -> Buf:
         return buf if buf.shape == tuple(shape) else prog.view(buf, shape)
 
     f = prog.alloc(tuple(sizes), "f32")
-    scale, ts = param("scale", np.float32, "f32", "dq_scale")
     if dq.has_zero_point:
-        zp, tz = param("zero_point", np.int32, "i32", "dq_zp")
-        prog.dma_wait([t for t in (ts, tz) if t])
         wide = prog.alloc(tuple(sizes), "i32")
         prog.cast(q, wide)
         w = shaped(wide, tshape)
-        prog.binary("sub", w, shaped(zp, pview), w)
+        prog.binary("sub", w, shaped(params[1], pview), w)
         prog.cast(wide, f)
-        ctx.release(wide, zp)
+        ctx.release(wide)
     else:
-        prog.dma_wait([ts] if ts else [])
         prog.cast(q, f)
     fv = shaped(f, tshape)
-    prog.binary("mul", fv, shaped(scale, pview), fv)
-    ctx.release(scale)
+    prog.binary("mul", fv, shaped(params[0], pview), fv)
     return f

@@ -247,11 +247,12 @@ class ConvFamily(Family):
                 wlo = (gi * (g.m // g.group) + m0, c0 * g.kernel[0] * g.kernel[1])
                 packed_view = View.dense(ctx.view_of(node.operands[1]).symbol, dq.shape)
                 wbuf, tw = ctx.load(packed_view, wlo, (tm, kk), (0, 1), dq.dtype)
-            prog.dma_wait([t for t in (*pending, tx, tw) if t])
+            params, ptoks = dequant_fuse.load_params(ctx, dq, wlo, (tm, kk)) if dq else ([], [])
+            prog.dma_wait([t for t in (*pending, tx, tw, *ptoks) if t])
             pending = []
             wown = wbuf
             if dq is not None:
-                wbuf, wown = self._dequantized(ctx, dq, wbuf, wlo, tm, kk)
+                wbuf, wown = self._dequantized(ctx, dq, wbuf, wlo, tm, kk, params)
             if inp is not None:
                 cols = prog.alloc((p, g.kernel[0] * g.kernel[1] * ct), dtype)
                 prog.im2col(inp, cols, g.kernel, g.strides, (top, left, bottom, right), g.dilations,
@@ -283,12 +284,12 @@ class ConvFamily(Family):
         if result not in (acc, out):
             ctx.release(result)
 
-    def _dequantized(self, ctx, dq, packed, lo, tm: int, kk: int):
+    def _dequantized(self, ctx, dq, packed, lo, tm: int, kk: int, params):
         """The packed [tm, kk] weight box dequantized (f32) and transposed to the [kk, tm] the matmul takes
         (a view when either is 1); returns (that buffer, the buffer to release)."""
         prog = ctx.prog
-        f = dequant_fuse.dequantize_box(ctx, dq, packed, lo, (tm, kk))
-        ctx.release(packed)
+        f = dequant_fuse.dequantize_box(ctx, dq, packed, lo, (tm, kk), params)
+        ctx.release(packed, *params)
         if tm == 1 or kk == 1:
             return prog.view(f, (kk, tm)), f
         out = prog.alloc((kk, tm), "f32")

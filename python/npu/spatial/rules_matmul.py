@@ -188,12 +188,13 @@ class MatmulFamily(Family):
             a, ta = ctx.load(aview, bidx + (m0, k0), (1,) * nb + (mt, kt), tuple(range(nb + 2)), dtype, (mt, kt))
             bv, lo, sizes, order, shape = self._b_box(ctx, batch, bview, clo, csz)
             b, tb = ctx.load(bv, lo, sizes, order, dq.dtype if dq else dtype, shape)
-            prog.dma_wait([t for t in (*pending, ta, tb) if t])
+            params, ptoks = dequant_fuse.load_params(ctx, dq, (k0, clo[2]), shape) if dq else ([], [])
+            prog.dma_wait([t for t in (*pending, ta, tb, *ptoks) if t])
             pending = []
             if dq is not None:  # the packed box [kt, nt] of the int4 constant, dequantized in SRAM
                 packed = b
-                b = dequant_fuse.dequantize_box(ctx, dq, packed, (k0, clo[2]), shape)
-                ctx.release(packed)
+                b = dequant_fuse.dequantize_box(ctx, dq, packed, (k0, clo[2]), shape, params)
+                ctx.release(packed, *params)
             prog.matmul(a, b, acc, accumulate=not first, unit="matrix" if matrix else "vector", **zps)
             first = False
             ctx.release(a, b)
