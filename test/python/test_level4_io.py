@@ -244,3 +244,29 @@ def test_format_1_3_files_load_without_the_field_and_cannot_carry_it():
     with pytest.raises(NpuError, match=r"symbol 'x': format 1.3 has no graph element type \(element = i1\)"):
         C.write(bool_binary)
 
+
+
+def test_npu_run_reads_ml_dtypes_inputs_saved_by_numpy(tmp_path):
+    """np.savez stores int4 / bfloat16 arrays as raw bytes (void dtype); npu-run reads them as the inputs'
+    types (it used to refuse them: "expects int4, got |V1") on golden and on level 4."""
+    import ml_dtypes
+
+    from npu.tools.run import run
+
+    text = ('func.func @main(%x: tensor<2x4xi4> {npu.name = "x"}, %h: tensor<3xbf16> {npu.name = "h"}) -> '
+            '(tensor<2x4xi8> {npu.name = "y"}, tensor<3xf32> {npu.name = "f"}) {\n'
+            '  %0 = "npu_tensor.cast"(%x) {saturate = 1 : i64, round_mode = "up"} : (tensor<2x4xi4>) -> tensor<2x4xi8>\n'
+            '  %1 = "npu_tensor.cast"(%h) {saturate = 1 : i64, round_mode = "up"} : (tensor<3xbf16>) -> tensor<3xf32>\n'
+            "  return %0, %1 : tensor<2x4xi8>, tensor<3xf32>\n}")
+    x = np.array([[-8, -1, 0, 7], [1, 2, -3, 4]])
+    h = np.array([1.5, -2.0, 2.0 ** 100])
+    np.savez(tmp_path / "in.npz", x=x.astype(ml_dtypes.int4), h=h.astype(ml_dtypes.bfloat16))
+    assert np.load(tmp_path / "in.npz")["x"].dtype.kind == "V"  # what numpy writes
+    (tmp_path / "m.mlir").write_text(text)
+    lowered = lower_module(parse_module(text, make_context()), load_target("edge-lpddr"))
+    (tmp_path / "m4.mlir").write_text(str(lowered))
+    for model in ("m.mlir", "m4.mlir"):
+        assert run([str(tmp_path / model), "--input", str(tmp_path / "in.npz"),
+                    "--output", str(tmp_path / "out.npz")]) == 0
+        out = np.load(tmp_path / "out.npz")
+        assert out["y"].tolist() == x.tolist() and out["f"].tolist() == h.tolist(), model

@@ -9,7 +9,9 @@ A level-4 module (PE programs, npu_mem globals) runs on the level-4 interpreter
 its report / write a Chrome trace / write SVG plots.
 
 Inputs come from an .npz keyed by graph input name (a single-input model also
-accepts a lone array under any key, or a .npy file); boolean inputs and outputs are
+accepts a lone array under any key, or a .npy file); numpy stores ml_dtypes arrays
+(bfloat16, fp8, int4, ...) as raw bytes, which are read as the input's type, and
+writes such outputs the same way (view them as their ml_dtypes type); boolean inputs and outputs are
 numpy bool at every level (a level-4 module or .npubin records them with `element = i1`
 on their i8 mask globals, npu.interp.level4_io). `--compare` runs
 onnxruntime on the same inputs and prints, per output, the max abs error, the
@@ -95,7 +97,21 @@ def load_inputs(path: str, expected: list) -> dict[str, np.ndarray]:
     names = {s.name for s in expected}
     if len(expected) == 1 and len(arrays) == 1 and not names & set(arrays):
         arrays = {expected[0].name: next(iter(arrays.values()))}
-    return arrays
+    return _typed(arrays, expected)
+
+
+def _typed(arrays: dict[str, np.ndarray], expected: list) -> dict[str, np.ndarray]:
+    """numpy saves ml_dtypes arrays (bfloat16, fp8, int4, ...) as raw bytes (void dtype): such an array
+    whose element size is the input's is read as the input's dtype (np.save keeps the bytes)."""
+    wanted = {s.name: np.dtype(s.dtype) for s in expected}
+    out = {}
+    for name, value in arrays.items():
+        want = wanted.get(name)
+        if want is not None and value.dtype.kind == "V" and value.dtype.names is None \
+                and value.dtype.itemsize == want.itemsize and want.kind == "V":
+            value = value.view(want)
+        out[name] = value
+    return out
 
 
 def compare_with_onnxruntime(onnx_path: str, inputs: dict, outputs: dict, tolerance: float) -> bool:
