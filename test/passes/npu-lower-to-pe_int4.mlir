@@ -19,11 +19,10 @@
 // CHECK-LABEL: func.func @pe_0_0
 // CHECK: %[[Q:.*]] = "npu_mem.alloc"() : () -> memref<8x4xi4, "sram">
 // CHECK: "npu_mem.dma_start"(%{{.*}}, %[[Q]]) {{.*}}src_sizes = array<i64: 32>
-// CHECK: %[[S:.*]] = "npu_mem.alloc"() : () -> memref<2x4xf32, "sram">
+// CHECK: "npu_mem.get_global"() {name = @dq_scale}
 // CHECK: "npu_pe.cast"(%[[Q]], %[[F:.*]]) : (memref<8x4xi4, "sram">, memref<8x4xf32, "sram">)
 // CHECK: %[[FV:.*]] = "npu_mem.view"(%[[F]]) {{.*}} -> memref<2x4x4xf32, "sram">
-// CHECK: %[[SV:.*]] = "npu_mem.view"(%[[S]]) {{.*}} -> memref<2x1x4xf32, "sram">
-// CHECK: "npu_pe.binary"(%[[FV]], %[[SV]], %[[FV]]) {kind = "mul"}
+// CHECK: "npu_pe.binary"(%[[FV]], %{{.*}}, %[[FV]]) {kind = "mul"} : (memref<2x4x4xf32, "sram">, memref<2x1x4xf32, "sram">, memref<2x4x4xf32, "sram">)
 // CHECK: "npu_pe.matmul"(%{{.*}}, %[[F]], %{{.*}})
 
 // SEPARATE: "npu_mem.global"() {kind = "scratch", sym_name = "{{.*}}", type = memref<8x4xf32, "ext">}

@@ -200,11 +200,15 @@ class ConvFamily(Family):
         return w, lo, (tm, ct, kh, kw), order, (kh * kw * ct, tm), w.dtype
 
     def resident_boxes(self, ctx) -> list:
-        if ctx.node.operands[1].kind != "const":
+        dq = dequant_fuse.of(ctx.node)
+        if ctx.node.operands[1].kind != "const" and dq is None:
             return []
         g = ConvGeometry.of(ctx.node)
         _, gi, _, _, m0, _ = ctx.lo
         tm = ctx.sizes[4]
+        if dq is not None:  # the packed [tm, kk] boxes of an int4 weight dequantized in SRAM
+            return [self._packed_box(ctx, g, dq, gi, m0, tm, clo[5], csz[5])
+                    for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks)]
         return [self._weight_box(ctx, g, gi, m0, tm, clo[5], csz[5])
                 for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks)]
 
@@ -243,10 +247,9 @@ class ConvFamily(Family):
                 wt, lo, sizes, order, shape, wdtype = self._weight_box(ctx, g, gi, m0, tm, c0, ct)
                 wbuf, tw = ctx.load(wt, lo, sizes, order, wdtype, shape)
             else:  # the packed [tm, kk] box of the [OC, K] constant (rows in (c, ky, kx) order already)
-                kk = g.kernel[0] * g.kernel[1] * ct
-                wlo = (gi * (g.m // g.group) + m0, c0 * g.kernel[0] * g.kernel[1])
-                packed_view = View.dense(ctx.view_of(node.operands[1]).symbol, dq.shape)
-                wbuf, tw = ctx.load(packed_view, wlo, (tm, kk), (0, 1), dq.dtype)
+                packed_view, wlo, wsizes, worder, wshape, wdtype = self._packed_box(ctx, g, dq, gi, m0, tm, c0, ct)
+                kk = wsizes[1]
+                wbuf, tw = ctx.load(packed_view, wlo, wsizes, worder, wdtype, wshape)
             params, ptoks = dequant_fuse.load_params(ctx, dq, wlo, (tm, kk)) if dq else ([], [])
             prog.dma_wait([t for t in (*pending, tx, tw, *ptoks) if t])
             pending = []
@@ -283,6 +286,13 @@ class ConvFamily(Family):
         ctx.release(*{acc, out})
         if result not in (acc, out):
             ctx.release(result)
+
+    def _packed_box(self, ctx, g: ConvGeometry, dq, gi: int, m0: int, tm: int, c0: int, ct: int):
+        """The [tm, ct * KH * KW] box of the packed [OC, K] constant a chunk reads (view, lo, sizes, order,
+        shape, dtype)."""
+        taps = g.kernel[0] * g.kernel[1]
+        view = View.dense(ctx.view_of(ctx.node.operands[1]).symbol, dq.shape)
+        return view, (gi * (g.m // g.group) + m0, c0 * taps), (tm, ct * taps), (0, 1), (tm, ct * taps), dq.dtype
 
     def _dequantized(self, ctx, dq, packed, lo, tm: int, kk: int, params):
         """The packed [tm, kk] weight box dequantized (f32) and transposed to the [kk, tm] the matmul takes

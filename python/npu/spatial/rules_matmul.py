@@ -156,11 +156,12 @@ class MatmulFamily(Family):
 
     def resident_boxes(self, ctx) -> list:
         node = ctx.node
-        if node.operands[1].kind != "const" or ctx.node.operands[0].dtype not in ("i8", "i4", "f32", "bf16", "f16",
-                                                                                  "f8E4M3FN", "f8E5M2"):
+        dq = dequant_fuse.of(node)  # an int4 weight dequantized in SRAM: its packed boxes stay resident
+        if (node.operands[1].kind != "const" and dq is None) or node.operands[0].dtype not in (
+                "i8", "i4", "f32", "bf16", "f16", "f8E4M3FN", "f8E5M2"):
             return []
         batch, _, bview = self._views(ctx)
-        dtype = node.operands[1].dtype
+        dtype = dq.dtype if dq else node.operands[1].dtype
         return [self._b_box(ctx, batch, bview, clo, csz) + (dtype,)
                 for clo, csz in ctx.plan.chunk_boxes(ctx.lo, ctx.sizes, ctx.chunks)]
 
