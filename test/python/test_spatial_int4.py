@@ -4,8 +4,10 @@ An int4 weight is packed two values a byte and a DMA moves bytes, so npu-tile ad
 tiles whose boxes of an i4 tensor start and end on bytes (npu.spatial.subbyte); a run may
 also end on the padding nibble of an odd-length buffer (npu_mem.dma_start). The int4
 scheme's layers (blocked `dequantize` of the weight, then `conv_float` / `matmul_float` on
-f32) are bit-identical to the golden interpreter on every mesh; the bundled models are
-covered in test_spatial_level2.py.
+f32) lower with the dequantize inside the layer (npu.spatial.dequant_fuse: the packed box
+DMA'd, cast and scaled in SRAM, tiles on whole bytes and group boundaries) and are
+bit-identical to the golden interpreter on every mesh, zero points included; the bundled
+models are covered in test_spatial_level2.py and bench/int4_fused.py.
 """
 
 from __future__ import annotations

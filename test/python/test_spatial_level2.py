@@ -443,8 +443,8 @@ def test_low_precision_float_cnn_is_bit_identical(quant, preset):
 @pytest.mark.parametrize("preset", PRESETS)
 def test_int4_cnn_is_bit_identical_on_every_preset(preset):
     """The digits CNN int4 weight-only (per-group dequantize of the weights, then conv_float / matmul_float
-    on f32). conv1's weight is [8, 9]: on the larger meshes its dequantize is split into row blocks, which
-    must be an even number of rows to start on whole bytes (test_spatial_int4.py)."""
+    on f32; the dequantize runs inside each layer on the packed weight, npu.spatial.dequant_fuse). conv1's
+    weight is [8, 9]: its boxes must be an even number of rows to start on whole bytes (test_spatial_int4.py)."""
     golden_level4_binary("digits_cnn", preset, "int4", samples=2)
 
 
@@ -455,8 +455,8 @@ MODEL_FLOAT_BOUND = 1e-5
 
 @pytest.mark.parametrize("preset", PRESETS)
 def test_int4_transformer_within_the_float_bound_on_every_preset(preset):
-    """The digits transformer int4 weight-only: its int4 layers (dequantize, matmul_float) are bit-exact
-    ops, but the ops the scheme leaves at f32 (layer norm, softmax, GELU, the attention matmuls) follow
+    """The digits transformer int4 weight-only: its int4 layers (matmul_float with the weight dequantized in
+    SRAM) are bit-exact, but the ops the scheme leaves at f32 (layer norm, softmax, GELU, the attention matmuls) follow
     the level-1 float rules, so the logits are within MODEL_FLOAT_BOUND x max |logits| of golden
     (measured: 1.7e-7 on edge-lpddr, 2.2e-7 on datacenter-hbm and large-inference). The binary round
     trip of int4 is covered by the CNN test above."""
