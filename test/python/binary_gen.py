@@ -251,11 +251,17 @@ class Gen:
 
     def op_matmul(self, p):
         supported = {"int8": "i8", "int4": "i4", "bf16": "bf16", "fp16": "f16"}
-        dtype = self.pick([supported[d] for d in self.target.supported_matmul_dtypes if d in supported])
+        vector = self.draw(st.booleans())  # unit = "vector": float inputs (f32 and fp8 too), an f32 acc
+        if vector:
+            dtype = self.pick(["bf16", "f16", "f32", "f8E4M3FN"])
+        else:
+            dtype = self.pick([supported[d] for d in self.target.supported_matmul_dtypes if d in supported])
         acc = "i32" if dtype in ("i8", "i4") else "f32"
         m, k, n = self.integer(1, 6), self.integer(1, 4) * 2, self.integer(1, 6)
         a, b, c = self.alloc(p, (m, k), dtype), self.alloc(p, (k, n), dtype), self.alloc(p, (m, n), acc)
         attrs = f"accumulate = {self.pick(['true', 'false'])}"
+        if vector:
+            attrs += ', unit = "vector"'
         if dtype in ("i8", "i4"):
             lo, hi = self.int_range(dtype)
             for zp in ("a_zp", "b_zp"):
