@@ -28,3 +28,30 @@ func.func @even_rows() -> tensor<8x10xf32> {
   return %0 : tensor<8x10xf32>
 }
 {-# dialect_resources: { builtin: { w8x10: "0x01000000090a0b0c0d0e0f0001020304050607090a0b0c0d0e0f0001020304050607090a0b0c0d0e0f0001020304050607090a0b0c0d0e0f0001020304050607090a0b0c0d0e0f0001020304050607090a0b0c0d" } } #-}
+
+// -----
+
+// Read as a matmul's right operand, the dequantize runs inside the matmul (a prologue: no layer of
+// its own, npu.spatial.dequant_fuse); read as the left operand it stays an elementwise layer.
+// CHECK-LABEL: func.func @rhs_weight
+// CHECK: "npu_tensor.dequantize"{{.*}}npu.tile = {family = "prologue"}
+// CHECK: "npu_tensor.matmul_float"{{.*}}family = "matmul"
+// CHECK-LABEL: func.func @lhs_weight
+// CHECK: "npu_tensor.dequantize"{{.*}}family = "eltwise"
+func.func @rhs_weight(%x: tensor<2x4xf32>) -> tensor<2x2xf32> {
+  %w = arith.constant dense_resource<w4x2> : tensor<4x2x!quant.uniform<i4:f32, 5.000000e-01>>
+  %d = "npu_tensor.dequantize"(%w) {axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 0>} : (tensor<4x2x!quant.uniform<i4:f32, 5.000000e-01>>) -> tensor<4x2xf32>
+  %y = "npu_tensor.matmul_float"(%x, %d) {acc = "fp32", scale = array<f32: 1.0>} : (tensor<2x4xf32>, tensor<4x2xf32>) -> tensor<2x2xf32>
+  return %y : tensor<2x2xf32>
+}
+{-# dialect_resources: { builtin: { w4x2: "0x0100000001020304050607f9" } } #-}
+
+// -----
+
+func.func @lhs_weight(%x: tensor<2x2xf32>) -> tensor<4x2xf32> {
+  %w = arith.constant dense_resource<w4x2> : tensor<4x2x!quant.uniform<i4:f32, 5.000000e-01>>
+  %d = "npu_tensor.dequantize"(%w) {axis = 0 : i64, block_size = 0 : i64, scale = array<f32: 0.5>, zero_point = array<i64: 0>} : (tensor<4x2x!quant.uniform<i4:f32, 5.000000e-01>>) -> tensor<4x2xf32>
+  %y = "npu_tensor.matmul_float"(%d, %x) {acc = "fp32", scale = array<f32: 1.0>} : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %y : tensor<4x2xf32>
+}
+{-# dialect_resources: { builtin: { w4x2: "0x0100000001020304050607f9" } } #-}
