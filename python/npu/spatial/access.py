@@ -95,9 +95,26 @@ def merge_runs(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.nda
     return starts[first], reach[last]
 
 
+_MERGE_RUNS = 64  # up to this many runs in all, a Python merge beats numpy's per-call overhead
+
+
 def runs_overlap(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[int, int] | None:
-    """The first overlapping byte range of two merged run sets, or None."""
+    """The first overlapping byte range of two merged run sets, or None.
+
+    Runs of one set are sorted and disjoint, so the first overlap is where the lowest shared byte
+    lies: found by a two-pointer merge for few runs, by a search of the smaller set in the larger."""
     (sa, ea), (sb, eb) = a, b
+    if sa.size + sb.size <= _MERGE_RUNS:
+        sa, ea, sb, eb = sa.tolist(), ea.tolist(), sb.tolist(), eb.tolist()
+        i = j = 0
+        while i < len(sa) and j < len(sb):
+            if ea[i] <= sb[j]:
+                i += 1
+            elif eb[j] <= sa[i]:
+                j += 1
+            else:
+                return max(sa[i], sb[j]), min(ea[i], eb[j])
+        return None
     if sa.size > sb.size:
         (sa, ea), (sb, eb) = (sb, eb), (sa, ea)
     idx = np.searchsorted(eb, sa, side="right")  # first b run ending after each a start
@@ -186,6 +203,7 @@ class Access:
     rel: tuple[int, int]          # extent relative to the root (for messages)
     pattern: tuple | None = None  # (offset, sizes, strides, element bits, byte shift) of a DMA side
     _runs: tuple | None = None
+    _form: tuple | None = None
 
     @property
     def runs(self) -> tuple[np.ndarray, np.ndarray]:
@@ -197,6 +215,22 @@ class Access:
                 starts, ends = pattern_runs(offset, sizes, strides, elem_bits)
                 self._runs = (starts + shift, ends + shift)
         return self._runs
+
+    def form(self) -> tuple:
+        """(shape, base): `runs` are the runs of `shape` (a hashable key) moved by `base` bytes.
+
+        Two accesses' runs overlap exactly when those of their shapes do at the difference of their
+        bases, so an overlap test can be remembered per (shape, shape, difference)."""
+        if self._form is None:
+            if self.single or self.pattern is None:
+                self._form = (("run", self.hi - self.lo), self.lo)
+            else:
+                offset, sizes, strides, elem_bits, shift = self.pattern
+                if elem_bits % 8 == 0:  # whole-byte elements: the runs move with the offset
+                    self._form = (("dma", tuple(sizes), tuple(strides), elem_bits), offset * elem_bits // 8 + shift)
+                else:
+                    self._form = (("dma", tuple(sizes), tuple(strides), elem_bits, offset), shift)
+        return self._form
 
     @property
     def starts(self) -> np.ndarray:

@@ -320,6 +320,7 @@ def ext_races(programs: list[Program], sync: SyncResult) -> list[Finding]:
     for k, (_, a) in enumerate(items):
         by_domain.setdefault(a.root.domain(), []).append(k)
     found: list[Finding] = []
+    disjoint: set[tuple] = set()  # (shape, shape, base difference) of access pairs whose runs do not meet
     for ks in by_domain.values():
         ks = np.array(ks, dtype=np.int64)
         lo = np.array([items[k][1].lo for k in ks])
@@ -333,7 +334,7 @@ def ext_races(programs: list[Program], sync: SyncResult) -> list[Finding]:
             a_, b_ = a_[keep], b_[keep]
             ordered = (vc[b_, pe_col[a_]] > end[a_]) | (vc[a_, pe_col[b_]] > end[b_])
             for x, y in zip(a_[~ordered], b_[~ordered]):
-                f = _ext_finding(programs, items[int(x)], items[int(y)])
+                f = _ext_finding(programs, items[int(x)], items[int(y)], disjoint)
                 if f is not None:
                     found.append(f)
                     if len(found) >= MAX_EXT_FINDINGS:
@@ -358,10 +359,16 @@ def _pairs(stop: np.ndarray):
         i0 = i1
 
 
-def _ext_finding(programs: list[Program], x: tuple[int, Access], y: tuple[int, Access]) -> Finding | None:
+def _ext_finding(programs: list[Program], x: tuple[int, Access], y: tuple[int, Access],
+                 disjoint: set[tuple]) -> Finding | None:
     (px, ax), (py, ay) = x, y
+    (shape_x, base_x), (shape_y, base_y) = ax.form(), ay.form()
+    key = (shape_x, shape_y, base_y - base_x)
+    if key in disjoint:  # the same two shapes at the same distance were found not to meet
+        return None
     hit = runs_overlap(ax.runs, ay.runs)
     if hit is None:
+        disjoint.add(key)
         return None
     # report at the write when there is one, naming the other access
     if not ay.write or (ax.write and (px, ax.index) > (py, ay.index)):
