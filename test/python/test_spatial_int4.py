@@ -414,3 +414,43 @@ def test_fused_and_separate_forms_agree_and_the_fused_one_moves_fewer_bytes(pres
         np.testing.assert_array_equal(got["y"].view(np.uint32), want.view(np.uint32))
         moved[fuse] = report.ext_bytes
     assert moved[True] < moved[False], moved
+
+
+def _grouped_conv_model(groups: int, oc: int, c: int):
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(groups * 10 + oc)
+    inits = {"w": rng.standard_normal((oc, c // groups, 3, 3)).astype(np.float32),
+             "b": rng.standard_normal(oc).astype(np.float32)}
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv", pads=[1, 1, 1, 1], kernel_shape=[3, 3],
+                            group=groups)
+    graph = helper.make_graph([node], "grouped", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, 6, 6])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, oc, 6, 6])],
+                              [numpy_helper.from_array(a, n) for n, a in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model)
+    return model
+
+
+@pytest.mark.parametrize("groups, oc, c, group_size", [(3, 6, 3, 5), (2, 4, 4, 4)])
+@pytest.mark.parametrize("preset", PRESETS)
+def test_grouped_int4_conv_dequantizes_in_the_layer(ctx, preset, groups, oc, c, group_size):
+    """Grouped convolutions (depthwise 3 -> 6 with K = 9 in groups of 3; 2 groups with K = 18 in groups of
+    2): each conv group reads its rows of the packed [OC, K] weight, dequantized in SRAM (a prologue, no
+    f32 weight global), and the result equals golden's bit for bit."""
+    import npu.quant
+
+    rng = np.random.default_rng(oc)
+    calib = [{"x": rng.standard_normal((1, c, 6, 6)).astype(np.float32)} for _ in range(3)]
+    level2, _ = npu.quant.quantize(_grouped_conv_model(groups, oc, c), calib, "int4", group_size=group_size,
+                                   cache=False)
+    text = level2.operation.get_asm(large_elements_limit=None)
+    target = load_target(preset)
+    assert str(_plans(level2.context, text, target)["dequantize"]["family"]) == '"prologue"'
+    x = {"x": rng.standard_normal((1, c, 6, 6)).astype(np.float32)}
+    want = Program(level2).run(x)["y"]
+    level4 = spatial.lower_module(level2, target)
+    got = run_level4(level4, x, target=target)["y"]
+    np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
+    assert not [op for op in level4.body.operations if op.name == "npu_mem.global" and 'kind = "scratch"' in str(op)]
