@@ -93,7 +93,7 @@ irdl.dialect @npu_pe {
   // lanes.
   // Example:
   //   "npu_pe.matmul"(%a, %b, %c) {accumulate = true} : (memref<16x64xi8, "sram">, memref<64x8xi8, "sram">, memref<16x8xi32, "sram">) -> ()
-  //   "npu_pe.matmul"(%a, %b, %c) {accumulate = false, unit = "vector"} : (memref<16x64xf32, "sram">, memref<64x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
+  //   "npu_pe.matmul"(%af, %bf, %cf) {accumulate = false, unit = "vector"} : (memref<16x64xf32, "sram">, memref<64x8xf32, "sram">, memref<16x8xf32, "sram">) -> ()
   irdl.operation @matmul {
     %lhs = irdl.base "!builtin.memref"
     %rhs = irdl.base "!builtin.memref"
