@@ -454,3 +454,12 @@ def test_grouped_int4_conv_dequantizes_in_the_layer(ctx, preset, groups, oc, c, 
     got = run_level4(level4, x, target=target)["y"]
     np.testing.assert_array_equal(got.view(np.uint32), want.view(np.uint32))
     assert not [op for op in level4.body.operations if op.name == "npu_mem.global" and 'kind = "scratch"' in str(op)]
+
+
+def test_a_ragged_last_block_keeps_the_dequantize_layer(ctx):
+    """K = 6 in blocks of 4 (the last block holds 2 rows): no [groups, block] view of the weight box
+    exists, so the dequantize stays its own layer; the result still equals golden's bit for bit."""
+    text = _int4_matmul(2, 6, 4, 4, seed=9)
+    target = load_target("edge-lpddr")
+    assert str(_plans(ctx, text, target)["dequantize"]["family"]) == '"eltwise"'
+    _bit_identical(ctx, text, target)

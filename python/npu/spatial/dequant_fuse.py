@@ -5,12 +5,13 @@ along one axis, or per axis / per tensor), possibly reshaped, as the weight of a
 `matmul_float` or `conv_float`. As its own layer that dequantize would write an f32
 copy of the weight to external memory which the layer then reads back, so the int4
 weight saves no external traffic. Instead, when every use of the dequantized tensor is
-the weight operand of such a layer (through layout-only views), and the result is no
-graph output:
+the weight operand of such a layer (directly, or through reshapes for a convolution's
+[OC, C, KH, KW] view of the [OC, K] constant), and the result is no graph output:
 
 * npu-tile marks the dequantize `{family = "prologue"}` (no layer of its own) and each
   consuming layer carries the `Dequant` (`of(node)`); the layer's tile search counts
-  the packed box and the dequantized box in its SRAM budget and admits only tiles
+  the packed box, the dequantized box and the parameter boxes in its SRAM budget
+  (`box_bytes`) and admits only tiles
   whose weight boxes are whole bytes (npu.spatial.subbyte) and start and end on block
   boundaries along the block axis;
 * npu-lower-to-pe gives the dequantize's result no global: its view is the i4
@@ -27,8 +28,9 @@ graph output:
 Not absorbed (the dequantize stays its own layer): a dequantize of a non-constant or
 non-sub-byte tensor, one read by anything else (the left operand of a matmul: the
 int4 scheme's `lhs_weight` case), one that is a graph output, a conv weight blocked
-along the output channels, and a layer for which no tile that fits the SRAM budget
-moves its weight in whole bytes on block boundaries.
+along the output channels, a block size that does not divide its axis (a ragged last
+block), a layer for which no tile that fits the SRAM budget moves its weight in whole bytes
+on block boundaries, and every dequantize with npu-tile's `fuse-dequant=false`.
 """
 
 from __future__ import annotations
@@ -135,6 +137,8 @@ def _candidate(node: Node, outputs: set[int]) -> tuple[Dequant, list[Node]] | No
         return None
     if any(c.name == "conv_float" and dq.block and dq.axis != 1 for c in layers):
         return None
+    if dq.block and src.shape[dq.axis] % dq.block:  # a ragged last block: no [groups, block] view
+        return None
     return dq, layers
 
 
@@ -195,8 +199,6 @@ def admissible(dq: Dequant, shape: tuple[int, ...], box: tuple[int, ...], axis_d
     if dq.block and axis_dim is not None and dq.block > 1:
         n, b = shape[axis_dim], box[axis_dim]
         if b % dq.block and b < n:
-            return False
-        if n % dq.block and b < n:
             return False
     view = View.dense("w", tuple(shape))
     return grid_moves_whole_bytes(view, prod(shape), dq.dtype, tuple(box), tuple(range(len(shape))))
