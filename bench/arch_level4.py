@@ -4,6 +4,7 @@
     .venv/bin/python bench/arch_level4.py light_zfnet512     # some graphs only (merged into the results file)
     .venv/bin/python bench/arch_level4.py --target edge-lpddr --target large-inference   # or a comma list
     .venv/bin/python bench/arch_level4.py --timeout 300 --jobs 2
+    .venv/bin/python bench/arch_level4.py --quant int8 light_resnet50   # quantized with npu.quant first
 
 Each (graph, target) pair runs in its own subprocess (one whose weights, lowering or level-4 run exhaust
 the time budget or memory is recorded as such, not a crash of the whole run); pairs run smallest graph
@@ -19,6 +20,11 @@ values and the final softmax is exactly uniform (0.001 everywhere), so any lower
 error 0. The script therefore replaces each ConstantOfShape by a random initializer of its shape
 (seed 0; rank >= 2: standard normal * sqrt(2 / prod(shape[1:])), rank 1: 0.02 * (1 + |normal|),
 positive so batch-norm variances stay valid) and records that as "weights": "random".
+
+`--quant SCHEME` (e.g. int8) quantizes each graph with npu.quant (calibration: 4 standard-normal
+inputs, seeds 1-4) before lowering; the record then has "quant" and "bit_identical" (every output
+bit equal to golden's on the level-2 module, the contract for integer models). Records are keyed
+by (graph, target, quant); float records carry no "quant".
 """
 
 from __future__ import annotations
@@ -72,7 +78,7 @@ def random_weights(path: Path):
     return model
 
 
-def one_graph(name: str, preset: str, cache: str | None = None) -> dict:
+def one_graph(name: str, preset: str, cache: str | None = None, quant: str | None = None) -> dict:
     """The record of one graph on one preset (run in a child process); golden outputs cached in `cache`."""
     import numpy as np
 
@@ -85,11 +91,20 @@ def one_graph(name: str, preset: str, cache: str | None = None) -> dict:
 
     rec: dict = {"graph": name, "target": preset, "weights": "random"}
     start = time.perf_counter()
-    module = import_model(random_weights(LIGHT / f"{name}.onnx"), context=make_context())
+    model = random_weights(LIGHT / f"{name}.onnx")
+    module = import_model(model, context=make_context())
+    specs = Program(module).inputs
+    if quant:
+        import npu.quant as npu_quant
+
+        rec["quant"] = quant
+        calib = [{s.name: np.random.default_rng(seed).standard_normal(s.shape).astype(s.dtype) for s in specs}
+                 for seed in range(1, 5)]
+        module, _ = npu_quant.quantize(model, calib, quant)
     rec["import_seconds"] = round(time.perf_counter() - start, 2)
     rng = np.random.default_rng(0)
-    inputs = {s.name: rng.standard_normal(s.shape).astype(s.dtype) for s in Program(module).inputs}
-    saved = Path(cache) / f"{name}.npz" if cache else None
+    inputs = {s.name: rng.standard_normal(s.shape).astype(s.dtype) for s in specs}
+    saved = Path(cache) / f"{name}.{quant or 'float'}.npz" if cache else None
     start = time.perf_counter()
     if saved is not None and saved.exists():
         with np.load(saved) as data:
@@ -116,6 +131,8 @@ def one_graph(name: str, preset: str, cache: str | None = None) -> dict:
     out = run_level4(lowered, inputs, target=target)
     rec["level4_seconds"] = round(time.perf_counter() - start, 2)
     errs = []
+    rec["bit_identical"] = all(np.asarray(g).dtype == np.asarray(out[key]).dtype
+                               and np.array_equal(np.asarray(g), np.asarray(out[key])) for key, g in golden.items())
     for key, g in golden.items():
         g = np.asarray(g, dtype=np.float64)
         diff = float(np.abs(g - np.asarray(out[key], dtype=np.float64)).max())
@@ -133,20 +150,33 @@ def _limit_memory(gigabytes: float):
     return apply
 
 
-def run_child(name: str, preset: str, timeout: float, cache: str, memory_gb: float = 0.0) -> dict:
+def run_child(name: str, preset: str, timeout: float, cache: str, memory_gb: float = 0.0,
+              quant: str | None = None) -> dict:
     start = time.perf_counter()
+    quant_args = ["--quant", quant] if quant else []
     try:
-        proc = subprocess.run([sys.executable, __file__, "--child", name, "--target", preset, "--cache", cache],
+        proc = subprocess.run([sys.executable, __file__, "--child", name, "--target", preset, "--cache", cache,
+                               *quant_args],
                               capture_output=True, text=True, timeout=timeout,
                               preexec_fn=_limit_memory(memory_gb) if memory_gb > 0 else None)
     except subprocess.TimeoutExpired:
-        return {"graph": name, "target": preset, "error": f"timeout after {timeout:.0f} s"}
+        return _keyed({"graph": name, "target": preset, "error": f"timeout after {timeout:.0f} s"}, quant)
     if proc.returncode != 0:
         tail = (proc.stderr.strip().splitlines() or ["exit status %d" % proc.returncode])[-1]
-        return {"graph": name, "target": preset, "error": f"child failed: {tail}"}
+        return _keyed({"graph": name, "target": preset, "error": f"child failed: {tail}"}, quant)
     rec = json.loads(proc.stdout.strip().splitlines()[-1])
     rec["wall_seconds"] = round(time.perf_counter() - start, 1)
     return rec
+
+
+def _keyed(rec: dict, quant: str | None) -> dict:
+    if quant:
+        rec["quant"] = quant
+    return rec
+
+
+def _key(rec: dict) -> tuple:
+    return rec["graph"], rec["target"], rec.get("quant", "")
 
 
 def targets_of(values: list[str] | None) -> list[str]:
@@ -163,10 +193,10 @@ def targets_of(values: list[str] | None) -> list[str]:
 def write_results(records: list[dict]) -> None:
     """Merge `records` into the results file by (graph, target), keeping the others."""
     old = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"graphs": []}
-    by_key = {(r["graph"], r["target"]): r for r in old.get("graphs", [])}
-    by_key.update({(r["graph"], r["target"]): r for r in records})
+    by_key = {_key(r): r for r in old.get("graphs", [])}
+    by_key.update({_key(r): r for r in records})
     result = {"machine": platform.machine(), "python": platform.python_version(),
-              "graphs": sorted(by_key.values(), key=lambda r: (r["graph"], r["target"]))}
+              "graphs": sorted(by_key.values(), key=_key)}
     RESULTS.write_text(json.dumps(result, indent=1) + "\n")
 
 
@@ -179,12 +209,13 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--memory-gb", type=float, default=10.0,
                     help="address-space cap per child in GiB (0: none); exceeding it is recorded as the error")
+    ap.add_argument("--quant", default=None, help="quantize with npu.quant first (a scheme name, e.g. int8)")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--cache", default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     targets = targets_of(args.target)
     if args.child:
-        print(json.dumps(one_graph(args.child, targets[0], args.cache)))
+        print(json.dumps(one_graph(args.child, targets[0], args.cache, args.quant)))
         return 0
     unknown = [g for g in args.graphs if g not in GRAPHS]
     if unknown:
@@ -193,7 +224,8 @@ def main(argv=None) -> int:
     pairs = [(g, t) for g in graphs for t in targets]
     records: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="arch_level4_") as cache, ThreadPoolExecutor(args.jobs) as pool:
-        for rec in pool.map(lambda gt: run_child(gt[0], gt[1], args.timeout, cache, args.memory_gb), pairs):
+        for rec in pool.map(lambda gt: run_child(gt[0], gt[1], args.timeout, cache, args.memory_gb, args.quant),
+                            pairs):
             records.append(rec)
             write_results(records)
             print(json.dumps(rec), flush=True)
