@@ -652,16 +652,17 @@ def test_dynamic_zero_point_is_refused():
         run_both(text, {"a0": np.ones((2, 4), np.int8), "a1": np.ones((4, 3), np.int8), "a2": np.zeros((), np.int8)})
 
 
-def test_qlinear_matmul_is_refused():
+def test_qlinear_conv_is_refused():
+    """qlinear_conv keeps its refusal (qlinear_matmul decomposes: test_decompose_quant_linear.py)."""
     text = """
-    func.func @main(%a: tensor<2x4xui8> {npu.name = "a0"}, %b: tensor<4x3xui8> {npu.name = "a1"}) -> (tensor<2x3xui8> {npu.name = "y0"}) {
+    func.func @main(%x: tensor<1x1x3x3xui8> {npu.name = "a0"}, %w: tensor<1x1x1x1xui8> {npu.name = "a1"}) -> (tensor<1x1x3x3xui8> {npu.name = "y0"}) {
       %s = arith.constant dense<0.5> : tensor<f32>
       %z = arith.constant dense<3> : tensor<ui8>
-      %0 = "npu_tensor.qlinear_matmul"(%a, %s, %z, %b, %s, %z, %s, %z) : (tensor<2x4xui8>, tensor<f32>, tensor<ui8>, tensor<4x3xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<2x3xui8>
-      return %0 : tensor<2x3xui8>
+      %0 = "npu_tensor.qlinear_conv"(%x, %s, %z, %w, %s, %z, %s, %z) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xui8>, tensor<f32>, tensor<ui8>, tensor<1x1x1x1xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x3x3xui8>
+      return %0 : tensor<1x1x3x3xui8>
     }"""
-    with pytest.raises(ir.MLIRError, match="'npu_tensor.qlinear_matmul' has no bit-identical level-2 form"):
-        run_both(text, {"a0": np.ones((2, 4), np.uint8), "a1": np.ones((4, 3), np.uint8)})
+    with pytest.raises(ir.MLIRError, match="'npu_tensor.qlinear_conv' has no bit-identical level-2 form"):
+        run_both(text, {"a0": np.ones((1, 1, 3, 3), np.uint8), "a1": np.ones((1, 1, 1, 1), np.uint8)})
 
 
 # ------------------------------------------------------------------ ONNX node tests

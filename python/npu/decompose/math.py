@@ -88,8 +88,9 @@ conv_integer) wrap like golden, at level 2 and at level 4 (add_wrap / sub_wrap /
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
 with p not in {1, 2}, integer gemm with alpha/beta != 1 (pow with a run-time exponent: npu.decompose.numeric),
 matmul_integer / conv_integer with zero points
-that are not constants (or a non-uniform x_zp), qlinear_matmul / qlinear_conv (the golden requantization
-rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical).
+that are not constants (or a non-uniform x_zp), qlinear_conv (the golden requantization
+rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical;
+qlinear_matmul requantizes in f64 instead: npu.decompose.quant_linear).
 Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
 but its RESCALE does not lower; uint8 constants are folded to int8 and do.
 """
@@ -844,5 +845,4 @@ def _no_exact_requantize(op: ir.Operation, b: Builder):
                    "in float64, TOSA RESCALE rounds half up (quantize the float model with npu.quant instead)")
 
 
-decomposes("npu_tensor.qlinear_matmul")(_no_exact_requantize)
 decomposes("npu_tensor.qlinear_conv")(_no_exact_requantize)
