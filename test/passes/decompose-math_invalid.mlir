@@ -27,21 +27,9 @@ func.func @main(%a: tensor<2x3xi32>, %b: tensor<3x4xi32>) -> tensor<2x4xi32> {
 
 // -----
 
-// QLinearConv rounds half to even in float64; TOSA RESCALE rounds half up: no bit-identical form here
-// (qlinear_matmul requantizes in f64: decompose-quant_linear.mlir).
-func.func @main(%x: tensor<1x1x3x3xui8>, %w: tensor<1x1x1x1xui8>) -> tensor<1x1x3x3xui8> {
-  %s = arith.constant dense<5.000000e-01> : tensor<f32>
-  %z = arith.constant dense<3> : tensor<ui8>
-  // expected-error @below {{'npu_tensor.qlinear_conv' has no bit-identical level-2 form}}
-  %0 = "npu_tensor.qlinear_conv"(%x, %s, %z, %w, %s, %z, %s, %z) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xui8>, tensor<f32>, tensor<ui8>, tensor<1x1x1x1xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x3x3xui8>
-  return %0 : tensor<1x1x3x3xui8>
-}
-
-// -----
-
-// A zero point computed at run time cannot become a matmul_int attribute.
-func.func @main(%a: tensor<2x4xi8>, %b: tensor<4x3xi8>, %z: tensor<i8>) -> tensor<2x3xi32> {
-  // expected-error @below {{'npu_tensor.matmul_integer' decomposition expects a constant lhs zero point}}
-  %0 = "npu_tensor.matmul_integer"(%a, %b, %z, %z) : (tensor<2x4xi8>, tensor<4x3xi8>, tensor<i8>, tensor<i8>) -> tensor<2x3xi32>
-  return %0 : tensor<2x3xi32>
+// A run-time input zero point per channel has no conv_int form (one value only).
+func.func @main(%x: tensor<1x3x4x4xi8>, %w: tensor<2x3x1x1xi8>, %z: tensor<3xi8>, %zw: tensor<i8>) -> tensor<1x2x4x4xi32> {
+  // expected-error @below {{'npu_tensor.conv_integer' decomposition expects one input zero point, got shape [3]}}
+  %0 = "npu_tensor.conv_integer"(%x, %w, %z, %zw) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x3x4x4xi8>, tensor<2x3x1x1xi8>, tensor<3xi8>, tensor<i8>) -> tensor<1x2x4x4xi32>
+  return %0 : tensor<1x2x4x4xi32>
 }

@@ -45,3 +45,26 @@ func.func @main(%a: tensor<2x4xi8>, %as: tensor<2xf16>, %az: tensor<2xi8>, %b: t
   %0 = "npu_tensor.qlinear_matmul"(%a, %as, %az, %b, %bs, %bz, %ys, %yz) : (tensor<2x4xi8>, tensor<2xf16>, tensor<2xi8>, tensor<4x3xi8>, tensor<3xf16>, tensor<3xi8>, tensor<f16>, tensor<i8>) -> tensor<2x3xi8>
   return %0 : tensor<2x3xi8>
 }
+
+// -----
+
+// qlinear_conv, grouped, padded, per-channel weight zero points, int32 bias: conv_int of the operands, of the
+// ones input (the zero-point cross term with the padding), of the ones kernel per group, the constant window
+// counts (4/6/9 taps of a 3x3 window at the corners / edges / inside), the bias added in f64, then the
+// requantization as for qlinear_matmul.
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: npu_tensor.qlinear_conv
+// CHECK: %[[P:.*]] = "npu_tensor.conv_int"(%arg0, %arg3) {{.*}}group = 2 {{.*}} -> tensor<1x4x4x4xi32>
+// CHECK: "npu_tensor.conv_int"(%{{.*}}, %arg3) {{.*}} : (tensor<1x2x4x4xi8>, tensor<4x1x3x3xi8>) -> tensor<1x4x4x4xi32>
+// CHECK: "npu_tensor.conv_int"(%arg0, %{{.*}}) {{.*}} : (tensor<1x2x4x4xi8>, tensor<2x1x3x3xi8>) -> tensor<1x2x4x4xi32>
+// CHECK: "npu_tensor.mul"(%{{.*}}, %{{.*}}) : (tensor<1x2x1x4x4xi32>, tensor<1x2x2x1x1xi32>) -> tensor<1x2x2x4x4xi32>
+// CHECK: arith.constant dense<{{\[\[\[\[}}4, 6, 6, 4], [6, 9, 9, 6], [6, 9, 9, 6], [4, 6, 6, 4]]]]> : tensor<1x1x4x4xi32>
+// CHECK: %[[ACC:.*]] = "npu_tensor.cast"(%{{.*}}) {{.*}} : (tensor<1x4x4x4xi32>) -> tensor<1x4x4x4xf64>
+// CHECK: %[[B:.*]] = "npu_tensor.cast"(%{{.*}}) {{.*}} : (tensor<1x4x1x1xi32>) -> tensor<1x4x1x1xf64>
+// CHECK: "npu_tensor.add"(%[[ACC]], %[[B]])
+// CHECK: arith.constant dense<0x4338000000000000>
+// CHECK: "npu_tensor.cast"(%{{.*}}) {{.*}} : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xi8>
+func.func @main(%x: tensor<1x2x4x4xi8>, %xs: tensor<f32>, %xz: tensor<i8>, %w: tensor<4x1x3x3xi8>, %ws: tensor<4xf32>, %wz: tensor<4xi8>, %ys: tensor<f32>, %yz: tensor<i8>, %bias: tensor<4xi32>) -> tensor<1x4x4x4xi8> {
+  %0 = "npu_tensor.qlinear_conv"(%x, %xs, %xz, %w, %ws, %wz, %ys, %yz, %bias) {dilations = array<i64: 1, 1>, group = 2 : i64, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x2x4x4xi8>, tensor<f32>, tensor<i8>, tensor<4x1x3x3xi8>, tensor<4xf32>, tensor<4xi8>, tensor<f32>, tensor<i8>, tensor<4xi32>) -> tensor<1x4x4x4xi8>
+  return %0 : tensor<1x4x4x4xi8>
+}

@@ -642,27 +642,19 @@ def test_matmul_integer_wraps_like_golden(rng):
     np.testing.assert_array_equal(before["y0"], after["y0"])
 
 
-def test_dynamic_zero_point_is_refused():
+def test_dynamic_zero_point_decomposes():
+    """Run-time zero points go to npu.decompose.quant_linear (zero_point_matmul), bit-identical."""
     text = """
     func.func @main(%a: tensor<2x4xi8> {npu.name = "a0"}, %b: tensor<4x3xi8> {npu.name = "a1"}, %z: tensor<i8> {npu.name = "a2"}) -> (tensor<2x3xi32> {npu.name = "y0"}) {
       %0 = "npu_tensor.matmul_integer"(%a, %b, %z, %z) : (tensor<2x4xi8>, tensor<4x3xi8>, tensor<i8>, tensor<i8>) -> tensor<2x3xi32>
       return %0 : tensor<2x3xi32>
     }"""
-    with pytest.raises(ir.MLIRError, match="'npu_tensor.matmul_integer' decomposition expects a constant lhs zero point"):
-        run_both(text, {"a0": np.ones((2, 4), np.int8), "a1": np.ones((4, 3), np.int8), "a2": np.zeros((), np.int8)})
-
-
-def test_qlinear_conv_is_refused():
-    """qlinear_conv keeps its refusal (qlinear_matmul decomposes: test_decompose_quant_linear.py)."""
-    text = """
-    func.func @main(%x: tensor<1x1x3x3xui8> {npu.name = "a0"}, %w: tensor<1x1x1x1xui8> {npu.name = "a1"}) -> (tensor<1x1x3x3xui8> {npu.name = "y0"}) {
-      %s = arith.constant dense<0.5> : tensor<f32>
-      %z = arith.constant dense<3> : tensor<ui8>
-      %0 = "npu_tensor.qlinear_conv"(%x, %s, %z, %w, %s, %z, %s, %z) {dilations = array<i64: 1, 1>, group = 1 : i64, kernel_shape = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x1x3x3xui8>, tensor<f32>, tensor<ui8>, tensor<1x1x1x1xui8>, tensor<f32>, tensor<ui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x3x3xui8>
-      return %0 : tensor<1x1x3x3xui8>
-    }"""
-    with pytest.raises(ir.MLIRError, match="'npu_tensor.qlinear_conv' has no bit-identical level-2 form"):
-        run_both(text, {"a0": np.ones((1, 1, 3, 3), np.uint8), "a1": np.ones((1, 1, 1, 1), np.uint8)})
+    rng = np.random.default_rng(5)
+    inputs = {"a0": rng.integers(-128, 128, (2, 4)).astype(np.int8), "a1": rng.integers(-128, 128, (4, 3)).astype(np.int8),
+              "a2": np.asarray(-77, np.int8)}
+    before, after, out = run_both(text, inputs)
+    assert "matmul_integer" not in out
+    np.testing.assert_array_equal(after["y0"], before["y0"])
 
 
 # ------------------------------------------------------------------ ONNX node tests

@@ -153,3 +153,113 @@ def test_onnx_node_cases_pass_at_level4(name):
     (case,) = front.list_cases(f"^{name}$")
     r = sc.run_case(case, load_target("edge-lpddr"))
     assert r.status == sc.PASS, r.message
+
+
+# ------------------------------------------------------------------ qlinear_conv, run-time zero points of the integer ops
+
+def _conv_module(x_shape, w_shape, out_shape, q, f, geo, per_channel, bias, op="qlinear_conv"):
+    m = w_shape[0]
+    zw = (m,) if per_channel else ()
+    attrs = (f"{{dilations = array<i64: {geo['d']}, {geo['d']}>, group = {geo['g']} : i64, kernel_shape = "
+             f"array<i64: {w_shape[2]}, {w_shape[3]}>, pads = array<i64: {geo['p']}, {geo['p']}, {geo['p']}, "
+             f"{geo['p']}>, strides = array<i64: {geo['s']}, {geo['s']}>}}")
+    if op == "qlinear_conv":
+        names = ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"] + (["bias"] if bias else [])
+        types = [_ty(x_shape, q), _ty((), f), _ty((), q), _ty(w_shape, q), _ty(zw, f), _ty(zw, q), _ty((), f),
+                 _ty((), q)] + (["tensor<%dxi32>" % m] if bias else [])
+        out = _ty(out_shape, q)
+    else:
+        names = ["x", "w", "xz", "wz"]
+        types = [_ty(x_shape, q), _ty(w_shape, q), _ty((), q), _ty(zw, q)]
+        out = "tensor<%sxi32>" % "x".join(map(str, out_shape))
+    args = ", ".join(f'%{n}: {t} {{npu.name = "{n}"}}' for n, t in zip(names, types))
+    return f"""
+    func.func @main({args}) -> ({out} {{npu.name = "y"}}) {{
+      %0 = "npu_tensor.{op}"({", ".join("%" + n for n in names)}) {attrs} : ({", ".join(types)}) -> {out}
+      return %0 : {out}
+    }}"""
+
+
+def _conv_instance(rng, q, f, geo, per_channel, bias, ties, op="qlinear_conv", n=2, c=4, hw=7, m=8, k=3):
+    g = geo["g"]
+    x_shape, w_shape = (n, c, hw, hw), (m, c // g, k, k)
+    span = geo["d"] * (k - 1) + 1
+    o = (hw + 2 * geo["p"] - span) // geo["s"] + 1
+    out_shape = (n, m, o, o)
+    lo, hi = (0, 256) if q == np.uint8 else (-128, 128)
+    zw = (m,) if per_channel else ()
+    inputs = {"x": rng.integers(lo, hi, x_shape).astype(q), "w": rng.integers(lo, hi, w_shape).astype(q),
+              "xz": np.asarray(rng.integers(lo, hi), dtype=q), "wz": rng.integers(lo, hi, zw).astype(q)}
+    if op == "qlinear_conv":
+        inputs["yz"] = np.asarray(rng.integers(lo, hi), dtype=q)
+        inputs["xs"] = np.asarray(0.5 if ties else rng.uniform(0.01, 0.1), dtype=f)
+        inputs["ws"] = (np.asarray(rng.choice([0.5, 0.25], zw)) if ties else rng.uniform(0.01, 0.1, zw)).astype(f)
+        inputs["ys"] = np.asarray(1.0 if ties else rng.uniform(0.5, 4.0), dtype=f)
+        if bias:
+            inputs["bias"] = rng.integers(-5000, 5000, m).astype(np.int32)
+    return _conv_module(x_shape, w_shape, out_shape, q, f, geo, per_channel, bias, op), inputs
+
+
+GEOS = [dict(s=1, p=1, d=1, g=1), dict(s=2, p=2, d=2, g=2), dict(s=1, p=0, d=1, g=4)]
+CONV_CASES = [(q, f, geo, per_channel, bias, ties) for q in (np.uint8, np.int8)
+              for f, geo, per_channel, bias, ties in ((np.float32, GEOS[0], False, False, True),
+                                                      (np.float16, GEOS[1], True, True, True),
+                                                      (np.float32, GEOS[2], True, True, False))]
+
+
+@pytest.mark.parametrize("q,f,geo,per_channel,bias,ties", CONV_CASES)
+def test_qlinear_conv_golden_before_after_bit_identical(q, f, geo, per_channel, bias, ties):
+    rng = np.random.default_rng(17)
+    text, inputs = _conv_instance(rng, q, f, geo, per_channel, bias, ties)
+    before, after, out = run_both(text, inputs)
+    assert '"npu_tensor.qlinear_conv"' not in out and '"npu_tensor.conv_int"' in out
+    np.testing.assert_array_equal(after["y"], before["y"])
+
+
+@pytest.mark.parametrize("q", [np.uint8, np.int8])
+@pytest.mark.parametrize("geo", GEOS)
+def test_conv_integer_run_time_zero_points_bit_identical(q, geo):
+    rng = np.random.default_rng(23)
+    text, inputs = _conv_instance(rng, q, np.float32, geo, True, False, False, op="conv_integer")
+    before, after, out = run_both(text, inputs)
+    assert '"npu_tensor.conv_integer"' not in out
+    np.testing.assert_array_equal(after["y"], before["y"])
+
+
+def test_matmul_integer_run_time_zero_points_bit_identical():
+    """uint8, per-row / per-column run-time zero points, batched: wrapping i32 equals golden's narrowed result."""
+    rng = np.random.default_rng(29)
+    text = """
+    func.func @main(%a: tensor<2x5x9xui8> {npu.name = "a"}, %b: tensor<9x4xui8> {npu.name = "b"}, %za: tensor<5xui8> {npu.name = "za"}, %zb: tensor<4xui8> {npu.name = "zb"}) -> (tensor<2x5x4xi32> {npu.name = "y"}) {
+      %0 = "npu_tensor.matmul_integer"(%a, %b, %za, %zb) : (tensor<2x5x9xui8>, tensor<9x4xui8>, tensor<5xui8>, tensor<4xui8>) -> tensor<2x5x4xi32>
+      return %0 : tensor<2x5x4xi32>
+    }"""
+    inputs = {"a": rng.integers(0, 256, (2, 5, 9)).astype(np.uint8), "b": rng.integers(0, 256, (9, 4)).astype(np.uint8),
+              "za": rng.integers(0, 256, 5).astype(np.uint8), "zb": rng.integers(0, 256, 4).astype(np.uint8)}
+    before, after, out = run_both(text, inputs)
+    assert '"npu_tensor.matmul_integer"' not in out
+    np.testing.assert_array_equal(after["y"], before["y"])
+
+
+@pytest.mark.parametrize("target", PRESETS)
+def test_qlinear_conv_level4_bit_identical_on_presets(target):
+    tgt = load_target(target)
+    rng = np.random.default_rng(31)
+    for q, f, geo, per_channel, bias in ((np.uint8, np.float16, GEOS[1], True, True),
+                                         (np.int8, np.float32, GEOS[0], False, False)):
+        text, inputs = _conv_instance(rng, q, f, geo, per_channel, bias, True)
+        with make_context(), ir.Location.unknown():
+            module = ir.Module.parse(text)
+            gold = Program(module).run(inputs)
+            lowered = spatial.lower_module(module, tgt)
+            got = run_level4(lowered, inputs, target=tgt)
+        assert got["y"].dtype == gold["y"].dtype
+        np.testing.assert_array_equal(got["y"], gold["y"])
+
+
+@pytest.mark.parametrize("name", ["test_qlinearconv", "test_convinteger_with_padding",
+                                  "test_convinteger_without_padding", "test_matmulinteger"])
+def test_onnx_integer_node_cases_pass_at_level4(name):
+    (case,) = front.list_cases(f"^{name}$")
+    r = sc.run_case(case, load_target("edge-lpddr"))
+    assert r.status == sc.PASS, r.message

@@ -87,10 +87,8 @@ The integer rules (reduce_sum/l1/sum_square/prod, pow, the zero-point correction
 conv_integer) wrap like golden, at level 2 and at level 4 (add_wrap / sub_wrap / mul_wrap).
 Refused with a located error: integer data for float-only ops, celu alpha <= 0, lp_normalization
 with p not in {1, 2}, integer gemm with alpha/beta != 1 (pow with a run-time exponent: npu.decompose.numeric),
-matmul_integer / conv_integer with zero points
-that are not constants (or a non-uniform x_zp), qlinear_conv (the golden requantization
-rounds acc * M half to even in float64; TOSA RESCALE rounds half up, so no level-2 form is bit-identical;
-qlinear_matmul requantizes in f64 instead: npu.decompose.quant_linear).
+conv_integer with a non-uniform constant x_zp. Run-time zero points of matmul_integer / conv_integer and
+qlinear_matmul / qlinear_conv: npu.decompose.quant_linear (requantization in f64, half to even).
 Level 4 has no uint8 buffers: a uint8 *input* of matmul_integer / conv_integer decomposes (golden-exact)
 but its RESCALE does not lower; uint8 constants are folded to int8 and do.
 """
@@ -751,6 +749,11 @@ def _as_int8(op: ir.Operation, b: Builder, v: ir.Value, zp: np.ndarray, what: st
     return moved, zp - 128
 
 
+def _run_time(b: Builder, *zps: ir.Value | None) -> bool:
+    """Whether a zero point is a run-time tensor (npu.decompose.quant_linear takes those)."""
+    return any(v is not None and b.constant_value(v) is None for v in zps)
+
+
 def _uniform(zp: np.ndarray) -> int | None:
     return int(zp[0]) if np.all(zp == zp[0]) else None
 
@@ -781,6 +784,9 @@ def matmul_integer(op: ir.Operation, b: Builder):
     out = op.results[0]
     if _np(b.elem(out)) != np.int32:
         raise NpuError(f"matmul_integer decomposition expects an i32 result, got {b.elem(out)}")
+    if _run_time(b, azp, wzp):
+        from npu.decompose.quant_linear import zero_point_matmul
+        return [zero_point_matmul(op, b, a, azp, w, wzp, shape_of(out))]
     a8, za = _as_int8(op, b, a, _zero_points(op, b, azp, "lhs"), "lhs")
     w8, zw = _as_int8(op, b, w, _zero_points(op, b, wzp, "rhs"), "rhs")
     ua, uw = _uniform(za), _uniform(zw)
@@ -817,6 +823,9 @@ def conv_integer(op: ir.Operation, b: Builder):
                        f"got rank {len(shape_of(x))}")
     if _np(b.elem(out)) != np.int32:
         raise NpuError(f"conv_integer decomposition expects an i32 result, got {b.elem(out)}")
+    if _run_time(b, xzp, wzp):
+        from npu.decompose.quant_linear import zero_point_conv
+        return [zero_point_conv(op, b, x, xzp, w, wzp, shape_of(out))]
     x8, zx = _as_int8(op, b, x, _zero_points(op, b, xzp, "input"), "input")
     w8, zw = _as_int8(op, b, w, _zero_points(op, b, wzp, "weight"), "weight")
     ux, uw = _uniform(zx), _uniform(zw)
@@ -838,11 +847,3 @@ def conv_integer(op: ir.Operation, b: Builder):
         corr = _imul(b, per, _i32(b, zw.reshape(1, g, m // g, 1, 1)))
         y = _isub(b, y, b.reshape(corr, so))
     return [y]
-
-
-def _no_exact_requantize(op: ir.Operation, b: Builder):
-    raise NpuError(f"'{op.name}' has no bit-identical level-2 form: its requantization rounds acc * M half to even "
-                   "in float64, TOSA RESCALE rounds half up (quantize the float model with npu.quant instead)")
-
-
-decomposes("npu_tensor.qlinear_conv")(_no_exact_requantize)
