@@ -31,8 +31,8 @@ concats; entries marked fill become constant blocks):
 - depth_to_space / space_to_depth: reshape, transpose, reshape.
 - tile: per axis, reshape (a size-1 axis before it) + expand + reshape.
 - trilu: mul by a constant 0/1 mask.
-- cum_sum: float -> matmul with a constant triangular 0/1 matrix along the axis;
-  integer -> ceil(log2 n) rounds of y += y shifted by 1, 2, 4, .. (slice + zero
+- cum_sum: f32 -> matmul with a constant triangular 0/1 matrix along the axis;
+  integer and f64 (level 4 has f64 add, no f64 matmul) -> ceil(log2 n) rounds of y += y shifted by 1, 2, 4, .. (slice + zero
   block concat), exclusive/reverse by shifting the input / the other way.
 - reverse_sequence: constant lens -> per batch entry a take along time, concat over
   batch; run-time lens -> per batch entry a 0/1 permutation matrix built from the
@@ -71,8 +71,8 @@ sums; the golden kernel computes in float64 and rounds once); the axes chain
 per row). f16 / bf16 / fp8 linear and cubic compute in f32 and round once at
 the end: at most one unit in the last place of the result type more than the
 golden's single rounding. cum_sum (f32, or f64 with u = 2^-53): |err| <= n * u
-* sum|x| over the axis (the golden accumulates left to right, the matmul in
-another order). einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number
+* sum|x| over the axis (the golden accumulates left to right, the matmul or the
+f64 shift-and-add tree of depth ceil(log2 n) in another order). einsum: |err| <= (L + 2) * u * einsum(|a|, |b|), L the number
 of products per output element (the golden sums in float64 and rounds once;
 the diagonal masks are exact).
 Measured (bench/decompose_data_errors.py, standard-normal inputs): resize
@@ -472,7 +472,7 @@ def cum_sum(op: ir.Operation, b: Builder):
     attrs = _attrs(op)
     axis = _axis(attrs["axis"], len(shape))
     n = shape[axis]
-    if dt.kind in "iu":
+    if dt.kind in "iu" or dt == np.float64:  # f64: exact f64 adds in a tree (no f64 matmul at level 4)
         return [_scan_add(b, x, axis, bool(attrs["exclusive"]), bool(attrs["reverse"]))]
     k, j = np.arange(n)[:, None], np.arange(n)[None, :]
     if attrs["reverse"]:
@@ -499,8 +499,8 @@ def shift_in(b: Builder, x: ir.Value, axis: int, by: int, reverse: bool, value=0
 
 
 def _scan_add(b: Builder, x: ir.Value, axis: int, exclusive: bool, reverse: bool) -> ir.Value:
-    """Integer running sum in ceil(log2 n) shift-and-add rounds (Hillis-Steele); integer adds wrap like the
-    golden's accumulate, so the result is bit-identical."""
+    """Running sum in ceil(log2 n) shift-and-add rounds (Hillis-Steele); integer adds wrap like the
+    golden's accumulate, so an integer result is bit-identical (f64: within the module's cum_sum bound)."""
     n = shape_of(x)[axis]
     y = shift_in(b, x, axis, 1, reverse) if exclusive else x
     step = 1
