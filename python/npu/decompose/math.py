@@ -436,7 +436,9 @@ def _reduce_rule(name: str, empty: float):
 
 @_reduce_rule("reduce_sum", 0.0)
 def _reduce_sum(f: _F, x, axes):
-    return None  # float data: the rows family's own reduce_sum
+    if f.b.elem(x) == ir.F64Type.get():  # level 4 has f64 add, no f64 rows family: pairwise adds
+        return _tree(f, x, axes, "add")  # (|err| <= ceil(log2 n) u sum|x|, golden sums in its own order)
+    return None  # other float data: the rows family's own reduce_sum
 
 
 @_reduce_rule("reduce_l1", 0.0)
