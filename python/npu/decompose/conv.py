@@ -491,7 +491,8 @@ def _pool(op: ir.Operation, b: Builder):
     x = op.operands[0]
     rank = len(b.shape(x))
     if rank == 4:  # (pads are smaller than the window: the verifier's rule, so no window lies in the padding)
-        return None
+        return _max_pool_u8(op, b, x)
+
     with b.loc:
         if rank == 3:
             return _pool1d(op, b, x)
@@ -500,6 +501,22 @@ def _pool(op: ir.Operation, b: Builder):
         y = _pool_fold(op, b, x)
         rest = [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]  # unused indices: dead
         return [y] + rest
+
+
+def _max_pool_u8(op, b: Builder, x):
+    """A 2-D max_pool of ui8 data (level 4 has no ui8 compute) pools its exact i16 copy and casts the
+    maxima back (bit-identical); other 2-D pools are the pool family's own (None)."""
+    ui8 = ir.IntegerType.get_unsigned(8)
+    if op.name != "npu_tensor.max_pool" or b.elem(x) != ui8 or _indices_used(op):
+        return None
+    i16 = ir.IntegerType.get_signless(16)
+    wide = b.op("npu_tensor.cast", [x], b.shape(x), i16, {"saturate": 1, "round_mode": "up"})
+    attrs = {n: op.attributes[n] for n in op.attributes if n != "resultSegmentSizes"}
+    if len(op.results) > 1:  # the unused indices result is not built (an i64 result would stop the lowering)
+        attrs["resultSegmentSizes"] = ir.DenseI32ArrayAttr.get([1, 0])
+    pooled = b.op(op.name, [wide], b.shape(op.results[0]), i16, attrs)
+    y = b.op("npu_tensor.cast", [pooled], b.shape(op.results[0]), ui8, {"saturate": 1, "round_mode": "up"})
+    return [y] + [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]  # dead
 
 
 def _pool1d(op, b: Builder, x):
