@@ -131,8 +131,11 @@ def time_neighbours(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, n
     first = np.repeat(np.arange(1, n + 1) - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
     rows = np.repeat(order, counts)
     cols = order[first + np.arange(total, dtype=np.int64)]
-    keys = np.sort(np.concatenate([rows * n + cols, cols * n + rows]))
-    rows, cols = keys // n, keys % n
+    keys = np.concatenate([rows * n + cols, cols * n + rows])
+    if n * n <= np.iinfo(np.int32).max:  # the same keys sort about twice as fast as int32
+        keys = keys.astype(np.int32)
+    keys = np.sort(keys)
+    rows, cols = keys // n, (keys % n).astype(np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
     return indptr, cols
