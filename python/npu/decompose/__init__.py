@@ -38,7 +38,7 @@ from npu.errors import NpuError
 Rule = Callable[[ir.Operation, Builder], "list[ir.Value] | None"]
 _RULES: dict[str, Rule] = {}
 # rule modules of this package, imported on first use
-RULE_MODULES = ("conv", "data", "math", "numeric", "quant_linear", "rnn", "select", "subbyte", "wide_float")
+RULE_MODULES = ("conv", "data", "int_fmod", "math", "numeric", "quant_linear", "rnn", "select", "subbyte", "wide_float")
 MAX_ROUNDS = 8
 
 
