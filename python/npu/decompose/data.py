@@ -20,7 +20,8 @@ concats; entries marked fill become constant blocks):
   onehot @ table (the gathered axis brought first by transpose/reshape).
 - gather_nd: index tuples flattened over the indexed dims (per batch_dims entry);
   constant -> a take of the flattened input; run-time -> f32 flat index
-  sum_j wrap(idx_j) * stride_j, one-hot rows, batched matmul.
+  sum_j wrap(idx_j) * stride_j, one-hot rows, batched matmul; an i32 table as two i16
+  halves gathered that way and recombined in i32 (exact).
 - one_hot (run-time indices): the same one-hot rows; on/off as on * hot + off * (1 - hot).
 - gather_elements: constant indices -> a take of the flattened input at the flat
   indices; run-time indices -> one-hot rows (as gather) times x along the axis, reduce_sum.
@@ -632,6 +633,8 @@ def gather_nd(op: ir.Operation, b: Builder):
         y = take(b, b.reshape(x, [batch * depth, rest]), 0, flat)
         return [b.reshape(y, out_shape)]
     elem = b.elem(x)
+    if elem == ir.IntegerType.get_signless(32):
+        return [_gather_i32_halves(op, b, x)]
     work = _select_type(elem, "gather_nd")
     if depth >= 2**24:
         raise NpuError(f"gather_nd over {depth} >= 2^24 entries is not exact in f32")
@@ -655,6 +658,35 @@ def gather_nd(op: ir.Operation, b: Builder):
     if work != elem:
         y = b.op("npu_tensor.cast", [y], [batch, q, rest], elem, cast)
     return [b.reshape(y, out_shape)]
+
+
+def _gather_i32_halves(op: ir.Operation, b: Builder, x: ir.Value) -> ir.Value:
+    """An i32 table gathered as two i16 tables (each exact through the one-hot route): lo = (x & 0xFFFF)
+    - 2^15, hi = (x - (x & 0xFFFF)) / 2^16 (an exact division), both in [-2^15, 2^15); the result is
+    hi * 2^16 + lo + 2^15 in i32 (bit-identical: every step is exact)."""
+    i32, i16 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(16)
+    shape = shape_of(x)
+    rank = len(shape)
+    cast = {"saturate": 1, "round_mode": "up"}
+
+    def c(v):
+        return b.const(np.full((1,) * rank, v, np.int32), i32)
+
+    def gathered(v16):
+        attrs = {n: op.attributes[n] for n in op.attributes}
+        g = b.op(op.name, [v16, op.operands[1]], shape_of(op.results[0]), i16, attrs)
+        return b.op("npu_tensor.cast", [g], shape_of(op.results[0]), i32, cast)
+
+    low = b.op("npu_tensor.bitwise_and", [x, c(0xFFFF)], shape, i32)
+    high = b.op("npu_tensor.div", [b.op("npu_tensor.sub", [x, low], shape, i32), c(1 << 16)], shape, i32)
+    lo16 = b.op("npu_tensor.cast", [b.op("npu_tensor.sub", [low, c(1 << 15)], shape, i32)], shape, i16, cast)
+    hi16 = b.op("npu_tensor.cast", [high], shape, i16, cast)
+    out = shape_of(op.results[0])
+    co = b.const(np.full((1,) * len(out), 1 << 16, np.int32), i32)
+    half = b.const(np.full((1,) * len(out), 1 << 15, np.int32), i32)
+    y = b.op("npu_tensor.mul", [gathered(hi16), co], out, i32)
+    y = b.op("npu_tensor.add", [y, gathered(lo16)], out, i32)
+    return b.op("npu_tensor.add", [y, half], out, i32)
 
 
 @decomposes("npu_tensor.one_hot")
