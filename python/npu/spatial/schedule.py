@@ -143,11 +143,20 @@ def _runs(lo: int, hi: int, acc) -> tuple:
     return acc.runs
 
 
-def _overlap(lo: int, hi: int, acc, elo: int, ehi: int, eacc) -> bool:
-    """Two effects whose extents intersect: do their bytes? (exact only when one is strided)"""
+def _overlap(lo: int, hi: int, acc, elo: int, ehi: int, eacc, memo: dict) -> bool:
+    """Two effects whose extents intersect: do their bytes? (exact only when one is strided)
+
+    The answer depends only on the two run shapes and the distance between them (`Access.form`), so
+    it is remembered per (shape, shape, distance) in `memo`."""
     if (acc is None or acc.single) and (eacc is None or eacc.single):
         return True
-    return runs_overlap(_runs(lo, hi, acc), _runs(elo, ehi, eacc)) is not None
+    shape, base = acc.form() if acc is not None else (("run", hi - lo), lo)
+    eshape, ebase = eacc.form() if eacc is not None else (("run", ehi - elo), elo)
+    key = (shape, eshape, ebase - base)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = runs_overlap(_runs(lo, hi, acc), _runs(elo, ehi, eacc)) is not None
+    return found
 
 
 class _ByteIndex:
@@ -158,8 +167,9 @@ class _ByteIndex:
 
     SPAN = 64  # effects covering more buckets are kept in one list checked by every query
 
-    def __init__(self, width: int):
+    def __init__(self, width: int, memo: dict):
         self.width = width
+        self.memo = memo  # _overlap's answers, shared by the domains of a program
         self.entries: list[tuple] = []
         self.buckets: dict[int, list[int]] = {}
         self.wide: list[int] = []
@@ -191,7 +201,8 @@ class _ByteIndex:
             if eid not in seen:
                 seen.add(eid)
                 j, elo, ehi, eacc, ewrite = self.entries[eid]
-                if j != i and (write or ewrite) and lo < ehi and elo < hi and _overlap(lo, hi, acc, elo, ehi, eacc):
+                if (j != i and (write or ewrite) and lo < ehi and elo < hi
+                        and _overlap(lo, hi, acc, elo, ehi, eacc, self.memo)):
                     preds.add(j)
                 if covering and j != i and lo <= elo and ehi <= hi:
                     self.dead.add(eid)
@@ -208,7 +219,8 @@ def _memory_edges(prog: Program, preds: list[set[int]], readonly: set[str]) -> N
         for dom, lo, hi, _, _ in per_op:
             extents.setdefault(dom, []).append(hi - lo)
     # bucket width: a middle extent of the domain (only speed depends on it; most domains are one buffer's)
-    index = {dom: _ByteIndex(max(16, sorted(sizes)[len(sizes) // 2])) for dom, sizes in extents.items()}
+    memo: dict = {}
+    index = {dom: _ByteIndex(max(16, sorted(sizes)[len(sizes) // 2]), memo) for dom, sizes in extents.items()}
     for i, per_op in enumerate(effects):
         for dom, lo, hi, acc, write in per_op:
             if hi > lo:
