@@ -57,3 +57,20 @@ func.func @main(%x: tensor<1x2x5x5xui8>) -> tensor<1x2x3x3xui8> {
   %y, %i = "npu_tensor.max_pool"(%x) {auto_pad = "NOTSET", ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 0, 0, 0, 0>, storage_order = 0 : i64, strides = array<i64: 1, 1>} : (tensor<1x2x5x5xui8>) -> (tensor<1x2x3x3xui8>, tensor<1x2x3x3xi64>)
   return %y : tensor<1x2x3x3xui8>
 }
+
+// -----
+
+// max_pool with its indices used: over the window offsets, greater (strict: the first maximum wins) selects
+// the slice and its constant flat indices; the input padded with -inf so the padding never wins.
+// CHECK-LABEL: func.func @main
+// CHECK-NOT: npu_tensor.max_pool
+// CHECK: %[[P:.*]] = "npu_tensor.concat"
+// CHECK: "npu_tensor.slice"({{.*}}) {{.*}}steps = array<i64: 2, 2>
+// CHECK: arith.constant dense<{{.*}}> : tensor<1x1x3x3xi64>
+// CHECK: %[[G:.*]] = "npu_tensor.greater"(%{{.*}}, %{{.*}}) : (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xi1>
+// CHECK: "npu_tensor.where"(%[[G]], %{{.*}}, %{{.*}}) : (tensor<1x1x3x3xi1>, tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
+// CHECK: "npu_tensor.where"(%[[G]], %{{.*}}, %{{.*}}) : (tensor<1x1x3x3xi1>, tensor<1x1x3x3xi64>, tensor<1x1x3x3xi64>) -> tensor<1x1x3x3xi64>
+func.func @main(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>) {
+  %y, %i = "npu_tensor.max_pool"(%x) {auto_pad = "NOTSET", ceil_mode = 0 : i64, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, storage_order = 0 : i64, strides = array<i64: 2, 2>} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>)
+  return %y, %i : tensor<1x1x3x3xf32>, tensor<1x1x3x3xi64>
+}

@@ -36,6 +36,10 @@ conv/pool group is rewritten here into those ops plus layout copies
                            the same terms in the same order: bit-identical.
     max_pool / average_pool, rank 3    reshape to a 2-D pool with a 1 x K window, reshape back
                            (the indices result, when present, is exact too: same flat indices).
+    max_pool, rank 4, indices used  golden's chain over the window offsets of the input padded
+                           with the type's minimum: better = slice > best (strict), best / index =
+                           where(better, slice / constant flat index, ...): bit-identical.
+    max_pool, rank 4, ui8  the exact i16 copy pooled (indices unused), cast back: bit-identical.
     max_pool / average_pool, rank >= 5  separable: a pool over the trailing spatial axes with D
                            folded into channels [N, C*D, *R], then a (KD x 1) pool over D on
                            [N, C, D, prod(OR)]; max is exact, average divides twice (the window
@@ -92,6 +96,7 @@ from mlir.dialects import quant
 from npu.decompose import decomposes
 from npu.decompose.builder import Builder
 from npu.errors import NpuError
+from npu.ir import dtypes
 from npu.ir.attrs import from_attr
 
 PHASE_LIMIT = 16  # conv_transpose: up to this many output phases (prod(strides)) as separate convs
@@ -491,6 +496,8 @@ def _pool(op: ir.Operation, b: Builder):
     x = op.operands[0]
     rank = len(b.shape(x))
     if rank == 4:  # (pads are smaller than the window: the verifier's rule, so no window lies in the padding)
+        if op.name == "npu_tensor.max_pool" and _indices_used(op):
+            return _max_pool_indices(op, b, x)
         return _max_pool_u8(op, b, x)
 
     with b.loc:
@@ -501,6 +508,47 @@ def _pool(op: ir.Operation, b: Builder):
         y = _pool_fold(op, b, x)
         rest = [b.const(np.zeros(b.shape(r)), b.elem(r)) for r in list(op.results)[1:]]  # unused indices: dead
         return [y] + rest
+
+
+def _max_pool_indices(op, b: Builder, x):
+    """A 2-D max_pool whose indices are used, as golden computes both: over the window offsets in order,
+    better = slice > best (strict: the first maximum wins, a NaN never replaces), best / index =
+    where(better, slice / its flat input index, best / index); the input padded with the type's minimum
+    (-inf for floats) so padding never wins. The flat indices (over N, C, H, W, or W-major with
+    storage_order = 1) are constants per offset; bit-identical."""
+    a = _attrs(op)
+    n, c, h, w = b.shape(x)
+    kernel, strides, dil, pads = _window(a, 2, list(a["kernel_shape"]))
+    out = b.shape(op.results[0])
+    oh, ow = out[2:]
+    elem = b.elem(x)
+    if isinstance(elem, quant.QuantizedType):
+        raise NpuError("max_pool indices of quantized data have no decomposition")
+    dt = np.dtype(dtypes.numpy_dtype(elem))
+    low = float("-inf") if dt.kind == "f" or dt.name == "bfloat16" else int(np.iinfo(dt).min)
+    ends = [max((out[2 + i] - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1 - (b.shape(x)[2 + i] + pads[i]), 0)
+            for i in range(2)]
+    xp = pad_axis(b, pad_axis(b, x, 2, pads[0], ends[0], low), 3, pads[1], ends[1], low)
+    i1, i64 = ir.IntegerType.get_signless(1), b.elem(op.results[1])
+    order = 0 if int(a.get("storage_order", 0)) == 0 else 1
+    nc = (np.arange(n * c, dtype=np.int64) * h * w).reshape(n, c, 1, 1)
+    best = index = None
+    for kh in range(kernel[0]):
+        for kw in range(kernel[1]):
+            sl = b.slice(xp, [2, 3], [kh * dil[0], kw * dil[1]],
+                         [kh * dil[0] + strides[0] * (oh - 1) + 1, kw * dil[1] + strides[1] * (ow - 1) + 1],
+                         [strides[0], strides[1]])
+            rows = np.arange(oh).reshape(-1, 1) * strides[0] - pads[0] + kh * dil[0]
+            cols = np.arange(ow).reshape(1, -1) * strides[1] - pads[1] + kw * dil[1]
+            flat = rows * w + cols if order == 0 else cols * h + rows
+            cand = b.const((nc + flat[None, None]).astype(np.int64), i64)
+            if best is None:
+                best, index = sl, cand
+                continue
+            better = b.op("npu_tensor.greater", [sl, best], out, i1)
+            best = b.op("npu_tensor.where", [better, sl, best], out, elem)
+            index = b.op("npu_tensor.where", [better, cand, index], out, i64)
+    return [best, index]
 
 
 def _max_pool_u8(op, b: Builder, x):
