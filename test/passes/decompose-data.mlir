@@ -150,3 +150,20 @@ func.func @gather_elements_runtime(%x: tensor<3x4xf32>, %i: tensor<3x2xi32>) -> 
   %0 = "npu_tensor.gather_elements"(%x, %i) {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+// A slice with a negative step: golden's index vector [5, 3, 1] as single-column positive-step
+// slices, concatenated in that order (level-4 DMA strides are non-negative).
+// CHECK-LABEL: func.func @neg_step_slice
+// CHECK-DAG: %[[C5:.*]] = "npu_tensor.slice"(%arg0) {axes = array<i64: 1>, ends = array<i64: 6>, starts = array<i64: 5>, steps = array<i64: 1>}
+// CHECK-DAG: %[[C3:.*]] = "npu_tensor.slice"(%arg0) {axes = array<i64: 1>, ends = array<i64: 4>, starts = array<i64: 3>, steps = array<i64: 1>}
+// CHECK-DAG: %[[C1:.*]] = "npu_tensor.slice"(%arg0) {axes = array<i64: 1>, ends = array<i64: 2>, starts = array<i64: 1>, steps = array<i64: 1>}
+// CHECK: %[[A:.*]] = "npu_tensor.concat"(%[[C5]], %[[C3]]) {axis = 1 : i64}
+// CHECK: "npu_tensor.concat"(%[[A]], %[[C1]]) {axis = 1 : i64}
+// CHECK-NOT: steps = array<i64: -2>
+// CHECK: return
+func.func @neg_step_slice(%x: tensor<3x7xf32>) -> tensor<3x3xf32> {
+  %0 = "npu_tensor.slice"(%x) {axes = array<i64: 1>, ends = array<i64: 0>, starts = array<i64: 5>, steps = array<i64: -2>} : (tensor<3x7xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}

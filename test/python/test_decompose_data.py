@@ -668,3 +668,41 @@ def test_integer_cum_sum_reaches_level4_without_overflow():
             x = RNG.integers(-14, 15, (3, 9)).astype(NP[elem])
             gold, got = _level4(text, {"x0": x})
             assert np.array_equal(gold["y"], got["y"])
+
+
+# ------------------------------------------------------------------ slice with negative steps
+
+NEG_SLICES = [  # (shape, starts, ends, axes, steps): reversals, strided reversals, ONNX clamping at both ends
+    ((3, 7), [-1], [-(2**62)], [1], [-1]),
+    ((3, 7), [5], [0], [1], [-2]),
+    ((4, 6), [10, 1], [-10, 6], [0, 1], [-1, 2]),
+    ((2, 3, 5), [2, -2], [0, -(2**62)], [2, 1], [-3, -1]),
+]
+
+
+def _neg_slice_module(shape, starts, ends, axes, steps, elem):
+    x = np.zeros(shape)
+    from npu.interp.kernels_shape import slice_index
+
+    out = x[slice_index(shape, starts, ends, axes, steps)].shape
+    return module("slice", [(shape, elem)], (out, elem),
+                  f"starts = {i64a(starts)}, ends = {i64a(ends)}, axes = {i64a(axes)}, steps = {i64a(steps)}")
+
+
+@pytest.mark.parametrize("elem", ["f32", "i8", "i4"])
+@pytest.mark.parametrize("case", range(len(NEG_SLICES)))
+def test_negative_step_slice_is_a_take_bit_identical(case, elem):
+    text = _neg_slice_module(*NEG_SLICES[case], elem)
+    shape = NEG_SLICES[case][0]
+    x = RNG.integers(-8, 8, shape).astype(ml_dtypes.int4) if elem == "i4" else data(shape, elem)
+    before, after, out = run_both(text, {"x0": x})
+    assert "steps = array<i64: -" not in out
+    assert after["y"].dtype == before["y"].dtype
+    assert np.array_equal(before["y"].astype(np.float64), after["y"].astype(np.float64))
+
+
+@pytest.mark.parametrize("case", range(len(NEG_SLICES)))
+def test_negative_step_slice_reaches_level4(case):
+    text = _neg_slice_module(*NEG_SLICES[case], "f32")
+    gold, got = _level4(text, {"x0": data(NEG_SLICES[case][0], "f32")})
+    assert np.array_equal(gold["y"], got["y"])

@@ -212,6 +212,29 @@ def take(b: Builder, x: ir.Value, axis: int, idx: np.ndarray, fill_value=0) -> i
     return concat(b, parts, axis)
 
 
+@decomposes("npu_tensor.slice")
+def slice_(op: ir.Operation, b: Builder) -> list[ir.Value] | None:
+    """A slice with a negative step (level-4 DMA strides are non-negative): per listed axis, a take
+    of golden's own index vector (npu.interp.kernels_shape.slice_index: ONNX's clamping); a reversed
+    run is one single-row slice per element, concatenated. Exact (values only move). Other slices:
+    the sub-byte byte-carrier rule (npu.decompose.subbyte), else left alone."""
+    from npu.decompose.subbyte import as_bytes
+    from npu.interp.kernels_shape import slice_index
+
+    attrs = {k: [int(v) for v in from_attr(op.attributes[k])] for k in ("starts", "ends", "axes", "steps")}
+    if all(step > 0 for step in attrs["steps"]):
+        return as_bytes(op, b)
+    x = op.operands[0]
+    shape = shape_of(x)
+    index = slice_index(shape, attrs["starts"], attrs["ends"], attrs["axes"], attrs["steps"])
+    for axis, sl in enumerate(index):
+        idx = np.arange(shape[axis])[sl]
+        if len(idx) == 0:
+            return None  # an empty result: npu-fold-empty's case
+        x = take(b, x, axis, idx)
+    return [x]
+
+
 def _axis(axis: int, rank: int) -> int:
     if not -rank <= axis < max(rank, 1):
         raise NpuError(f"axis {axis} is out of range for rank {rank}")

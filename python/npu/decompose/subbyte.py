@@ -40,5 +40,12 @@ def _as_bytes(op: ir.Operation, b: Builder) -> list[ir.Value] | None:
     return [b.op("npu_tensor.cast", [moved], shape_of(moved), elem, _CAST)]
 
 
+# slice: npu.decompose.data's rule (negative steps first, then this one for sub-byte types)
 for _name in MOVES:
-    decomposes(f"npu_tensor.{_name}")(_as_bytes)
+    if _name != "slice":
+        decomposes(f"npu_tensor.{_name}")(_as_bytes)
+
+
+def as_bytes(op: ir.Operation, b: Builder) -> list[ir.Value] | None:
+    """The byte-carrier rewrite of `op` (None for a type that needs none)."""
+    return _as_bytes(op, b)
