@@ -78,6 +78,16 @@ CASES = [(q, f, per_axis, ties) for q in (np.uint8, np.int8) for f in (np.float3
          for per_axis in (False, True) for ties in (False, True)]
 
 
+def _assert_level4_bit_identical(text: str, inputs: dict, tgt) -> None:
+    """The module lowered for `tgt` gives golden's output 'y' bit for bit on level 4."""
+    with make_context(), ir.Location.unknown():
+        module = ir.Module.parse(text)
+        gold = Program(module).run(inputs)
+        got = run_level4(spatial.lower_module(module, tgt), inputs, target=tgt)
+    assert got["y"].dtype == gold["y"].dtype
+    np.testing.assert_array_equal(got["y"], gold["y"])
+
+
 @pytest.mark.parametrize("q,f,per_axis,ties", CASES)
 def test_golden_before_after_bit_identical(q, f, per_axis, ties):
     rng = np.random.default_rng(7)
@@ -138,13 +148,7 @@ def test_level4_bit_identical_on_presets(target):
     for q, f, per_axis in ((np.uint8, np.float16, True), (np.int8, np.float32, False)):
         text, inputs = _instance(rng, q, f, a_shape=(6, 40), b_shape=(40, 10), per_axis=per_axis, tie_scales=True)
         assert _ties(inputs) > 0
-        with make_context(), ir.Location.unknown():
-            module = ir.Module.parse(text)
-            gold = Program(module).run(inputs)
-            lowered = spatial.lower_module(module, tgt)
-            got = run_level4(lowered, inputs, target=tgt)
-        assert got["y"].dtype == gold["y"].dtype
-        np.testing.assert_array_equal(got["y"], gold["y"])
+        _assert_level4_bit_identical(text, inputs, tgt)
 
 
 @pytest.mark.parametrize("name", [c.name for c in front.list_cases("^test_qlinearmatmul_")])
@@ -248,13 +252,7 @@ def test_qlinear_conv_level4_bit_identical_on_presets(target):
     for q, f, geo, per_channel, bias in ((np.uint8, np.float16, GEOS[1], True, True),
                                          (np.int8, np.float32, GEOS[0], False, False)):
         text, inputs = _conv_instance(rng, q, f, geo, per_channel, bias, True)
-        with make_context(), ir.Location.unknown():
-            module = ir.Module.parse(text)
-            gold = Program(module).run(inputs)
-            lowered = spatial.lower_module(module, tgt)
-            got = run_level4(lowered, inputs, target=tgt)
-        assert got["y"].dtype == gold["y"].dtype
-        np.testing.assert_array_equal(got["y"], gold["y"])
+        _assert_level4_bit_identical(text, inputs, tgt)
 
 
 @pytest.mark.parametrize("name", ["test_qlinearconv", "test_convinteger_with_padding",
